@@ -1,0 +1,72 @@
+// Package freshet is Amazon Kinesis Data Streams in your process: streams,
+// shards, sequence numbers, iterators, resharding, retention, throughput
+// limits, tags and enhanced fan-out consumers, with the semantics, error
+// codes and messages of the real service, at the speed of a Go map.
+//
+// # Two ways in
+//
+// The Engine's methods mirror the Kinesis API one to one: CreateStream,
+// PutRecord, GetShardIterator, GetRecords, SplitShard and the other
+// operations take an *XxxInput and return an *XxxOutput and an error, with
+// the field names of the AWS SDK. Code written against them maps directly
+// onto real Kinesis, and the wire server (package kinesisapi) is a thin
+// codec over them.
+//
+// For an in-process event bus, Stream handles add Go-native calls:
+// Stream.Put writes, Stream.Iterator and Stream.Records read a shard with
+// blocking waits (no polling), and SubscribeToShard returns a Subscription
+// whose Next blocks for events.
+//
+// # What is emulated
+//
+// Partition keys are hashed with MD5 onto the 128-bit hash-key space and
+// routed to the one open shard whose range holds them; new streams split
+// the space exactly as Kinesis does. Sequence numbers use the 56-digit
+// layout of current production Kinesis and encode their shard and stream,
+// so a sequence number of another shard or stream is rejected with
+// Kinesis' message. Shard iterators and pagination tokens are opaque,
+// HMAC-protected tokens that expire after 5 minutes (300 s for tokens) of
+// the engine's clock. Resharding closes parents (readable until their
+// retention passes, ending with ChildShards) and opens children with the
+// lineage fields set. Stream and consumer states (CREATING, UPDATING,
+// DELETING) settle after configurable delays, instant by default.
+// DEVIATIONS.md lists where freshet knowingly differs from AWS.
+//
+// # Time
+//
+// Everything time-dependent (retention, iterator and token expiry, state
+// transitions, rate limits, subscription lifetimes and heartbeats, the
+// retention sweep) reads the engine's Clock. Tests inject a ManualClock
+// with WithClock and move it with Advance instead of sleeping.
+//
+// # Limits
+//
+// By default no throughput limit applies (NoLimits). WithLimits(AWSLimits)
+// turns on the per-shard limits of Kinesis (1 MiB/s and 1,000 records/s
+// written, 5 reads/s and 2 MiB/s read), decided by token buckets on the
+// engine's clock. Like Kinesis, an over-limit call is rejected at once with
+// ProvisionedThroughputExceededException; nothing waits.
+//
+// # Memory
+//
+// A shard stores records in chunks: a byte slab holding partition keys and
+// data, and a table of 24-byte entries. There is no pointer per record, so
+// garbage collection does not scan records one by one, and a stored record
+// costs its partition key and data plus about 24 bytes. Records handed to
+// readers share that storage: their Data must not be modified.
+//
+// # Concurrency
+//
+// An Engine is safe for concurrent use. Writers and readers of a shard
+// take only that shard's mutex, briefly; control-plane calls take the
+// stream's mutex; creating and deleting streams takes the engine's. The
+// lock order is engine, then stream, then shard. No goroutine runs per
+// record, reader or stream: the only background goroutine is the retention
+// sweep, which Close stops.
+//
+// # Fault injection
+//
+// Engine.Intercept and Engine.InjectFault let a test fail, throttle or
+// delay chosen calls (an operation, a stream, a shard, the next N times);
+// ExpireIterators and ApplyRetention act at once.
+package freshet

@@ -1,0 +1,187 @@
+package freshet
+
+import (
+	"context"
+	"errors"
+	"sync"
+	"sync/atomic"
+	"time"
+)
+
+// Call describes an API call as an interceptor sees it.
+//
+// Every operation is intercepted once when it starts, with ShardId empty.
+// Operations that touch a shard are intercepted again once the shard is
+// known, with ShardId set: PutRecord after routing, every PutRecords entry
+// after routing, GetShardIterator, GetRecords and SubscribeToShard.
+type Call struct {
+	// Operation is the Kinesis operation name, such as "PutRecord".
+	Operation string
+	// StreamName is the stream the call addresses, when it names one.
+	StreamName string
+	// ShardId is the shard the call touches, in shard-level interception.
+	ShardId string
+	// Input is the operation's input (*PutRecordInput, ...); treat it as
+	// read-only.
+	Input any
+}
+
+// Interceptor sees a call before the engine runs it. Returning a non-nil
+// error fails the call with that error instead (in PutRecords, a
+// shard-level error fails only the entries routed to that shard, with the
+// error's code as ErrorCode). An interceptor may block to delay the call;
+// it should return when ctx is done. Interceptors run in registration
+// order, on the calling goroutine, and must be safe for concurrent use.
+type Interceptor func(ctx context.Context, call *Call) error
+
+// Fault is a ready-made interceptor rule for Engine.InjectFault: the calls
+// it matches wait for Delay and then fail with Err.
+type Fault struct {
+	// Operation restricts the fault to one operation ("" matches all).
+	Operation string
+	// StreamName restricts the fault to one stream ("" matches all).
+	StreamName string
+	// ShardId restricts the fault to calls (or PutRecords entries) on one
+	// shard. Empty means the fault applies to whole calls.
+	ShardId string
+	// Times is how many matching calls the fault affects; zero means every
+	// matching call until the fault is removed.
+	Times int
+	// Err is the error matching calls fail with. A sentinel such as
+	// ErrProvisionedThroughputExceeded gets the message Kinesis would send
+	// in context. Nil means the calls only wait.
+	Err error
+	// Delay is how long matching calls wait first, on the engine's clock.
+	Delay time.Duration
+}
+
+type interceptors struct {
+	n    atomic.Int32
+	mu   sync.Mutex
+	list []*interceptorEntry
+}
+
+type interceptorEntry struct {
+	fn Interceptor
+}
+
+// Intercept registers fn for every call until remove is called.
+func (e *Engine) Intercept(fn Interceptor) (remove func()) {
+	ent := &interceptorEntry{fn: fn}
+	ic := &e.intercept
+	ic.mu.Lock()
+	ic.list = append(ic.list, ent)
+	ic.n.Store(int32(len(ic.list)))
+	ic.mu.Unlock()
+	var once sync.Once
+	return func() {
+		once.Do(func() {
+			ic.mu.Lock()
+			defer ic.mu.Unlock()
+			for i, x := range ic.list {
+				if x == ent {
+					ic.list = append(ic.list[:i:i], ic.list[i+1:]...)
+					break
+				}
+			}
+			ic.n.Store(int32(len(ic.list)))
+		})
+	}
+}
+
+// InjectFault registers a fault rule (see Fault) until remove is called or
+// its Times are used up. For example, to make the next three PutRecord calls
+// on shard 1 throttle:
+//
+//	e.InjectFault(freshet.Fault{Operation: "PutRecord", ShardId: "shardId-000000000001",
+//		Times: 3, Err: freshet.ErrProvisionedThroughputExceeded})
+func (e *Engine) InjectFault(f Fault) (remove func()) {
+	var left atomic.Int64
+	left.Store(int64(f.Times))
+	var removeFn func()
+	removeFn = e.Intercept(func(ctx context.Context, c *Call) error {
+		if f.Operation != "" && f.Operation != c.Operation ||
+			f.StreamName != "" && f.StreamName != c.StreamName ||
+			f.ShardId != c.ShardId {
+			return nil
+		}
+		if f.Times > 0 {
+			n := left.Add(-1)
+			if n < 0 {
+				return nil
+			}
+			if n == 0 {
+				defer removeFn()
+			}
+		}
+		if f.Delay > 0 {
+			t := e.cfg.clock.NewTimer(f.Delay)
+			select {
+			case <-t.C():
+			case <-ctx.Done():
+				t.Stop()
+				return ctx.Err()
+			}
+		}
+		return e.faultError(f.Err, c)
+	})
+	return removeFn
+}
+
+// faultError fills in the message Kinesis would send for a bare sentinel.
+func (e *Engine) faultError(err error, c *Call) error {
+	var kerr *Error
+	if err == nil || !errors.As(err, &kerr) || kerr.Message != "" {
+		return err
+	}
+	switch kerr.Code {
+	case codeProvisionedThroughputExceeded:
+		if c.Operation == "GetRecords" || c.Operation == "SubscribeToShard" {
+			return e.errReadThrottled(c.StreamName, c.ShardId)
+		}
+		return e.errWriteThrottled(c.StreamName, c.ShardId)
+	case codeLimitExceeded:
+		return errLimit("Rate exceeded for stream %s under account %s.", c.StreamName, e.cfg.account)
+	case codeInternalFailureException, codeInternalFailure:
+		return NewError(kerr.Code, "Internal Service Failure")
+	case codeResourceNotFound:
+		return e.errStreamNotFound(c.StreamName)
+	}
+	return NewError(kerr.Code, "%s injected by freshet for %s", kerr.Code, c.Operation)
+}
+
+func (e *Engine) errWriteThrottled(stream, shard string) error {
+	return NewError(codeProvisionedThroughputExceeded, "Rate exceeded for shard %s in stream %s under account %s.", shard, stream, e.cfg.account)
+}
+
+func (e *Engine) errReadThrottled(stream, shard string) error {
+	return NewError(codeProvisionedThroughputExceeded, "Rate exceeded for Shard - %s/%s/%s", e.cfg.account, stream, shard)
+}
+
+// before runs the call-level interceptors of an operation.
+func (e *Engine) before(ctx context.Context, op, stream string, in any) error {
+	if e.intercept.n.Load() == 0 {
+		return nil
+	}
+	return e.runInterceptors(ctx, &Call{Operation: op, StreamName: stream, Input: in})
+}
+
+// beforeShard runs the shard-level interceptors of an operation.
+func (e *Engine) beforeShard(ctx context.Context, op, stream, shard string, in any) error {
+	if e.intercept.n.Load() == 0 {
+		return nil
+	}
+	return e.runInterceptors(ctx, &Call{Operation: op, StreamName: stream, ShardId: shard, Input: in})
+}
+
+func (e *Engine) runInterceptors(ctx context.Context, c *Call) error {
+	e.intercept.mu.Lock()
+	list := append([]*interceptorEntry(nil), e.intercept.list...)
+	e.intercept.mu.Unlock()
+	for _, ent := range list {
+		if err := ent.fn(ctx, c); err != nil {
+			return err
+		}
+	}
+	return nil
+}

@@ -1,0 +1,165 @@
+package freshet
+
+import (
+	"context"
+	"io"
+	"iter"
+)
+
+// Put writes one record to the stream, like PutRecord.
+func (st *Stream) Put(ctx context.Context, partitionKey string, data []byte) (*PutRecordOutput, error) {
+	return st.e.PutRecord(ctx, &PutRecordInput{StreamName: st.name, StreamARN: st.arn, PartitionKey: partitionKey, Data: data})
+}
+
+// Shards lists the stream's shards (open and closed, not expired) in index
+// order.
+func (st *Stream) Shards() []Shard {
+	if err := st.alive(); err != nil {
+		return nil
+	}
+	shards := st.liveShards(st.e.now())
+	out := make([]Shard, len(shards))
+	for i, sh := range shards {
+		out[i] = sh.describe()
+	}
+	return out
+}
+
+// alive reports ResourceNotFoundException once the handle's stream is gone
+// (deleted, possibly recreated under the same name).
+func (st *Stream) alive() error {
+	if st.e.lookupName(st.name) != st {
+		return st.e.errStreamNotFound(st.name)
+	}
+	return nil
+}
+
+// Iterator reads one shard in order, blocking for new records: the
+// Go-native counterpart of a shard iterator and GetRecords loop, with no
+// polling. It is not throttled by the read limits (like a subscription, it
+// costs nothing to wait). An Iterator is used by one goroutine at a time;
+// it holds no resources, so there is nothing to close.
+type Iterator struct {
+	st       *Stream
+	sh       *shard
+	pos      uint64
+	limit    int
+	ended    bool
+	children []ChildShard
+}
+
+// Iterator returns an iterator over the shard with the given id, starting
+// at p.
+func (st *Stream) Iterator(shardID string, p StartingPosition) (*Iterator, error) {
+	if err := st.alive(); err != nil {
+		return nil, err
+	}
+	now := st.e.now()
+	sh, err := st.shardByID(shardID, now)
+	if err != nil {
+		return nil, err
+	}
+	var v validator
+	v.enum("shardIteratorType", string(p.Type), true, iteratorTypes)
+	if err := v.err(); err != nil {
+		return nil, err
+	}
+	pos, err := st.position(sh, "GetShardIterator", p, now)
+	if err != nil {
+		return nil, err
+	}
+	return &Iterator{st: st, sh: sh, pos: pos, limit: 10000}, nil
+}
+
+// ShardId returns the id of the iterator's shard.
+func (it *Iterator) ShardId() string { return it.sh.id }
+
+// SetLimit sets the most records one Next returns (default 10000).
+func (it *Iterator) SetLimit(n int) {
+	if n > 0 {
+		it.limit = n
+	}
+}
+
+// Next returns the next records of the shard, blocking until at least one
+// is available. At the end of a closed shard it returns io.EOF, and
+// ChildShards tells where to continue. It returns ctx.Err() when ctx is
+// done, ErrClosed when the engine closes, and ResourceNotFoundException
+// when the stream is deleted or the shard expires.
+func (it *Iterator) Next(ctx context.Context) ([]Record, error) {
+	e := it.st.e
+	for {
+		if it.ended {
+			return nil, io.EOF
+		}
+		now := e.now()
+		res, err := it.sh.read(it.pos, it.limit, maxGetRecordsBytes, now, it.st.retentionPeriod())
+		if err != nil {
+			return nil, err
+		}
+		it.pos = max(it.pos, res.next)
+		if len(res.records) > 0 {
+			return res.records, nil
+		}
+		if res.atEnd {
+			it.ended = true
+			it.children = res.children
+			return nil, io.EOF
+		}
+		sh := it.sh
+		sh.mu.Lock()
+		if sh.next > max(it.pos, sh.trim) || sh.closed || sh.gone {
+			sh.mu.Unlock()
+			continue
+		}
+		ch := sh.waitLocked()
+		sh.mu.Unlock()
+		select {
+		case <-ch:
+		case <-ctx.Done():
+			return nil, ctx.Err()
+		case <-e.done:
+			return nil, ErrClosed
+		}
+	}
+}
+
+// ChildShards returns the children of the iterator's shard once Next has
+// returned io.EOF.
+func (it *Iterator) ChildShards() []ChildShard { return it.children }
+
+// Records returns the records of one shard from p onward as a Go iterator.
+// It blocks waiting for new records and ends after the last record of a
+// closed shard. When ctx is done, the engine closes or the shard can no
+// longer be read, it yields the error once and ends:
+//
+//	for rec, err := range st.Records(ctx, "shardId-000000000000", freshet.StartingPosition{Type: freshet.TrimHorizon}) {
+//		if err != nil {
+//			return err
+//		}
+//		handle(rec)
+//	}
+func (st *Stream) Records(ctx context.Context, shardID string, p StartingPosition) iter.Seq2[Record, error] {
+	return func(yield func(Record, error) bool) {
+		it, err := st.Iterator(shardID, p)
+		if err != nil {
+			yield(Record{}, err)
+			return
+		}
+		for {
+			recs, err := it.Next(ctx)
+			if err == io.EOF {
+				return
+			}
+			if err != nil {
+				yield(Record{}, err)
+				return
+			}
+			for _, r := range recs {
+				if !yield(r, nil) {
+					return
+				}
+			}
+		}
+	}
+}

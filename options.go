@@ -1,0 +1,110 @@
+package freshet
+
+import "time"
+
+// Option configures an Engine. Pass options to New.
+type Option func(*config)
+
+// StateDelays are the times the engine keeps a stream or consumer in a
+// transitional state before it settles, measured on the engine's clock.
+// Zero (the default for every field) makes the transition instant. Real
+// Kinesis takes seconds to tens of seconds; a test that wants to exercise
+// waiters can ask for similar delays.
+type StateDelays struct {
+	// Create is how long a new stream stays CREATING before it is ACTIVE.
+	Create time.Duration
+	// Update is how long a stream stays UPDATING after resharding,
+	// encryption, mode or record-size changes.
+	Update time.Duration
+	// Delete is how long a deleted stream stays DELETING before it is gone.
+	Delete time.Duration
+	// Consumer is how long a registered consumer stays CREATING and a
+	// deregistered one DELETING.
+	Consumer time.Duration
+}
+
+type config struct {
+	clock           Clock
+	account         string
+	region          string
+	partition       string
+	limits          Limits
+	delays          StateDelays
+	iteratorTTL     time.Duration
+	sweepInterval   time.Duration
+	subscriptionTTL time.Duration
+	heartbeat       time.Duration
+}
+
+func defaultConfig() config {
+	return config{
+		clock:           SystemClock{},
+		account:         "000000000000",
+		region:          "us-east-1",
+		partition:       "aws",
+		limits:          NoLimits,
+		iteratorTTL:     5 * time.Minute,
+		sweepInterval:   time.Minute,
+		subscriptionTTL: 5 * time.Minute,
+		heartbeat:       5 * time.Second,
+	}
+}
+
+// WithClock makes the engine read time from c. Default: SystemClock.
+func WithClock(c Clock) Option {
+	return func(cfg *config) { cfg.clock = c }
+}
+
+// WithAccount sets the 12-digit AWS account id that appears in ARNs and
+// messages. Default: "000000000000".
+func WithAccount(id string) Option {
+	return func(cfg *config) { cfg.account = id }
+}
+
+// WithRegion sets the AWS region that appears in ARNs and messages.
+// Default: "us-east-1".
+func WithRegion(region string) Option {
+	return func(cfg *config) { cfg.region = region }
+}
+
+// WithLimits sets the throughput and resource limits. Default: NoLimits.
+// Pass AWSLimits for the throttling of real Kinesis.
+func WithLimits(l Limits) Option {
+	return func(cfg *config) { cfg.limits = l }
+}
+
+// WithShardLimit sets the account's shard limit (open shards across all
+// streams), keeping the other limits. Default: 20,000.
+func WithShardLimit(n int) Option {
+	return func(cfg *config) { cfg.limits.ShardLimit = n }
+}
+
+// WithStateDelays sets how long streams and consumers stay in CREATING,
+// UPDATING and DELETING. Default: all zero (instant).
+func WithStateDelays(d StateDelays) Option {
+	return func(cfg *config) { cfg.delays = d }
+}
+
+// WithIteratorLifetime sets how long a shard iterator stays valid after it
+// is issued. Default: 5 minutes, as in Kinesis.
+func WithIteratorLifetime(d time.Duration) Option {
+	return func(cfg *config) { cfg.iteratorTTL = d }
+}
+
+// WithRetentionSweep sets how often (on the engine's clock) a background
+// sweep trims records older than their stream's retention period and drops
+// expired shards. Reads trim lazily regardless. Zero or negative disables
+// the sweep. Default: 1 minute.
+func WithRetentionSweep(every time.Duration) Option {
+	return func(cfg *config) { cfg.sweepInterval = every }
+}
+
+// WithSubscriptionTiming sets how long a SubscribeToShard subscription lasts
+// and how often an idle subscription emits an empty heartbeat event.
+// Default: 5 minutes and 5 seconds.
+func WithSubscriptionTiming(lifetime, heartbeat time.Duration) Option {
+	return func(cfg *config) {
+		cfg.subscriptionTTL = lifetime
+		cfg.heartbeat = heartbeat
+	}
+}

@@ -1,0 +1,329 @@
+package freshet
+
+import (
+	"context"
+	"errors"
+	"strconv"
+	"unicode/utf8"
+)
+
+// PutRecordInput is the input of PutRecord.
+type PutRecordInput struct {
+	// StreamName or StreamARN (or both) address the stream.
+	StreamName string
+	StreamARN  string
+	// Data is the payload; it may be empty. Data plus the partition key
+	// may not exceed the stream's maximum record size (1 MiB by default).
+	// The engine copies it.
+	Data []byte
+	// PartitionKey is required: 1 to 256 Unicode characters. Its MD5 hash
+	// picks the shard.
+	PartitionKey string
+	// ExplicitHashKey, a decimal in [0, 2^128-1], overrides the partition
+	// key's hash for routing.
+	ExplicitHashKey string
+	// SequenceNumberForOrdering is validated but changes nothing: the
+	// engine always assigns strictly increasing sequence numbers per shard.
+	SequenceNumberForOrdering string
+}
+
+// PutRecordOutput is the output of PutRecord.
+type PutRecordOutput struct {
+	// ShardId is the shard the record was written to.
+	ShardId string
+	// SequenceNumber is the record's sequence number.
+	SequenceNumber SequenceNumber
+	// EncryptionType is KMS when the stream encrypts records.
+	EncryptionType EncryptionType
+}
+
+// PutRecord writes one record to the open shard whose hash-key range holds
+// the MD5 hash of its partition key (or its ExplicitHashKey).
+func (e *Engine) PutRecord(ctx context.Context, in *PutRecordInput) (*PutRecordOutput, error) {
+	var v validator
+	v.streamRef(in.StreamName, in.StreamARN)
+	v.partitionKey("partitionKey", in.PartitionKey)
+	v.data("data", in.Data)
+	v.hashKey("explicitHashKey", in.ExplicitHashKey)
+	if in.SequenceNumberForOrdering != "" && !isDecimal(in.SequenceNumberForOrdering, 129) {
+		v.add(in.SequenceNumberForOrdering, "sequenceNumberForOrdering", constraintPattern(patternSeqNumber))
+	}
+	if err := v.err(); err != nil {
+		return nil, err
+	}
+	st, err := e.writableStream(ctx, "PutRecord", in.StreamName, in.StreamARN, in)
+	if err != nil {
+		return nil, err
+	}
+	key, err := routingKey(in.PartitionKey, in.ExplicitHashKey)
+	if err != nil {
+		return nil, err
+	}
+	now := e.now()
+	if in.SequenceNumberForOrdering != "" {
+		sn, err := ParseSequenceNumber(in.SequenceNumberForOrdering)
+		if err != nil || !sn.Valid() || sn.Time().After(now) {
+			return nil, errInvalid("ExclusiveMinimumSequenceNumber %s used in PutRecord on stream %s under account %s is invalid.",
+				in.SequenceNumberForOrdering, st.name, e.cfg.account)
+		}
+	}
+	if err := st.checkRecordSize(in.PartitionKey, in.Data); err != nil {
+		return nil, err
+	}
+	flags, enc := st.encryptionFlags()
+	for {
+		sh := st.route(key)
+		if sh == nil {
+			return nil, e.errStreamNotFound(st.name)
+		}
+		if err := e.beforeShard(ctx, "PutRecord", st.name, sh.id, in); err != nil {
+			return nil, err
+		}
+		counter, arrival, res := sh.append(in.PartitionKey, in.Data, now, flags)
+		switch res {
+		case appended:
+			return &PutRecordOutput{
+				ShardId:        sh.id,
+				SequenceNumber: makeSequenceNumber(sh.createdSec, sh.index, counter, arrival/1000),
+				EncryptionType: enc,
+			}, nil
+		case appendThrottled:
+			return nil, e.errWriteThrottled(st.name, sh.id)
+		case appendGone:
+			return nil, e.errStreamNotFound(st.name)
+		}
+		// appendClosed: a reshard closed the shard; route again.
+	}
+}
+
+// writableStream resolves the stream of a write, runs the call-level
+// interceptors and checks that the stream accepts writes.
+func (e *Engine) writableStream(ctx context.Context, op, name, arn string, in any) (*Stream, error) {
+	n, err := e.streamNameOf(name, arn)
+	if err != nil {
+		return nil, err
+	}
+	if err := e.before(ctx, op, n, in); err != nil {
+		return nil, err
+	}
+	st := e.lookupName(n)
+	if st == nil || st.status(e.now()) == StreamStatusCreating {
+		return nil, e.errStreamNotFound(n)
+	}
+	return st, nil
+}
+
+// routingKey returns the hash key a record is routed by.
+func routingKey(partitionKey, explicit string) (HashKey, error) {
+	if explicit == "" {
+		return HashPartitionKey(partitionKey), nil
+	}
+	k, err := ParseHashKey(explicit)
+	if err != nil {
+		return HashKey{}, errInvalid("Invalid ExplicitHashKey. ExplicitHashKey must be in the range: [0, 2^128-1]. Specified value was %s", explicit)
+	}
+	return k, nil
+}
+
+// checkRecordSize enforces the stream's maximum record size.
+func (st *Stream) checkRecordSize(key string, data []byte) error {
+	n := len(key) + len(data)
+	if max := st.maxRecordSize.Load(); int64(n) > max {
+		return errInvalid("Record size %d bytes exceeds the maximum record size of %d bytes for stream %s under account %s.",
+			n, max, st.name, st.e.cfg.account)
+	}
+	return nil
+}
+
+// encryptionFlags returns the entry flags and EncryptionType of new records.
+func (st *Stream) encryptionFlags() (uint16, EncryptionType) {
+	if st.encrypted.Load() {
+		return entryKMS, EncryptionKMS
+	}
+	return 0, EncryptionNone
+}
+
+// PutRecordsRequestEntry is one record of a PutRecords request.
+type PutRecordsRequestEntry struct {
+	Data            []byte
+	PartitionKey    string
+	ExplicitHashKey string
+}
+
+// PutRecordsInput is the input of PutRecords.
+type PutRecordsInput struct {
+	StreamName string
+	StreamARN  string
+	// Records holds 1 to 500 entries, 10 MiB in all (data and partition
+	// keys).
+	Records []PutRecordsRequestEntry
+}
+
+// PutRecordsResultEntry is the result of one PutRecords entry: a shard and
+// sequence number on success, an ErrorCode and ErrorMessage on failure.
+type PutRecordsResultEntry struct {
+	SequenceNumber SequenceNumber
+	ShardId        string
+	ErrorCode      string
+	ErrorMessage   string
+}
+
+// PutRecordsOutput is the output of PutRecords.
+type PutRecordsOutput struct {
+	// FailedRecordCount counts the entries that failed.
+	FailedRecordCount int
+	// Records has one result per request entry, in request order.
+	Records []PutRecordsResultEntry
+	// EncryptionType is KMS when the stream encrypts records.
+	EncryptionType EncryptionType
+}
+
+// PutRecords writes up to 500 records in one call. Entries are written in
+// request order, so entries routed to the same shard get increasing
+// sequence numbers in that order. An entry that is throttled (or failed by
+// an interceptor) fails alone; the others are written.
+func (e *Engine) PutRecords(ctx context.Context, in *PutRecordsInput) (*PutRecordsOutput, error) {
+	var v validator
+	v.streamRef(in.StreamName, in.StreamARN)
+	switch {
+	case in.Records == nil:
+		v.null("records")
+	case len(in.Records) == 0:
+		v.add("[]", "records", constraintMinLength(1))
+	case len(in.Records) > 500:
+		v.add(renderEntries(len(in.Records)), "records", constraintMaxLength(500))
+	}
+	for i := range in.Records {
+		r := &in.Records[i]
+		p := "records." + strconv.Itoa(i+1) + ".member."
+		if len(v.vs) >= maxViolationsListed {
+			break
+		}
+		v.data(p+"data", r.Data)
+		v.partitionKey(p+"partitionKey", r.PartitionKey)
+		v.hashKey(p+"explicitHashKey", r.ExplicitHashKey)
+	}
+	if err := v.err(); err != nil {
+		return nil, err
+	}
+	st, err := e.writableStream(ctx, "PutRecords", in.StreamName, in.StreamARN, in)
+	if err != nil {
+		return nil, err
+	}
+	total := 0
+	keys := make([]HashKey, len(in.Records))
+	for i := range in.Records {
+		r := &in.Records[i]
+		if keys[i], err = routingKey(r.PartitionKey, r.ExplicitHashKey); err != nil {
+			return nil, err
+		}
+		if err := st.checkRecordSize(r.PartitionKey, r.Data); err != nil {
+			return nil, err
+		}
+		total += len(r.PartitionKey) + len(r.Data)
+	}
+	if total > maxPutRecordsBytes {
+		return nil, errInvalid("Records size %d bytes exceeds the maximum PutRecords request size of %d bytes for stream %s under account %s.",
+			total, maxPutRecordsBytes, st.name, e.cfg.account)
+	}
+	now := e.now()
+	flags, enc := st.encryptionFlags()
+	out := &PutRecordsOutput{Records: make([]PutRecordsResultEntry, len(in.Records)), EncryptionType: enc}
+	for i := range in.Records {
+		r := &in.Records[i]
+		res := &out.Records[i]
+		for {
+			sh := st.route(keys[i])
+			if sh == nil {
+				return nil, e.errStreamNotFound(st.name)
+			}
+			if err := e.beforeShard(ctx, "PutRecords", st.name, sh.id, in); err != nil {
+				res.ErrorCode, res.ErrorMessage = errorFields(err)
+				out.FailedRecordCount++
+				break
+			}
+			counter, arrival, ar := sh.append(r.PartitionKey, r.Data, now, flags)
+			if ar == appendClosed {
+				continue
+			}
+			switch ar {
+			case appended:
+				res.ShardId = sh.id
+				res.SequenceNumber = makeSequenceNumber(sh.createdSec, sh.index, counter, arrival/1000)
+			case appendThrottled:
+				res.ErrorCode, res.ErrorMessage = errorFields(e.errWriteThrottled(st.name, sh.id))
+				out.FailedRecordCount++
+			case appendGone:
+				return nil, e.errStreamNotFound(st.name)
+			}
+			break
+		}
+	}
+	return out, nil
+}
+
+// errorFields splits an error into a PutRecords ErrorCode and ErrorMessage.
+func errorFields(err error) (code, msg string) {
+	var kerr *Error
+	if errors.As(err, &kerr) {
+		return kerr.Code, kerr.Message
+	}
+	return codeInternalFailure, "Internal Service Failure"
+}
+
+// renderEntries renders a PutRecords entry list as Kinesis does in
+// validation messages.
+func renderEntries(n int) string {
+	const entry = "com.amazonaws.kinesis.v20131202.PutRecordsRequestEntry@c965e310"
+	b := make([]byte, 0, 2+n*(len(entry)+2))
+	b = append(b, '[')
+	for i := range n {
+		if i > 0 {
+			b = append(b, ", "...)
+		}
+		b = append(b, entry...)
+	}
+	return string(append(b, ']'))
+}
+
+// maxDataBytes is the model's maximum blob size for Data.
+const maxDataBytes = 10 << 20
+
+// partitionKey checks the PartitionKey model constraints (1-256 characters).
+func (v *validator) partitionKey(path, key string) {
+	if key == "" {
+		v.null(path)
+		return
+	}
+	if len(key) > 256 && utf8.RuneCountInString(key) > 256 {
+		v.add(key, path, constraintMaxLength(256))
+	}
+}
+
+// data checks the Data blob model constraint (at most 10 MiB).
+func (v *validator) data(path string, d []byte) {
+	if len(d) > maxDataBytes {
+		n := strconv.Itoa(len(d))
+		v.add("java.nio.HeapByteBuffer[pos=0 lim="+n+" cap="+n+"]", path, constraintMaxLength(maxDataBytes))
+	}
+}
+
+// hashKey checks the HashKey pattern.
+func (v *validator) hashKey(path, k string) {
+	if k != "" && !isDecimal(k, 39) {
+		v.add(k, path, constraintPattern(patternHashKey))
+	}
+}
+
+// isDecimal reports whether s matches 0|([1-9]\d{0,max-1}).
+func isDecimal(s string, max int) bool {
+	if s == "" || len(s) > max || (len(s) > 1 && s[0] == '0') {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		if s[i] < '0' || s[i] > '9' {
+			return false
+		}
+	}
+	return true
+}

@@ -1,0 +1,389 @@
+package freshet
+
+import (
+	"fmt"
+	"sort"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/google/btree"
+)
+
+// Shard describes a shard as DescribeStream and ListShards return it.
+type Shard struct {
+	// ShardId is the shard's id, "shardId-" and a 12-digit index.
+	ShardId string
+	// ParentShardId is the shard this one was split from, or the lower
+	// of the two shards it was merged from. Empty for original shards.
+	ParentShardId string
+	// AdjacentParentShardId is the upper of the two shards this one was
+	// merged from. Empty unless the shard came from a merge.
+	AdjacentParentShardId string
+	// HashKeyRange is the inclusive range of hash keys the shard owns.
+	HashKeyRange HashKeyRange
+	// SequenceNumberRange holds the shard's starting sequence number and,
+	// once the shard is closed, its ending one.
+	SequenceNumberRange SequenceNumberRange
+}
+
+// HashKeyRange is an inclusive range of hash keys.
+type HashKeyRange struct {
+	StartingHashKey HashKey
+	EndingHashKey   HashKey
+}
+
+// Contains reports whether k lies in r.
+func (r HashKeyRange) Contains(k HashKey) bool {
+	return r.StartingHashKey.Cmp(k) <= 0 && k.Cmp(r.EndingHashKey) <= 0
+}
+
+// SequenceNumberRange is the range of sequence numbers of a shard.
+// EndingSequenceNumber is zero while the shard is open.
+type SequenceNumberRange struct {
+	StartingSequenceNumber SequenceNumber
+	EndingSequenceNumber   SequenceNumber
+}
+
+// ChildShard is a shard created by closing the shard a reader has reached
+// the end of, as GetRecords and SubscribeToShard report it.
+type ChildShard struct {
+	ShardId      string
+	ParentShards []string
+	HashKeyRange HashKeyRange
+}
+
+// shardID formats a shard index as Kinesis does.
+func shardID(index int) string {
+	return fmt.Sprintf("shardId-%012d", index)
+}
+
+// parseShardID normalizes a shard id the way Kinesis does: the digits after
+// the first '-' (or the whole string) as an index 0..2^31-1, so
+// "shardId-000000000001", "shardId-1" and "1" all name shard 1.
+func parseShardID(s string) (int, bool) {
+	if i := strings.IndexByte(s, '-'); i >= 0 {
+		s = s[i+1:]
+	}
+	if s == "" || s[0] == '+' || s[0] == '-' {
+		return 0, false
+	}
+	n, err := strconv.ParseInt(s, 10, 32)
+	if err != nil || n < 0 {
+		return 0, false
+	}
+	return int(n), true
+}
+
+// shard is one shard of a stream: its identity (immutable) and its records
+// (guarded by mu). Lock order: stream.mu before shard.mu.
+type shard struct {
+	st         *Stream
+	index      uint32
+	id         string
+	hashRange  HashKeyRange
+	parent     string
+	adjacent   string
+	created    time.Time
+	createdSec int64
+	starting   SequenceNumber
+
+	mu          sync.Mutex
+	chunks      *btree.BTreeG[*chunk] // keyed by chunk.first
+	tail        *chunk                // the chunk being filled; nil when empty
+	lastSlab    int                   // slab size of the last chunk created
+	next        uint64                // counter the next record gets (records start at 1)
+	trim        uint64                // counter of the oldest retained record
+	lastArrival int64                 // unix ms of the newest record
+	closed      bool
+	closedAt    time.Time
+	ending      SequenceNumber
+	children    []ChildShard
+	gone        bool          // the stream was deleted or the shard expired
+	notify      chan struct{} // closed when records arrive or the shard closes; nil if nobody waits
+	limiter     *shardLimiter
+}
+
+func chunkLess(a, b *chunk) bool { return a.first < b.first }
+
+// newShard returns an open shard. snSec is the creation second encoded in
+// its sequence numbers: for original shards the creation time, for children
+// of a reshard one second after their parent closed, as in production.
+func newShard(st *Stream, index int, r HashKeyRange, created time.Time, snSec int64, parent, adjacent string) *shard {
+	sec := snSec
+	return &shard{
+		st:         st,
+		index:      uint32(index),
+		id:         shardID(index),
+		hashRange:  r,
+		parent:     parent,
+		adjacent:   adjacent,
+		created:    created,
+		createdSec: sec,
+		starting:   makeSequenceNumber(sec, uint32(index), 0, sec),
+		chunks:     btree.NewG(32, chunkLess),
+		next:       1,
+		trim:       1,
+		limiter:    newShardLimiter(st.e.cfg.limits),
+	}
+}
+
+// describe returns the shard's public description.
+func (sh *shard) describe() Shard {
+	sh.mu.Lock()
+	ending := sh.ending
+	sh.mu.Unlock()
+	return Shard{
+		ShardId:               sh.id,
+		ParentShardId:         sh.parent,
+		AdjacentParentShardId: sh.adjacent,
+		HashKeyRange:          sh.hashRange,
+		SequenceNumberRange:   SequenceNumberRange{StartingSequenceNumber: sh.starting, EndingSequenceNumber: ending},
+	}
+}
+
+// state returns whether the shard is closed and when, under its lock.
+func (sh *shard) state() (closed bool, closedAt time.Time) {
+	sh.mu.Lock()
+	defer sh.mu.Unlock()
+	return sh.closed, sh.closedAt
+}
+
+// expired reports whether the shard is closed and its retention has passed.
+func (sh *shard) expired(now time.Time, retention time.Duration) bool {
+	closed, at := sh.state()
+	return closed && !now.Before(at.Add(retention))
+}
+
+// appendResult tells the writer what happened.
+type appendResult int
+
+const (
+	appended appendResult = iota
+	appendClosed
+	appendThrottled
+	appendGone
+)
+
+// append stores one record. It reports appendClosed when the shard was
+// closed by a reshard (the caller routes again) and appendThrottled when
+// the write limits refuse it.
+func (sh *shard) append(key string, data []byte, now time.Time, flags uint16) (counter uint64, arrival int64, res appendResult) {
+	n := len(key) + len(data)
+	sh.mu.Lock()
+	switch {
+	case sh.gone:
+		sh.mu.Unlock()
+		return 0, 0, appendGone
+	case sh.closed:
+		sh.mu.Unlock()
+		return 0, 0, appendClosed
+	case !sh.limiter.allowWrite(now, n):
+		sh.mu.Unlock()
+		return 0, 0, appendThrottled
+	}
+	arrival = max(now.UnixMilli(), sh.lastArrival)
+	if sh.tail == nil || !sh.tail.fits(n) {
+		sh.tail = newChunk(sh.next, sh.lastSlab, n)
+		sh.lastSlab = len(sh.tail.slab)
+		sh.chunks.ReplaceOrInsert(sh.tail)
+	}
+	sh.tail.add(key, data, arrival, flags)
+	counter = sh.next
+	sh.next++
+	sh.lastArrival = arrival
+	sh.wakeLocked()
+	sh.mu.Unlock()
+	return counter, arrival, appended
+}
+
+// wakeLocked wakes every reader waiting for this shard.
+func (sh *shard) wakeLocked() {
+	if sh.notify != nil {
+		close(sh.notify)
+		sh.notify = nil
+	}
+}
+
+// waitLocked returns a channel that is closed at the next change of the
+// shard (a record, a close, a deletion).
+func (sh *shard) waitLocked() <-chan struct{} {
+	if sh.notify == nil {
+		sh.notify = make(chan struct{})
+	}
+	return sh.notify
+}
+
+// close closes the shard for writes and records its children. The caller
+// holds the stream lock.
+func (sh *shard) close(now time.Time, children []ChildShard) {
+	sh.mu.Lock()
+	defer sh.mu.Unlock()
+	sh.closed = true
+	sh.closedAt = now
+	sh.ending = makeSequenceNumber(sh.createdSec, sh.index, maxSequenceCounter, now.Unix())
+	sh.children = children
+	sh.wakeLocked()
+}
+
+// drop releases the shard's records; reads then fail as the shard is gone.
+func (sh *shard) drop() {
+	sh.mu.Lock()
+	defer sh.mu.Unlock()
+	sh.gone = true
+	sh.chunks.Clear(false)
+	sh.tail = nil
+	sh.wakeLocked()
+}
+
+// trimLocked drops records that arrived before horizon (unix ms).
+func (sh *shard) trimLocked(horizon int64) {
+	for {
+		c, ok := sh.chunks.Min()
+		if !ok {
+			sh.trim = sh.next
+			return
+		}
+		if c.entries[len(c.entries)-1].arrival < horizon {
+			sh.chunks.DeleteMin()
+			if c == sh.tail {
+				sh.tail = nil
+			}
+			continue
+		}
+		i := sort.Search(len(c.entries), func(i int) bool { return c.entries[i].arrival >= horizon })
+		sh.trim = max(sh.trim, c.first+uint64(i))
+		return
+	}
+}
+
+// segment is a snapshot of part of a chunk, safe to read without the lock.
+type segment struct {
+	slab    []byte
+	entries []entry
+	first   uint64
+}
+
+// readResult is what a read found.
+type readResult struct {
+	records  []Record
+	next     uint64 // position after the last record returned
+	atEnd    bool   // the shard is closed and next is past its last record
+	children []ChildShard
+	behindMs int64 // MillisBehindLatest
+	bytes    int
+}
+
+// positionAtLocked returns the counter of the first record that arrived at
+// or after ts (unix ms), or sh.next if none has yet.
+func (sh *shard) positionAtLocked(ts int64) uint64 {
+	pos := sh.next
+	sh.chunks.Descend(func(c *chunk) bool {
+		if c.entries[len(c.entries)-1].arrival < ts {
+			return false
+		}
+		i := sort.Search(len(c.entries), func(i int) bool { return c.entries[i].arrival >= ts })
+		pos = c.first + uint64(i)
+		return i == 0
+	})
+	return max(pos, sh.trim)
+}
+
+// snapshotLocked collects up to limit records (and about maxBytes bytes,
+// always at least one record) starting at pos.
+func (sh *shard) snapshotLocked(pos uint64, limit, maxBytes int) (segs []segment, next uint64, bytes int) {
+	pos = max(pos, sh.trim)
+	next = pos
+	if pos >= sh.next || limit <= 0 {
+		return nil, next, 0
+	}
+	count := 0
+	visit := func(c *chunk) bool {
+		if c.last() < pos {
+			return true
+		}
+		lo := 0
+		if pos > c.first {
+			lo = int(pos - c.first)
+		}
+		hi := len(c.entries)
+		if count+hi-lo > limit {
+			hi = lo + limit - count
+		}
+		for i := lo; i < hi; i++ {
+			e := &c.entries[i]
+			n := int(e.keyLen) + int(e.dataLen)
+			if count > 0 && bytes+n > maxBytes {
+				hi = i
+				break
+			}
+			bytes += n
+			count++
+		}
+		if hi > lo {
+			segs = append(segs, segment{slab: c.slab, entries: c.entries[lo:hi:hi], first: c.first + uint64(lo)})
+		}
+		pos = c.first + uint64(hi)
+		return count < limit && hi == len(c.entries) && bytes < maxBytes
+	}
+	if sh.tail != nil && pos >= sh.tail.first {
+		visit(sh.tail)
+	} else {
+		var start *chunk
+		sh.chunks.DescendLessOrEqual(&chunk{first: pos}, func(c *chunk) bool {
+			start = c
+			return false
+		})
+		if start == nil {
+			start, _ = sh.chunks.Min()
+		}
+		if start != nil {
+			sh.chunks.AscendGreaterOrEqual(start, visit)
+		}
+	}
+	return segs, pos, bytes
+}
+
+// read returns up to limit records from pos, trimming first. It is the
+// common core of GetRecords, iterators and subscriptions.
+func (sh *shard) read(pos uint64, limit, maxBytes int, now time.Time, retention time.Duration) (readResult, error) {
+	sh.mu.Lock()
+	if sh.gone {
+		sh.mu.Unlock()
+		return readResult{}, sh.st.errShardGone(sh.id)
+	}
+	sh.trimLocked(now.Add(-retention).UnixMilli())
+	segs, next, bytes := sh.snapshotLocked(pos, limit, maxBytes)
+	res := readResult{next: next, bytes: bytes}
+	if next >= sh.next {
+		if sh.closed {
+			res.atEnd = true
+			res.children = sh.children
+		}
+	}
+	lastArrival := sh.lastArrival
+	tip := sh.next
+	sh.mu.Unlock()
+
+	n := 0
+	for _, s := range segs {
+		n += len(s.entries)
+	}
+	if n > 0 {
+		res.records = make([]Record, n)
+		i := 0
+		for _, s := range segs {
+			for j := range s.entries {
+				res.records[i] = sh.record(s.slab, &s.entries[j], s.first+uint64(j))
+				i++
+			}
+		}
+	}
+	if next < tip && n > 0 {
+		res.behindMs = max(0, now.UnixMilli()-res.records[n-1].ApproximateArrivalTimestamp.UnixMilli())
+	} else if next < tip {
+		res.behindMs = max(0, now.UnixMilli()-lastArrival)
+	}
+	return res, nil
+}

@@ -1,0 +1,347 @@
+package freshet
+
+import (
+	"context"
+	"sort"
+	"strings"
+	"unicode"
+)
+
+// maxTags is how many tags a stream or consumer may carry.
+const maxTags = 50
+
+// Tag is a key-value pair attached to a stream or consumer.
+type Tag struct {
+	Key   string
+	Value string
+}
+
+// validateTags applies Kinesis' business rules on tag keys and values.
+func validateTags(tags map[string]string) error {
+	for k, v := range tags {
+		if strings.HasPrefix(k, "aws:") {
+			return errInvalid("Tag keys starting with the prefix aws: are reserved for AWS use.")
+		}
+		if !validTagText(k) || !validTagText(v) {
+			return errInvalid("Some tags contain invalid characters. Valid characters: Unicode letters, digits, white space, _ . : / = + - @.")
+		}
+	}
+	return nil
+}
+
+func validTagText(s string) bool {
+	for _, r := range s {
+		if !unicode.IsLetter(r) && !unicode.IsDigit(r) && !unicode.IsSpace(r) && !strings.ContainsRune("_.:/=+-@", r) {
+			return false
+		}
+	}
+	return true
+}
+
+// mergeTags adds tags to dst unless the result would exceed the limit.
+func mergeTags(dst, add map[string]string, what, name, acct string) error {
+	n := len(dst)
+	for k := range add {
+		if _, ok := dst[k]; !ok {
+			n++
+		}
+	}
+	if n > maxTags {
+		return errInvalid("Failed to add tags to %s %s under account %s because a given %s cannot have more than %d tags associated with it.",
+			what, name, acct, what, maxTags)
+	}
+	for k, v := range add {
+		dst[k] = v
+	}
+	return nil
+}
+
+// sortedTags lists tags by key.
+func sortedTags(m map[string]string) []Tag {
+	out := make([]Tag, 0, len(m))
+	for k, v := range m {
+		out = append(out, Tag{Key: k, Value: v})
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].Key < out[j].Key })
+	return out
+}
+
+// tagKeys checks a TagKeys list (1-50 keys of 1-128 characters).
+func (v *validator) tagKeys(path string, keys []string) {
+	switch {
+	case keys == nil:
+		v.null(path)
+	case len(keys) == 0:
+		v.add("[]", path, constraintMinLength(1))
+	case len(keys) > 50:
+		v.add("["+strings.Join(keys, ", ")+"]", path, constraintMaxLength(50))
+	}
+}
+
+// tagsRequired checks a required Tags map (1-200 entries).
+func (v *validator) tagsRequired(path string, tags map[string]string) {
+	switch {
+	case tags == nil:
+		v.null(path)
+	case len(tags) == 0:
+		v.add("{}", path, constraintMinLength(1))
+	case len(tags) > 200:
+		v.add("{...}", path, constraintMaxLength(200))
+	}
+	v.tagMap(path, tags)
+}
+
+// AddTagsToStreamInput is the input of AddTagsToStream.
+type AddTagsToStreamInput struct {
+	StreamName string
+	StreamARN  string
+	// Tags to add or overwrite; a stream carries at most 50.
+	Tags map[string]string
+}
+
+// AddTagsToStreamOutput is the (empty) output of AddTagsToStream.
+type AddTagsToStreamOutput struct{}
+
+// AddTagsToStream adds tags to a stream, overwriting existing keys.
+func (e *Engine) AddTagsToStream(ctx context.Context, in *AddTagsToStreamInput) (*AddTagsToStreamOutput, error) {
+	if err := e.before(ctx, "AddTagsToStream", in.StreamName, in); err != nil {
+		return nil, err
+	}
+	var v validator
+	v.streamRef(in.StreamName, in.StreamARN)
+	v.tagsRequired("tags", in.Tags)
+	if err := v.err(); err != nil {
+		return nil, err
+	}
+	st, err := e.resolve(in.StreamName, in.StreamARN)
+	if err != nil {
+		return nil, err
+	}
+	if err := st.tag(in.Tags); err != nil {
+		return nil, err
+	}
+	return &AddTagsToStreamOutput{}, nil
+}
+
+// tag adds tags to the stream; tags are immutable while CREATING.
+func (st *Stream) tag(tags map[string]string) error {
+	if err := validateTags(tags); err != nil {
+		return err
+	}
+	st.mu.Lock()
+	defer st.mu.Unlock()
+	if s := st.status(st.e.now()); s == StreamStatusCreating || s == StreamStatusDeleting {
+		return st.errNotActive(s)
+	}
+	return mergeTags(st.tags, tags, "stream", st.name, st.e.cfg.account)
+}
+
+// untag removes tag keys from the stream; absent keys are ignored.
+func (st *Stream) untag(keys []string) error {
+	st.mu.Lock()
+	defer st.mu.Unlock()
+	if s := st.status(st.e.now()); s == StreamStatusCreating || s == StreamStatusDeleting {
+		return st.errNotActive(s)
+	}
+	for _, k := range keys {
+		delete(st.tags, k)
+	}
+	return nil
+}
+
+// RemoveTagsFromStreamInput is the input of RemoveTagsFromStream.
+type RemoveTagsFromStreamInput struct {
+	StreamName string
+	StreamARN  string
+	// TagKeys lists 1 to 50 keys to remove; absent keys are ignored.
+	TagKeys []string
+}
+
+// RemoveTagsFromStreamOutput is the (empty) output of RemoveTagsFromStream.
+type RemoveTagsFromStreamOutput struct{}
+
+// RemoveTagsFromStream removes tags from a stream.
+func (e *Engine) RemoveTagsFromStream(ctx context.Context, in *RemoveTagsFromStreamInput) (*RemoveTagsFromStreamOutput, error) {
+	if err := e.before(ctx, "RemoveTagsFromStream", in.StreamName, in); err != nil {
+		return nil, err
+	}
+	var v validator
+	v.streamRef(in.StreamName, in.StreamARN)
+	v.tagKeys("tagKeys", in.TagKeys)
+	if err := v.err(); err != nil {
+		return nil, err
+	}
+	st, err := e.resolve(in.StreamName, in.StreamARN)
+	if err != nil {
+		return nil, err
+	}
+	if err := st.untag(in.TagKeys); err != nil {
+		return nil, err
+	}
+	return &RemoveTagsFromStreamOutput{}, nil
+}
+
+// ListTagsForStreamInput is the input of ListTagsForStream.
+type ListTagsForStreamInput struct {
+	StreamName string
+	StreamARN  string
+	// ExclusiveStartTagKey lists tags whose keys sort after it.
+	ExclusiveStartTagKey string
+	// Limit caps the tags returned, 1 to 50; zero means all.
+	Limit int
+}
+
+// ListTagsForStreamOutput is the output of ListTagsForStream.
+type ListTagsForStreamOutput struct {
+	// Tags in key order.
+	Tags        []Tag
+	HasMoreTags bool
+}
+
+// ListTagsForStream lists a stream's tags in key order.
+func (e *Engine) ListTagsForStream(ctx context.Context, in *ListTagsForStreamInput) (*ListTagsForStreamOutput, error) {
+	if err := e.before(ctx, "ListTagsForStream", in.StreamName, in); err != nil {
+		return nil, err
+	}
+	var v validator
+	v.streamRef(in.StreamName, in.StreamARN)
+	if in.Limit != 0 {
+		v.intRange("limit", in.Limit, 1, 50)
+	}
+	if err := v.err(); err != nil {
+		return nil, err
+	}
+	st, err := e.resolve(in.StreamName, in.StreamARN)
+	if err != nil {
+		return nil, err
+	}
+	st.mu.Lock()
+	all := sortedTags(st.tags)
+	st.mu.Unlock()
+	out := &ListTagsForStreamOutput{Tags: []Tag{}}
+	for _, t := range all {
+		if t.Key <= in.ExclusiveStartTagKey {
+			continue
+		}
+		if in.Limit > 0 && len(out.Tags) == in.Limit {
+			out.HasMoreTags = true
+			break
+		}
+		out.Tags = append(out.Tags, t)
+	}
+	return out, nil
+}
+
+// TagResourceInput is the input of TagResource.
+type TagResourceInput struct {
+	// ResourceARN is a stream or consumer ARN.
+	ResourceARN string
+	Tags        map[string]string
+}
+
+// TagResourceOutput is the (empty) output of TagResource.
+type TagResourceOutput struct{}
+
+// TagResource adds tags to a stream or consumer addressed by ARN.
+func (e *Engine) TagResource(ctx context.Context, in *TagResourceInput) (*TagResourceOutput, error) {
+	if err := e.before(ctx, "TagResource", "", in); err != nil {
+		return nil, err
+	}
+	var v validator
+	v.arn("resourceARN", in.ResourceARN, reResourceARN, patternResource, true)
+	v.tagsRequired("tags", in.Tags)
+	if err := v.err(); err != nil {
+		return nil, err
+	}
+	st, c, err := e.resource(in.ResourceARN)
+	if err != nil {
+		return nil, err
+	}
+	if c == nil {
+		err = st.tag(in.Tags)
+	} else {
+		err = c.tag(in.Tags)
+	}
+	if err != nil {
+		return nil, err
+	}
+	return &TagResourceOutput{}, nil
+}
+
+// UntagResourceInput is the input of UntagResource.
+type UntagResourceInput struct {
+	ResourceARN string
+	TagKeys     []string
+}
+
+// UntagResourceOutput is the (empty) output of UntagResource.
+type UntagResourceOutput struct{}
+
+// UntagResource removes tags from a stream or consumer addressed by ARN.
+func (e *Engine) UntagResource(ctx context.Context, in *UntagResourceInput) (*UntagResourceOutput, error) {
+	if err := e.before(ctx, "UntagResource", "", in); err != nil {
+		return nil, err
+	}
+	var v validator
+	v.arn("resourceARN", in.ResourceARN, reResourceARN, patternResource, true)
+	v.tagKeys("tagKeys", in.TagKeys)
+	if err := v.err(); err != nil {
+		return nil, err
+	}
+	st, c, err := e.resource(in.ResourceARN)
+	if err != nil {
+		return nil, err
+	}
+	if c == nil {
+		err = st.untag(in.TagKeys)
+	} else {
+		c.untag(in.TagKeys)
+	}
+	if err != nil {
+		return nil, err
+	}
+	return &UntagResourceOutput{}, nil
+}
+
+// ListTagsForResourceInput is the input of ListTagsForResource.
+type ListTagsForResourceInput struct {
+	ResourceARN string
+}
+
+// ListTagsForResourceOutput is the output of ListTagsForResource.
+type ListTagsForResourceOutput struct {
+	Tags []Tag
+}
+
+// ListTagsForResource lists the tags of a stream or consumer by ARN.
+func (e *Engine) ListTagsForResource(ctx context.Context, in *ListTagsForResourceInput) (*ListTagsForResourceOutput, error) {
+	if err := e.before(ctx, "ListTagsForResource", "", in); err != nil {
+		return nil, err
+	}
+	var v validator
+	v.arn("resourceARN", in.ResourceARN, reResourceARN, patternResource, true)
+	if err := v.err(); err != nil {
+		return nil, err
+	}
+	st, c, err := e.resource(in.ResourceARN)
+	if err != nil {
+		return nil, err
+	}
+	st.mu.Lock()
+	defer st.mu.Unlock()
+	if c == nil {
+		return &ListTagsForResourceOutput{Tags: sortedTags(st.tags)}, nil
+	}
+	return &ListTagsForResourceOutput{Tags: sortedTags(c.tags)}, nil
+}
+
+// resource resolves a stream or consumer ARN; the consumer is nil for a
+// stream ARN.
+func (e *Engine) resource(arn string) (*Stream, *consumer, error) {
+	if i := strings.Index(arn, "/consumer/"); i >= 0 {
+		st, c, err := e.consumerByARN(arn)
+		return st, c, err
+	}
+	st, err := e.resolve("", arn)
+	return st, nil, err
+}
