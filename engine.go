@@ -130,11 +130,17 @@ func (e *Engine) removeStream(st *Stream) {
 // lookupName returns the live stream called name, completing a pending
 // deletion if its delay has passed.
 func (e *Engine) lookupName(name string) *Stream {
+	return e.lookupNameAt(name, e.now())
+}
+
+// lookupNameAt is lookupName at a time the caller already read (reading
+// the clock is a measurable part of a PutRecord).
+func (e *Engine) lookupNameAt(name string, now time.Time) *Stream {
 	st := e.list()[name]
 	if st == nil {
 		return nil
 	}
-	if st.status(e.now()) == streamGone {
+	if st.status(now) == streamGone {
 		e.removeStream(st)
 		return nil
 	}

@@ -249,7 +249,7 @@ func (e *Engine) GetRecords(ctx context.Context, in *GetRecordsInput) (*GetRecor
 	if limit == 0 {
 		limit = 10000
 	}
-	res, err := sh.read(pos, limit, maxGetRecordsBytes, now, st.retentionPeriod())
+	res, err := sh.read(pos, limit, maxGetRecordsBytes, now, st.retentionPeriod(), nil)
 	if err != nil {
 		return nil, err
 	}

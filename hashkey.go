@@ -87,6 +87,12 @@ func uniformBoundary(k, n uint64) (HashKey, bool) {
 	return HashKey{hi: q1, lo: q0}, false
 }
 
+// mul returns h*n, which the caller guarantees fits in 128 bits.
+func (h HashKey) mul(n uint64) HashKey {
+	carry, lo := bits.Mul64(h.lo, n)
+	return HashKey{hi: h.hi*n + carry, lo: lo}
+}
+
 // parseDecimal128 parses a canonical decimal string (no leading zeros except
 // "0" itself) into a 128-bit value.
 func parseDecimal128(s string) (hi, lo uint64, ok bool) {

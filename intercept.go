@@ -136,10 +136,15 @@ func (e *Engine) faultError(err error, c *Call) error {
 	}
 	switch kerr.Code {
 	case codeProvisionedThroughputExceeded:
-		if c.Operation == "GetRecords" || c.Operation == "SubscribeToShard" {
-			return e.errReadThrottled(c.StreamName, c.ShardId)
+		shard := c.ShardId
+		if shard == "" {
+			shard = e.faultShard(c)
 		}
-		return e.errWriteThrottled(c.StreamName, c.ShardId)
+		switch c.Operation {
+		case "GetRecords", "GetShardIterator", "SubscribeToShard": // as the engine's own read throttling
+			return e.errReadThrottled(c.StreamName, shard)
+		}
+		return e.errWriteThrottled(c.StreamName, shard)
 	case codeLimitExceeded:
 		return errLimit("Rate exceeded for stream %s under account %s.", c.StreamName, e.cfg.account)
 	case codeInternalFailureException, codeInternalFailure:
@@ -148,6 +153,45 @@ func (e *Engine) faultError(err error, c *Call) error {
 		return e.errStreamNotFound(c.StreamName)
 	}
 	return NewError(kerr.Code, "%s injected by freshet for %s", kerr.Code, c.Operation)
+}
+
+// faultShard names the shard a call-level fault's message refers to: the
+// shard the call addresses (for PutRecords, the first entry's).
+func (e *Engine) faultShard(c *Call) string {
+	var key HashKey
+	switch in := c.Input.(type) {
+	case *GetRecordsInput:
+		if _, sh, _, err := e.openIterator(in.ShardIterator, e.now()); err == nil {
+			return sh.id
+		}
+		return ""
+	case *GetShardIteratorInput:
+		return e.normalShardID(in.ShardId)
+	case *SubscribeToShardInput:
+		return e.normalShardID(in.ShardId)
+	case *PutRecordInput:
+		key, _ = routingKey(in.PartitionKey, in.ExplicitHashKey)
+	case *PutRecordsInput:
+		if len(in.Records) == 0 {
+			return ""
+		}
+		key, _ = routingKey(in.Records[0].PartitionKey, in.Records[0].ExplicitHashKey)
+	default:
+		return ""
+	}
+	if st := e.lookupName(c.StreamName); st != nil {
+		if sh := st.route(key); sh != nil {
+			return sh.id
+		}
+	}
+	return ""
+}
+
+func (e *Engine) normalShardID(id string) string {
+	if idx, ok := parseShardID(id); ok {
+		return shardID(idx)
+	}
+	return id
 }
 
 func (e *Engine) errWriteThrottled(stream, shard string) error {

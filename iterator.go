@@ -8,6 +8,9 @@ import (
 
 // Put writes one record to the stream, like PutRecord.
 func (st *Stream) Put(ctx context.Context, partitionKey string, data []byte) (*PutRecordOutput, error) {
+	if err := st.alive(); err != nil {
+		return nil, err // deleted, perhaps recreated: never write to the new stream
+	}
 	return st.e.PutRecord(ctx, &PutRecordInput{StreamName: st.name, StreamARN: st.arn, PartitionKey: partitionKey, Data: data})
 }
 
@@ -87,13 +90,18 @@ func (it *Iterator) SetLimit(n int) {
 // done, ErrClosed when the engine closes, and ResourceNotFoundException
 // when the stream is deleted or the shard expires.
 func (it *Iterator) Next(ctx context.Context) ([]Record, error) {
+	return it.next(ctx, nil)
+}
+
+// next is Next storing the records in buf when it is large enough.
+func (it *Iterator) next(ctx context.Context, buf []Record) ([]Record, error) {
 	e := it.st.e
 	for {
 		if it.ended {
 			return nil, io.EOF
 		}
 		now := e.now()
-		res, err := it.sh.read(it.pos, it.limit, maxGetRecordsBytes, now, it.st.retentionPeriod())
+		res, err := it.sh.read(it.pos, it.limit, maxGetRecordsBytes, now, it.st.retentionPeriod(), buf)
 		if err != nil {
 			return nil, err
 		}
@@ -146,8 +154,9 @@ func (st *Stream) Records(ctx context.Context, shardID string, p StartingPositio
 			yield(Record{}, err)
 			return
 		}
+		var buf []Record // reused: the records are yielded by value
 		for {
-			recs, err := it.Next(ctx)
+			recs, err := it.next(ctx, buf)
 			if err == io.EOF {
 				return
 			}
@@ -160,6 +169,7 @@ func (st *Stream) Records(ctx context.Context, shardID string, p StartingPositio
 					return
 				}
 			}
+			buf = recs
 		}
 	}
 }

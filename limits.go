@@ -131,14 +131,18 @@ func (l *shardLimiter) allowWrite(now time.Time, n int) bool {
 	if l == nil {
 		return true
 	}
-	if l.writeBytes != nil && (n > l.writeBytes.Burst() || l.writeBytes.TokensAt(now) < float64(n)) {
+	// A record above one second's budget (streams may allow records of up
+	// to 10 MiB) needs the whole budget and leaves the bucket in debt.
+	if l.writeBytes != nil && l.writeBytes.TokensAt(now) < float64(min(n, l.writeBytes.Burst())) {
 		return false
 	}
 	if l.writeRecords != nil && l.writeRecords.TokensAt(now) < 1 {
 		return false
 	}
 	if l.writeBytes != nil {
-		l.writeBytes.AllowN(now, n)
+		for burst := l.writeBytes.Burst(); n > 0; n -= burst {
+			l.writeBytes.ReserveN(now, min(n, burst))
+		}
 	}
 	if l.writeRecords != nil {
 		l.writeRecords.AllowN(now, 1)

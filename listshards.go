@@ -149,7 +149,7 @@ func (e *Engine) ListShards(ctx context.Context, in *ListShardsInput) (*ListShar
 	horizon := now.Add(-ret)
 	switch filter.Type {
 	case AfterShardId:
-		if filter.ShardId == "" {
+		if filter.ShardId == "" && in.NextToken == "" { // a token's position already follows it
 			return nil, errInvalid("ShardId must be provided for AFTER_SHARD_ID shard filter type.")
 		}
 		if idx, ok := parseShardID(filter.ShardId); ok {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"strconv"
+	"time"
 	"unicode/utf8"
 )
 
@@ -51,7 +52,7 @@ func (e *Engine) PutRecord(ctx context.Context, in *PutRecordInput) (*PutRecordO
 	if err := v.err(); err != nil {
 		return nil, err
 	}
-	st, err := e.writableStream(ctx, "PutRecord", in.StreamName, in.StreamARN, in)
+	st, now, err := e.writableStream(ctx, "PutRecord", in.StreamName, in.StreamARN, in)
 	if err != nil {
 		return nil, err
 	}
@@ -59,7 +60,6 @@ func (e *Engine) PutRecord(ctx context.Context, in *PutRecordInput) (*PutRecordO
 	if err != nil {
 		return nil, err
 	}
-	now := e.now()
 	if in.SequenceNumberForOrdering != "" {
 		sn, err := ParseSequenceNumber(in.SequenceNumberForOrdering)
 		if err != nil || !sn.Valid() || sn.Time().After(now) {
@@ -97,20 +97,23 @@ func (e *Engine) PutRecord(ctx context.Context, in *PutRecordInput) (*PutRecordO
 }
 
 // writableStream resolves the stream of a write, runs the call-level
-// interceptors and checks that the stream accepts writes.
-func (e *Engine) writableStream(ctx context.Context, op, name, arn string, in any) (*Stream, error) {
+// interceptors and checks that the stream accepts writes. It returns the
+// time of the write, read once after the interceptors (which may delay the
+// call): reading the clock is a measurable part of a PutRecord.
+func (e *Engine) writableStream(ctx context.Context, op, name, arn string, in any) (*Stream, time.Time, error) {
 	n, err := e.streamNameOf(name, arn)
 	if err != nil {
-		return nil, err
+		return nil, time.Time{}, err
 	}
 	if err := e.before(ctx, op, n, in); err != nil {
-		return nil, err
+		return nil, time.Time{}, err
 	}
-	st := e.lookupName(n)
-	if st == nil || st.status(e.now()) == StreamStatusCreating {
-		return nil, e.errStreamNotFound(n)
+	now := e.now()
+	st := e.lookupNameAt(n, now)
+	if st == nil || st.status(now) == StreamStatusCreating {
+		return nil, time.Time{}, e.errStreamNotFound(n)
 	}
-	return st, nil
+	return st, now, nil
 }
 
 // routingKey returns the hash key a record is routed by.
@@ -195,10 +198,13 @@ func (e *Engine) PutRecords(ctx context.Context, in *PutRecordsInput) (*PutRecor
 	}
 	for i := range in.Records {
 		r := &in.Records[i]
-		p := "records." + strconv.Itoa(i+1) + ".member."
 		if len(v.vs) >= maxViolationsListed {
 			break
 		}
+		if entryValid(r) {
+			continue // the common case builds no member paths
+		}
+		p := "records." + strconv.Itoa(i+1) + ".member."
 		v.data(p+"data", r.Data)
 		v.partitionKey(p+"partitionKey", r.PartitionKey)
 		v.hashKey(p+"explicitHashKey", r.ExplicitHashKey)
@@ -206,7 +212,7 @@ func (e *Engine) PutRecords(ctx context.Context, in *PutRecordsInput) (*PutRecor
 	if err := v.err(); err != nil {
 		return nil, err
 	}
-	st, err := e.writableStream(ctx, "PutRecords", in.StreamName, in.StreamARN, in)
+	st, now, err := e.writableStream(ctx, "PutRecords", in.StreamName, in.StreamARN, in)
 	if err != nil {
 		return nil, err
 	}
@@ -226,7 +232,6 @@ func (e *Engine) PutRecords(ctx context.Context, in *PutRecordsInput) (*PutRecor
 		return nil, errInvalid("Records size %d bytes exceeds the maximum PutRecords request size of %d bytes for stream %s under account %s.",
 			total, maxPutRecordsBytes, st.name, e.cfg.account)
 	}
-	now := e.now()
 	flags, enc := st.encryptionFlags()
 	out := &PutRecordsOutput{Records: make([]PutRecordsResultEntry, len(in.Records)), EncryptionType: enc}
 	for i := range in.Records {
@@ -260,6 +265,14 @@ func (e *Engine) PutRecords(ctx context.Context, in *PutRecordsInput) (*PutRecor
 		}
 	}
 	return out, nil
+}
+
+// entryValid reports whether a PutRecords entry meets the model's
+// constraints, without building validation messages.
+func entryValid(r *PutRecordsRequestEntry) bool {
+	return len(r.Data) <= maxDataBytes && r.PartitionKey != "" &&
+		(len(r.PartitionKey) <= 256 || utf8.RuneCountInString(r.PartitionKey) <= 256) &&
+		(r.ExplicitHashKey == "" || isDecimal(r.ExplicitHashKey, 39))
 }
 
 // errorFields splits an error into a PutRecords ErrorCode and ErrorMessage.

@@ -115,20 +115,20 @@ func (c *chunk) last() uint64 {
 	return c.first + uint64(len(c.entries)) - 1
 }
 
-// record materializes entry i of a snapshot of c's entry table.
-func (sh *shard) record(slab []byte, e *entry, counter uint64) Record {
-	key := slab[e.off : e.off+uint32(e.keyLen)]
-	end := e.off + uint32(e.keyLen) + e.dataLen
-	enc := EncryptionNone
+// fill materializes entry e (with sequence counter counter) of a snapshot
+// of a chunk into r. It sets the fields one by one: copying a whole Record
+// would go through a bulk write barrier while the garbage collector runs.
+func (sh *shard) fill(r *Record, slab []byte, e *entry, counter uint64) {
+	start := e.off + uint32(e.keyLen)
+	end := start + e.dataLen
+	r.SequenceNumber = makeSequenceNumber(sh.createdSec, sh.index, counter, e.arrival/1000)
+	r.ApproximateArrivalTimestamp = time.UnixMilli(e.arrival).UTC()
+	r.Data = slab[start:end:end]
+	r.PartitionKey = bytesToString(slab[e.off:start])
 	if e.flags&entryKMS != 0 {
-		enc = EncryptionKMS
-	}
-	return Record{
-		SequenceNumber:              makeSequenceNumber(sh.createdSec, sh.index, counter, e.arrival/1000),
-		ApproximateArrivalTimestamp: time.UnixMilli(e.arrival).UTC(),
-		Data:                        slab[e.off+uint32(e.keyLen) : end : end],
-		PartitionKey:                bytesToString(key),
-		EncryptionType:              enc,
+		r.EncryptionType = EncryptionKMS
+	} else {
+		r.EncryptionType = EncryptionNone
 	}
 }
 

@@ -313,19 +313,21 @@ func (e *Engine) UpdateShardCount(ctx context.Context, in *UpdateShardCountInput
 	return &UpdateShardCountOutput{StreamName: st.name, StreamARN: st.arn, CurrentShardCount: cur, TargetShardCount: target}, nil
 }
 
-// uniformLayout reports whether the open shards already are the uniform
-// partition into n ranges.
+// uniformLayout reports whether the open shards already are a uniform
+// partition into n ranges: UpdateShardCount's (boundaries floor(k·2^128/n))
+// or CreateStream's (boundaries k·floor(2^128/n)).
 func uniformLayout(open []*shard, n int) bool {
 	if len(open) != n {
 		return false
 	}
+	w, _ := uniformBoundary(1, uint64(n))
+	scaled, created := true, true
 	for i, sh := range open {
 		start, _ := uniformBoundary(uint64(i), uint64(n))
-		if sh.hashRange.StartingHashKey != start {
-			return false
-		}
+		scaled = scaled && sh.hashRange.StartingHashKey == start
+		created = created && sh.hashRange.StartingHashKey == w.mul(uint64(i))
 	}
-	return true
+	return scaled || created
 }
 
 // scaleLocked performs UNIFORM_SCALING to m shards as a left-to-right sweep
@@ -351,7 +353,7 @@ func (st *Stream) scaleLocked(m int, now time.Time) {
 		cur := next()
 		if !last && cur.hashRange.EndingHashKey.Cmp(bound) >= 0 {
 			if cur.hashRange.StartingHashKey.Cmp(bound) < 0 {
-				cur, carry = st.splitLocked(cur, bound, now)
+				_, carry = st.splitLocked(cur, bound, now)
 			}
 			continue
 		}

@@ -91,6 +91,10 @@ func (e *Engine) changeRetention(ctx context.Context, op, name, arn string, hour
 	case !increase && hours > cur:
 		return errInvalid("Requested retention period (%d hours) for stream %s can not be longer than existing retention period (%d hours). Use IncreaseRetentionPeriod API.", hours, st.name, cur)
 	}
+	// Trim under the current period first: records and shards that have
+	// aged out stay gone whatever the new period (reads trim lazily, so an
+	// increase would otherwise resurrect them).
+	trimShards(st.shards, e.now(), st.retentionPeriod())
 	st.retention.Store(int64(time.Duration(hours) * time.Hour))
 	return nil
 }
@@ -112,11 +116,15 @@ func (e *Engine) ApplyRetention() {
 
 // applyRetention trims one stream.
 func (st *Stream) applyRetention(now time.Time) {
-	ret := st.retentionPeriod()
-	horizon := now.Add(-ret).UnixMilli()
 	st.mu.Lock()
 	shards := append([]*shard(nil), st.shards...)
 	st.mu.Unlock()
+	trimShards(shards, now, st.retentionPeriod())
+}
+
+// trimShards trims records older than ret and drops expired shards.
+func trimShards(shards []*shard, now time.Time, ret time.Duration) {
+	horizon := now.Add(-ret).UnixMilli()
 	for _, sh := range shards {
 		if sh.expired(now, ret) {
 			sh.drop()

@@ -3,7 +3,6 @@ package freshet
 import (
 	"context"
 	"encoding/json"
-	"sort"
 	"strings"
 	"sync"
 	"time"
@@ -60,6 +59,9 @@ func (e *Engine) UpdateStreamMode(ctx context.Context, in *UpdateStreamModeInput
 	}
 	if mode == StreamModeProvisioned && in.WarmThroughputMiBps != 0 {
 		return nil, errInvalid("WarmThroughputMiBps is only supported for streams in ON_DEMAND mode")
+	}
+	if in.WarmThroughputMiBps != 0 && !e.account.committed(now) {
+		return nil, errNoCommitment(e.cfg.account)
 	}
 	st.mode = mode
 	st.warmMiBps = in.WarmThroughputMiBps
@@ -343,8 +345,8 @@ func (e *Engine) UpdateStreamWarmThroughput(ctx context.Context, in *UpdateStrea
 	if err != nil {
 		return nil, err
 	}
-	if !e.account.committed() {
-		return nil, errInvalid("Warm throughput requires the MinimumThroughputBillingCommitment to be ENABLED for account %s.", e.cfg.account)
+	if !e.account.committed(e.now()) {
+		return nil, errNoCommitment(e.cfg.account)
 	}
 	st.mu.Lock()
 	defer st.mu.Unlock()
@@ -422,10 +424,24 @@ type accountSettings struct {
 	commitment MinimumThroughputBillingCommitment
 }
 
-func (a *accountSettings) committed() bool {
+func (a *accountSettings) committed(now time.Time) bool {
 	a.mu.Lock()
 	defer a.mu.Unlock()
+	a.settleLocked(now)
 	return a.commitment.Status == CommitmentEnabled || a.commitment.Status == CommitmentEnabledUntilEarliestAllowedEnd
+}
+
+// errNoCommitment rejects warm throughput in an account without the
+// minimum throughput billing commitment.
+func errNoCommitment(account string) error {
+	return errInvalid("Warm throughput requires the MinimumThroughputBillingCommitment to be ENABLED for account %s.", account)
+}
+
+// settleLocked ends a winding-down commitment once its end has come.
+func (a *accountSettings) settleLocked(now time.Time) {
+	if a.commitment.Status == CommitmentEnabledUntilEarliestAllowedEnd && !now.Before(a.commitment.EndedAt) {
+		a.commitment.Status = CommitmentDisabled
+	}
 }
 
 // DescribeAccountSettingsInput is the (empty) input of
@@ -445,6 +461,7 @@ func (e *Engine) DescribeAccountSettings(ctx context.Context, in *DescribeAccoun
 	}
 	e.account.mu.Lock()
 	defer e.account.mu.Unlock()
+	e.account.settleLocked(e.now())
 	c := e.account.commitment
 	if c.Status == "" {
 		c.Status = CommitmentDisabled
@@ -476,6 +493,7 @@ func (e *Engine) UpdateAccountSettings(ctx context.Context, in *UpdateAccountSet
 	now := e.now()
 	e.account.mu.Lock()
 	defer e.account.mu.Unlock()
+	e.account.settleLocked(now)
 	c := &e.account.commitment
 	switch in.MinimumThroughputBillingCommitment.Status {
 	case CommitmentEnabled:
@@ -589,14 +607,4 @@ func (e *Engine) DeleteResourcePolicy(ctx context.Context, in *DeleteResourcePol
 	}
 	e.policies.Delete(in.ResourceARN)
 	return &DeleteResourcePolicyOutput{}, nil
-}
-
-// sortedKeys returns a map's keys in order.
-func sortedKeys[V any](m map[string]V) []string {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	return keys
 }

@@ -150,10 +150,14 @@ func (sh *shard) state() (closed bool, closedAt time.Time) {
 	return sh.closed, sh.closedAt
 }
 
-// expired reports whether the shard is closed and its retention has passed.
+// expired reports whether the shard is closed and its retention has passed,
+// or it was dropped (its retention passed before a retention increase, or
+// the stream is gone).
 func (sh *shard) expired(now time.Time, retention time.Duration) bool {
-	closed, at := sh.state()
-	return closed && !now.Before(at.Add(retention))
+	sh.mu.Lock()
+	closed, at, gone := sh.closed, sh.closedAt, sh.gone
+	sh.mu.Unlock()
+	return gone || closed && !now.Before(at.Add(retention))
 }
 
 // appendResult tells the writer what happened.
@@ -346,8 +350,9 @@ func (sh *shard) snapshotLocked(pos uint64, limit, maxBytes int) (segs []segment
 }
 
 // read returns up to limit records from pos, trimming first. It is the
-// common core of GetRecords, iterators and subscriptions.
-func (sh *shard) read(pos uint64, limit, maxBytes int, now time.Time, retention time.Duration) (readResult, error) {
+// common core of GetRecords, iterators and subscriptions. The records are
+// stored in dst when it is large enough, else in a new slice.
+func (sh *shard) read(pos uint64, limit, maxBytes int, now time.Time, retention time.Duration, dst []Record) (readResult, error) {
 	sh.mu.Lock()
 	if sh.gone {
 		sh.mu.Unlock()
@@ -371,11 +376,15 @@ func (sh *shard) read(pos uint64, limit, maxBytes int, now time.Time, retention 
 		n += len(s.entries)
 	}
 	if n > 0 {
-		res.records = make([]Record, n)
+		if cap(dst) >= n {
+			res.records = dst[:n]
+		} else {
+			res.records = make([]Record, n)
+		}
 		i := 0
 		for _, s := range segs {
 			for j := range s.entries {
-				res.records[i] = sh.record(s.slab, &s.entries[j], s.first+uint64(j))
+				sh.fill(&res.records[i], s.slab, &s.entries[j], s.first+uint64(j))
 				i++
 			}
 		}

@@ -131,7 +131,9 @@ func (st *Stream) dropShards() {
 	}
 	for _, c := range st.consumers {
 		c.endSubscriptions(nil)
+		st.e.policies.Delete(c.arn)
 	}
+	st.e.policies.Delete(st.arn)
 }
 
 // liveShards returns the shards that are not expired, by index.
@@ -258,6 +260,8 @@ func (e *Engine) CreateStream(ctx context.Context, in *CreateStreamInput) (*Crea
 	switch {
 	case mode == StreamModeOnDemand && count != 0:
 		return nil, errInvalid("ShardCount is not expected when StreamMode=ON_DEMAND")
+	case mode == StreamModeOnDemand && in.WarmThroughputMiBps != 0 && !e.account.committed(e.now()):
+		return nil, errNoCommitment(e.cfg.account)
 	case mode == StreamModeOnDemand:
 		count = onDemandShardCount
 	case count == 0:
@@ -267,6 +271,9 @@ func (e *Engine) CreateStream(ctx context.Context, in *CreateStreamInput) (*Crea
 	}
 	if err := validateTags(in.Tags); err != nil {
 		return nil, err
+	}
+	if err := mergeTags(map[string]string{}, in.Tags, "stream", in.StreamName, e.cfg.account); err != nil {
+		return nil, err // more than 50 tags
 	}
 	recordSize := defaultRecordSize
 	if in.MaxRecordSizeInKiB != 0 {
@@ -299,18 +306,24 @@ func (e *Engine) CreateStream(ctx context.Context, in *CreateStreamInput) (*Crea
 	st.maxRecordSize.Store(int64(recordSize))
 	st.setPhase(StreamStatusCreating, now, e.cfg.delays.Create)
 	created := now.Add(-time.Second) // like production, shards predate the call slightly
+	// SPEC §4.2, production-verified: with w = floor(2^128/N), shard i
+	// owns [i·w, (i+1)·w - 1] and the last shard ends at 2^128-1.
 	open := make([]*shard, count)
+	w, _ := uniformBoundary(1, uint64(count))
 	for i := range count {
-		start, _ := uniformBoundary(uint64(i), uint64(count))
+		start := w.mul(uint64(i))
 		end := MaxHashKey
-		if next, overflow := uniformBoundary(uint64(i+1), uint64(count)); !overflow {
-			end = next.sub(1)
+		if i < count-1 {
+			end = w.mul(uint64(i + 1)).sub(1)
 		}
 		open[i] = newShard(st, i, HashKeyRange{StartingHashKey: start, EndingHashKey: end}, created, created.Unix(), "", "")
 	}
 	st.shards = append([]*shard(nil), open...)
 	st.setRoutes(open)
 
+	if old := e.list()[st.name]; old != nil {
+		old.dropShards() // a deleted stream not yet removed: release it now
+	}
 	next := make(map[string]*Stream, len(e.list())+1)
 	for k, s := range e.list() {
 		next[k] = s
@@ -362,6 +375,7 @@ func (e *Engine) DeleteStream(ctx context.Context, in *DeleteStreamInput) (*Dele
 	}
 	now := e.now()
 	st.mu.Lock()
+	st.pruneConsumersLocked(now)
 	if len(st.consumers) > 0 && !in.EnforceConsumerDeletion {
 		st.mu.Unlock()
 		return nil, errInUse("Stream %s under account %s has registered consumers.", st.name, e.cfg.account)
@@ -553,6 +567,7 @@ func (e *Engine) DescribeStreamSummary(ctx context.Context, in *DescribeStreamSu
 	s.StreamModeDetails = StreamModeDetails{StreamMode: st.mode}
 	s.EnhancedMonitoring = []EnhancedMetrics{{ShardLevelMetrics: append([]string{}, st.metrics...)}}
 	s.EncryptionType, s.KeyId = st.encryptionLocked()
+	st.pruneConsumersLocked(now)
 	s.ConsumerCount = len(st.consumers)
 	if st.mode == StreamModeOnDemand {
 		s.WarmThroughput = &WarmThroughput{TargetMiBps: st.warmMiBps, CurrentMiBps: st.warmMiBps}

@@ -53,6 +53,7 @@ type Subscription struct {
 	expires time.Time
 
 	pos       uint64
+	lastSN    SequenceNumber // of the last record delivered
 	lastEvent time.Time
 	finished  atomic.Bool // the final event of a closed shard was delivered
 
@@ -194,7 +195,7 @@ func (s *Subscription) Next(ctx context.Context) (*SubscribeToShardEvent, error)
 			s.end(nil)
 			return nil, io.EOF
 		}
-		res, err := s.sh.read(s.pos, 10000, maxGetRecordsBytes, now, s.st.retentionPeriod())
+		res, err := s.sh.read(s.pos, 10000, maxGetRecordsBytes, now, s.st.retentionPeriod(), nil)
 		if err != nil {
 			s.end(err)
 			return nil, err
@@ -210,7 +211,10 @@ func (s *Subscription) Next(ctx context.Context) (*SubscribeToShardEvent, error)
 				s.finished.Store(true)
 				ev.ChildShards = res.children
 			} else if n := len(res.records); n > 0 {
-				ev.ContinuationSequenceNumber = res.records[n-1].SequenceNumber
+				s.lastSN = res.records[n-1].SequenceNumber
+				ev.ContinuationSequenceNumber = s.lastSN
+			} else if !s.lastSN.IsZero() {
+				ev.ContinuationSequenceNumber = s.lastSN // as SPEC §1.7.4: the last delivered record's
 			} else {
 				ev.ContinuationSequenceNumber = s.sh.positionSequenceNumber(s.pos)
 			}

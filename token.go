@@ -34,13 +34,18 @@ func (e *Engine) seal(kind byte, payload []byte) string {
 	return base64.StdEncoding.EncodeToString(buf)
 }
 
+// strictBase64 decodes only the canonical text of a token: standard
+// decoding ignores the unused bits of the last character and line breaks,
+// which would let altered texts pass as the original.
+var strictBase64 = base64.StdEncoding.Strict()
+
 // open checks a token's kind and tag and returns its payload.
 func (e *Engine) open(kind byte, tok string) ([]byte, bool) {
 	if len(tok) > 4096 {
 		return nil, false
 	}
-	raw, err := base64.StdEncoding.DecodeString(tok)
-	if err != nil || len(raw) < 1+tagSize || raw[0] != kind {
+	raw, err := strictBase64.DecodeString(tok)
+	if err != nil || len(tok) != strictBase64.EncodedLen(len(raw)) || len(raw) < 1+tagSize || raw[0] != kind {
 		return nil, false
 	}
 	body, tag := raw[:len(raw)-tagSize], raw[len(raw)-tagSize:]

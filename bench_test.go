@@ -1,0 +1,350 @@
+package freshet
+
+import (
+	"context"
+	"fmt"
+	"runtime"
+	"sync"
+	"testing"
+)
+
+// The benchmarks measure the hot paths against a baseline run in the same
+// process: a buffered Go channel carrying the same 100-byte records. Every
+// benchmark counts one record per op, so ns/op compares directly, and
+// reports records/s. Run the important ones in separate processes, e.g.
+//
+//	go test -run '^$' -bench '^BenchmarkPutRecord$' -benchmem -count 5 .
+//
+// (see README "Performance").
+
+const benchPayload = 100
+
+var benchKeys = func() []string {
+	keys := make([]string, 1024)
+	for i := range keys {
+		keys[i] = fmt.Sprintf("user-%04d", i)
+	}
+	return keys
+}()
+
+func benchEngine(b *testing.B, shards int) (*Engine, *Stream) {
+	b.Helper()
+	e := New(WithRetentionSweep(0))
+	b.Cleanup(func() { e.Close() })
+	if _, err := e.CreateStream(context.Background(), &CreateStreamInput{StreamName: "bench", ShardCount: shards}); err != nil {
+		b.Fatal(err)
+	}
+	st, err := e.Stream("bench")
+	if err != nil {
+		b.Fatal(err)
+	}
+	return e, st
+}
+
+func reportRate(b *testing.B) {
+	b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "records/s")
+}
+
+// benchRecord is what the channel baseline carries: a record as a producer
+// hands it over, with its own copy of the data.
+type benchRecord struct {
+	key  string
+	data []byte
+}
+
+// BenchmarkChannel is the baseline for a single producer: one goroutine
+// sends 100-byte records (copied, as a put copies them) through a buffered
+// channel, another receives them.
+func BenchmarkChannel(b *testing.B) {
+	data := make([]byte, benchPayload)
+	ch := make(chan benchRecord, 1024)
+	done := make(chan struct{})
+	go func() {
+		for range ch {
+		}
+		close(done)
+	}()
+	b.ReportAllocs()
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		d := make([]byte, len(data))
+		copy(d, data)
+		ch <- benchRecord{key: benchKeys[i&1023], data: d}
+	}
+	close(ch)
+	<-done
+	reportRate(b)
+}
+
+// BenchmarkChannelParallel is the baseline for 8 producers sharing one
+// buffered channel.
+func BenchmarkChannelParallel(b *testing.B) {
+	data := make([]byte, benchPayload)
+	ch := make(chan benchRecord, 1024)
+	done := make(chan struct{})
+	go func() {
+		for range ch {
+		}
+		close(done)
+	}()
+	b.ReportAllocs()
+	b.SetParallelism(8 / runtime.GOMAXPROCS(0))
+	b.ResetTimer()
+	b.RunParallel(func(pb *testing.PB) {
+		i := 0
+		for pb.Next() {
+			d := make([]byte, len(data))
+			copy(d, data)
+			ch <- benchRecord{key: benchKeys[i&1023], data: d}
+			i++
+		}
+	})
+	close(ch)
+	<-done
+	reportRate(b)
+}
+
+// BenchmarkPutRecord writes 100-byte records from one goroutine to a
+// 4-shard stream.
+func BenchmarkPutRecord(b *testing.B) {
+	e, _ := benchEngine(b, 4)
+	ctx := context.Background()
+	in := &PutRecordInput{StreamName: "bench", Data: make([]byte, benchPayload)}
+	b.ReportAllocs()
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		in.PartitionKey = benchKeys[i&1023]
+		if _, err := e.PutRecord(ctx, in); err != nil {
+			b.Fatal(err)
+		}
+	}
+	reportRate(b)
+}
+
+// BenchmarkPutRecordParallel writes 100-byte records from 8 goroutines to
+// a 4-shard stream.
+func BenchmarkPutRecordParallel(b *testing.B) {
+	e, _ := benchEngine(b, 4)
+	ctx := context.Background()
+	b.ReportAllocs()
+	b.SetParallelism(max(1, 8/runtime.GOMAXPROCS(0)))
+	b.ResetTimer()
+	b.RunParallel(func(pb *testing.PB) {
+		in := &PutRecordInput{StreamName: "bench", Data: make([]byte, benchPayload)}
+		i := 0
+		for pb.Next() {
+			in.PartitionKey = benchKeys[i&1023]
+			if _, err := e.PutRecord(ctx, in); err != nil {
+				b.Error(err)
+				return
+			}
+			i++
+		}
+	})
+	reportRate(b)
+}
+
+// BenchmarkPutRecords writes batches of 500 100-byte records; one op is one
+// record.
+func BenchmarkPutRecords(b *testing.B) {
+	e, _ := benchEngine(b, 4)
+	ctx := context.Background()
+	entries := make([]PutRecordsRequestEntry, 500)
+	data := make([]byte, benchPayload)
+	for i := range entries {
+		entries[i] = PutRecordsRequestEntry{PartitionKey: benchKeys[i&1023], Data: data}
+	}
+	in := &PutRecordsInput{StreamName: "bench"}
+	b.ReportAllocs()
+	b.ResetTimer()
+	for n := 0; n < b.N; n += len(entries) {
+		in.Records = entries[:min(len(entries), b.N-n)]
+		out, err := e.PutRecords(ctx, in)
+		if err != nil || out.FailedRecordCount != 0 {
+			b.Fatal(err, out.FailedRecordCount)
+		}
+	}
+	reportRate(b)
+}
+
+// fillShard writes n 100-byte records to the 1-shard stream "bench".
+func fillShard(b *testing.B, e *Engine, n int) {
+	b.Helper()
+	ctx := context.Background()
+	data := make([]byte, benchPayload)
+	entries := make([]PutRecordsRequestEntry, 500)
+	for i := range entries {
+		entries[i] = PutRecordsRequestEntry{PartitionKey: benchKeys[i&1023], Data: data}
+	}
+	for left := n; left > 0; left -= len(entries) {
+		if _, err := e.PutRecords(ctx, &PutRecordsInput{StreamName: "bench", Records: entries[:min(len(entries), left)]}); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+const benchStored = 200_000
+
+// BenchmarkGetRecords reads a shard of 200,000 stored records with
+// GetRecords calls of 10,000; one op is one record.
+func BenchmarkGetRecords(b *testing.B) {
+	e, _ := benchEngine(b, 1)
+	fillShard(b, e, benchStored)
+	ctx := context.Background()
+	trimHorizon := func() string {
+		out, err := e.GetShardIterator(ctx, &GetShardIteratorInput{StreamName: "bench", ShardId: "shardId-000000000000", ShardIteratorType: TrimHorizon})
+		if err != nil {
+			b.Fatal(err)
+		}
+		return out.ShardIterator
+	}
+	it := trimHorizon()
+	b.ReportAllocs()
+	b.ResetTimer()
+	for n := 0; n < b.N; {
+		out, err := e.GetRecords(ctx, &GetRecordsInput{ShardIterator: it, Limit: min(10000, b.N-n)})
+		if err != nil {
+			b.Fatal(err)
+		}
+		n += len(out.Records)
+		it = out.NextShardIterator
+		if n%benchStored == 0 {
+			it = trimHorizon()
+		}
+	}
+	reportRate(b)
+}
+
+// BenchmarkIterator reads the same shard through the Go-native Iterator;
+// one op is one record.
+func BenchmarkIterator(b *testing.B) {
+	e, st := benchEngine(b, 1)
+	fillShard(b, e, benchStored)
+	ctx := context.Background()
+	open := func() *Iterator {
+		it, err := st.Iterator("shardId-000000000000", StartingPosition{Type: TrimHorizon})
+		if err != nil {
+			b.Fatal(err)
+		}
+		return it
+	}
+	it := open()
+	b.ReportAllocs()
+	b.ResetTimer()
+	for n := 0; n < b.N; {
+		it.SetLimit(min(10000, b.N-n))
+		recs, err := it.Next(ctx)
+		if err != nil {
+			b.Fatal(err)
+		}
+		n += len(recs)
+		if n%benchStored == 0 {
+			it = open()
+		}
+	}
+	reportRate(b)
+}
+
+// BenchmarkChannelReceive is the baseline for reading: receiving stored
+// 100-byte records from a buffered channel that already holds them.
+func BenchmarkChannelReceive(b *testing.B) {
+	data := make([]byte, benchPayload)
+	ch := make(chan benchRecord, 10000)
+	b.ReportAllocs()
+	b.ResetTimer()
+	for n := 0; n < b.N; {
+		b.StopTimer()
+		k := min(cap(ch), b.N-n)
+		for i := 0; i < k; i++ {
+			ch <- benchRecord{key: benchKeys[i&1023], data: data}
+		}
+		b.StartTimer()
+		for i := 0; i < k; i++ {
+			<-ch
+		}
+		n += k
+	}
+	reportRate(b)
+}
+
+// BenchmarkRetainedHeap stores records and reports the heap they retain
+// beyond their data and partition keys, per record ("overhead-B/record").
+func BenchmarkRetainedHeap(b *testing.B) {
+	const n = 1_000_000
+	var ms runtime.MemStats
+	for i := 0; i < b.N; i++ {
+		runtime.GC()
+		runtime.ReadMemStats(&ms)
+		before := ms.HeapAlloc
+		e := New(WithRetentionSweep(0))
+		if _, err := e.CreateStream(context.Background(), &CreateStreamInput{StreamName: "bench", ShardCount: 4}); err != nil {
+			b.Fatal(err)
+		}
+		fillShard(b, e, n)
+		runtime.GC()
+		runtime.ReadMemStats(&ms)
+		after := ms.HeapAlloc
+		payload := n * (benchPayload + len(benchKeys[0]))
+		b.ReportMetric(float64(int64(after)-int64(before)-int64(payload))/n, "overhead-B/record")
+		runtime.KeepAlive(e)
+		e.Close()
+	}
+}
+
+// BenchmarkPutGetPipeline is the event-bus shape: one producer and one
+// blocked reader on a 1-shard stream; one op is one record delivered.
+func BenchmarkPutGetPipeline(b *testing.B) {
+	e, st := benchEngine(b, 1)
+	ctx := context.Background()
+	it, err := st.Iterator("shardId-000000000000", StartingPosition{Type: Latest})
+	if err != nil {
+		b.Fatal(err)
+	}
+	var wg sync.WaitGroup
+	wg.Add(1)
+	b.ReportAllocs()
+	b.ResetTimer()
+	go func() {
+		defer wg.Done()
+		for got := 0; got < b.N; {
+			recs, err := it.Next(ctx)
+			if err != nil {
+				b.Error(err)
+				return
+			}
+			got += len(recs)
+		}
+	}()
+	in := &PutRecordInput{StreamName: "bench", Data: make([]byte, benchPayload)}
+	for i := 0; i < b.N; i++ {
+		in.PartitionKey = benchKeys[i&1023]
+		if _, err := e.PutRecord(ctx, in); err != nil {
+			b.Fatal(err)
+		}
+	}
+	wg.Wait()
+	reportRate(b)
+}
+
+// BenchmarkRecordsSeq reads the same shard with the Stream.Records range
+// function (which reuses its buffer); one op is one record.
+func BenchmarkRecordsSeq(b *testing.B) {
+	e, st := benchEngine(b, 1)
+	fillShard(b, e, benchStored)
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	b.ReportAllocs()
+	b.ResetTimer()
+	for n := 0; n < b.N; {
+		for _, err := range st.Records(ctx, "shardId-000000000000", StartingPosition{Type: TrimHorizon}) {
+			if err != nil {
+				b.Fatal(err)
+			}
+			n++
+			if n == b.N || n%benchStored == 0 {
+				break
+			}
+		}
+	}
+	reportRate(b)
+}

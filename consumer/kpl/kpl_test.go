@@ -1,0 +1,397 @@
+package kpl
+
+import (
+	"bytes"
+	"crypto/md5"
+	"errors"
+	"fmt"
+	"math/big"
+	"math/rand/v2"
+	"reflect"
+	"strings"
+	"testing"
+)
+
+// pb is a tiny protobuf writer for hand-crafting test inputs, including
+// malformed ones that Aggregate cannot produce.
+type pb []byte
+
+func (p pb) varint(num, v uint64) pb     { return appendVarintField(p, num, v) }
+func (p pb) str(num uint64, s string) pb { return appendStringField(p, num, s) }
+func (p pb) msg(num uint64, m pb) pb     { return appendBytesField(p, num, m) }
+func (p pb) raw(b ...byte) pb            { return append(p, b...) }
+
+// wrap frames a protobuf body as an aggregate with a correct digest.
+func wrap(body []byte) []byte {
+	sum := md5.Sum(body)
+	out := append(magic[:len(magic):len(magic)], body...)
+	return append(out, sum[:]...)
+}
+
+// rec is a Record message with the given partition key index and data.
+func rec(pk uint64, data string) pb {
+	return pb{}.varint(fieldPartitionKeyIndex, pk).str(fieldData, data)
+}
+
+func TestDeaggregate(t *testing.T) {
+	valid := wrap(pb{}.str(1, "pk0").str(1, "pk1").str(2, "42").
+		msg(3, rec(0, "a")).
+		msg(3, rec(1, "b").varint(fieldExplicitHashKeyIndex, 0)).
+		msg(3, rec(0, "")))
+	badDigest := bytes.Clone(valid)
+	badDigest[len(badDigest)-1] ^= 1
+
+	tests := []struct {
+		name string
+		data []byte
+		want []SubRecord // nil with wantErr
+		// wantErr is "" for success, else a substring of the error.
+		wantErr string
+	}{
+		{
+			name: "valid",
+			data: valid,
+			want: []SubRecord{
+				{PartitionKey: "pk0", Data: []byte("a"), SubSequenceNumber: 0},
+				{PartitionKey: "pk1", ExplicitHashKey: "42", Data: []byte("b"), SubSequenceNumber: 1},
+				{PartitionKey: "pk0", Data: []byte{}, SubSequenceNumber: 2},
+			},
+		},
+		{
+			name: "tables after records",
+			data: wrap(pb{}.msg(3, rec(0, "x")).str(1, "late")),
+			want: []SubRecord{{PartitionKey: "late", Data: []byte("x")}},
+		},
+		{
+			name: "tags are validated and ignored",
+			data: wrap(pb{}.str(1, "k").
+				msg(3, rec(0, "x").msg(fieldTags, pb{}.str(1, "key").str(2, "value")).msg(fieldTags, pb{}.str(1, "key only")))),
+			want: []SubRecord{{PartitionKey: "k", Data: []byte("x")}},
+		},
+		{
+			name: "unknown fields are skipped",
+			data: wrap(pb{}.varint(9, 7).str(1, "k").raw(15<<3|wireFixed32, 1, 2, 3, 4).
+				msg(3, rec(0, "x").raw(10<<3|wireFixed64, 1, 2, 3, 4, 5, 6, 7, 8).varint(1<<29-1, 1)).
+				varint(1, 5)), // known number, wrong wire type: unknown
+			want: []SubRecord{{PartitionKey: "k", Data: []byte("x")}},
+		},
+		{
+			name: "last data field wins",
+			data: wrap(pb{}.str(1, "k").msg(3, rec(0, "first").str(fieldData, "second"))),
+			want: []SubRecord{{PartitionKey: "k", Data: []byte("second")}},
+		},
+		{name: "empty aggregate", data: wrap(nil), want: []SubRecord{}},
+		{name: "nil", data: nil, wantErr: "not an aggregated record"},
+		{name: "plain record", data: []byte("hello, world, this is not an aggregate"), wantErr: "not an aggregated record"},
+		{name: "magic only", data: magic[:], wantErr: "not an aggregated record"},
+		{name: "shorter than digest", data: append(magic[:4:4], make([]byte, 15)...), wantErr: "not an aggregated record"},
+		{name: "bad magic", data: append([]byte{0xF3, 0x89, 0x9A, 0xC3}, valid[4:]...), wantErr: "not an aggregated record"},
+		{name: "bad digest", data: badDigest, wantErr: "MD5"},
+		{name: "truncated aggregate", data: valid[:len(valid)-1], wantErr: "MD5"},
+		{name: "truncated length", data: wrap(pb{}.raw(1<<3|wireBytes, 5, 'a')), wantErr: "truncated"},
+		{name: "truncated varint", data: wrap(pb{}.raw(1<<3|wireVarint, 0x80)), wantErr: "truncated"},
+		{name: "truncated tag", data: wrap(pb{}.raw(0x80)), wantErr: "truncated"},
+		{name: "truncated fixed64", data: wrap(pb{}.raw(9<<3|wireFixed64, 1, 2, 3)), wantErr: "truncated"},
+		{name: "truncated fixed32", data: wrap(pb{}.raw(9<<3|wireFixed32, 1, 2, 3)), wantErr: "truncated"},
+		{
+			name:    "huge length",
+			data:    wrap(pb{}.raw(1<<3|wireBytes, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0x01)),
+			wantErr: "truncated",
+		},
+		{
+			name:    "varint overflow in 10th byte",
+			data:    wrap(pb{}.raw(9<<3|wireVarint, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0x02)),
+			wantErr: "overflow",
+		},
+		{
+			name:    "varint longer than 10 bytes",
+			data:    wrap(pb{}.raw(9<<3|wireVarint, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x81, 0x00)),
+			wantErr: "overflow",
+		},
+		{name: "field number 0", data: wrap(pb{}.raw(0<<3|wireVarint, 1)), wantErr: "tag"},
+		{name: "field number too large", data: wrap(pb{}.varint(1<<29, 1)), wantErr: "tag"},
+		{name: "group wire type", data: wrap(pb{}.raw(1<<3 | 3)), wantErr: "wire type"},
+		{name: "wire type 7", data: wrap(pb{}.raw(1<<3 | 7)), wantErr: "wire type"},
+		{name: "malformed record", data: wrap(pb{}.str(1, "k").msg(3, pb{}.raw(0x08))), wantErr: "truncated"},
+		{name: "partition key index out of range", data: wrap(pb{}.str(1, "k").msg(3, rec(1, "x"))), wantErr: "out of range"},
+		{name: "partition key index huge", data: wrap(pb{}.str(1, "k").msg(3, rec(1<<32, "x"))), wantErr: "out of range"},
+		{name: "no partition key table", data: wrap(pb{}.msg(3, rec(0, "x"))), wantErr: "out of range"},
+		{
+			name:    "explicit hash key index out of range",
+			data:    wrap(pb{}.str(1, "k").str(2, "1").msg(3, rec(0, "x").varint(fieldExplicitHashKeyIndex, 1))),
+			wantErr: "out of range",
+		},
+		{name: "missing partition key index", data: wrap(pb{}.str(1, "k").msg(3, pb{}.str(fieldData, "x"))), wantErr: "missing"},
+		{name: "missing data", data: wrap(pb{}.str(1, "k").msg(3, pb{}.varint(fieldPartitionKeyIndex, 0))), wantErr: "missing"},
+		{
+			name:    "tag without key",
+			data:    wrap(pb{}.str(1, "k").msg(3, rec(0, "x").msg(fieldTags, pb{}.str(2, "value")))),
+			wantErr: "missing",
+		},
+		{
+			name:    "malformed tag",
+			data:    wrap(pb{}.str(1, "k").msg(3, rec(0, "x").msg(fieldTags, pb{}.raw(0x0a, 0x09)))),
+			wantErr: "truncated",
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got, err := Deaggregate(tt.data)
+			if tt.wantErr != "" {
+				if !errors.Is(err, ErrNotAggregated) || !strings.Contains(err.Error(), tt.wantErr) {
+					t.Fatalf("Deaggregate() error = %v, want ErrNotAggregated containing %q", err, tt.wantErr)
+				}
+				if got != nil {
+					t.Fatalf("Deaggregate() = %v with error, want nil", got)
+				}
+				return
+			}
+			if err != nil {
+				t.Fatalf("Deaggregate() error = %v", err)
+			}
+			if !reflect.DeepEqual(got, tt.want) {
+				t.Fatalf("Deaggregate() =\n%+v\nwant\n%+v", got, tt.want)
+			}
+		})
+	}
+}
+
+func TestIsAggregated(t *testing.T) {
+	agg := Aggregate([]SubRecord{{PartitionKey: "k", Data: []byte("x")}})
+	for _, tt := range []struct {
+		data []byte
+		want bool
+	}{
+		{nil, false},
+		{[]byte("plain"), false},
+		{wrap(nil), true},
+		{wrap(nil)[:minLen-1], false},
+		{agg, true},
+		{append([]byte{0}, agg...), false},
+	} {
+		if got := IsAggregated(tt.data); got != tt.want {
+			t.Errorf("IsAggregated(% x) = %v, want %v", tt.data, got, tt.want)
+		}
+	}
+}
+
+// TestDeaggregateDataIsCapped pins that appending to one sub-record's data
+// cannot overwrite the next sub-record.
+func TestDeaggregateDataIsCapped(t *testing.T) {
+	subs, err := Deaggregate(Aggregate([]SubRecord{
+		{PartitionKey: "k", Data: []byte("a")},
+		{PartitionKey: "k", Data: []byte("b")},
+	}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	_ = append(subs[0].Data, 'X')
+	if string(subs[1].Data) != "b" {
+		t.Fatalf("second record data = %q after append to first", subs[1].Data)
+	}
+}
+
+// TestAggregateEncoding pins the exact bytes Aggregate writes, including
+// key-table deduplication.
+func TestAggregateEncoding(t *testing.T) {
+	got := Aggregate([]SubRecord{
+		{PartitionKey: "a", Data: []byte("x")},
+		{PartitionKey: "a", ExplicitHashKey: "7", Data: []byte("y"), SubSequenceNumber: 99},
+	})
+	body := []byte{
+		0x0a, 0x01, 'a', // partition_key_table: "a"
+		0x12, 0x01, '7', // explicit_hash_key_table: "7"
+		0x1a, 0x05, 0x08, 0x00, 0x1a, 0x01, 'x', // records: {pk 0, data "x"}
+		0x1a, 0x07, 0x08, 0x00, 0x10, 0x00, 0x1a, 0x01, 'y', // records: {pk 0, ehk 0, data "y"}
+	}
+	if want := wrap(body); !bytes.Equal(got, want) {
+		t.Fatalf("Aggregate() =\n% x\nwant\n% x", got, want)
+	}
+}
+
+func TestRoundTrip(t *testing.T) {
+	r := rand.New(rand.NewPCG(1, 2))
+	for _, n := range []int{0, 1, 2, 10, 200, 1000} {
+		records := make([]SubRecord, n)
+		for i := range records {
+			records[i] = SubRecord{
+				PartitionKey:      fmt.Sprintf("pk-%d", r.IntN(20)),
+				Data:              make([]byte, r.IntN(300)),
+				SubSequenceNumber: int64(i),
+			}
+			if r.IntN(3) == 0 {
+				records[i].ExplicitHashKey = fmt.Sprint(r.Uint64())
+			}
+			for j := range records[i].Data {
+				records[i].Data[j] = byte(r.Uint32())
+			}
+		}
+		got, err := Deaggregate(Aggregate(records))
+		if err != nil {
+			t.Fatalf("n=%d: %v", n, err)
+		}
+		if !reflect.DeepEqual(got, records) {
+			t.Fatalf("n=%d: round trip mismatch", n)
+		}
+	}
+}
+
+func TestHashKey(t *testing.T) {
+	max := new(big.Int).Sub(new(big.Int).Lsh(big.NewInt(1), 128), big.NewInt(1))
+	for _, s := range []string{
+		"0", "1", "9", "10", "18446744073709551615", "18446744073709551616",
+		"10000000000000000000", "99999999999999999999", "100000000000000000000000000000000000000",
+		"170141183460469231731687303715884105728", max.String(),
+		"113427455640312821154458202477256070484",
+	} {
+		h, err := ParseHashKey(s)
+		if err != nil {
+			t.Fatalf("ParseHashKey(%q): %v", s, err)
+		}
+		want, _ := new(big.Int).SetString(s, 10)
+		got := new(big.Int).Lsh(new(big.Int).SetUint64(h.Hi), 64)
+		got.Or(got, new(big.Int).SetUint64(h.Lo))
+		if got.Cmp(want) != 0 {
+			t.Errorf("ParseHashKey(%q) = %v, want %v", s, got, want)
+		}
+		if h.String() != s {
+			t.Errorf("ParseHashKey(%q).String() = %q", s, h.String())
+		}
+	}
+	if h, err := ParseHashKey("007"); err != nil || h != (HashKey{Lo: 7}) {
+		t.Errorf(`ParseHashKey("007") = %v, %v`, h, err)
+	}
+	tooBig := new(big.Int).Add(max, big.NewInt(1)).String()
+	for _, s := range []string{"", "-1", "+1", " 1", "1 ", "1a", "0x10", tooBig, max.String() + "0", strings.Repeat("9", 100)} {
+		if _, err := ParseHashKey(s); err == nil {
+			t.Errorf("ParseHashKey(%q) succeeded, want error", s)
+		}
+	}
+}
+
+func TestHashKeyCompare(t *testing.T) {
+	keys := []HashKey{{0, 0}, {0, 1}, {0, ^uint64(0)}, {1, 0}, {1, 1}, {^uint64(0), ^uint64(0)}}
+	for i, a := range keys {
+		for j, b := range keys {
+			want := 0
+			if i < j {
+				want = -1
+			} else if i > j {
+				want = 1
+			}
+			if got := a.Compare(b); got != want {
+				t.Errorf("%v.Compare(%v) = %d, want %d", a, b, got, want)
+			}
+		}
+	}
+}
+
+// threeShards are the hash key ranges of a 3-shard stream (SPEC §4.2).
+var threeShards = [][2]string{
+	{"0", "113427455640312821154458202477256070484"},
+	{"113427455640312821154458202477256070485", "226854911280625642308916404954512140969"},
+	{"226854911280625642308916404954512140970", "340282366920938463463374607431768211455"},
+}
+
+// TestPartitionKeyHash checks routing verified against production: in a
+// 3-shard stream, keys a, b, e, f go to shards 0, 1, 2, 1.
+func TestPartitionKeyHash(t *testing.T) {
+	for key, shard := range map[string]int{"a": 0, "b": 1, "e": 2, "f": 1} {
+		h := PartitionKeyHash(key)
+		for i, s := range threeShards {
+			r, err := ParseHashKeyRange(s[0], s[1])
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got := r.Contains(h); got != (i == shard) {
+				t.Errorf("shard %d Contains(hash(%q)) = %v, want %v", i, key, got, i == shard)
+			}
+		}
+	}
+}
+
+func TestParseHashKeyRange(t *testing.T) {
+	if _, err := ParseHashKeyRange("x", "1"); err == nil {
+		t.Error("bad start accepted")
+	}
+	if _, err := ParseHashKeyRange("1", "x"); err == nil {
+		t.Error("bad end accepted")
+	}
+}
+
+func TestFilter(t *testing.T) {
+	shard1, err := ParseHashKeyRange(threeShards[1][0], threeShards[1][1])
+	if err != nil {
+		t.Fatal(err)
+	}
+	subs, err := Deaggregate(Aggregate([]SubRecord{
+		{PartitionKey: "a", Data: []byte("0")},                                                             // shard 0
+		{PartitionKey: "b", Data: []byte("1")},                                                             // shard 1
+		{PartitionKey: "e", Data: []byte("2")},                                                             // shard 2
+		{PartitionKey: "a", ExplicitHashKey: threeShards[1][0], Data: []byte("3")},                         // first key of shard 1
+		{PartitionKey: "b", ExplicitHashKey: threeShards[1][1], Data: []byte("4")},                         // last key of shard 1
+		{PartitionKey: "b", ExplicitHashKey: threeShards[2][0], Data: []byte("5")},                         // first key of shard 2
+		{PartitionKey: "b", ExplicitHashKey: "not a number", Data: []byte("6")},                            // malformed
+		{PartitionKey: "b", ExplicitHashKey: "340282366920938463463374607431768211456", Data: []byte("7")}, // 2^128
+		{PartitionKey: "f", Data: []byte("8")},                                                             // shard 1
+	}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []int64
+	for _, s := range shard1.Filter(subs) {
+		got = append(got, s.SubSequenceNumber)
+	}
+	if want := []int64{1, 3, 4, 8}; !reflect.DeepEqual(got, want) {
+		t.Fatalf("kept sub-sequence numbers %v, want %v", got, want)
+	}
+}
+
+// benchAggregate is a 100-record aggregate with distinct partition keys and
+// 100-byte payloads, about what the KPL builds for small records.
+func benchAggregate() []byte {
+	records := make([]SubRecord, 100)
+	for i := range records {
+		records[i] = SubRecord{
+			PartitionKey: fmt.Sprintf("partition-key-%04d", i),
+			Data:         bytes.Repeat([]byte{byte(i)}, 100),
+		}
+	}
+	return Aggregate(records)
+}
+
+func BenchmarkDeaggregate(b *testing.B) {
+	agg := benchAggregate()
+	b.SetBytes(int64(len(agg)))
+	b.ReportAllocs()
+	for b.Loop() {
+		subs, err := Deaggregate(agg)
+		if err != nil || len(subs) != 100 {
+			b.Fatal(len(subs), err)
+		}
+	}
+}
+
+func BenchmarkDeaggregateAndFilter(b *testing.B) {
+	agg := benchAggregate()
+	all := HashKeyRange{End: HashKey{^uint64(0), ^uint64(0)}}
+	b.SetBytes(int64(len(agg)))
+	b.ReportAllocs()
+	for b.Loop() {
+		subs, err := Deaggregate(agg)
+		if err != nil || len(all.Filter(subs)) != 100 {
+			b.Fatal(err)
+		}
+	}
+}
+
+func BenchmarkAggregate(b *testing.B) {
+	records, err := Deaggregate(benchAggregate())
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.ReportAllocs()
+	for b.Loop() {
+		Aggregate(records)
+	}
+}
