@@ -49,6 +49,7 @@ type Iterator struct {
 	limit    int
 	ended    bool
 	children []ChildShard
+	buf      []Record // reused by Next
 }
 
 // Iterator returns an iterator over the shard with the given id, starting
@@ -89,8 +90,16 @@ func (it *Iterator) SetLimit(n int) {
 // ChildShards tells where to continue. It returns ctx.Err() when ctx is
 // done, ErrClosed when the engine closes, and ResourceNotFoundException
 // when the stream is deleted or the shard expires.
+//
+// The returned slice is reused by the next call to Next, like
+// bufio.Scanner's buffer: copy the Record values (not the slice) to keep
+// them. Reusing it keeps reading free of allocation.
 func (it *Iterator) Next(ctx context.Context) ([]Record, error) {
-	return it.next(ctx, nil)
+	recs, err := it.next(ctx, it.buf)
+	if cap(recs) > cap(it.buf) {
+		it.buf = recs[:cap(recs)]
+	}
+	return recs, err
 }
 
 // next is Next storing the records in buf when it is large enough.
