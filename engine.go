@@ -26,6 +26,7 @@ type Engine struct {
 	streams atomic.Pointer[map[string]*Stream] // copy-on-write; read without locks
 
 	iteratorGen atomic.Uint64 // bumped by ExpireIterators; older iterators are expired
+	streamIDs   atomic.Uint64 // source of Stream.id
 	intercept   interceptors
 	account     accountSettings
 	policies    sync.Map // resource ARN -> policy document

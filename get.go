@@ -174,7 +174,7 @@ func (e *Engine) iteratorToken(st *Stream, sh *shard, pos uint64, now time.Time)
 	w.b = make([]byte, 0, 48+len(st.name))
 	w.i64(now.UnixMilli())
 	w.u64(e.iteratorGen.Load())
-	w.time(st.created)
+	w.u64(st.id)
 	w.u64(uint64(sh.index))
 	w.u64(pos)
 	w.str(st.name)
@@ -279,7 +279,7 @@ func (e *Engine) openIterator(tok string, now time.Time) (*Stream, *shard, uint6
 	r := newTokenReader(payload)
 	issued := r.i64()
 	gen := r.u64()
-	created := r.time()
+	streamID := r.u64()
 	idx := r.u64()
 	pos := r.u64()
 	name := r.str()
@@ -294,7 +294,7 @@ func (e *Engine) openIterator(tok string, now time.Time) (*Stream, *shard, uint6
 	}
 	id := shardID(int(idx))
 	st := e.lookupName(name)
-	if st == nil || !st.created.Equal(created) {
+	if st == nil || st.id != streamID {
 		return nil, nil, 0, errNotFound("Shard %s in stream %s under account %s does not exist", id, name, e.cfg.account)
 	}
 	sh, err := st.shardByID(id, now)

@@ -653,3 +653,19 @@ func TestGetRecordsRetention(t *testing.T) {
 	_, err = e.GetRecords(ctx, &GetRecordsInput{ShardIterator: late})
 	dpRequireErr(t, err, codeResourceNotFound, gone)
 }
+
+// TestIteratorOfStreamRecreatedAtSameInstant pins a bug: a stream deleted
+// and recreated at the same clock instant accepted the old stream's
+// iterators, because tokens named the stream by its creation time.
+func TestIteratorOfStreamRecreatedAtSameInstant(t *testing.T) {
+	ctx := context.Background()
+	e, _ := dpEngine(t) // the manual clock does not move during the test
+	dpCreate(t, e, "s", 1)
+	it, err := e.GetShardIterator(ctx, &GetShardIteratorInput{StreamName: "s", ShardId: "shardId-000000000000", ShardIteratorType: TrimHorizon})
+	require.NoError(t, err)
+	_, err = e.DeleteStream(ctx, &DeleteStreamInput{StreamName: "s"})
+	require.NoError(t, err)
+	dpCreate(t, e, "s", 1)
+	_, err = e.GetRecords(ctx, &GetRecordsInput{ShardIterator: it.ShardIterator})
+	dpRequireErr(t, err, codeResourceNotFound, "Shard shardId-000000000000 in stream s under account "+dpAccount+" does not exist")
+}

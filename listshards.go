@@ -91,7 +91,7 @@ func (e *Engine) ListShards(ctx context.Context, in *ListShardsInput) (*ListShar
 	now := e.now()
 	name := in.StreamName
 	after := -1
-	var created time.Time
+	var id uint64 // the stream a NextToken was issued for
 	filter := ShardFilter{Type: FromTrimHorizon}
 	if in.NextToken != "" {
 		switch {
@@ -111,7 +111,7 @@ func (e *Engine) ListShards(ctx context.Context, in *ListShardsInput) (*ListShar
 			return nil, err
 		}
 		name = r.str()
-		created = r.time()
+		id = r.u64()
 		after = int(r.i64())
 		filter.Type = ShardFilterType(r.str())
 		filter.Timestamp = r.time()
@@ -135,7 +135,7 @@ func (e *Engine) ListShards(ctx context.Context, in *ListShardsInput) (*ListShar
 	if err != nil {
 		return nil, err
 	}
-	if in.NextToken != "" && !st.created.Equal(created) {
+	if in.NextToken != "" && st.id != id {
 		return nil, e.errStreamNotFound(name)
 	}
 	if !in.StreamCreationTimestamp.IsZero() && !in.StreamCreationTimestamp.Equal(st.created) &&
@@ -182,7 +182,7 @@ func (e *Engine) ListShards(ctx context.Context, in *ListShardsInput) (*ListShar
 			var w tokenWriter
 			w.time(now)
 			w.str(st.name)
-			w.time(st.created)
+			w.u64(st.id)
 			w.i64(int64(out.Shards[len(out.Shards)-1].index()))
 			w.str(string(filter.Type))
 			w.time(filter.Timestamp)

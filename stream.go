@@ -50,6 +50,7 @@ const (
 // name is created again.
 type Stream struct {
 	e       *Engine
+	id      uint64 // unique in the engine: tells a recreated stream from the old one
 	name    string
 	arn     string
 	created time.Time
@@ -291,6 +292,7 @@ func (e *Engine) CreateStream(ctx context.Context, in *CreateStreamInput) (*Crea
 	now := e.now()
 	st := &Stream{
 		e:         e,
+		id:        e.streamIDs.Add(1),
 		name:      in.StreamName,
 		arn:       e.streamARN(in.StreamName),
 		created:   now,

@@ -18,7 +18,13 @@ type Tag struct {
 
 // validateTags applies Kinesis' business rules on tag keys and values.
 func validateTags(tags map[string]string) error {
-	for k, v := range tags {
+	keys := make([]string, 0, len(tags))
+	for k := range tags {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys) // the first offending key in order decides the error
+	for _, k := range keys {
+		v := tags[k]
 		if strings.HasPrefix(k, "aws:") {
 			return errInvalid("Tag keys starting with the prefix aws: are reserved for AWS use.")
 		}

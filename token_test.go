@@ -159,6 +159,7 @@ func TestIteratorTampering(t *testing.T) {
 
 // TestIteratorTokenContents checks what an iterator carries: re-sealing a
 // payload that names another shard, a later position or another stream
+// (another stream id: a deleted and recreated stream, even at the same instant)
 // (possible only with the engine's key) is honoured, and a payload with
 // an impossible shard index is rejected.
 func TestIteratorTokenContents(t *testing.T) {
@@ -169,31 +170,31 @@ func TestIteratorTokenContents(t *testing.T) {
 	require.NoError(t, err)
 	dpPutHash(t, e, "s", HashKey{}, []byte("a"))
 	dpPutHash(t, e, "s", HashKey{}, []byte("b"))
-	forge := func(issued time.Time, created time.Time, index, pos uint64, name string) string {
+	forge := func(issued time.Time, streamID, index, pos uint64, name string) string {
 		var w tokenWriter
 		w.i64(issued.UnixMilli())
 		w.u64(e.iteratorGen.Load())
-		w.time(created)
+		w.u64(streamID)
 		w.u64(index)
 		w.u64(pos)
 		w.str(name)
 		return e.seal(tokenIterator, w.b)
 	}
 	now := clk.Now()
-	require.Equal(t, []string{"b"}, dpDatas(dpGet(t, e, forge(now, st.created, 0, 2, "s"), 0).Records))
-	require.Empty(t, dpGet(t, e, forge(now, st.created, 1, 0, "s"), 0).Records)
-	_, err = e.GetRecords(ctx, &GetRecordsInput{ShardIterator: forge(now, st.created, 1<<31, 0, "s")})
+	require.Equal(t, []string{"b"}, dpDatas(dpGet(t, e, forge(now, st.id, 0, 2, "s"), 0).Records))
+	require.Empty(t, dpGet(t, e, forge(now, st.id, 1, 0, "s"), 0).Records)
+	_, err = e.GetRecords(ctx, &GetRecordsInput{ShardIterator: forge(now, st.id, 1<<31, 0, "s")})
 	dpRequireErr(t, err, codeInvalidArgument, "Invalid ShardIterator.")
-	_, err = e.GetRecords(ctx, &GetRecordsInput{ShardIterator: forge(now, st.created, 7, 0, "s")})
+	_, err = e.GetRecords(ctx, &GetRecordsInput{ShardIterator: forge(now, st.id, 7, 0, "s")})
 	dpRequireErr(t, err, codeResourceNotFound, "Shard shardId-000000000007 in stream s under account "+dpAccount+" does not exist")
-	_, err = e.GetRecords(ctx, &GetRecordsInput{ShardIterator: forge(now, st.created.Add(time.Nanosecond), 0, 0, "s")})
+	_, err = e.GetRecords(ctx, &GetRecordsInput{ShardIterator: forge(now, st.id+1, 0, 0, "s")})
 	dpRequireErr(t, err, codeResourceNotFound, "Shard shardId-000000000000 in stream s under account "+dpAccount+" does not exist")
-	_, err = e.GetRecords(ctx, &GetRecordsInput{ShardIterator: forge(now, st.created, 0, 0, "t")})
+	_, err = e.GetRecords(ctx, &GetRecordsInput{ShardIterator: forge(now, st.id, 0, 0, "t")})
 	dpRequireErr(t, err, codeResourceNotFound, "Shard shardId-000000000000 in stream t under account "+dpAccount+" does not exist")
-	_, err = e.GetRecords(ctx, &GetRecordsInput{ShardIterator: forge(now.Add(-time.Hour), st.created, 0, 0, "s")})
+	_, err = e.GetRecords(ctx, &GetRecordsInput{ShardIterator: forge(now.Add(-time.Hour), st.id, 0, 0, "s")})
 	require.ErrorIs(t, err, ErrExpiredIterator)
 	// A position far past the tip reads nothing and stays put.
-	out := dpGet(t, e, forge(now, st.created, 0, 1<<62, "s"), 0)
+	out := dpGet(t, e, forge(now, st.id, 0, 1<<62, "s"), 0)
 	require.Empty(t, out.Records)
 	require.NotEmpty(t, out.NextShardIterator)
 }
