@@ -126,7 +126,12 @@ const maxCreatingConsumers = 5
 // CREATING for the engine's consumer delay (instant by default), then
 // ACTIVE. A stream holds at most 20 consumers (Limits.ConsumersPerStream).
 func (e *Engine) RegisterStreamConsumer(ctx context.Context, in *RegisterStreamConsumerInput) (*RegisterStreamConsumerOutput, error) {
-	if err := e.before(ctx, "RegisterStreamConsumer", "", in); err != nil {
+	return invoke(ctx, e, opRegisterStreamConsumer, in, e.registerStreamConsumer)
+}
+
+// registerStreamConsumer implements RegisterStreamConsumer.
+func (e *Engine) registerStreamConsumer(ctx context.Context, in *RegisterStreamConsumerInput) (*RegisterStreamConsumerOutput, error) {
+	if err := e.before(ctx, opRegisterStreamConsumer, "", in); err != nil {
 		return nil, err
 	}
 	var v validator
@@ -268,7 +273,12 @@ type DescribeStreamConsumerOutput struct {
 
 // DescribeStreamConsumer describes a consumer.
 func (e *Engine) DescribeStreamConsumer(ctx context.Context, in *DescribeStreamConsumerInput) (*DescribeStreamConsumerOutput, error) {
-	if err := e.before(ctx, "DescribeStreamConsumer", "", in); err != nil {
+	return invoke(ctx, e, opDescribeStreamConsumer, in, e.describeStreamConsumer)
+}
+
+// describeStreamConsumer implements DescribeStreamConsumer.
+func (e *Engine) describeStreamConsumer(ctx context.Context, in *DescribeStreamConsumerInput) (*DescribeStreamConsumerOutput, error) {
+	if err := e.before(ctx, opDescribeStreamConsumer, "", in); err != nil {
 		return nil, err
 	}
 	var v validator
@@ -307,7 +317,12 @@ type DeregisterStreamConsumerOutput struct{}
 // DeregisterStreamConsumer deregisters a consumer and ends its
 // subscriptions. It is DELETING for the engine's consumer delay.
 func (e *Engine) DeregisterStreamConsumer(ctx context.Context, in *DeregisterStreamConsumerInput) (*DeregisterStreamConsumerOutput, error) {
-	if err := e.before(ctx, "DeregisterStreamConsumer", "", in); err != nil {
+	return invoke(ctx, e, opDeregisterStreamConsumer, in, e.deregisterStreamConsumer)
+}
+
+// deregisterStreamConsumer implements DeregisterStreamConsumer.
+func (e *Engine) deregisterStreamConsumer(ctx context.Context, in *DeregisterStreamConsumerInput) (*DeregisterStreamConsumerOutput, error) {
+	if err := e.before(ctx, opDeregisterStreamConsumer, "", in); err != nil {
 		return nil, err
 	}
 	var v validator
@@ -354,7 +369,12 @@ type ListStreamConsumersOutput struct {
 
 // ListStreamConsumers lists a stream's consumers by name.
 func (e *Engine) ListStreamConsumers(ctx context.Context, in *ListStreamConsumersInput) (*ListStreamConsumersOutput, error) {
-	if err := e.before(ctx, "ListStreamConsumers", "", in); err != nil {
+	return invoke(ctx, e, opListStreamConsumers, in, e.listStreamConsumers)
+}
+
+// listStreamConsumers implements ListStreamConsumers.
+func (e *Engine) listStreamConsumers(ctx context.Context, in *ListStreamConsumersInput) (*ListStreamConsumersOutput, error) {
+	if err := e.before(ctx, opListStreamConsumers, "", in); err != nil {
 		return nil, err
 	}
 	var v validator

@@ -62,6 +62,11 @@ type GetShardIteratorOutput struct {
 // token of at most 512 characters that names a position in a shard and
 // expires 5 minutes (of the engine's clock) after it is issued.
 func (e *Engine) GetShardIterator(ctx context.Context, in *GetShardIteratorInput) (*GetShardIteratorOutput, error) {
+	return invoke(ctx, e, opGetShardIterator, in, e.getShardIterator)
+}
+
+// getShardIterator implements GetShardIterator.
+func (e *Engine) getShardIterator(ctx context.Context, in *GetShardIteratorInput) (*GetShardIteratorOutput, error) {
 	var v validator
 	v.streamRef(in.StreamName, in.StreamARN)
 	v.shardID("shardId", in.ShardId, true)
@@ -76,7 +81,7 @@ func (e *Engine) GetShardIterator(ctx context.Context, in *GetShardIteratorInput
 	if err != nil {
 		return nil, err
 	}
-	if err := e.before(ctx, "GetShardIterator", name, in); err != nil {
+	if err := e.before(ctx, opGetShardIterator, name, in); err != nil {
 		return nil, err
 	}
 	idx, ok := parseShardID(in.ShardId)
@@ -92,10 +97,10 @@ func (e *Engine) GetShardIterator(ctx context.Context, in *GetShardIteratorInput
 	if err != nil {
 		return nil, err
 	}
-	if err := e.beforeShard(ctx, "GetShardIterator", st.name, sh.id, in); err != nil {
+	if err := e.beforeShard(ctx, opGetShardIterator, st.name, sh.id, in); err != nil {
 		return nil, err
 	}
-	pos, err := st.position(sh, "GetShardIterator", StartingPosition{
+	pos, err := st.position(sh, opGetShardIterator, StartingPosition{
 		Type:           in.ShardIteratorType,
 		SequenceNumber: in.StartingSequenceNumber,
 		Timestamp:      in.Timestamp,
@@ -211,6 +216,12 @@ type GetRecordsOutput struct {
 // position of a shard iterator. At the end of a closed shard it returns no
 // NextShardIterator and the shard's ChildShards.
 func (e *Engine) GetRecords(ctx context.Context, in *GetRecordsInput) (*GetRecordsOutput, error) {
+	return invoke(ctx, e, opGetRecords, in, e.getRecords)
+}
+
+// getRecords implements GetRecords.
+func (e *Engine) getRecords(ctx context.Context, in *GetRecordsInput) (*GetRecordsOutput, error) {
+	start := time.Now()
 	var v validator
 	switch {
 	case in.ShardIterator == "":
@@ -233,14 +244,17 @@ func (e *Engine) GetRecords(ctx context.Context, in *GetRecordsInput) (*GetRecor
 	if in.StreamARN != "" && in.StreamARN != st.arn {
 		return nil, errInvalid("StreamARN %s does not match the stream of the shard iterator.", in.StreamARN)
 	}
-	if err := e.before(ctx, "GetRecords", st.name, in); err != nil {
+	if err := e.before(ctx, opGetRecords, st.name, in); err != nil {
 		return nil, err
 	}
-	if err := e.beforeShard(ctx, "GetRecords", st.name, sh.id, in); err != nil {
+	if err := e.beforeShard(ctx, opGetRecords, st.name, sh.id, in); err != nil {
 		return nil, err
 	}
 	sh.mu.Lock()
 	ok := sh.limiter.allowRead(now)
+	if !ok {
+		sh.counters.readThrottled++
+	}
 	sh.mu.Unlock()
 	if !ok {
 		return nil, e.errReadThrottled(st.name, sh.id)
@@ -249,7 +263,7 @@ func (e *Engine) GetRecords(ctx context.Context, in *GetRecordsInput) (*GetRecor
 	if limit == 0 {
 		limit = 10000
 	}
-	res, err := sh.read(pos, limit, maxGetRecordsBytes, now, st.retentionPeriod(), nil)
+	res, err := sh.read(readGetRecords, pos, limit, maxGetRecordsBytes, now, st.retentionPeriod(), nil)
 	if err != nil {
 		return nil, err
 	}
@@ -267,6 +281,7 @@ func (e *Engine) GetRecords(ctx context.Context, in *GetRecordsInput) (*GetRecor
 	} else {
 		out.NextShardIterator = e.iteratorToken(st, sh, res.next, now)
 	}
+	st.counters.getRecordsLatency.observe(time.Since(start))
 	return out, nil
 }
 

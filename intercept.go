@@ -141,7 +141,7 @@ func (e *Engine) faultError(err error, c *Call) error {
 			shard = e.faultShard(c)
 		}
 		switch c.Operation {
-		case "GetRecords", "GetShardIterator", "SubscribeToShard": // as the engine's own read throttling
+		case opGetRecords, opGetShardIterator, opSubscribeToShard: // as the engine's own read throttling
 			return e.errReadThrottled(c.StreamName, shard)
 		}
 		return e.errWriteThrottled(c.StreamName, shard)

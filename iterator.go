@@ -68,7 +68,7 @@ func (st *Stream) Iterator(shardID string, p StartingPosition) (*Iterator, error
 	if err := v.err(); err != nil {
 		return nil, err
 	}
-	pos, err := st.position(sh, "GetShardIterator", p, now)
+	pos, err := st.position(sh, opGetShardIterator, p, now)
 	if err != nil {
 		return nil, err
 	}
@@ -110,7 +110,7 @@ func (it *Iterator) next(ctx context.Context, buf []Record) ([]Record, error) {
 			return nil, io.EOF
 		}
 		now := e.now()
-		res, err := it.sh.read(it.pos, it.limit, maxGetRecordsBytes, now, it.st.retentionPeriod(), buf)
+		res, err := it.sh.read(readIterator, it.pos, it.limit, maxGetRecordsBytes, now, it.st.retentionPeriod(), buf)
 		if err != nil {
 			return nil, err
 		}

@@ -68,7 +68,12 @@ type ListShardsOutput struct {
 // ListShards lists a stream's shards in index order, with filters and
 // pagination.
 func (e *Engine) ListShards(ctx context.Context, in *ListShardsInput) (*ListShardsOutput, error) {
-	if err := e.before(ctx, "ListShards", in.StreamName, in); err != nil {
+	return invoke(ctx, e, opListShards, in, e.listShards)
+}
+
+// listShards implements ListShards.
+func (e *Engine) listShards(ctx context.Context, in *ListShardsInput) (*ListShardsOutput, error) {
+	if err := e.before(ctx, opListShards, in.StreamName, in); err != nil {
 		return nil, err
 	}
 	var v validator

@@ -34,6 +34,8 @@ type config struct {
 	sweepInterval   time.Duration
 	subscriptionTTL time.Duration
 	heartbeat       time.Duration
+	authorizer      Authorizer
+	audit           func(AuditEvent)
 }
 
 func defaultConfig() config {

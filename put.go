@@ -41,6 +41,11 @@ type PutRecordOutput struct {
 // PutRecord writes one record to the open shard whose hash-key range holds
 // the MD5 hash of its partition key (or its ExplicitHashKey).
 func (e *Engine) PutRecord(ctx context.Context, in *PutRecordInput) (*PutRecordOutput, error) {
+	return invoke(ctx, e, opPutRecord, in, e.putRecord)
+}
+
+// putRecord implements PutRecord.
+func (e *Engine) putRecord(ctx context.Context, in *PutRecordInput) (*PutRecordOutput, error) {
 	var v validator
 	v.streamRef(in.StreamName, in.StreamARN)
 	v.partitionKey("partitionKey", in.PartitionKey)
@@ -52,7 +57,7 @@ func (e *Engine) PutRecord(ctx context.Context, in *PutRecordInput) (*PutRecordO
 	if err := v.err(); err != nil {
 		return nil, err
 	}
-	st, now, err := e.writableStream(ctx, "PutRecord", in.StreamName, in.StreamARN, in)
+	st, now, err := e.writableStream(ctx, opPutRecord, in.StreamName, in.StreamARN, in)
 	if err != nil {
 		return nil, err
 	}
@@ -71,17 +76,24 @@ func (e *Engine) PutRecord(ctx context.Context, in *PutRecordInput) (*PutRecordO
 		return nil, err
 	}
 	flags, enc := st.encryptionFlags()
+	var start time.Time
+	if sampleLatency() {
+		start = time.Now()
+	}
 	for {
 		sh := st.route(key)
 		if sh == nil {
 			return nil, e.errStreamNotFound(st.name)
 		}
-		if err := e.beforeShard(ctx, "PutRecord", st.name, sh.id, in); err != nil {
+		if err := e.beforeShard(ctx, opPutRecord, st.name, sh.id, in); err != nil {
 			return nil, err
 		}
-		counter, arrival, res := sh.append(in.PartitionKey, in.Data, now, flags)
+		counter, arrival, res := sh.append(in.PartitionKey, in.Data, now, flags, true)
 		switch res {
 		case appended:
+			if !start.IsZero() {
+				st.counters.putRecordLatency.observe(time.Since(start))
+			}
 			return &PutRecordOutput{
 				ShardId:        sh.id,
 				SequenceNumber: makeSequenceNumber(sh.createdSec, sh.index, counter, arrival/1000),
@@ -186,6 +198,12 @@ type PutRecordsOutput struct {
 // sequence numbers in that order. An entry that is throttled (or failed by
 // an interceptor) fails alone; the others are written.
 func (e *Engine) PutRecords(ctx context.Context, in *PutRecordsInput) (*PutRecordsOutput, error) {
+	return invoke(ctx, e, opPutRecords, in, e.putRecords)
+}
+
+// putRecords implements PutRecords.
+func (e *Engine) putRecords(ctx context.Context, in *PutRecordsInput) (*PutRecordsOutput, error) {
+	start := time.Now()
 	var v validator
 	v.streamRef(in.StreamName, in.StreamARN)
 	switch {
@@ -212,7 +230,7 @@ func (e *Engine) PutRecords(ctx context.Context, in *PutRecordsInput) (*PutRecor
 	if err := v.err(); err != nil {
 		return nil, err
 	}
-	st, now, err := e.writableStream(ctx, "PutRecords", in.StreamName, in.StreamARN, in)
+	st, now, err := e.writableStream(ctx, opPutRecords, in.StreamName, in.StreamARN, in)
 	if err != nil {
 		return nil, err
 	}
@@ -234,6 +252,7 @@ func (e *Engine) PutRecords(ctx context.Context, in *PutRecordsInput) (*PutRecor
 	}
 	flags, enc := st.encryptionFlags()
 	out := &PutRecordsOutput{Records: make([]PutRecordsResultEntry, len(in.Records)), EncryptionType: enc}
+	throttled := 0
 	for i := range in.Records {
 		r := &in.Records[i]
 		res := &out.Records[i]
@@ -242,12 +261,15 @@ func (e *Engine) PutRecords(ctx context.Context, in *PutRecordsInput) (*PutRecor
 			if sh == nil {
 				return nil, e.errStreamNotFound(st.name)
 			}
-			if err := e.beforeShard(ctx, "PutRecords", st.name, sh.id, in); err != nil {
+			if err := e.beforeShard(ctx, opPutRecords, st.name, sh.id, in); err != nil {
 				res.ErrorCode, res.ErrorMessage = errorFields(err)
 				out.FailedRecordCount++
+				if res.ErrorCode == codeProvisionedThroughputExceeded {
+					throttled++
+				}
 				break
 			}
-			counter, arrival, ar := sh.append(r.PartitionKey, r.Data, now, flags)
+			counter, arrival, ar := sh.append(r.PartitionKey, r.Data, now, flags, false)
 			if ar == appendClosed {
 				continue
 			}
@@ -258,12 +280,23 @@ func (e *Engine) PutRecords(ctx context.Context, in *PutRecordsInput) (*PutRecor
 			case appendThrottled:
 				res.ErrorCode, res.ErrorMessage = errorFields(e.errWriteThrottled(st.name, sh.id))
 				out.FailedRecordCount++
+				throttled++
 			case appendGone:
 				return nil, e.errStreamNotFound(st.name)
 			}
 			break
 		}
 	}
+	c := &st.counters
+	c.putRecordsTotal.Add(int64(len(in.Records)))
+	c.putRecordsOK.Add(int64(len(in.Records) - out.FailedRecordCount))
+	if out.FailedRecordCount == 0 {
+		c.putRecordsSuccess.Add(1)
+	} else {
+		c.putRecordsFailed.Add(int64(out.FailedRecordCount))
+		c.putRecordsThrottled.Add(int64(throttled))
+	}
+	c.putRecordsLatency.observe(time.Since(start))
 	return out, nil
 }
 

@@ -37,7 +37,12 @@ type SplitShardOutput struct{}
 // SplitShard closes a shard and opens two children that split its
 // hash-key range at NewStartingHashKey.
 func (e *Engine) SplitShard(ctx context.Context, in *SplitShardInput) (*SplitShardOutput, error) {
-	if err := e.before(ctx, "SplitShard", in.StreamName, in); err != nil {
+	return invoke(ctx, e, opSplitShard, in, e.splitShard)
+}
+
+// splitShard implements SplitShard.
+func (e *Engine) splitShard(ctx context.Context, in *SplitShardInput) (*SplitShardOutput, error) {
+	if err := e.before(ctx, opSplitShard, in.StreamName, in); err != nil {
 		return nil, err
 	}
 	var v validator
@@ -92,7 +97,12 @@ type MergeShardsOutput struct{}
 // ranges. As in production, adjacency is directional: ShardToMerge must be
 // the lower range.
 func (e *Engine) MergeShards(ctx context.Context, in *MergeShardsInput) (*MergeShardsOutput, error) {
-	if err := e.before(ctx, "MergeShards", in.StreamName, in); err != nil {
+	return invoke(ctx, e, opMergeShards, in, e.mergeShards)
+}
+
+// mergeShards implements MergeShards.
+func (e *Engine) mergeShards(ctx context.Context, in *MergeShardsInput) (*MergeShardsOutput, error) {
+	if err := e.before(ctx, opMergeShards, in.StreamName, in); err != nil {
 		return nil, err
 	}
 	var v validator
@@ -259,7 +269,12 @@ const (
 // uniform hash-key ranges, through the splits and merges production
 // performs (a left-to-right sweep, so every child has at most two parents).
 func (e *Engine) UpdateShardCount(ctx context.Context, in *UpdateShardCountInput) (*UpdateShardCountOutput, error) {
-	if err := e.before(ctx, "UpdateShardCount", in.StreamName, in); err != nil {
+	return invoke(ctx, e, opUpdateShardCount, in, e.updateShardCount)
+}
+
+// updateShardCount implements UpdateShardCount.
+func (e *Engine) updateShardCount(ctx context.Context, in *UpdateShardCountInput) (*UpdateShardCountOutput, error) {
+	if err := e.before(ctx, opUpdateShardCount, in.StreamName, in); err != nil {
 		return nil, err
 	}
 	var v validator

@@ -31,7 +31,12 @@ type UpdateStreamModeOutput struct{}
 // The shards are kept as they are; freshet does not auto-scale on-demand
 // streams.
 func (e *Engine) UpdateStreamMode(ctx context.Context, in *UpdateStreamModeInput) (*UpdateStreamModeOutput, error) {
-	if err := e.before(ctx, "UpdateStreamMode", "", in); err != nil {
+	return invoke(ctx, e, opUpdateStreamMode, in, e.updateStreamMode)
+}
+
+// updateStreamMode implements UpdateStreamMode.
+func (e *Engine) updateStreamMode(ctx context.Context, in *UpdateStreamModeInput) (*UpdateStreamModeOutput, error) {
+	if err := e.before(ctx, opUpdateStreamMode, "", in); err != nil {
 		return nil, err
 	}
 	var v validator
@@ -87,7 +92,12 @@ type StartStreamEncryptionOutput struct{}
 // StartStreamEncryption records KMS encryption on a stream: records
 // written afterwards report EncryptionType KMS.
 func (e *Engine) StartStreamEncryption(ctx context.Context, in *StartStreamEncryptionInput) (*StartStreamEncryptionOutput, error) {
-	if err := e.setEncryption(ctx, "StartStreamEncryption", in.StreamName, in.StreamARN, in.EncryptionType, in.KeyId, in); err != nil {
+	return invoke(ctx, e, opStartStreamEncryption, in, e.startStreamEncryption)
+}
+
+// startStreamEncryption implements StartStreamEncryption.
+func (e *Engine) startStreamEncryption(ctx context.Context, in *StartStreamEncryptionInput) (*StartStreamEncryptionOutput, error) {
+	if err := e.setEncryption(ctx, opStartStreamEncryption, in.StreamName, in.StreamARN, in.EncryptionType, in.KeyId, in); err != nil {
 		return nil, err
 	}
 	return &StartStreamEncryptionOutput{}, nil
@@ -106,7 +116,12 @@ type StopStreamEncryptionOutput struct{}
 
 // StopStreamEncryption turns encryption off for records written from now on.
 func (e *Engine) StopStreamEncryption(ctx context.Context, in *StopStreamEncryptionInput) (*StopStreamEncryptionOutput, error) {
-	if err := e.setEncryption(ctx, "StopStreamEncryption", in.StreamName, in.StreamARN, in.EncryptionType, in.KeyId, in); err != nil {
+	return invoke(ctx, e, opStopStreamEncryption, in, e.stopStreamEncryption)
+}
+
+// stopStreamEncryption implements StopStreamEncryption.
+func (e *Engine) stopStreamEncryption(ctx context.Context, in *StopStreamEncryptionInput) (*StopStreamEncryptionOutput, error) {
+	if err := e.setEncryption(ctx, opStopStreamEncryption, in.StreamName, in.StreamARN, in.EncryptionType, in.KeyId, in); err != nil {
 		return nil, err
 	}
 	return &StopStreamEncryptionOutput{}, nil
@@ -144,7 +159,7 @@ func (e *Engine) setEncryption(ctx context.Context, op, name, arn string, typ En
 	if err := st.requireActive(now); err != nil {
 		return err
 	}
-	if op == "StartStreamEncryption" {
+	if op == opStartStreamEncryption {
 		st.keyID = keyID
 		st.encrypted.Store(true)
 	} else {
@@ -202,12 +217,22 @@ type EnhancedMonitoringOutput struct {
 // EnableEnhancedMonitoring turns shard-level metrics on (recorded and
 // reported; see the metrics snapshot for values).
 func (e *Engine) EnableEnhancedMonitoring(ctx context.Context, in *EnableEnhancedMonitoringInput) (*EnhancedMonitoringOutput, error) {
-	return e.setMonitoring(ctx, "EnableEnhancedMonitoring", in.StreamName, in.StreamARN, in.ShardLevelMetrics, true, in)
+	return invoke(ctx, e, opEnableEnhancedMonitoring, in, e.enableEnhancedMonitoring)
+}
+
+// enableEnhancedMonitoring implements EnableEnhancedMonitoring.
+func (e *Engine) enableEnhancedMonitoring(ctx context.Context, in *EnableEnhancedMonitoringInput) (*EnhancedMonitoringOutput, error) {
+	return e.setMonitoring(ctx, opEnableEnhancedMonitoring, in.StreamName, in.StreamARN, in.ShardLevelMetrics, true, in)
 }
 
 // DisableEnhancedMonitoring turns shard-level metrics off.
 func (e *Engine) DisableEnhancedMonitoring(ctx context.Context, in *DisableEnhancedMonitoringInput) (*EnhancedMonitoringOutput, error) {
-	return e.setMonitoring(ctx, "DisableEnhancedMonitoring", in.StreamName, in.StreamARN, in.ShardLevelMetrics, false, in)
+	return invoke(ctx, e, opDisableEnhancedMonitoring, in, e.disableEnhancedMonitoring)
+}
+
+// disableEnhancedMonitoring implements DisableEnhancedMonitoring.
+func (e *Engine) disableEnhancedMonitoring(ctx context.Context, in *DisableEnhancedMonitoringInput) (*EnhancedMonitoringOutput, error) {
+	return e.setMonitoring(ctx, opDisableEnhancedMonitoring, in.StreamName, in.StreamARN, in.ShardLevelMetrics, false, in)
 }
 
 func (e *Engine) setMonitoring(ctx context.Context, op, name, arn string, metrics []string, enable bool, in any) (*EnhancedMonitoringOutput, error) {
@@ -280,7 +305,12 @@ type UpdateMaxRecordSizeOutput struct{}
 
 // UpdateMaxRecordSize changes the largest record a stream accepts.
 func (e *Engine) UpdateMaxRecordSize(ctx context.Context, in *UpdateMaxRecordSizeInput) (*UpdateMaxRecordSizeOutput, error) {
-	if err := e.before(ctx, "UpdateMaxRecordSize", in.StreamName, in); err != nil {
+	return invoke(ctx, e, opUpdateMaxRecordSize, in, e.updateMaxRecordSize)
+}
+
+// updateMaxRecordSize implements UpdateMaxRecordSize.
+func (e *Engine) updateMaxRecordSize(ctx context.Context, in *UpdateMaxRecordSizeInput) (*UpdateMaxRecordSizeOutput, error) {
+	if err := e.before(ctx, opUpdateMaxRecordSize, in.StreamName, in); err != nil {
 		return nil, err
 	}
 	var v validator
@@ -330,7 +360,12 @@ const maxWarmThroughputMiBps = 10240
 // stream; the account must have the minimum throughput billing commitment
 // enabled (UpdateAccountSettings).
 func (e *Engine) UpdateStreamWarmThroughput(ctx context.Context, in *UpdateStreamWarmThroughputInput) (*UpdateStreamWarmThroughputOutput, error) {
-	if err := e.before(ctx, "UpdateStreamWarmThroughput", in.StreamName, in); err != nil {
+	return invoke(ctx, e, opUpdateStreamWarmThroughput, in, e.updateStreamWarmThroughput)
+}
+
+// updateStreamWarmThroughput implements UpdateStreamWarmThroughput.
+func (e *Engine) updateStreamWarmThroughput(ctx context.Context, in *UpdateStreamWarmThroughputInput) (*UpdateStreamWarmThroughputOutput, error) {
+	if err := e.before(ctx, opUpdateStreamWarmThroughput, in.StreamName, in); err != nil {
 		return nil, err
 	}
 	var v validator
@@ -384,7 +419,12 @@ const onDemandStreamCountLimit = 50
 
 // DescribeLimits reports the account's shard limit and usage.
 func (e *Engine) DescribeLimits(ctx context.Context, in *DescribeLimitsInput) (*DescribeLimitsOutput, error) {
-	if err := e.before(ctx, "DescribeLimits", "", in); err != nil {
+	return invoke(ctx, e, opDescribeLimits, in, e.describeLimits)
+}
+
+// describeLimits implements DescribeLimits.
+func (e *Engine) describeLimits(ctx context.Context, in *DescribeLimitsInput) (*DescribeLimitsOutput, error) {
+	if err := e.before(ctx, opDescribeLimits, "", in); err != nil {
 		return nil, err
 	}
 	out := &DescribeLimitsOutput{
@@ -456,7 +496,12 @@ type AccountSettingsOutput struct {
 
 // DescribeAccountSettings reports the account's billing commitment.
 func (e *Engine) DescribeAccountSettings(ctx context.Context, in *DescribeAccountSettingsInput) (*AccountSettingsOutput, error) {
-	if err := e.before(ctx, "DescribeAccountSettings", "", in); err != nil {
+	return invoke(ctx, e, opDescribeAccountSettings, in, e.describeAccountSettings)
+}
+
+// describeAccountSettings implements DescribeAccountSettings.
+func (e *Engine) describeAccountSettings(ctx context.Context, in *DescribeAccountSettingsInput) (*AccountSettingsOutput, error) {
+	if err := e.before(ctx, opDescribeAccountSettings, "", in); err != nil {
 		return nil, err
 	}
 	e.account.mu.Lock()
@@ -482,7 +527,12 @@ const commitmentMinimum = 24 * time.Hour
 // commitment. Disabling it within 24 hours of enabling leaves it
 // ENABLED_UNTIL_EARLIEST_ALLOWED_END.
 func (e *Engine) UpdateAccountSettings(ctx context.Context, in *UpdateAccountSettingsInput) (*AccountSettingsOutput, error) {
-	if err := e.before(ctx, "UpdateAccountSettings", "", in); err != nil {
+	return invoke(ctx, e, opUpdateAccountSettings, in, e.updateAccountSettings)
+}
+
+// updateAccountSettings implements UpdateAccountSettings.
+func (e *Engine) updateAccountSettings(ctx context.Context, in *UpdateAccountSettingsInput) (*AccountSettingsOutput, error) {
+	if err := e.before(ctx, opUpdateAccountSettings, "", in); err != nil {
 		return nil, err
 	}
 	var v validator
@@ -531,7 +581,12 @@ type PutResourcePolicyOutput struct{}
 // PutResourcePolicy attaches a resource policy to a stream or consumer. The
 // engine checks that it is a JSON object and stores it.
 func (e *Engine) PutResourcePolicy(ctx context.Context, in *PutResourcePolicyInput) (*PutResourcePolicyOutput, error) {
-	if err := e.before(ctx, "PutResourcePolicy", "", in); err != nil {
+	return invoke(ctx, e, opPutResourcePolicy, in, e.putResourcePolicy)
+}
+
+// putResourcePolicy implements PutResourcePolicy.
+func (e *Engine) putResourcePolicy(ctx context.Context, in *PutResourcePolicyInput) (*PutResourcePolicyOutput, error) {
+	if err := e.before(ctx, opPutResourcePolicy, "", in); err != nil {
 		return nil, err
 	}
 	var v validator
@@ -566,7 +621,12 @@ type GetResourcePolicyOutput struct {
 // GetResourcePolicy returns a resource's policy; a resource without one
 // returns "{}".
 func (e *Engine) GetResourcePolicy(ctx context.Context, in *GetResourcePolicyInput) (*GetResourcePolicyOutput, error) {
-	if err := e.before(ctx, "GetResourcePolicy", "", in); err != nil {
+	return invoke(ctx, e, opGetResourcePolicy, in, e.getResourcePolicy)
+}
+
+// getResourcePolicy implements GetResourcePolicy.
+func (e *Engine) getResourcePolicy(ctx context.Context, in *GetResourcePolicyInput) (*GetResourcePolicyOutput, error) {
+	if err := e.before(ctx, opGetResourcePolicy, "", in); err != nil {
 		return nil, err
 	}
 	var v validator
@@ -594,7 +654,12 @@ type DeleteResourcePolicyOutput struct{}
 
 // DeleteResourcePolicy removes a resource's policy.
 func (e *Engine) DeleteResourcePolicy(ctx context.Context, in *DeleteResourcePolicyInput) (*DeleteResourcePolicyOutput, error) {
-	if err := e.before(ctx, "DeleteResourcePolicy", "", in); err != nil {
+	return invoke(ctx, e, opDeleteResourcePolicy, in, e.deleteResourcePolicy)
+}
+
+// deleteResourcePolicy implements DeleteResourcePolicy.
+func (e *Engine) deleteResourcePolicy(ctx context.Context, in *DeleteResourcePolicyInput) (*DeleteResourcePolicyOutput, error) {
+	if err := e.before(ctx, opDeleteResourcePolicy, "", in); err != nil {
 		return nil, err
 	}
 	var v validator

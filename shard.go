@@ -103,6 +103,7 @@ type shard struct {
 	gone        bool          // the stream was deleted or the shard expired
 	notify      chan struct{} // closed when records arrive or the shard closes; nil if nobody waits
 	limiter     *shardLimiter
+	counters    shardCounters
 }
 
 func chunkLess(a, b *chunk) bool { return a.first < b.first }
@@ -173,7 +174,9 @@ const (
 // append stores one record. It reports appendClosed when the shard was
 // closed by a reshard (the caller routes again) and appendThrottled when
 // the write limits refuse it.
-func (sh *shard) append(key string, data []byte, now time.Time, flags uint16) (counter uint64, arrival int64, res appendResult) {
+// single marks a PutRecord (rather than a PutRecords entry), for the
+// metrics.
+func (sh *shard) append(key string, data []byte, now time.Time, flags uint16, single bool) (counter uint64, arrival int64, res appendResult) {
 	n := len(key) + len(data)
 	sh.mu.Lock()
 	switch {
@@ -184,6 +187,7 @@ func (sh *shard) append(key string, data []byte, now time.Time, flags uint16) (c
 		sh.mu.Unlock()
 		return 0, 0, appendClosed
 	case !sh.limiter.allowWrite(now, n):
+		sh.counters.writeThrottled++
 		sh.mu.Unlock()
 		return 0, 0, appendThrottled
 	}
@@ -197,6 +201,11 @@ func (sh *shard) append(key string, data []byte, now time.Time, flags uint16) (c
 	counter = sh.next
 	sh.next++
 	sh.lastArrival = arrival
+	sh.counters.incomingBytes += int64(n)
+	sh.counters.incomingRecords++
+	if single {
+		sh.counters.putRecordSuccess++
+	}
 	sh.wakeLocked()
 	sh.mu.Unlock()
 	return counter, arrival, appended
@@ -235,6 +244,10 @@ func (sh *shard) close(now time.Time, children []ChildShard) {
 func (sh *shard) drop() {
 	sh.mu.Lock()
 	defer sh.mu.Unlock()
+	if sh.gone {
+		return
+	}
+	sh.st.retire(&sh.counters)
 	sh.gone = true
 	sh.chunks.Clear(false)
 	sh.tail = nil
@@ -352,7 +365,7 @@ func (sh *shard) snapshotLocked(pos uint64, limit, maxBytes int) (segs []segment
 // read returns up to limit records from pos, trimming first. It is the
 // common core of GetRecords, iterators and subscriptions. The records are
 // stored in dst when it is large enough, else in a new slice.
-func (sh *shard) read(pos uint64, limit, maxBytes int, now time.Time, retention time.Duration, dst []Record) (readResult, error) {
+func (sh *shard) read(kind readKind, pos uint64, limit, maxBytes int, now time.Time, retention time.Duration, dst []Record) (readResult, error) {
 	sh.mu.Lock()
 	if sh.gone {
 		sh.mu.Unlock()
@@ -367,14 +380,23 @@ func (sh *shard) read(pos uint64, limit, maxBytes int, now time.Time, retention 
 			res.children = sh.children
 		}
 	}
-	lastArrival := sh.lastArrival
-	tip := sh.next
-	sh.mu.Unlock()
-
 	n := 0
 	for _, s := range segs {
 		n += len(s.entries)
 	}
+	// MillisBehindLatest: zero at the tip, else the age of the last record
+	// returned (or of the newest record when none was returned).
+	if next < sh.next {
+		last := sh.lastArrival
+		if len(segs) > 0 {
+			s := segs[len(segs)-1]
+			last = s.entries[len(s.entries)-1].arrival
+		}
+		res.behindMs = max(0, now.UnixMilli()-last)
+	}
+	sh.countRead(kind, n, bytes, res.behindMs)
+	sh.mu.Unlock()
+
 	if n > 0 {
 		if cap(dst) >= n {
 			res.records = dst[:n]
@@ -389,10 +411,28 @@ func (sh *shard) read(pos uint64, limit, maxBytes int, now time.Time, retention 
 			}
 		}
 	}
-	if next < tip && n > 0 {
-		res.behindMs = max(0, now.UnixMilli()-res.records[n-1].ApproximateArrivalTimestamp.UnixMilli())
-	} else if next < tip {
-		res.behindMs = max(0, now.UnixMilli()-lastArrival)
-	}
 	return res, nil
+}
+
+// readKind tells which reader a read serves, for the metrics.
+type readKind int
+
+const (
+	readGetRecords readKind = iota
+	readIterator
+	readSubscription
+)
+
+// countRead updates the read metrics; the caller holds sh.mu.
+func (sh *shard) countRead(kind readKind, records, bytes int, behindMs int64) {
+	switch kind {
+	case readGetRecords:
+		sh.counters.getRecordsSuccess++
+		sh.counters.iteratorAgeMs = behindMs
+	case readSubscription:
+		sh.counters.eventAgeMs = behindMs
+		return // counted by the subscription's own metrics
+	}
+	sh.counters.outgoingRecords += int64(records)
+	sh.counters.outgoingBytes += int64(bytes)
 }

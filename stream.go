@@ -60,6 +60,7 @@ type Stream struct {
 	retention     atomic.Int64             // time.Duration
 	maxRecordSize atomic.Int64             // bytes
 	encrypted     atomic.Bool
+	counters      streamCounters
 
 	mu          sync.Mutex // guards the fields below; before shard.mu
 	shards      []*shard   // every shard ever created, by index
@@ -232,7 +233,12 @@ type CreateStreamOutput struct{}
 // ranges split the hash space uniformly. The stream is CREATING for the
 // engine's create delay (instant by default), then ACTIVE.
 func (e *Engine) CreateStream(ctx context.Context, in *CreateStreamInput) (*CreateStreamOutput, error) {
-	if err := e.before(ctx, "CreateStream", in.StreamName, in); err != nil {
+	return invoke(ctx, e, opCreateStream, in, e.createStream)
+}
+
+// createStream implements CreateStream.
+func (e *Engine) createStream(ctx context.Context, in *CreateStreamInput) (*CreateStreamOutput, error) {
+	if err := e.before(ctx, opCreateStream, in.StreamName, in); err != nil {
 		return nil, err
 	}
 	var v validator
@@ -363,7 +369,12 @@ type DeleteStreamOutput struct{}
 // consumers. The stream is DELETING for the engine's delete delay (instant
 // by default); reads and writes still work until it is gone.
 func (e *Engine) DeleteStream(ctx context.Context, in *DeleteStreamInput) (*DeleteStreamOutput, error) {
-	if err := e.before(ctx, "DeleteStream", in.StreamName, in); err != nil {
+	return invoke(ctx, e, opDeleteStream, in, e.deleteStream)
+}
+
+// deleteStream implements DeleteStream.
+func (e *Engine) deleteStream(ctx context.Context, in *DeleteStreamInput) (*DeleteStreamOutput, error) {
+	if err := e.before(ctx, opDeleteStream, in.StreamName, in); err != nil {
 		return nil, err
 	}
 	var v validator
@@ -436,7 +447,12 @@ type DescribeStreamOutput struct {
 // not expired) in index order, 100 at most per call. While the stream is
 // CREATING, Shards is empty.
 func (e *Engine) DescribeStream(ctx context.Context, in *DescribeStreamInput) (*DescribeStreamOutput, error) {
-	if err := e.before(ctx, "DescribeStream", in.StreamName, in); err != nil {
+	return invoke(ctx, e, opDescribeStream, in, e.describeStream)
+}
+
+// describeStream implements DescribeStream.
+func (e *Engine) describeStream(ctx context.Context, in *DescribeStreamInput) (*DescribeStreamOutput, error) {
+	if err := e.before(ctx, opDescribeStream, in.StreamName, in); err != nil {
 		return nil, err
 	}
 	var v validator
@@ -541,7 +557,12 @@ type DescribeStreamSummaryOutput struct {
 // DescribeStreamSummary summarizes a stream: status, mode, retention,
 // encryption, open shard and consumer counts.
 func (e *Engine) DescribeStreamSummary(ctx context.Context, in *DescribeStreamSummaryInput) (*DescribeStreamSummaryOutput, error) {
-	if err := e.before(ctx, "DescribeStreamSummary", in.StreamName, in); err != nil {
+	return invoke(ctx, e, opDescribeStreamSummary, in, e.describeStreamSummary)
+}
+
+// describeStreamSummary implements DescribeStreamSummary.
+func (e *Engine) describeStreamSummary(ctx context.Context, in *DescribeStreamSummaryInput) (*DescribeStreamSummaryOutput, error) {
+	if err := e.before(ctx, opDescribeStreamSummary, in.StreamName, in); err != nil {
 		return nil, err
 	}
 	var v validator
@@ -615,7 +636,12 @@ const nextTokenTTL = 300 * time.Second
 // ListStreams lists the account's streams in byte order of their names,
 // CREATING and DELETING ones included.
 func (e *Engine) ListStreams(ctx context.Context, in *ListStreamsInput) (*ListStreamsOutput, error) {
-	if err := e.before(ctx, "ListStreams", "", in); err != nil {
+	return invoke(ctx, e, opListStreams, in, e.listStreams)
+}
+
+// listStreams implements ListStreams.
+func (e *Engine) listStreams(ctx context.Context, in *ListStreamsInput) (*ListStreamsOutput, error) {
+	if err := e.before(ctx, opListStreams, "", in); err != nil {
 		return nil, err
 	}
 	var v validator

@@ -69,6 +69,11 @@ const subscribeRetry = 5 * time.Second
 // SubscribeToShard starts an enhanced fan-out subscription. The consumer
 // must be ACTIVE and the shard must exist.
 func (e *Engine) SubscribeToShard(ctx context.Context, in *SubscribeToShardInput) (*Subscription, error) {
+	return invoke(ctx, e, opSubscribeToShard, in, e.subscribeToShard)
+}
+
+// subscribeToShard implements SubscribeToShard.
+func (e *Engine) subscribeToShard(ctx context.Context, in *SubscribeToShardInput) (*Subscription, error) {
 	var v validator
 	v.arn("consumerARN", in.ConsumerARN, reConsumerARN, patternConsumer, true)
 	v.shardID("shardId", in.ShardId, true)
@@ -79,7 +84,7 @@ func (e *Engine) SubscribeToShard(ctx context.Context, in *SubscribeToShardInput
 	if err := v.err(); err != nil {
 		return nil, err
 	}
-	if err := e.before(ctx, "SubscribeToShard", "", in); err != nil {
+	if err := e.before(ctx, opSubscribeToShard, "", in); err != nil {
 		return nil, err
 	}
 	st, c, err := e.consumerByARN(in.ConsumerARN)
@@ -94,10 +99,10 @@ func (e *Engine) SubscribeToShard(ctx context.Context, in *SubscribeToShardInput
 	if err != nil {
 		return nil, err
 	}
-	if err := e.beforeShard(ctx, "SubscribeToShard", st.name, sh.id, in); err != nil {
+	if err := e.beforeShard(ctx, opSubscribeToShard, st.name, sh.id, in); err != nil {
 		return nil, err
 	}
-	pos, err := st.position(sh, "SubscribeToShard", in.StartingPosition, now)
+	pos, err := st.position(sh, opSubscribeToShard, in.StartingPosition, now)
 	if err != nil {
 		return nil, err
 	}
@@ -122,6 +127,7 @@ func (e *Engine) SubscribeToShard(ctx context.Context, in *SubscribeToShardInput
 		old.end(errInUse("Another subscription for consumer %s and shard %s has taken over.", c.arn, sh.id))
 	}
 	c.subs[sh.index] = s
+	st.counters.subscribeSuccess.Add(1)
 	return s, nil
 }
 
@@ -195,7 +201,7 @@ func (s *Subscription) Next(ctx context.Context) (*SubscribeToShardEvent, error)
 			s.end(nil)
 			return nil, io.EOF
 		}
-		res, err := s.sh.read(s.pos, 10000, maxGetRecordsBytes, now, s.st.retentionPeriod(), nil)
+		res, err := s.sh.read(readSubscription, s.pos, 10000, maxGetRecordsBytes, now, s.st.retentionPeriod(), nil)
 		if err != nil {
 			s.end(err)
 			return nil, err
@@ -219,6 +225,10 @@ func (s *Subscription) Next(ctx context.Context) (*SubscribeToShardEvent, error)
 				ev.ContinuationSequenceNumber = s.sh.positionSequenceNumber(s.pos)
 			}
 			s.lastEvent = now
+			c := &s.st.counters
+			c.events.Add(1)
+			c.eventRecords.Add(int64(len(ev.Records)))
+			c.eventBytes.Add(int64(res.bytes))
 			return ev, nil
 		}
 		if err := s.wait(ctx, now); err != nil {

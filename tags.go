@@ -110,7 +110,12 @@ type AddTagsToStreamOutput struct{}
 
 // AddTagsToStream adds tags to a stream, overwriting existing keys.
 func (e *Engine) AddTagsToStream(ctx context.Context, in *AddTagsToStreamInput) (*AddTagsToStreamOutput, error) {
-	if err := e.before(ctx, "AddTagsToStream", in.StreamName, in); err != nil {
+	return invoke(ctx, e, opAddTagsToStream, in, e.addTagsToStream)
+}
+
+// addTagsToStream implements AddTagsToStream.
+func (e *Engine) addTagsToStream(ctx context.Context, in *AddTagsToStreamInput) (*AddTagsToStreamOutput, error) {
+	if err := e.before(ctx, opAddTagsToStream, in.StreamName, in); err != nil {
 		return nil, err
 	}
 	var v validator
@@ -168,7 +173,12 @@ type RemoveTagsFromStreamOutput struct{}
 
 // RemoveTagsFromStream removes tags from a stream.
 func (e *Engine) RemoveTagsFromStream(ctx context.Context, in *RemoveTagsFromStreamInput) (*RemoveTagsFromStreamOutput, error) {
-	if err := e.before(ctx, "RemoveTagsFromStream", in.StreamName, in); err != nil {
+	return invoke(ctx, e, opRemoveTagsFromStream, in, e.removeTagsFromStream)
+}
+
+// removeTagsFromStream implements RemoveTagsFromStream.
+func (e *Engine) removeTagsFromStream(ctx context.Context, in *RemoveTagsFromStreamInput) (*RemoveTagsFromStreamOutput, error) {
+	if err := e.before(ctx, opRemoveTagsFromStream, in.StreamName, in); err != nil {
 		return nil, err
 	}
 	var v validator
@@ -206,7 +216,12 @@ type ListTagsForStreamOutput struct {
 
 // ListTagsForStream lists a stream's tags in key order.
 func (e *Engine) ListTagsForStream(ctx context.Context, in *ListTagsForStreamInput) (*ListTagsForStreamOutput, error) {
-	if err := e.before(ctx, "ListTagsForStream", in.StreamName, in); err != nil {
+	return invoke(ctx, e, opListTagsForStream, in, e.listTagsForStream)
+}
+
+// listTagsForStream implements ListTagsForStream.
+func (e *Engine) listTagsForStream(ctx context.Context, in *ListTagsForStreamInput) (*ListTagsForStreamOutput, error) {
+	if err := e.before(ctx, opListTagsForStream, in.StreamName, in); err != nil {
 		return nil, err
 	}
 	var v validator
@@ -250,7 +265,12 @@ type TagResourceOutput struct{}
 
 // TagResource adds tags to a stream or consumer addressed by ARN.
 func (e *Engine) TagResource(ctx context.Context, in *TagResourceInput) (*TagResourceOutput, error) {
-	if err := e.before(ctx, "TagResource", "", in); err != nil {
+	return invoke(ctx, e, opTagResource, in, e.tagResource)
+}
+
+// tagResource implements TagResource.
+func (e *Engine) tagResource(ctx context.Context, in *TagResourceInput) (*TagResourceOutput, error) {
+	if err := e.before(ctx, opTagResource, "", in); err != nil {
 		return nil, err
 	}
 	var v validator
@@ -285,7 +305,12 @@ type UntagResourceOutput struct{}
 
 // UntagResource removes tags from a stream or consumer addressed by ARN.
 func (e *Engine) UntagResource(ctx context.Context, in *UntagResourceInput) (*UntagResourceOutput, error) {
-	if err := e.before(ctx, "UntagResource", "", in); err != nil {
+	return invoke(ctx, e, opUntagResource, in, e.untagResource)
+}
+
+// untagResource implements UntagResource.
+func (e *Engine) untagResource(ctx context.Context, in *UntagResourceInput) (*UntagResourceOutput, error) {
+	if err := e.before(ctx, opUntagResource, "", in); err != nil {
 		return nil, err
 	}
 	var v validator
@@ -321,7 +346,12 @@ type ListTagsForResourceOutput struct {
 
 // ListTagsForResource lists the tags of a stream or consumer by ARN.
 func (e *Engine) ListTagsForResource(ctx context.Context, in *ListTagsForResourceInput) (*ListTagsForResourceOutput, error) {
-	if err := e.before(ctx, "ListTagsForResource", "", in); err != nil {
+	return invoke(ctx, e, opListTagsForResource, in, e.listTagsForResource)
+}
+
+// listTagsForResource implements ListTagsForResource.
+func (e *Engine) listTagsForResource(ctx context.Context, in *ListTagsForResourceInput) (*ListTagsForResourceOutput, error) {
+	if err := e.before(ctx, opListTagsForResource, "", in); err != nil {
 		return nil, err
 	}
 	var v validator
