@@ -344,7 +344,7 @@ func (e *Engine) deregisterStreamConsumer(ctx context.Context, in *DeregisterStr
 		c.status = ConsumerStatusDeleting
 		c.ready = now.Add(e.cfg.delays.Consumer)
 	}
-	e.policies.Delete(c.arn)
+	e.deletePolicy(c.arn)
 	return &DeregisterStreamConsumerOutput{}, nil
 }
 

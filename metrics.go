@@ -151,8 +151,8 @@ func (l *latencyStats) snapshot() Latency {
 // streamCounters are a stream's per-call counters.
 type streamCounters struct {
 	putRecordsSuccess, putRecordsTotal, putRecordsOK, putRecordsFailed, putRecordsThrottled atomic.Int64
-	subscribeSuccess, events, eventRecords, eventBytes                                     atomic.Int64
-	putRecordLatency, putRecordsLatency, getRecordsLatency                                 latencyStats
+	subscribeSuccess, events, eventRecords, eventBytes                                      atomic.Int64
+	putRecordLatency, putRecordsLatency, getRecordsLatency                                  latencyStats
 
 	mu      sync.Mutex
 	retired shardCounters // of shards dropped by retention

@@ -604,8 +604,31 @@ func (e *Engine) putResourcePolicy(ctx context.Context, in *PutResourcePolicyInp
 	if _, _, err := e.resource(in.ResourceARN); err != nil {
 		return nil, err
 	}
+	if store, ok := e.cfg.authorizer.(ResourcePolicyStore); ok {
+		if err := store.PutResourcePolicy(in.ResourceARN, in.Policy); err != nil {
+			return nil, errInvalid("Invalid policy document: %v", err)
+		}
+	}
 	e.policies.Store(in.ResourceARN, in.Policy)
 	return &PutResourcePolicyOutput{}, nil
+}
+
+// ResourcePolicyStore is implemented by authorizers that evaluate resource
+// policies, as package policy's Set does. The engine keeps such an
+// authorizer in step with PutResourcePolicy, DeleteResourcePolicy and the
+// deletion of streams and consumers, and rejects (InvalidArgumentException)
+// a document the store refuses.
+type ResourcePolicyStore interface {
+	PutResourcePolicy(resourceARN, policy string) error
+	DeleteResourcePolicy(resourceARN string)
+}
+
+// deletePolicy removes a resource's policy, from the authorizer too.
+func (e *Engine) deletePolicy(arn string) {
+	e.policies.Delete(arn)
+	if store, ok := e.cfg.authorizer.(ResourcePolicyStore); ok {
+		store.DeleteResourcePolicy(arn)
+	}
 }
 
 // GetResourcePolicyInput is the input of GetResourcePolicy.
@@ -670,6 +693,6 @@ func (e *Engine) deleteResourcePolicy(ctx context.Context, in *DeleteResourcePol
 	if _, _, err := e.resource(in.ResourceARN); err != nil {
 		return nil, err
 	}
-	e.policies.Delete(in.ResourceARN)
+	e.deletePolicy(in.ResourceARN)
 	return &DeleteResourcePolicyOutput{}, nil
 }

@@ -133,9 +133,9 @@ func (st *Stream) dropShards() {
 	}
 	for _, c := range st.consumers {
 		c.endSubscriptions(nil)
-		st.e.policies.Delete(c.arn)
+		st.e.deletePolicy(c.arn)
 	}
-	st.e.policies.Delete(st.arn)
+	st.e.deletePolicy(st.arn)
 }
 
 // liveShards returns the shards that are not expired, by index.

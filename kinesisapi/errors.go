@@ -1,0 +1,158 @@
+package kinesisapi
+
+import (
+	"crypto/rand"
+	"encoding/base64"
+	"encoding/hex"
+	"errors"
+	"net/http"
+	"strconv"
+
+	"github.com/freshet-io/freshet"
+	"github.com/freshet-io/freshet/kinesisapi/internal/wire"
+)
+
+// Protocol-level error codes, which the engine never returns.
+const (
+	codeSerialization        = "SerializationException"
+	codeUnknownOperation     = "UnknownOperationException"
+	codeMissingAuthToken     = "MissingAuthenticationTokenException"
+	codeIncompleteSignature  = "IncompleteSignatureException"
+	codeInvalidSignature     = "InvalidSignatureException"
+	codeInternalFailure      = "InternalFailure"
+	codeServiceUnavailable   = "ServiceUnavailable"
+	codeRequestTooLarge      = "RequestEntityTooLargeException"
+	codeInternalFailureEvent = "InternalFailureException"
+)
+
+// The XML bodies Kinesis answers requests it cannot attribute to an
+// operation with (SPEC §1.5.2).
+const (
+	accessDeniedXML = "<AccessDeniedException>\n" +
+		"  <Message>Unable to determine service/operation name to be authorized</Message>\n" +
+		"</AccessDeniedException>\n"
+	unknownOperationXML = "<UnknownOperationException/>\n"
+)
+
+var (
+	// errPanic stands for a panic recovered in an engine call.
+	errPanic = errors.New("kinesisapi: panic in operation")
+	// errUnsupported stands for an operation the wire model knows but the
+	// handler has no translation for (a bug: a test pins that all have one).
+	errUnsupported = errors.New("kinesisapi: operation not implemented")
+	// errHandlerClosed answers requests that arrive after Close.
+	errHandlerClosed = freshet.NewError(codeServiceUnavailable, "The service is shutting down.")
+)
+
+// exposedHeaders are the response headers a browser may read (CORS).
+const exposedHeaders = "x-amzn-RequestId,x-amzn-ErrorType,x-amz-request-id,x-amz-id-2,x-amzn-ErrorMessage,Date"
+
+// commonHeaders sets the headers of every response: the request id, the
+// x-amz-id-2 token and, for browsers, the CORS headers.
+func (c *call) commonHeaders() {
+	h := c.w.Header()
+	h.Set("X-Amzn-Requestid", c.requestID)
+	h.Set("X-Amz-Id-2", newID2())
+	if c.r.Header.Get("Origin") != "" {
+		h.Set("Access-Control-Allow-Origin", "*")
+		h.Set("Access-Control-Expose-Headers", exposedHeaders)
+	}
+}
+
+// preflight answers a CORS preflight request.
+func (c *call) preflight() {
+	h := c.w.Header()
+	if v := c.r.Header.Get("Access-Control-Request-Headers"); v != "" {
+		h.Set("Access-Control-Allow-Headers", v)
+	}
+	if v := c.r.Header.Get("Access-Control-Request-Method"); v != "" {
+		h.Set("Access-Control-Allow-Methods", v)
+	}
+	h.Set("Access-Control-Max-Age", "172800")
+	h.Set("Content-Length", "0")
+	c.started = true
+	c.w.WriteHeader(http.StatusOK)
+}
+
+// writeXML answers with one of the XML bodies of requests Kinesis cannot
+// attribute to an operation.
+func (c *call) writeXML(status int, body string) {
+	h := c.w.Header()
+	h.Set("Content-Type", "application/xml")
+	h.Set("Content-Length", strconv.Itoa(len(body)))
+	c.started = true
+	c.w.WriteHeader(status)
+	_, _ = c.w.Write([]byte(body))
+}
+
+// writeBody answers with status and body in the request's content type.
+func (c *call) writeBody(status int, body []byte) {
+	h := c.w.Header()
+	h.Set("Content-Type", c.contentType)
+	h.Set("Content-Length", strconv.Itoa(len(body)))
+	c.started = true
+	c.w.WriteHeader(status)
+	if len(body) > 0 {
+		_, _ = c.w.Write(body)
+	}
+}
+
+// writeError answers with err as Kinesis would: a *freshet.Error with its
+// code, message and status, anything else as a 500 InternalFailure.
+func (c *call) writeError(err error) {
+	var kerr *freshet.Error
+	if !errors.As(err, &kerr) {
+		if c.r.Context().Err() == nil {
+			c.h.log.Error("kinesisapi: internal failure", "operation", c.op, "requestId", c.requestID, "error", err)
+		}
+		c.writeInternalFailure()
+		return
+	}
+	c.h.log.Debug("kinesisapi: error", "operation", c.op, "requestId", c.requestID, "code", kerr.Code, "message", kerr.Message)
+	c.writeErrorStatus(kerr.HTTPStatus(), kerr.Code, kerr.Message)
+}
+
+// writeInternalFailure answers 500 {"__type":"InternalFailure"}.
+func (c *call) writeInternalFailure() {
+	c.writeErrorStatus(http.StatusInternalServerError, codeInternalFailure, "")
+}
+
+// writeErrorStatus answers with an error body of the given code and
+// message, and the X-Amzn-ErrorType header the SDKs read the code from.
+func (c *call) writeErrorStatus(status int, code, message string) {
+	ct := c.contentType
+	if ct == "" {
+		ct = wire.ContentTypeJSON
+	}
+	c.contentType = ct
+	c.w.Header().Set("X-Amzn-Errortype", code)
+	c.writeBody(status, wire.EncodeError(ct, code, message))
+}
+
+// newRequestID returns a random (version 4) UUID, as Kinesis request ids
+// are.
+func newRequestID() string {
+	var u [16]byte
+	_, _ = rand.Read(u[:])
+	u[6] = u[6]&0x0f | 0x40
+	u[8] = u[8]&0x3f | 0x80
+	var b [36]byte
+	hex.Encode(b[0:8], u[0:4])
+	b[8] = '-'
+	hex.Encode(b[9:13], u[4:6])
+	b[13] = '-'
+	hex.Encode(b[14:18], u[6:8])
+	b[18] = '-'
+	hex.Encode(b[19:23], u[8:10])
+	b[23] = '-'
+	hex.Encode(b[24:], u[10:])
+	return string(b[:])
+}
+
+// newID2 returns an x-amz-id-2 value: 72 random bytes in base64, like the
+// ones Kinesis sends.
+func newID2() string {
+	var b [72]byte
+	_, _ = rand.Read(b[:])
+	return base64.StdEncoding.EncodeToString(b[:])
+}

@@ -1,0 +1,408 @@
+package kinesisapi
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"log/slog"
+	"net"
+	"net/http"
+	"runtime/debug"
+	"slices"
+	"strings"
+	"sync"
+
+	"github.com/freshet-io/freshet"
+	"github.com/freshet-io/freshet/kinesisapi/internal/wire"
+)
+
+// Handler serves the Kinesis API. It is safe for concurrent use.
+//
+// Every request is a POST whose X-Amz-Target header names the operation
+// ("Kinesis_20131202.PutRecords") and whose body is the operation's input in
+// AWS JSON 1.1 or AWS CBOR 1.1. The handler checks the request in the order
+// Kinesis does (method, content type, body size, body syntax, operation,
+// authentication, member types, model constraints), then calls the engine of
+// the caller's account and region and encodes its output or error as
+// Kinesis would. SubscribeToShard answers with an event stream.
+//
+// Close the handler when done: it ends live subscriptions and closes the
+// engines it created.
+type Handler struct {
+	cfg config
+	log *slog.Logger
+	def *freshet.Engine // serves unsigned requests
+
+	mu      sync.Mutex
+	engines map[engineKey]*freshet.Engine
+	owned   []*freshet.Engine // created by the handler, closed by Close
+	subs    map[*freshet.Subscription]struct{}
+	closed  bool
+}
+
+// engineKey names the engine of one account and region.
+type engineKey struct {
+	account, region string
+}
+
+// NewHandler returns a handler configured by opts. Without WithEngine it
+// creates its default engine with freshet.New and the WithEngineOptions
+// options (account 000000000000 and region us-east-1 unless they say
+// otherwise).
+func NewHandler(opts ...Option) *Handler {
+	cfg := config{
+		maxRequestBytes: DefaultMaxRequestBytes,
+		logger:          slog.New(slog.DiscardHandler),
+	}
+	for _, o := range opts {
+		o(&cfg)
+	}
+	h := &Handler{
+		cfg:     cfg,
+		log:     cfg.logger,
+		engines: make(map[engineKey]*freshet.Engine),
+		subs:    make(map[*freshet.Subscription]struct{}),
+	}
+	for _, e := range cfg.engines {
+		k := engineKey{e.Account(), e.Region()}
+		if _, dup := h.engines[k]; !dup {
+			h.engines[k] = e
+		}
+	}
+	if len(cfg.engines) > 0 {
+		h.def = cfg.engines[0]
+	} else {
+		h.def = freshet.New(slices.Clone(cfg.engineOptions)...)
+		h.engines[engineKey{h.def.Account(), h.def.Region()}] = h.def
+		h.owned = append(h.owned, h.def)
+	}
+	return h
+}
+
+// Engine returns the engine serving the given account and region, creating
+// it (with the WithEngineOptions options, freshet.WithAccount and
+// freshet.WithRegion) if there is none yet. An engine created after Close is
+// returned already closed: its data works, but it runs no background
+// retention sweep and blocking reads on it fail.
+func (h *Handler) Engine(account, region string) *freshet.Engine {
+	k := engineKey{account, region}
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	if e, ok := h.engines[k]; ok {
+		return e
+	}
+	opts := append(slices.Clone(h.cfg.engineOptions), freshet.WithAccount(account), freshet.WithRegion(region))
+	e := freshet.New(opts...)
+	h.engines[k] = e
+	h.owned = append(h.owned, e)
+	if h.closed {
+		e.Close()
+	}
+	return e
+}
+
+// Close ends every live SubscribeToShard stream (cleanly, as when a
+// subscription's lifetime ends) and closes the engines the handler created;
+// engines passed in with WithEngine are left open. Requests arriving after
+// Close are answered with ServiceUnavailable. Close is idempotent and always
+// returns nil.
+func (h *Handler) Close() error {
+	h.mu.Lock()
+	if h.closed {
+		h.mu.Unlock()
+		return nil
+	}
+	h.closed = true
+	subs := make([]*freshet.Subscription, 0, len(h.subs))
+	for s := range h.subs {
+		subs = append(subs, s)
+	}
+	owned := slices.Clone(h.owned)
+	h.mu.Unlock()
+	for _, s := range subs {
+		s.Close()
+	}
+	for _, e := range owned {
+		e.Close()
+	}
+	return nil
+}
+
+// isClosed reports whether Close has been called.
+func (h *Handler) isClosed() bool {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	return h.closed
+}
+
+// addSubscription registers a live subscription so that Close can end it.
+// It reports false, registering nothing, once the handler is closed.
+func (h *Handler) addSubscription(s *freshet.Subscription) bool {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	if h.closed {
+		return false
+	}
+	h.subs[s] = struct{}{}
+	return true
+}
+
+// removeSubscription forgets a subscription registered by addSubscription.
+func (h *Handler) removeSubscription(s *freshet.Subscription) {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	delete(h.subs, s)
+}
+
+// engineFor returns the engine serving a caller: the default engine for
+// unsigned requests, else the engine of the credential scope's region and of
+// the access key's account when the key is a 12-digit account id.
+func (h *Handler) engineFor(p principal) *freshet.Engine {
+	if !p.signed {
+		return h.def
+	}
+	account, region := h.def.Account(), h.def.Region()
+	if isAccountID(p.accessKey) {
+		account = p.accessKey
+	}
+	if p.region != "" {
+		region = p.region
+	}
+	if account == h.def.Account() && region == h.def.Region() {
+		return h.def
+	}
+	return h.Engine(account, region)
+}
+
+// call is the state of one request.
+type call struct {
+	h         *Handler
+	w         http.ResponseWriter
+	r         *http.Request
+	requestID string
+	// contentType is the media type responses carry: the request's.
+	contentType string
+	// op is the operation name, once known, for logs.
+	op string
+	// started is set once the response status has been written.
+	started bool
+}
+
+// ServeHTTP serves one Kinesis API request. No panic escapes it: a panic in
+// the engine (or an interceptor) is answered with a 500 InternalFailure.
+func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	c := &call{h: h, w: w, r: r, requestID: newRequestID()}
+	defer c.recoverPanic()
+	c.serve()
+}
+
+// serve answers the request: it accepts it (or answers why not), then runs
+// the operation.
+func (c *call) serve() {
+	c.commonHeaders()
+	op, req, p, ok := c.accept()
+	if !ok {
+		return
+	}
+	if c.h.isClosed() {
+		c.writeError(errHandlerClosed)
+		return
+	}
+	e := c.h.engineFor(p)
+	ctx := withPrincipal(c.r.Context(), p)
+	ctx = freshet.ContextWithCaller(ctx, c.caller(p))
+	if op.EventStream {
+		c.subscribe(ctx, e, req.(*wire.SubscribeToShardRequest))
+		return
+	}
+	out, err := c.invoke(ctx, e, op.Name, req)
+	if err != nil {
+		c.writeError(err)
+		return
+	}
+	if op.EmptyOutput {
+		c.writeBody(http.StatusOK, nil)
+		return
+	}
+	b, err := wire.Encode(c.contentType, out)
+	if err != nil {
+		c.h.log.Error("kinesisapi: encoding a response", "operation", op.Name, "requestId", c.requestID, "error", err)
+		c.writeInternalFailure()
+		return
+	}
+	c.writeBody(http.StatusOK, b)
+}
+
+// accept runs the protocol checks in the order Kinesis runs them (SPEC
+// §1.5.4) and returns the operation, its decoded and validated request and
+// the caller. When a check fails it answers the request and returns false.
+func (c *call) accept() (op wire.Operation, req wire.Request, p principal, ok bool) {
+	r := c.r
+	// 1-2. CORS preflight, then anything but POST.
+	if r.Method == http.MethodOptions && r.Header.Get("Origin") != "" {
+		c.preflight()
+		return op, nil, p, false
+	}
+	if r.Method != http.MethodPost {
+		c.writeXML(http.StatusForbidden, accessDeniedXML)
+		return op, nil, p, false
+	}
+	// 4. A content type Kinesis does not speak (an empty body is {}, so
+	// step 3 does not apply).
+	service, opName, targetOK := splitTarget(r.Header.Get("X-Amz-Target"))
+	ct := r.Header.Get("Content-Type")
+	mediaType, spoken := responseContentType(ct)
+	if !spoken {
+		if targetOK {
+			c.writeXML(http.StatusNotFound, unknownOperationXML)
+		} else {
+			c.writeXML(http.StatusForbidden, accessDeniedXML)
+		}
+		return op, nil, p, false
+	}
+	c.contentType = mediaType
+	body, err := c.readBody()
+	if err != nil {
+		var tooLarge *http.MaxBytesError
+		if errors.As(err, &tooLarge) {
+			c.writeErrorStatus(http.StatusRequestEntityTooLarge, codeRequestTooLarge, "Request body is larger than the limit of the server.")
+		} else {
+			c.writeErrorStatus(http.StatusBadRequest, codeSerialization, "")
+		}
+		return op, nil, p, false
+	}
+	// 5 and 7. A body that is not an object, then an unknown operation.
+	// Parsing is skipped for known operations whose caller is accepted:
+	// decoding below reports the same errors.
+	known := false
+	if service+"." == wire.TargetPrefix {
+		op, known = wire.Lookup(opName)
+	}
+	if !known {
+		if err := checkSyntax(ct, body); err != nil {
+			c.writeError(err)
+		} else {
+			c.writeErrorStatus(http.StatusBadRequest, codeUnknownOperation, "")
+		}
+		return op, nil, p, false
+	}
+	c.op = op.Name
+	// 8. Authentication.
+	if p, err = authenticate(r, c.h.cfg.requireAuth); err != nil {
+		if serr := checkSyntax(ct, body); serr != nil {
+			err = serr
+		}
+		c.writeError(err)
+		return op, nil, p, false
+	}
+	// 9. Member types, then the model's constraints.
+	req = op.NewRequest()
+	if err := wire.Decode(ct, body, req); err != nil {
+		c.writeError(err)
+		return op, nil, p, false
+	}
+	if err := req.Validate(); err != nil {
+		c.writeError(err)
+		return op, nil, p, false
+	}
+	return op, req, p, true
+}
+
+// caller describes the request's caller to the engine, for its authorizer
+// and audit events. The request id is the one the response carries.
+func (c *call) caller(p principal) freshet.Caller {
+	ip := c.r.RemoteAddr
+	if host, _, err := net.SplitHostPort(ip); err == nil {
+		ip = host
+	}
+	return freshet.Caller{
+		AccessKeyID:     p.accessKey,
+		SourceIPAddress: ip,
+		UserAgent:       c.r.UserAgent(),
+		RequestID:       c.requestID,
+	}
+}
+
+// invoke runs an operation on the engine, turning a panic into an internal
+// failure.
+func (c *call) invoke(ctx context.Context, e *freshet.Engine, name string, req wire.Request) (out any, err error) {
+	defer func() {
+		if v := recover(); v != nil {
+			c.h.log.Error("kinesisapi: panic in operation", "operation", name, "requestId", c.requestID,
+				"panic", v, "stack", string(debug.Stack()))
+			out, err = nil, errPanic
+		}
+	}()
+	fn := operations[name]
+	if fn == nil {
+		return nil, errUnsupported
+	}
+	return fn(ctx, e, req)
+}
+
+// recoverPanic answers a panic of the handler itself (outside engine
+// calls, which invoke guards) with an internal failure, or, once the
+// response has started, just logs it.
+func (c *call) recoverPanic() {
+	v := recover()
+	if v == nil {
+		return
+	}
+	c.h.log.Error("kinesisapi: panic serving a request", "operation", c.op, "requestId", c.requestID,
+		"panic", v, "stack", string(debug.Stack()))
+	if !c.started {
+		c.writeInternalFailure()
+	}
+}
+
+// readBody reads the request body, at most the configured limit.
+func (c *call) readBody() ([]byte, error) {
+	limit := c.h.cfg.maxRequestBytes
+	if c.r.ContentLength > limit {
+		return nil, &http.MaxBytesError{Limit: limit}
+	}
+	if c.r.Body == nil {
+		return nil, nil
+	}
+	var buf bytes.Buffer
+	if n := c.r.ContentLength; n > 0 {
+		buf.Grow(int(n))
+	}
+	_, err := buf.ReadFrom(http.MaxBytesReader(c.w, c.r.Body, limit))
+	return buf.Bytes(), err
+}
+
+// checkSyntax reports a SerializationException when body is not an object
+// in the format of contentType (an empty body is the empty object).
+func checkSyntax(contentType string, body []byte) error {
+	return wire.Decode(contentType, body, &struct{}{})
+}
+
+// splitTarget splits an X-Amz-Target value into service and operation. It
+// reports false when either is missing.
+func splitTarget(target string) (service, op string, ok bool) {
+	service, op, _ = strings.Cut(target, ".")
+	return service, op, service != "" && op != ""
+}
+
+// responseContentType returns the media type of a request's Content-Type,
+// which responses mirror, and false if Kinesis does not speak it.
+func responseContentType(ct string) (string, bool) {
+	f, ok := wire.ParseContentType(ct)
+	switch {
+	case !ok:
+		return "", false
+	case f == wire.FormatCBOR:
+		return wire.ContentTypeCBOR, true
+	}
+	mediaType, _, _ := strings.Cut(ct, ";")
+	if strings.EqualFold(strings.TrimSpace(mediaType), wire.ContentTypeLegacyJSON) {
+		return wire.ContentTypeLegacyJSON, true
+	}
+	return wire.ContentTypeJSON, true
+}
+
+// isCBOR reports whether the call speaks CBOR.
+func (c *call) isCBOR() bool {
+	return c.contentType == wire.ContentTypeCBOR
+}

@@ -1,0 +1,68 @@
+package sigv4_test
+
+import (
+	"context"
+	"errors"
+	"testing"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/kinesis"
+
+	"github.com/freshet-io/freshet/kinesisapi/sigv4"
+)
+
+// TestKinesisClient checks that requests of an unmodified kinesis.Client,
+// with whatever headers and middleware the SDK adds, verify; and that the
+// SDK reads the failure of a wrong secret as an InvalidSignatureException.
+func TestKinesisClient(t *testing.T) {
+	v := &sigv4.Verifier{Credentials: testStore(t), Region: "us-east-1"}
+	srv, results := verifyServer(t, v, time.Now, `{"StreamNames":[],"HasMoreStreams":false}`)
+
+	client := func(c sigv4.Credentials) *kinesis.Client {
+		return kinesis.New(kinesis.Options{
+			Region:       "us-east-1",
+			BaseEndpoint: aws.String(srv.URL),
+			HTTPClient:   srv.Client(),
+			Credentials: aws.CredentialsProviderFunc(func(context.Context) (aws.Credentials, error) {
+				return sdkCreds(c), nil
+			}),
+			RetryMaxAttempts: 1,
+		})
+	}
+	ctx := context.Background()
+
+	for _, c := range []sigv4.Credentials{alice, temp} {
+		if _, err := client(c).ListStreams(ctx, &kinesis.ListStreamsInput{Limit: aws.Int32(10)}); err != nil {
+			t.Fatalf("ListStreams as %s: %v", c.AccessKeyID, err)
+		}
+		res := <-results
+		if res.err != nil {
+			t.Fatalf("ListStreams as %s: Verify: %v", c.AccessKeyID, res.err)
+		}
+		if res.creds != c {
+			t.Fatalf("ListStreams as %s: Verify = %+v", c.AccessKeyID, res.creds)
+		}
+	}
+
+	_, err := client(temp).PutRecord(ctx, &kinesis.PutRecordInput{
+		StreamName:   aws.String("orders"),
+		PartitionKey: aws.String("ключ"),
+		Data:         []byte("a record \x00\xff"),
+	})
+	if err != nil {
+		t.Fatalf("PutRecord: %v", err)
+	}
+	if res := <-results; res.err != nil {
+		t.Fatalf("PutRecord: Verify: %v", res.err)
+	}
+
+	wrong := alice
+	wrong.SecretAccessKey = "wrong"
+	_, err = client(wrong).ListStreams(ctx, &kinesis.ListStreamsInput{})
+	var coded interface{ ErrorCode() string }
+	if !errors.As(err, &coded) || coded.ErrorCode() != sigv4.CodeInvalidSignature {
+		t.Fatalf("ListStreams with a wrong secret: %v, want InvalidSignatureException", err)
+	}
+	<-results
+}
