@@ -21,6 +21,7 @@ type principal struct {
 	signed    bool
 	accessKey string
 	region    string
+	arn       string // the IAM principal of verified credentials
 }
 
 type principalKey struct{}

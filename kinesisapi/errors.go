@@ -120,6 +120,7 @@ func (c *call) writeInternalFailure() {
 // writeErrorStatus answers with an error body of the given code and
 // message, and the X-Amzn-ErrorType header the SDKs read the code from.
 func (c *call) writeErrorStatus(status int, code, message string) {
+	c.errCode, c.errMessage = code, message
 	ct := c.contentType
 	if ct == "" {
 		ct = wire.ContentTypeJSON

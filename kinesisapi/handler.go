@@ -11,9 +11,11 @@ import (
 	"slices"
 	"strings"
 	"sync"
+	"time"
 
 	"github.com/freshet-io/freshet"
 	"github.com/freshet-io/freshet/kinesisapi/internal/wire"
+	"github.com/freshet-io/freshet/kinesisapi/sigv4"
 )
 
 // Handler serves the Kinesis API. It is safe for concurrent use.
@@ -186,6 +188,8 @@ type call struct {
 	op string
 	// started is set once the response status has been written.
 	started bool
+	// errCode and errMessage are the error the response carries, if any.
+	errCode, errMessage string
 }
 
 // ServeHTTP serves one Kinesis API request. No panic escapes it: a panic in
@@ -202,6 +206,7 @@ func (c *call) serve() {
 	c.commonHeaders()
 	op, req, p, ok := c.accept()
 	if !ok {
+		c.auditRejected(p)
 		return
 	}
 	if c.h.isClosed() {
@@ -288,12 +293,18 @@ func (c *call) accept() (op wire.Operation, req wire.Request, p principal, ok bo
 	}
 	c.op = op.Name
 	// 8. Authentication.
-	if p, err = authenticate(r, c.h.cfg.requireAuth); err != nil {
+	if p, err = authenticate(r, c.h.cfg.requireAuth || c.h.cfg.credentials != nil); err != nil {
 		if serr := checkSyntax(ct, body); serr != nil {
 			err = serr
 		}
 		c.writeError(err)
 		return op, nil, p, false
+	}
+	if c.h.cfg.credentials != nil {
+		if err := c.verify(&p, body); err != nil {
+			c.writeError(err)
+			return op, nil, p, false
+		}
 	}
 	// 9. Member types, then the model's constraints.
 	req = op.NewRequest()
@@ -308,6 +319,49 @@ func (c *call) accept() (op wire.Operation, req wire.Request, p principal, ok bo
 	return op, req, p, true
 }
 
+// verify checks the request's signature against the configured
+// credentials and records the verified principal in p.
+func (c *call) verify(p *principal, body []byte) error {
+	v := sigv4.Verifier{Credentials: c.h.cfg.credentials}
+	creds, err := v.Verify(c.r, body, time.Now())
+	if err != nil {
+		var serr *sigv4.Error
+		if errors.As(err, &serr) {
+			return freshet.NewError(serr.Code, "%s", serr.Message)
+		}
+		return err
+	}
+	p.arn = creds.Principal
+	return nil
+}
+
+// auditRejected reports a request refused before it reached an operation
+// (malformed, unauthenticated, invalid) to the audit hook of the engine it
+// was addressed to, so that every API call yields one audit event.
+// Requests that name no known operation are not API calls and are not
+// audited.
+func (c *call) auditRejected(p principal) {
+	if c.op == "" || c.errCode == "" || c.h.isClosed() {
+		return
+	}
+	e := c.h.engineFor(p)
+	caller := c.caller(p)
+	e.Audit(freshet.AuditEvent{
+		EventID:            newRequestID(),
+		EventTime:          e.Clock().Now().UTC(),
+		EventSource:        "kinesis.amazonaws.com",
+		EventName:          c.op,
+		AWSRegion:          e.Region(),
+		RecipientAccountID: e.Account(),
+		UserIdentity:       freshet.UserIdentity{ARN: caller.Principal, AccessKeyID: caller.AccessKeyID},
+		SourceIPAddress:    caller.SourceIPAddress,
+		UserAgent:          caller.UserAgent,
+		RequestID:          c.requestID,
+		ErrorCode:          c.errCode,
+		ErrorMessage:       c.errMessage,
+	})
+}
+
 // caller describes the request's caller to the engine, for its authorizer
 // and audit events. The request id is the one the response carries.
 func (c *call) caller(p principal) freshet.Caller {
@@ -316,6 +370,7 @@ func (c *call) caller(p principal) freshet.Caller {
 		ip = host
 	}
 	return freshet.Caller{
+		Principal:       p.arn,
 		AccessKeyID:     p.accessKey,
 		SourceIPAddress: ip,
 		UserAgent:       c.r.UserAgent(),

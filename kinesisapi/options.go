@@ -4,6 +4,7 @@ import (
 	"log/slog"
 
 	"github.com/freshet-io/freshet"
+	"github.com/freshet-io/freshet/kinesisapi/sigv4"
 )
 
 // DefaultMaxRequestBytes is the largest request body a Handler reads unless
@@ -20,6 +21,7 @@ type config struct {
 	maxRequestBytes int64
 	logger          *slog.Logger
 	requireAuth     bool
+	credentials     sigv4.CredentialLookup
 }
 
 // WithEngine makes the handler serve e for e's account and region. The first
@@ -77,5 +79,19 @@ func WithLogger(l *slog.Logger) Option {
 func WithRequireAuth(b bool) Option {
 	return func(c *config) {
 		c.requireAuth = b
+	}
+}
+
+// WithCredentials makes the handler verify every request's SigV4 signature
+// (header or presigned form) against the given credentials, answering as
+// AWS does (MissingAuthenticationTokenException, IncompleteSignatureException,
+// InvalidSignatureException, UnrecognizedClientException; requests more than
+// 15 minutes away from the server's clock are refused). The principal of the
+// matching credentials becomes the caller the engine's authorizer and audit
+// events see. Default: nil, signatures are not verified and every request is
+// accepted (see WithRequireAuth).
+func WithCredentials(c sigv4.CredentialLookup) Option {
+	return func(cfg *config) {
+		cfg.credentials = c
 	}
 }
