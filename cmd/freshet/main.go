@@ -1,0 +1,55 @@
+// Command freshet runs freshet as a standalone Kinesis Data Streams server,
+// for clients in any language: the AWS SDKs and CLI, the KCL, Flink,
+// Spark and anything else that speaks the Kinesis wire protocol.
+//
+// Usage:
+//
+//	freshet serve [flags]
+//
+// For example:
+//
+//	go run github.com/freshet-io/freshet/cmd/freshet serve --addr 127.0.0.1:4567
+//	aws --endpoint-url http://127.0.0.1:4567 kinesis list-streams
+//
+// Every flag can also be set by an environment variable named after it:
+// FRESHET_ and the flag name in upper case with dashes as underscores
+// (--addr is FRESHET_ADDR, --create-delay is FRESHET_CREATE_DELAY). A flag
+// on the command line wins over the environment.
+//
+// The server speaks HTTP/1.1 and HTTP/2 with prior knowledge (h2c) on a
+// plain listener, or HTTPS with h2 and http/1.1 negotiated by ALPN when
+// --tls-cert and --tls-key are given. GET /_health answers 200
+// {"status":"ok"}; every other request goes to the Kinesis handler. On
+// SIGINT or SIGTERM the server stops accepting connections, ends open
+// subscriptions, waits up to --shutdown-timeout for requests in flight
+// and exits.
+//
+// The data lives in memory and is lost when the server exits.
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"os"
+	"os/signal"
+	"syscall"
+)
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	// Once the first signal has started the shutdown, a second one kills
+	// the process at once.
+	context.AfterFunc(ctx, stop)
+	err := run(ctx, os.Args[1:], os.Stdout)
+	stop()
+	switch {
+	case errors.Is(err, flag.ErrHelp):
+	case errors.Is(err, errUsage):
+		os.Exit(2)
+	case err != nil:
+		fmt.Fprintln(os.Stderr, "freshet:", err)
+		os.Exit(1)
+	}
+}

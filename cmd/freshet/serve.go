@@ -1,0 +1,295 @@
+package main
+
+import (
+	"context"
+	"crypto/tls"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"os"
+	"regexp"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/freshet-io/freshet"
+	"github.com/freshet-io/freshet/kinesisapi"
+)
+
+// errUsage reports a command line that could not be parsed; the problem has
+// already been printed with the usage text.
+var errUsage = errors.New("usage error")
+
+const usage = `Usage: freshet <command> [flags]
+
+Commands:
+  serve    run a Kinesis Data Streams server (freshet serve -h for flags)
+  help     print this text
+`
+
+// run is the whole program behind main: it parses args (without the program
+// name), runs the command and returns when it is done or ctx is cancelled.
+// Logs and usage text go to stdout.
+func run(ctx context.Context, args []string, stdout io.Writer) error {
+	if len(args) == 0 {
+		fmt.Fprint(stdout, usage)
+		return errUsage
+	}
+	switch args[0] {
+	case "serve":
+		cfg, err := parseServeFlags(args[1:], stdout)
+		if err != nil {
+			return err
+		}
+		return serve(ctx, cfg, stdout)
+	case "help", "-h", "-help", "--help":
+		fmt.Fprint(stdout, usage)
+		return nil
+	default:
+		fmt.Fprintf(stdout, "freshet: unknown command %q\n\n%s", args[0], usage)
+		return errUsage
+	}
+}
+
+// serveConfig holds the settings of the serve command.
+type serveConfig struct {
+	addr             string
+	region           string
+	account          string
+	createDelay      time.Duration
+	updateDelay      time.Duration
+	deleteDelay      time.Duration
+	consumerDelay    time.Duration
+	iteratorLifetime time.Duration
+	limits           string
+	shardLimit       int
+	tlsCert          string
+	tlsKey           string
+	maxRequestBytes  int64
+	requireAuth      bool
+	logFormat        string
+	logLevel         slog.Level
+	shutdownTimeout  time.Duration
+}
+
+var accountPattern = regexp.MustCompile(`^[0-9]{12}$`)
+
+// parseServeFlags parses the flags of the serve command. A flag missing from
+// args takes its value from the environment variable FRESHET_<NAME>, if set.
+func parseServeFlags(args []string, out io.Writer) (*serveConfig, error) {
+	c := &serveConfig{}
+	fs := flag.NewFlagSet("freshet serve", flag.ContinueOnError)
+	fs.SetOutput(out)
+	fs.StringVar(&c.addr, "addr", "127.0.0.1:4567", "`host:port` to listen on")
+	fs.StringVar(&c.region, "region", "us-east-1", "AWS `region` of the default engine, used in ARNs")
+	fs.StringVar(&c.account, "account", "000000000000", "12-digit AWS `account` id of the default engine, used in ARNs")
+	fs.DurationVar(&c.createDelay, "create-delay", 0, "how long a new stream stays CREATING")
+	fs.DurationVar(&c.updateDelay, "update-delay", 0, "how long a changed stream stays UPDATING")
+	fs.DurationVar(&c.deleteDelay, "delete-delay", 0, "how long a deleted stream stays DELETING")
+	fs.DurationVar(&c.consumerDelay, "consumer-delay", 0, "how long a consumer stays CREATING or DELETING")
+	fs.DurationVar(&c.iteratorLifetime, "iterator-lifetime", 5*time.Minute, "how long a shard iterator stays valid")
+	fs.StringVar(&c.limits, "limits", "none", "throughput limits `mode`: aws (the per-shard limits of Kinesis) or none")
+	fs.IntVar(&c.shardLimit, "shard-limit", 0, "open shards allowed per account (0: 20000, as in Kinesis)")
+	fs.StringVar(&c.tlsCert, "tls-cert", "", "PEM certificate `file`; with --tls-key, serve HTTPS (h2 and http/1.1)")
+	fs.StringVar(&c.tlsKey, "tls-key", "", "PEM private key `file` of --tls-cert")
+	fs.Int64Var(&c.maxRequestBytes, "max-request-bytes", 16<<20, "largest request body accepted, in `bytes`")
+	fs.BoolVar(&c.requireAuth, "require-auth", false, "reject requests without AWS credentials, as Kinesis does")
+	fs.StringVar(&c.logFormat, "log-format", "text", "log `format`: text or json")
+	fs.TextVar(&c.logLevel, "log-level", slog.LevelInfo, "log `level`: debug, info, warn or error")
+	fs.DurationVar(&c.shutdownTimeout, "shutdown-timeout", 10*time.Second, "how long to wait for requests in flight on shutdown")
+	fs.Usage = func() {
+		fmt.Fprintf(out, "Usage: freshet serve [flags]\n\n"+
+			"Every flag may also be set by the environment variable FRESHET_<FLAG>\n"+
+			"(--addr is FRESHET_ADDR, --create-delay is FRESHET_CREATE_DELAY).\n\nFlags:\n")
+		fs.PrintDefaults()
+	}
+
+	var envErr error
+	fs.VisitAll(func(f *flag.Flag) {
+		name := envName(f.Name)
+		if v, ok := os.LookupEnv(name); ok && envErr == nil {
+			if err := f.Value.Set(v); err != nil {
+				envErr = fmt.Errorf("invalid value %q for %s: %v", v, name, err)
+			}
+		}
+	})
+	if envErr != nil {
+		fmt.Fprintln(out, envErr)
+		return nil, errUsage
+	}
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return nil, err
+		}
+		return nil, errUsage
+	}
+	if err := c.check(fs.Args()); err != nil {
+		fmt.Fprintf(out, "%v\n", err)
+		fs.Usage()
+		return nil, errUsage
+	}
+	return c, nil
+}
+
+// envName returns the environment variable of a flag: FRESHET_ADDR for addr.
+func envName(flagName string) string {
+	return "FRESHET_" + strings.ToUpper(strings.ReplaceAll(flagName, "-", "_"))
+}
+
+// check reports the first problem with the settings, or nil.
+func (c *serveConfig) check(extra []string) error {
+	switch {
+	case len(extra) > 0:
+		return fmt.Errorf("unexpected argument %q", extra[0])
+	case c.limits != "aws" && c.limits != "none":
+		return fmt.Errorf("invalid --limits %q: want aws or none", c.limits)
+	case c.logFormat != "text" && c.logFormat != "json":
+		return fmt.Errorf("invalid --log-format %q: want text or json", c.logFormat)
+	case !accountPattern.MatchString(c.account):
+		return fmt.Errorf("invalid --account %q: want 12 digits", c.account)
+	case c.region == "":
+		return errors.New("--region must not be empty")
+	case (c.tlsCert == "") != (c.tlsKey == ""):
+		return errors.New("--tls-cert and --tls-key go together")
+	case c.shardLimit < 0:
+		return errors.New("--shard-limit must not be negative")
+	case c.maxRequestBytes <= 0:
+		return errors.New("--max-request-bytes must be positive")
+	case c.iteratorLifetime <= 0:
+		return errors.New("--iterator-lifetime must be positive")
+	case c.createDelay < 0 || c.updateDelay < 0 || c.deleteDelay < 0 || c.consumerDelay < 0:
+		return errors.New("state delays must not be negative")
+	}
+	return nil
+}
+
+// engineOptions returns the options of the server's engines.
+func (c *serveConfig) engineOptions() []freshet.Option {
+	limits := freshet.NoLimits
+	if c.limits == "aws" {
+		limits = freshet.AWSLimits
+	}
+	if c.shardLimit > 0 {
+		limits.ShardLimit = c.shardLimit
+	}
+	return []freshet.Option{
+		freshet.WithAccount(c.account),
+		freshet.WithRegion(c.region),
+		freshet.WithLimits(limits),
+		freshet.WithStateDelays(freshet.StateDelays{
+			Create:   c.createDelay,
+			Update:   c.updateDelay,
+			Delete:   c.deleteDelay,
+			Consumer: c.consumerDelay,
+		}),
+		freshet.WithIteratorLifetime(c.iteratorLifetime),
+	}
+}
+
+// newLogger returns the logger the settings ask for, writing to w.
+func (c *serveConfig) newLogger(w io.Writer) *slog.Logger {
+	opts := &slog.HandlerOptions{Level: c.logLevel}
+	if c.logFormat == "json" {
+		return slog.New(slog.NewJSONHandler(w, opts))
+	}
+	return slog.New(slog.NewTextHandler(w, opts))
+}
+
+// serve runs the server until ctx is done, then shuts it down gracefully.
+func serve(ctx context.Context, c *serveConfig, stdout io.Writer) error {
+	logger := c.newLogger(stdout)
+
+	var tlsConfig *tls.Config
+	if c.tlsCert != "" {
+		cert, err := tls.LoadX509KeyPair(c.tlsCert, c.tlsKey)
+		if err != nil {
+			return err
+		}
+		tlsConfig = &tls.Config{Certificates: []tls.Certificate{cert}}
+	}
+	ln, err := net.Listen("tcp", c.addr)
+	if err != nil {
+		return err
+	}
+
+	opts := c.engineOptions()
+	engine := freshet.New(opts...)
+	defer engine.Close()
+	h := kinesisapi.NewHandler(
+		kinesisapi.WithEngineOptions(opts...),
+		kinesisapi.WithEngine(engine),
+		kinesisapi.WithMaxRequestBytes(c.maxRequestBytes),
+		kinesisapi.WithLogger(logger),
+		kinesisapi.WithRequireAuth(c.requireAuth),
+	)
+	closeHandler := sync.OnceValue(h.Close)
+	defer closeHandler()
+
+	srv := kinesisapi.NewServer(c.addr, h)
+	srv.Handler = withHealth(h)
+	srv.TLSConfig = tlsConfig
+	srv.ErrorLog = slog.NewLogLogger(logger.Handler(), slog.LevelWarn)
+	// Subscriptions last minutes: end them as soon as shutdown starts
+	// instead of waiting for them.
+	srv.RegisterOnShutdown(func() { closeHandler() })
+
+	served := make(chan error, 1)
+	go func() {
+		if tlsConfig != nil {
+			served <- srv.ServeTLS(ln, "", "")
+		} else {
+			served <- srv.Serve(ln)
+		}
+	}()
+	scheme := "http"
+	if tlsConfig != nil {
+		scheme = "https"
+	}
+	logger.Info("freshet listening",
+		"addr", ln.Addr().String(),
+		"url", scheme+"://"+ln.Addr().String(),
+		"account", c.account,
+		"region", c.region,
+		"limits", c.limits)
+
+	select {
+	case err := <-served:
+		return err
+	case <-ctx.Done():
+	}
+
+	logger.Info("freshet shutting down", "timeout", c.shutdownTimeout.String())
+	shutdownCtx, cancel := context.WithTimeout(context.Background(), c.shutdownTimeout)
+	defer cancel()
+	if err := srv.Shutdown(shutdownCtx); err != nil {
+		logger.Warn("requests still in flight at the shutdown timeout; closing their connections", "err", err)
+		srv.Close()
+	}
+	<-served // http.ErrServerClosed
+	if cerr := closeHandler(); cerr != nil {
+		logger.Warn("closing the handler", "err", cerr)
+	}
+	logger.Info("freshet stopped")
+	return nil
+}
+
+// healthPath is answered by the server itself, before the Kinesis handler.
+const healthPath = "/_health"
+
+// withHealth answers GET and HEAD of /_health with 200 {"status":"ok"} and
+// passes every other request to next. Kinesis ignores the path of its
+// POST requests, so a POST to /_health still reaches next.
+func withHealth(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path == healthPath && (r.Method == http.MethodGet || r.Method == http.MethodHead) {
+			w.Header().Set("Content-Type", "application/json")
+			io.WriteString(w, `{"status":"ok"}`)
+			return
+		}
+		next.ServeHTTP(w, r)
+	})
+}
