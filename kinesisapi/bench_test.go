@@ -1,0 +1,102 @@
+package kinesisapi
+
+import (
+	"bytes"
+	"encoding/base64"
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"testing"
+
+	"github.com/freshet-io/freshet/kinesisapi/internal/wire"
+)
+
+// The benchmarks measure the handler's own cost per request (decoding,
+// validation, the engine call, encoding), without a network or a client:
+// ServeHTTP on an httptest recorder. One op is one record.
+
+func benchHandler(b *testing.B) *Handler {
+	b.Helper()
+	h := NewHandler()
+	b.Cleanup(func() { h.Close() })
+	rec := do(h, "CreateStream", `{"StreamName":"bench","ShardCount":1}`)
+	if rec.Code != http.StatusOK {
+		b.Fatal(rec.Body.String())
+	}
+	return h
+}
+
+func benchServe(b *testing.B, h *Handler, op string, body []byte) *httptest.ResponseRecorder {
+	r := httptest.NewRequest(http.MethodPost, "/", bytes.NewReader(body))
+	r.Header.Set("Content-Type", wire.ContentTypeJSON)
+	r.Header.Set("X-Amz-Target", wire.TargetPrefix+op)
+	rec := httptest.NewRecorder()
+	h.ServeHTTP(rec, r)
+	if rec.Code != http.StatusOK {
+		b.Fatal(rec.Body.String())
+	}
+	return rec
+}
+
+var benchData = base64.StdEncoding.EncodeToString(bytes.Repeat([]byte("x"), 100))
+
+func BenchmarkServePutRecord(b *testing.B) {
+	h := benchHandler(b)
+	body := []byte(`{"StreamName":"bench","PartitionKey":"user-0001","Data":"` + benchData + `"}`)
+	b.ReportAllocs()
+	b.ResetTimer()
+	for range b.N {
+		benchServe(b, h, "PutRecord", body)
+	}
+	b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "records/s")
+}
+
+func BenchmarkServePutRecords(b *testing.B) {
+	h := benchHandler(b)
+	var sb strings.Builder
+	sb.WriteString(`{"StreamName":"bench","Records":[`)
+	for i := range 500 {
+		if i > 0 {
+			sb.WriteByte(',')
+		}
+		fmt.Fprintf(&sb, `{"PartitionKey":"user-%04d","Data":"%s"}`, i, benchData)
+	}
+	sb.WriteString(`]}`)
+	body := []byte(sb.String())
+	b.ReportAllocs()
+	b.ResetTimer()
+	for n := 0; n < b.N; n += 500 {
+		benchServe(b, h, "PutRecords", body)
+	}
+	b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "records/s")
+}
+
+func BenchmarkServeGetRecords(b *testing.B) {
+	h := benchHandler(b)
+	var sb strings.Builder
+	sb.WriteString(`{"StreamName":"bench","Records":[`)
+	for i := range 500 {
+		if i > 0 {
+			sb.WriteByte(',')
+		}
+		fmt.Fprintf(&sb, `{"PartitionKey":"user-%04d","Data":"%s"}`, i, benchData)
+	}
+	sb.WriteString(`]}`)
+	for range 20 { // 10,000 records
+		benchServe(b, h, "PutRecords", []byte(sb.String()))
+	}
+	rec := benchServe(b, h, "GetShardIterator", []byte(`{"StreamName":"bench","ShardId":"shardId-000000000000","ShardIteratorType":"TRIM_HORIZON"}`))
+	var it struct{ ShardIterator string }
+	if err := json.Unmarshal(rec.Body.Bytes(), &it); err != nil {
+		b.Fatal(err)
+	}
+	body := []byte(`{"ShardIterator":"` + it.ShardIterator + `","Limit":10000}`)
+	b.ReportAllocs()
+	b.ResetTimer()
+	for n := 0; n < b.N; n += 10000 {
+		benchServe(b, h, "GetRecords", body)
+	}
+	b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "records/s")
+}
