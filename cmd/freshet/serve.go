@@ -17,7 +17,10 @@ import (
 	"time"
 
 	"github.com/freshet-io/freshet"
+	"github.com/freshet-io/freshet/auditlog"
 	"github.com/freshet-io/freshet/kinesisapi"
+	"github.com/freshet-io/freshet/kinesisapi/sigv4"
+	"github.com/freshet-io/freshet/policy"
 )
 
 // errUsage reports a command line that could not be parsed; the problem has
@@ -74,6 +77,11 @@ type serveConfig struct {
 	logFormat        string
 	logLevel         slog.Level
 	shutdownTimeout  time.Duration
+	auditLog         string
+	auditLogMaxBytes int64
+	auditLogBackups  int
+	policyFile       string
+	credentialsFile  string
 }
 
 var accountPattern = regexp.MustCompile(`^[0-9]{12}$`)
@@ -101,6 +109,11 @@ func parseServeFlags(args []string, out io.Writer) (*serveConfig, error) {
 	fs.StringVar(&c.logFormat, "log-format", "text", "log `format`: text or json")
 	fs.TextVar(&c.logLevel, "log-level", slog.LevelInfo, "log `level`: debug, info, warn or error")
 	fs.DurationVar(&c.shutdownTimeout, "shutdown-timeout", 10*time.Second, "how long to wait for requests in flight on shutdown")
+	fs.StringVar(&c.auditLog, "audit-log", "", "write an audit event (CloudTrail-style JSON line) per API call to this `file`")
+	fs.Int64Var(&c.auditLogMaxBytes, "audit-log-max-bytes", 100<<20, "rotate the audit log before it grows past this many `bytes`")
+	fs.IntVar(&c.auditLogBackups, "audit-log-backups", 5, "rotated audit logs to keep (file.1 ... file.N)")
+	fs.StringVar(&c.policyFile, "policy-file", "", "IAM-style policy `file` (see package policy); every call is then authorized, default deny")
+	fs.StringVar(&c.credentialsFile, "credentials-file", "", "credentials `file` (see package kinesisapi/sigv4); every request's SigV4 signature is then verified")
 	fs.Usage = func() {
 		fmt.Fprintf(out, "Usage: freshet serve [flags]\n\n"+
 			"Every flag may also be set by the environment variable FRESHET_<FLAG>\n"+
@@ -163,6 +176,10 @@ func (c *serveConfig) check(extra []string) error {
 		return errors.New("--iterator-lifetime must be positive")
 	case c.createDelay < 0 || c.updateDelay < 0 || c.deleteDelay < 0 || c.consumerDelay < 0:
 		return errors.New("state delays must not be negative")
+	case c.auditLogMaxBytes <= 0:
+		return errors.New("--audit-log-max-bytes must be positive")
+	case c.auditLogBackups < 0:
+		return errors.New("--audit-log-backups must not be negative")
 	}
 	return nil
 }
@@ -217,15 +234,25 @@ func serve(ctx context.Context, c *serveConfig, stdout io.Writer) error {
 	}
 
 	opts := c.engineOptions()
-	engine := freshet.New(opts...)
-	defer engine.Close()
-	h := kinesisapi.NewHandler(
-		kinesisapi.WithEngineOptions(opts...),
-		kinesisapi.WithEngine(engine),
+	handlerOpts := []kinesisapi.Option{
 		kinesisapi.WithMaxRequestBytes(c.maxRequestBytes),
 		kinesisapi.WithLogger(logger),
 		kinesisapi.WithRequireAuth(c.requireAuth),
-	)
+	}
+	gov, err := c.governance(logger)
+	if err != nil {
+		ln.Close()
+		return err
+	}
+	defer gov.close(logger)
+	opts = append(opts, gov.engineOptions...)
+	handlerOpts = append(handlerOpts, gov.handlerOptions...)
+	engine := freshet.New(opts...)
+	defer engine.Close()
+	h := kinesisapi.NewHandler(append(handlerOpts,
+		kinesisapi.WithEngineOptions(opts...),
+		kinesisapi.WithEngine(engine),
+	)...)
 	closeHandler := sync.OnceValue(h.Close)
 	defer closeHandler()
 
@@ -292,4 +319,60 @@ func withHealth(next http.Handler) http.Handler {
 		}
 		next.ServeHTTP(w, r)
 	})
+}
+
+// governance holds what the audit, policy and credentials flags set up.
+type governance struct {
+	engineOptions  []freshet.Option
+	handlerOptions []kinesisapi.Option
+	audit          *auditlog.Writer
+}
+
+// governance loads the audit log, policy and credentials files the flags
+// name. A malformed file is an error: nothing is served half-configured.
+func (c *serveConfig) governance(logger *slog.Logger) (*governance, error) {
+	g := &governance{}
+	if c.policyFile != "" {
+		cfg, err := policy.LoadFile(c.policyFile)
+		if err != nil {
+			return nil, fmt.Errorf("--policy-file: %w", err)
+		}
+		set := policy.NewSet()
+		if err := set.Replace(cfg); err != nil {
+			return nil, fmt.Errorf("--policy-file: %w", err)
+		}
+		g.engineOptions = append(g.engineOptions, freshet.WithAuthorizer(set))
+		logger.Info("authorizing every call", "policy-file", c.policyFile)
+	}
+	if c.credentialsFile != "" {
+		creds, err := sigv4.LoadCredentialsFile(c.credentialsFile)
+		if err != nil {
+			return nil, fmt.Errorf("--credentials-file: %w", err)
+		}
+		g.handlerOptions = append(g.handlerOptions, kinesisapi.WithCredentials(creds))
+		logger.Info("verifying request signatures", "credentials-file", c.credentialsFile, "keys", len(creds))
+	}
+	if c.auditLog != "" {
+		w, err := auditlog.Open(c.auditLog, auditlog.MaxBytes(c.auditLogMaxBytes), auditlog.MaxBackups(c.auditLogBackups))
+		if err != nil {
+			return nil, fmt.Errorf("--audit-log: %w", err)
+		}
+		g.audit = w
+		g.engineOptions = append(g.engineOptions, freshet.WithAuditHook(w.Hook))
+		logger.Info("writing the audit log", "file", c.auditLog)
+	}
+	return g, nil
+}
+
+// close closes the audit log, reporting write errors it met.
+func (g *governance) close(logger *slog.Logger) {
+	if g.audit == nil {
+		return
+	}
+	if err := g.audit.Err(); err != nil {
+		logger.Warn("audit log write failed", "err", err, "dropped", g.audit.Dropped())
+	}
+	if err := g.audit.Close(); err != nil {
+		logger.Warn("closing the audit log", "err", err)
+	}
 }
