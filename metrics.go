@@ -38,7 +38,9 @@ type StreamMetrics struct {
 	PutRecordSuccess int64
 	// PutRecordsSuccess counts PutRecords calls that stored every record;
 	// PutRecordsTotalRecords, ...SuccessfulRecords, ...FailedRecords and
-	// ...ThrottledRecords count their records.
+	// ...ThrottledRecords count their records. As in CloudWatch, failed
+	// records are those refused for another reason than throttling, so
+	// total = successful + failed + throttled.
 	PutRecordsSuccess           int64
 	PutRecordsTotalRecords      int64
 	PutRecordsSuccessfulRecords int64

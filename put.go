@@ -293,7 +293,7 @@ func (e *Engine) putRecords(ctx context.Context, in *PutRecordsInput) (*PutRecor
 	if out.FailedRecordCount == 0 {
 		c.putRecordsSuccess.Add(1)
 	} else {
-		c.putRecordsFailed.Add(int64(out.FailedRecordCount))
+		c.putRecordsFailed.Add(int64(out.FailedRecordCount - throttled))
 		c.putRecordsThrottled.Add(int64(throttled))
 	}
 	c.putRecordsLatency.observe(time.Since(start))

@@ -103,6 +103,27 @@ func (h *Handler) Engine(account, region string) *freshet.Engine {
 	return e
 }
 
+// Engines returns the engines the handler serves: those passed with
+// WithEngine and those it created, ordered by account and region. A
+// metrics exporter reads them at each scrape, since engines of new regions
+// and accounts appear on demand.
+func (h *Handler) Engines() []*freshet.Engine {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	keys := make([]engineKey, 0, len(h.engines))
+	for k := range h.engines {
+		keys = append(keys, k)
+	}
+	slices.SortFunc(keys, func(a, b engineKey) int {
+		return strings.Compare(a.account+"/"+a.region, b.account+"/"+b.region)
+	})
+	out := make([]*freshet.Engine, len(keys))
+	for i, k := range keys {
+		out[i] = h.engines[k]
+	}
+	return out
+}
+
 // Close ends every live SubscribeToShard stream (cleanly, as when a
 // subscription's lifetime ends) and closes the engines the handler created;
 // engines passed in with WithEngine are left open. Requests arriving after

@@ -14,6 +14,8 @@ import (
 	"github.com/aws/aws-sdk-go-v2/credentials"
 	"github.com/aws/aws-sdk-go-v2/service/kinesis"
 	"github.com/aws/smithy-go"
+	"github.com/prometheus/common/expfmt"
+	"github.com/prometheus/common/model"
 	"github.com/stretchr/testify/require"
 )
 
@@ -100,4 +102,35 @@ func TestRunServeBadGovernanceFiles(t *testing.T) {
 	var out syncBuffer
 	err := run(context.Background(), []string{"serve", "--addr", "127.0.0.1:0", "--audit-log", filepath.Join(dir, "missing", "audit.log")}, &out)
 	require.ErrorContains(t, err, "--audit-log")
+}
+
+// TestRunServeMetrics scrapes /metrics after some traffic and parses it
+// back with the Prometheus text parser.
+func TestRunServeMetrics(t *testing.T) {
+	url, _, _ := startRun(t, "serve", "--addr", "127.0.0.1:0", "--log-format", "json")
+	ctx := context.Background()
+	client := newKinesisClient(url, "us-east-1", &http.Client{})
+	_, err := client.CreateStream(ctx, &kinesis.CreateStreamInput{StreamName: aws.String("s"), ShardCount: aws.Int32(1)})
+	require.NoError(t, err)
+	for range 3 {
+		_, err = client.PutRecord(ctx, &kinesis.PutRecordInput{StreamName: aws.String("s"), PartitionKey: aws.String("k"), Data: []byte("12345")})
+		require.NoError(t, err)
+	}
+	resp, err := http.Get(url + "/metrics")
+	require.NoError(t, err)
+	defer resp.Body.Close()
+	require.Equal(t, http.StatusOK, resp.StatusCode)
+	p := expfmt.NewTextParser(model.UTF8Validation)
+	families, err := p.TextToMetricFamilies(resp.Body)
+	require.NoError(t, err)
+	fam := families["freshet_incoming_records_total"]
+	require.NotNil(t, fam)
+	require.Len(t, fam.Metric, 1)
+	require.EqualValues(t, 3, fam.Metric[0].GetCounter().GetValue())
+	labels := map[string]string{}
+	for _, l := range fam.Metric[0].Label {
+		labels[l.GetName()] = l.GetValue()
+	}
+	require.Equal(t, map[string]string{"account": "000000000000", "region": "us-east-1", "stream": "s"}, labels)
+	require.EqualValues(t, 3*6, families["freshet_incoming_bytes_total"].Metric[0].GetCounter().GetValue())
 }

@@ -21,6 +21,9 @@ import (
 	"github.com/freshet-io/freshet/kinesisapi"
 	"github.com/freshet-io/freshet/kinesisapi/sigv4"
 	"github.com/freshet-io/freshet/policy"
+	"github.com/freshet-io/freshet/prom"
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/promhttp"
 )
 
 // errUsage reports a command line that could not be parsed; the problem has
@@ -82,6 +85,7 @@ type serveConfig struct {
 	auditLogBackups  int
 	policyFile       string
 	credentialsFile  string
+	metricsPath      string
 }
 
 var accountPattern = regexp.MustCompile(`^[0-9]{12}$`)
@@ -109,6 +113,7 @@ func parseServeFlags(args []string, out io.Writer) (*serveConfig, error) {
 	fs.StringVar(&c.logFormat, "log-format", "text", "log `format`: text or json")
 	fs.TextVar(&c.logLevel, "log-level", slog.LevelInfo, "log `level`: debug, info, warn or error")
 	fs.DurationVar(&c.shutdownTimeout, "shutdown-timeout", 10*time.Second, "how long to wait for requests in flight on shutdown")
+	fs.StringVar(&c.metricsPath, "metrics-path", "/metrics", "URL `path` serving the engines' metrics in Prometheus text format on GET (empty: none)")
 	fs.StringVar(&c.auditLog, "audit-log", "", "write an audit event (CloudTrail-style JSON line) per API call to this `file`")
 	fs.Int64Var(&c.auditLogMaxBytes, "audit-log-max-bytes", 100<<20, "rotate the audit log before it grows past this many `bytes`")
 	fs.IntVar(&c.auditLogBackups, "audit-log-backups", 5, "rotated audit logs to keep (file.1 ... file.N)")
@@ -257,7 +262,7 @@ func serve(ctx context.Context, c *serveConfig, stdout io.Writer) error {
 	defer closeHandler()
 
 	srv := kinesisapi.NewServer(c.addr, h)
-	srv.Handler = withHealth(h)
+	srv.Handler = withHealth(withMetrics(c.metricsPath, h, h))
 	srv.TLSConfig = tlsConfig
 	srv.ErrorLog = slog.NewLogLogger(logger.Handler(), slog.LevelWarn)
 	// Subscriptions last minutes: end them as soon as shutdown starts
@@ -375,4 +380,28 @@ func (g *governance) close(logger *slog.Logger) {
 	if err := g.audit.Close(); err != nil {
 		logger.Warn("closing the audit log", "err", err)
 	}
+}
+
+// withMetrics answers GET of path with the metrics of the handler's
+// engines in Prometheus text format and passes every other request to next.
+// The engines are read at each scrape: the handler creates engines for new
+// regions and accounts on demand.
+func withMetrics(path string, h *kinesisapi.Handler, next http.Handler) http.Handler {
+	if path == "" {
+		return next
+	}
+	collector := prom.NewCollector()
+	reg := prometheus.NewRegistry()
+	reg.MustRegister(collector)
+	metrics := promhttp.HandlerFor(reg, promhttp.HandlerOpts{})
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path != path || r.Method != http.MethodGet {
+			next.ServeHTTP(w, r)
+			return
+		}
+		for _, e := range h.Engines() {
+			collector.Add(e)
+		}
+		metrics.ServeHTTP(w, r)
+	})
 }
