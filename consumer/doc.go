@@ -1,0 +1,83 @@
+// Package consumer consumes Kinesis data streams the way the Kinesis Client
+// Library (KCL) does: several workers share the shards of a stream through
+// leases, process each shard in order with a RecordProcessor, checkpoint
+// their progress, follow resharding (a child shard starts only once its
+// parents have been read to their end) and take over the shards of workers
+// that stop.
+//
+// # One consumer, two backends
+//
+// A Worker reads through a Source, an interface in the shape of the AWS SDK
+// for Go v2: a *kinesis.Client satisfies it, and FromEngine adapts an
+// in-process freshet engine by calling its methods directly (no HTTP). The
+// same consumer code therefore runs against freshet in a test or a single
+// process, and against real Kinesis when it outgrows one machine: only the
+// Source and the lease.Store change. Enhanced fan-out goes through the
+// small Subscriber interface instead, because the SDK's SubscribeToShard
+// output cannot be built outside the SDK (see Subscriber).
+//
+// # Starting
+//
+// Consume runs a function per record until its context is cancelled:
+//
+//	err := consumer.Consume(ctx, consumer.FromEngine(e), "orders",
+//		func(ctx context.Context, r consumer.Record) error { ...; return nil })
+//
+// New with HandlerFunc does the same but returns the Worker, to stop it
+// with Shutdown; New with a ProcessorFactory gives full control of each
+// shard's lifecycle (Initialize, ProcessRecords, ShardEnded, LeaseLost,
+// ShutdownRequested) and of checkpointing.
+//
+// # Guarantees
+//
+// Every record is delivered at least once: after a worker dies, its shards
+// are read again from their last checkpoint. Records of one shard are
+// delivered in order, to one processor at a time per worker; during a
+// lease steal two workers may briefly process the same shard. A child shard
+// is started only after each parent's lease is checkpointed at SHARD_END.
+// Checkpoints never move backwards nor past the last delivered record, and
+// after a graceful shutdown nothing up to the final checkpoints is
+// delivered again.
+//
+// # Leases
+//
+// The lease table (package lease) holds one lease per shard, keyed by
+// shard id, so one table serves one application reading one stream. The
+// default is an in-memory table, which suits workers in one process; a
+// durable lease.Store lets workers in many processes cooperate. Lease
+// timing follows the KCL: a lease not renewed for the failover time
+// (WithFailoverTime, 10 s) is expired and taken by another worker; leases
+// are renewed every third of it; a worker below its share of the leases
+// steals at most WithMaxLeasesToStealAtOneTime (1) per cycle from the most
+// loaded worker. New shards are found with ListShards (never
+// DescribeStream), at start, every WithShardSyncInterval, and at once from
+// the ChildShards of a shard read to its end.
+//
+// # Reading
+//
+// By default a Worker polls GetRecords (WithMaxRecords, and
+// WithIdleTimeBetweenReads after an empty read) and reads ahead at most
+// WithMaxPrefetchBatches batches per shard, so a slow processor holds
+// memory bounded. Throttling and transient errors are retried with
+// exponential backoff; an expired iterator is replaced by one AFTER the
+// last record received. WithEnhancedFanOut reads with SubscribeToShard
+// instead and resubscribes from the continuation sequence number. KPL
+// aggregated records are de-aggregated into user records with sub-sequence
+// numbers, and user records outside the shard's hash key range are
+// dropped, as the KCL does (WithHashRangeFilter).
+//
+// # Cost
+//
+// Over FromEngine, a record costs the consumer little more than the
+// engine's GetRecords: records are handed over in batches, their data is
+// not copied, and their sequence numbers are formatted in decimal only when
+// asked for (SequenceNumber.String), which for most records is never; a
+// checkpoint formats one per batch. BenchmarkConsumer and
+// BenchmarkRawGetRecords compare the two.
+//
+// # Observability and time
+//
+// Metrics and a log/slog logger are options, no-ops by default. All waits
+// (lease cycles, idle reads, retry pauses) read the Clock option, so a test
+// can drive a worker with a freshet.ManualClock.
+package consumer

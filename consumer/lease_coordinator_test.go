@@ -1,0 +1,253 @@
+package consumer
+
+import (
+	"context"
+	"errors"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/freshet-io/freshet"
+	"github.com/freshet-io/freshet/consumer/lease"
+)
+
+func noop(context.Context, Record) error { return nil }
+
+// cycled starts w with a hook reporting the leases it holds after each
+// lease cycle.
+func cycled(t *testing.T, w *Worker) <-chan int {
+	ch := make(chan int, 100)
+	w.afterCycle = func(held int) {
+		select {
+		case ch <- held:
+		default: // nobody is counting this many cycles
+		}
+	}
+	start(t, w)
+	return ch
+}
+
+func next(t *testing.T, ch <-chan int) int {
+	t.Helper()
+	select {
+	case n := <-ch:
+		return n
+	case <-time.After(10 * time.Second):
+		t.Fatal("no lease cycle")
+		return 0
+	}
+}
+
+func owned(t *testing.T, store lease.Store, id string) int {
+	t.Helper()
+	leases, err := store.List(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	n := 0
+	for _, l := range leases {
+		if l.Owner == id {
+			n++
+		}
+	}
+	return n
+}
+
+// The leases of a dead worker are taken once they have not been renewed for
+// the failover time, on the survivor's clock.
+func TestLeasesOfDeadWorkerExpireAfterFailoverTime(t *testing.T) {
+	clk := freshet.NewManualClock(time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC))
+	e := newEngine(t, "s", 4)
+	store := lease.NewMemoryStore()
+	opts := func(id string) []Option {
+		return []Option{WithClock(clk), WithLeaseStore(store), WithWorkerID(id), WithFailoverTime(9 * time.Second),
+			WithInitialPosition(lease.TrimHorizon), WithMaxLeasesToStealAtOneTime(0)}
+	}
+	a := New(FromEngine(e), "s", HandlerFunc(noop), opts("a")...)
+	if n := next(t, cycled(t, a)); n != 4 {
+		t.Fatalf("a holds %d leases, want 4", n)
+	}
+	a.kill()
+
+	b := cycled(t, New(FromEngine(e), "s", HandlerFunc(noop), opts("b")...))
+	for i := 0; i < 3; i++ {
+		if i > 0 {
+			clk.Advance(3 * time.Second) // the renew interval, a third of failover
+		}
+		if n := next(t, b); n != 0 {
+			t.Fatalf("after %d s, b holds %d leases of a live-looking worker", 3*i, n)
+		}
+	}
+	clk.Advance(3 * time.Second)
+	if n := next(t, b); n != 4 {
+		t.Fatalf("after the failover time, b holds %d leases, want 4", n)
+	}
+}
+
+type leaseMetrics struct {
+	NopMetrics
+	gained, lost atomic.Int64
+}
+
+func (m *leaseMetrics) LeaseGained(string) { m.gained.Add(1) }
+func (m *leaseMetrics) LeaseLost(string)   { m.lost.Add(1) }
+
+// A new worker steals at most MaxLeasesToStealAtOneTime leases per cycle
+// until the load is balanced, and the victim notices when it renews.
+func TestLeaseStealingIsBounded(t *testing.T) {
+	clk := freshet.NewManualClock(time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC))
+	e := newEngine(t, "s", 4)
+	store := lease.NewMemoryStore()
+	ma := &leaseMetrics{}
+	opts := func(id string, m Metrics) []Option {
+		return []Option{WithClock(clk), WithLeaseStore(store), WithWorkerID(id), WithFailoverTime(9 * time.Second),
+			WithInitialPosition(lease.TrimHorizon), WithMetrics(m), WithIdleTimeBetweenReads(time.Hour)}
+	}
+	a := cycled(t, New(FromEngine(e), "s", HandlerFunc(noop), opts("a", ma)...))
+	if n := next(t, a); n != 4 {
+		t.Fatalf("a holds %d leases, want 4", n)
+	}
+	b := cycled(t, New(FromEngine(e), "s", HandlerFunc(noop), opts("b", NopMetrics{})...))
+	// b steals one lease per cycle until it has its share; a steal may
+	// lose the race with a's renewal of the same lease and wait a cycle.
+	held, balanced := 0, 0
+	for i := 0; balanced < 2; i++ {
+		if i > 0 {
+			clk.Advance(3 * time.Second)
+			next(t, a)
+		}
+		n := next(t, b)
+		if n > held+1 || n > 2 {
+			t.Fatalf("cycle %d: b went from %d to %d leases", i, held, n)
+		}
+		if held = n; held == 2 {
+			balanced++
+		}
+		if i == 20 {
+			t.Fatalf("b holds %d leases after %d cycles, want 2", held, i)
+		}
+	}
+	if got := owned(t, store, "a"); got != 2 {
+		t.Errorf("a owns %d leases, want 2", got)
+	}
+	// a notices a steal when it next renews; the last one may still be
+	// pending.
+	if got := ma.lost.Load(); got < 1 {
+		t.Errorf("a noticed %d lost leases, want at least 1", got)
+	}
+}
+
+// failingStore fails Renew with an error that is not a conflict, as an
+// unreachable lease table would.
+type failingStore struct {
+	lease.Store
+	fail atomic.Bool
+}
+
+func (s *failingStore) Renew(ctx context.Context, l lease.Lease) (lease.Lease, error) {
+	if s.fail.Load() {
+		return lease.Lease{}, errors.New("lease table unreachable")
+	}
+	return s.Store.Renew(ctx, l)
+}
+
+// A worker that cannot renew a lease for the failover time gives it up:
+// other workers consider it expired.
+func TestUnrenewableLeaseIsGivenUpAfterFailoverTime(t *testing.T) {
+	clk := freshet.NewManualClock(time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC))
+	e := newEngine(t, "s", 1)
+	store := &failingStore{Store: lease.NewMemoryStore()}
+	m := &leaseMetrics{}
+	a := cycled(t, New(FromEngine(e), "s", HandlerFunc(noop), WithClock(clk), WithLeaseStore(store), WithWorkerID("a"),
+		WithFailoverTime(9*time.Second), WithInitialPosition(lease.TrimHorizon), WithMetrics(m)))
+	if n := next(t, a); n != 1 {
+		t.Fatalf("a holds %d leases, want 1", n)
+	}
+	store.fail.Store(true)
+	for i := 1; i <= 3; i++ {
+		clk.Advance(3 * time.Second)
+		next(t, a)
+		if lost, want := m.lost.Load(), int64(i/3); lost != want {
+			t.Fatalf("after %d s without renewal: %d leases lost, want %d", 3*i, lost, want)
+		}
+	}
+}
+
+// At LATEST, shards already closed when the worker starts have nothing
+// left to read: their leases start at SHARD_END, and their children at
+// LATEST. A shard split while it is read gives children that start at
+// TRIM_HORIZON, so nothing written to them is lost.
+func TestShardSyncInitialCheckpoints(t *testing.T) {
+	e := newEngine(t, "s", 2)
+	ctx := context.Background()
+	putOrdered(t, e, "s", 0, 5)
+	if _, err := e.SplitShard(ctx, &freshet.SplitShardInput{StreamName: "s", ShardToSplit: "shardId-000000000000", NewStartingHashKey: "1000"}); err != nil {
+		t.Fatal(err)
+	}
+	store := lease.NewMemoryStore()
+	w := New(FromEngine(e), "s", HandlerFunc(noop), WithLeaseStore(store), WithInitialPosition(lease.Latest),
+		WithIdleTimeBetweenReads(time.Millisecond), WithRenewInterval(time.Millisecond))
+	cycles := cycled(t, w)
+	next(t, cycles)
+	want := map[string]string{
+		"shardId-000000000000": lease.ShardEnd, // closed before the start
+		"shardId-000000000001": lease.Latest,
+		"shardId-000000000002": lease.Latest, // children of a shard skipped at LATEST
+		"shardId-000000000003": lease.Latest,
+	}
+	checkpoints := func() map[string]string {
+		leases, err := store.List(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		got := map[string]string{}
+		for _, l := range leases {
+			got[l.Key] = l.Checkpoint.SequenceNumber
+		}
+		return got
+	}
+	got := checkpoints()
+	for k, v := range want {
+		if got[k] != v {
+			t.Errorf("lease %s at %q, want %q", k, got[k], v)
+		}
+	}
+	// Split shard 1 while it is read: its children read from their start.
+	for _, sh := range openShards(t, e, "s") {
+		if sh.ShardId == "shardId-000000000001" {
+			split(t, e, "s", sh)
+		}
+	}
+	waitFor(t, "the children of shard 1", func() bool { return len(checkpoints()) == 6 })
+	got = checkpoints()
+	for _, k := range []string{"shardId-000000000004", "shardId-000000000005"} {
+		if got[k] != lease.TrimHorizon {
+			t.Errorf("lease %s at %q, want %s", k, got[k], lease.TrimHorizon)
+		}
+	}
+}
+
+type countingMetrics struct {
+	NopMetrics
+	records, bytes atomic.Int64
+	held           atomic.Int64
+}
+
+func (m *countingMetrics) RecordsProcessed(_ string, n, bytes int) {
+	m.records.Add(int64(n))
+	m.bytes.Add(int64(bytes))
+}
+func (m *countingMetrics) LeasesHeld(n int) { m.held.Store(int64(n)) }
+
+func TestMetrics(t *testing.T) {
+	e := newEngine(t, "s", 2)
+	putOrdered(t, e, "s", 0, 10) // "0".."9": 10 bytes
+	m := &countingMetrics{}
+	var c collector
+	stop := start(t, New(FromEngine(e), "s", HandlerFunc(c.handle), fast(WithMetrics(m))...))
+	waitFor(t, "records", func() bool { return m.records.Load() == 10 })
+	stop()
+	if m.bytes.Load() != 10 || m.held.Load() != 2 {
+		t.Errorf("bytes %d, leases held %d; want 10 and 2", m.bytes.Load(), m.held.Load())
+	}
+}

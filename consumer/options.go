@@ -1,0 +1,148 @@
+package consumer
+
+import (
+	"crypto/rand"
+	"encoding/hex"
+	"log/slog"
+	"os"
+	"strconv"
+	"time"
+
+	"github.com/freshet-io/freshet"
+	"github.com/freshet-io/freshet/consumer/lease"
+)
+
+// Option configures a Worker. Pass options to New.
+type Option func(*config)
+
+type config struct {
+	workerID          string
+	store             lease.Store
+	clock             freshet.Clock
+	failover          time.Duration
+	renew             time.Duration
+	shardSync         time.Duration
+	maxSteal          int
+	position          string
+	timestamp         time.Time
+	maxRecords        int
+	idle              time.Duration
+	prefetch          int
+	consumerARN       string
+	subscriber        Subscriber
+	filterHashRange   bool
+	backoff, maxPause time.Duration
+	metrics           Metrics
+	logger            *slog.Logger
+}
+
+func defaultConfig() config {
+	return config{
+		clock:           freshet.SystemClock{},
+		failover:        10 * time.Second,
+		shardSync:       time.Minute,
+		maxSteal:        1,
+		position:        lease.Latest,
+		maxRecords:      10000,
+		idle:            time.Second,
+		prefetch:        3,
+		filterHashRange: true,
+		backoff:         100 * time.Millisecond,
+		maxPause:        10 * time.Second,
+		metrics:         NopMetrics{},
+		logger:          slog.New(slog.DiscardHandler),
+	}
+}
+
+// WithWorkerID names the worker in the lease table. Workers sharing a
+// store must have distinct ids. Default: the host name, the process id and
+// a random suffix.
+func WithWorkerID(id string) Option { return func(c *config) { c.workerID = id } }
+
+// WithLeaseStore sets the lease table shared by the workers of one
+// application and stream. Default: a new lease.MemoryStore, which suits a
+// single worker; workers that share a stream must share a store.
+func WithLeaseStore(s lease.Store) Option { return func(c *config) { c.store = s } }
+
+// WithClock sets the clock used for lease expiry, renewal, idle waits and
+// retry pauses. Default: freshet.SystemClock.
+func WithClock(clk freshet.Clock) Option { return func(c *config) { c.clock = clk } }
+
+// WithFailoverTime sets how long a lease may go without renewal before
+// other workers take it. Leases are renewed every third of it, unless
+// WithRenewInterval says otherwise. Default: 10 s.
+func WithFailoverTime(d time.Duration) Option { return func(c *config) { c.failover = d } }
+
+// WithRenewInterval sets how often the worker renews its leases and looks
+// for leases to take. Default: a third of the failover time.
+func WithRenewInterval(d time.Duration) Option { return func(c *config) { c.renew = d } }
+
+// WithShardSyncInterval sets how often the worker lists the stream's
+// shards with ListShards to create leases for new ones. Children of a shard
+// that this worker read to its end are added at once, without waiting.
+// Default: 1 minute.
+func WithShardSyncInterval(d time.Duration) Option { return func(c *config) { c.shardSync = d } }
+
+// WithMaxLeasesToStealAtOneTime caps how many leases the worker steals
+// from an overloaded worker per lease cycle. Default: 1.
+func WithMaxLeasesToStealAtOneTime(n int) Option { return func(c *config) { c.maxSteal = n } }
+
+// WithInitialPosition sets where the worker starts reading shards that have
+// no checkpoint: lease.TrimHorizon or lease.Latest (WithInitialTimestamp
+// sets lease.AtTimestamp). Children of resharded
+// shards are always read from their start. Default: lease.Latest, as in
+// the KCL.
+func WithInitialPosition(pos string) Option { return func(c *config) { c.position = pos } }
+
+// WithInitialTimestamp makes the worker start reading shards that have no
+// checkpoint at the first record written at or after t (AT_TIMESTAMP).
+func WithInitialTimestamp(t time.Time) Option {
+	return func(c *config) { c.position, c.timestamp = lease.AtTimestamp, t }
+}
+
+// WithMaxRecords caps the records one GetRecords call returns (the Limit),
+// 1 to 10000. Default: 10000.
+func WithMaxRecords(n int) Option { return func(c *config) { c.maxRecords = n } }
+
+// WithIdleTimeBetweenReads sets how long the worker waits after a
+// GetRecords call that returned no records. Default: 1 s.
+func WithIdleTimeBetweenReads(d time.Duration) Option { return func(c *config) { c.idle = d } }
+
+// WithMaxPrefetchBatches caps how many batches per shard are read ahead of
+// the processor. Reading stops while that many wait, so a slow processor
+// holds memory bounded by n batches of MaxRecords. Default: 3.
+func WithMaxPrefetchBatches(n int) Option { return func(c *config) { c.prefetch = n } }
+
+// WithEnhancedFanOut makes the worker read with SubscribeToShard as the
+// registered consumer consumerARN instead of polling GetRecords. sub is the
+// Subscriber to use; if nil, the Source itself must implement Subscriber
+// (as FromEngine's does) or be a *kinesis.Client. Default: polling.
+func WithEnhancedFanOut(consumerARN string, sub Subscriber) Option {
+	return func(c *config) { c.consumerARN, c.subscriber = consumerARN, sub }
+}
+
+// WithHashRangeFilter says whether user records de-aggregated from a KPL
+// aggregate are dropped when their hash key lies outside the shard's hash
+// key range, as the KCL does (see package kpl). Default: true.
+func WithHashRangeFilter(on bool) Option { return func(c *config) { c.filterHashRange = on } }
+
+// WithRetryBackoff sets the first and the longest pause before retrying a
+// throttled or failed call; pauses double in between. Defaults: 100 ms and
+// 10 s.
+func WithRetryBackoff(first, max time.Duration) Option {
+	return func(c *config) { c.backoff, c.maxPause = first, max }
+}
+
+// WithMetrics sets the receiver of the worker's measurements. Default:
+// NopMetrics.
+func WithMetrics(m Metrics) Option { return func(c *config) { c.metrics = m } }
+
+// WithLogger sets the logger. Default: a logger that discards everything.
+func WithLogger(l *slog.Logger) Option { return func(c *config) { c.logger = l } }
+
+func defaultWorkerID() string {
+	host, _ := os.Hostname()
+	var b [4]byte
+	_, _ = rand.Read(b[:])
+	return host + "-" + strconv.Itoa(os.Getpid()) + "-" + hex.EncodeToString(b[:])
+}

@@ -1,0 +1,131 @@
+package consumer
+
+import (
+	"context"
+	"sync/atomic"
+	"testing"
+
+	"github.com/freshet-io/freshet"
+	"github.com/freshet-io/freshet/consumer/lease"
+)
+
+func newEngine(t testing.TB, stream string, shards int) *freshet.Engine {
+	t.Helper()
+	e := freshet.New()
+	t.Cleanup(func() { e.Close() })
+	if _, err := e.CreateStream(context.Background(), &freshet.CreateStreamInput{StreamName: stream, ShardCount: shards}); err != nil {
+		t.Fatal(err)
+	}
+	return e
+}
+
+// slowProcessor blocks in its first ProcessRecords until released, and
+// records its lifecycle.
+type slowProcessor struct {
+	entered, release chan struct{}
+	shutdown         atomic.Bool
+	last             atomic.Value // string: last sequence number processed
+}
+
+func (p *slowProcessor) Initialize(context.Context, InitializeInput) error { return nil }
+
+func (p *slowProcessor) ProcessRecords(ctx context.Context, in ProcessRecordsInput) error {
+	select {
+	case p.entered <- struct{}{}:
+		<-p.release
+	default:
+	}
+	p.last.Store(in.Records[len(in.Records)-1].SequenceNumber.String())
+	return nil // no checkpoint: ShutdownRequested writes it
+}
+
+func (p *slowProcessor) LeaseLost(context.Context) {}
+
+func (p *slowProcessor) ShardEnded(ctx context.Context, cp *Checkpointer) error {
+	return cp.Checkpoint(ctx)
+}
+
+func (p *slowProcessor) ShutdownRequested(ctx context.Context, cp *Checkpointer) error {
+	p.shutdown.Store(true)
+	return cp.Checkpoint(ctx)
+}
+
+// Cancelling Run's context waits for the batch in progress, then
+// ShutdownRequested writes the final checkpoint and the lease is released.
+func TestShutdownWaitsForLastBatchAndFinalCheckpoint(t *testing.T) {
+	for _, how := range []string{"cancel", "Shutdown"} {
+		t.Run(how, func(t *testing.T) {
+			e := newEngine(t, "s", 1)
+			putOrdered(t, e, "s", 0, 10)
+			store := lease.NewMemoryStore()
+			p := &slowProcessor{entered: make(chan struct{}), release: make(chan struct{})}
+			w := New(FromEngine(e), "s", func(string) RecordProcessor { return p }, fast(WithLeaseStore(store))...)
+			ctx, cancel := context.WithCancel(context.Background())
+			defer cancel()
+			ran := make(chan error, 1)
+			go func() { ran <- w.Run(ctx) }()
+			<-p.entered
+			stopped := make(chan error, 1)
+			if how == "cancel" {
+				cancel()
+				go func() { stopped <- <-ran }()
+			} else {
+				go func() { stopped <- w.Shutdown(context.Background()) }()
+			}
+			select {
+			case <-stopped:
+				t.Fatal("the worker stopped during a batch")
+			default:
+			}
+			close(p.release)
+			if err := <-stopped; err != nil {
+				t.Fatal(err)
+			}
+			if how == "Shutdown" {
+				if err := <-ran; err != nil {
+					t.Fatal(err)
+				}
+			}
+			if !p.shutdown.Load() {
+				t.Error("ShutdownRequested was not called")
+			}
+			l, err := store.Get(context.Background(), "shardId-000000000000")
+			if err != nil {
+				t.Fatal(err)
+			}
+			if l.Owner != "" || l.Checkpoint.SequenceNumber != p.last.Load() {
+				t.Errorf("lease after shutdown: owner %q, checkpoint %s; want released at %s", l.Owner, l.Checkpoint.SequenceNumber, p.last.Load())
+			}
+		})
+	}
+}
+
+func TestRunTwice(t *testing.T) {
+	e := newEngine(t, "s", 1)
+	w := New(FromEngine(e), "s", HandlerFunc(noop))
+	if err := w.Shutdown(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	if err := w.Run(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	if err := w.Run(context.Background()); err != ErrWorkerStarted {
+		t.Fatalf("second Run: %v, want ErrWorkerStarted", err)
+	}
+}
+
+func TestConsume(t *testing.T) {
+	e := newEngine(t, "s", 2)
+	putOrdered(t, e, "s", 0, 5)
+	ctx, cancel := context.WithCancel(context.Background())
+	var n atomic.Int64
+	err := Consume(ctx, FromEngine(e), "s", func(ctx context.Context, r Record) error {
+		if n.Add(1) == 5 {
+			cancel()
+		}
+		return nil
+	}, fast()...)
+	if err != nil || n.Load() != 5 {
+		t.Fatalf("Consume: %v after %d records", err, n.Load())
+	}
+}
