@@ -32,7 +32,7 @@ import (
 type fetcher struct {
 	sc        *shardConsumer
 	start     lease.Checkpoint
-	hashRange *kpl.HashKeyRange
+	hashRange *freshet.HashKeyRange
 
 	skip bool   // still dropping records up to start
 	last string // sequence number of the last record received
@@ -314,7 +314,7 @@ func (f *fetcher) add(out []Record, base *Record) []Record {
 	if maybeAggregated(base.Data) {
 		if subs, err := kpl.Deaggregate(base.Data); err == nil {
 			if f.hashRange != nil {
-				subs = f.hashRange.Filter(subs)
+				subs = kpl.Filter(*f.hashRange, subs)
 			}
 			for _, s := range subs {
 				rec := *base

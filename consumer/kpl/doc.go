@@ -61,7 +61,7 @@
 // its cached shard map. After a reshard the prediction can be stale, and an
 // aggregate can hold sub-records whose effective hash key (the explicit hash
 // key if set, else the MD5 of the partition key) lies outside the hash key
-// range of the shard the aggregate was written to. [HashKeyRange.Filter]
+// range of the shard the aggregate was written to. [Filter]
 // drops those sub-records and keeps the rest with their original
 // sub-sequence numbers, so a checkpoint still names the same sub-record when
 // the aggregate is read again.

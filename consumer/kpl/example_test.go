@@ -31,7 +31,7 @@ func ExampleDeaggregate() {
 	// plain record: deliver as is
 }
 
-func ExampleHashKeyRange_Filter() {
+func ExampleFilter() {
 	// Shard 1 of a 3-shard stream.
 	shard, err := kpl.ParseHashKeyRange(
 		"113427455640312821154458202477256070485",
@@ -47,15 +47,9 @@ func ExampleHashKeyRange_Filter() {
 	if err != nil {
 		panic(err)
 	}
-	for _, s := range shard.Filter(subs) {
+	for _, s := range kpl.Filter(shard, subs) {
 		fmt.Printf("%d %s\n", s.SubSequenceNumber, s.Data)
 	}
 	// Output:
 	// 1 for shard 1
-}
-
-func ExamplePartitionKeyHash() {
-	fmt.Println(kpl.PartitionKeyHash("a"))
-	// Output:
-	// 16955237001963240173058271559858726497
 }

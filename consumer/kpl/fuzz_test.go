@@ -5,6 +5,8 @@ import (
 	"errors"
 	"reflect"
 	"testing"
+
+	"github.com/freshet-io/freshet"
 )
 
 // FuzzDeaggregate feeds arbitrary bytes to Deaggregate. Random bytes almost
@@ -30,7 +32,7 @@ func FuzzDeaggregate(f *testing.F) {
 	f.Add([]byte(pb{}.raw(1<<3|wireBytes, 0xff, 0xff, 0xff, 0xff, 0x0f)), true)
 	f.Add([]byte(pb{}.raw(9<<3|wireFixed64, 1, 2, 3, 4, 5, 6, 7, 8, 9<<3|wireFixed32, 1, 2, 3, 4)), true)
 
-	full := HashKeyRange{End: HashKey{^uint64(0), ^uint64(0)}}
+	full := freshet.HashKeyRange{EndingHashKey: freshet.MaxHashKey}
 	f.Fuzz(func(t *testing.T, data []byte, fixDigest bool) {
 		if fixDigest {
 			sum := md5.Sum(data)
@@ -59,7 +61,7 @@ func FuzzDeaggregate(f *testing.F) {
 		if !reflect.DeepEqual(normalize(again), normalize(subs)) {
 			t.Fatalf("round trip changed records:\n%+v\n%+v", again, subs)
 		}
-		kept := full.Filter(subs)
+		kept := Filter(full, subs)
 		for _, s := range kept {
 			if _, err := s.HashKey(); err != nil {
 				t.Fatalf("kept a sub-record with a malformed hash key: %v", err)

@@ -6,6 +6,8 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+
+	"github.com/freshet-io/freshet"
 )
 
 // magic is the prefix of every KPL aggregated record.
@@ -55,11 +57,11 @@ type SubRecord struct {
 // HashKey returns the record's effective hash key: its explicit hash key if
 // it has one, else the MD5 of its partition key. It fails only if the
 // explicit hash key is not a decimal integer in [0, 2^128-1].
-func (r SubRecord) HashKey() (HashKey, error) {
+func (r SubRecord) HashKey() (freshet.HashKey, error) {
 	if r.ExplicitHashKey != "" {
-		return ParseHashKey(r.ExplicitHashKey)
+		return parseExplicitHashKey(r.ExplicitHashKey)
 	}
-	return PartitionKeyHash(r.PartitionKey), nil
+	return freshet.HashPartitionKey(r.PartitionKey), nil
 }
 
 // IsAggregated reports whether data starts with the KPL magic bytes and is

@@ -5,11 +5,12 @@ import (
 	"crypto/md5"
 	"errors"
 	"fmt"
-	"math/big"
 	"math/rand/v2"
 	"reflect"
 	"strings"
 	"testing"
+
+	"github.com/freshet-io/freshet"
 )
 
 // pb is a tiny protobuf writer for hand-crafting test inputs, including
@@ -236,52 +237,21 @@ func TestRoundTrip(t *testing.T) {
 	}
 }
 
-func TestHashKey(t *testing.T) {
-	max := new(big.Int).Sub(new(big.Int).Lsh(big.NewInt(1), 128), big.NewInt(1))
-	for _, s := range []string{
-		"0", "1", "9", "10", "18446744073709551615", "18446744073709551616",
-		"10000000000000000000", "99999999999999999999", "100000000000000000000000000000000000000",
-		"170141183460469231731687303715884105728", max.String(),
-		"113427455640312821154458202477256070484",
+// TestExplicitHashKey checks the explicit hash keys of sub-records: any
+// decimal in [0, 2^128-1], leading zeros included, as the KPL writes them.
+func TestExplicitHashKey(t *testing.T) {
+	for s, want := range map[string]string{
+		"0": "0", "007": "7", "000": "0",
+		"340282366920938463463374607431768211455": "340282366920938463463374607431768211455",
 	} {
-		h, err := ParseHashKey(s)
-		if err != nil {
-			t.Fatalf("ParseHashKey(%q): %v", s, err)
-		}
-		want, _ := new(big.Int).SetString(s, 10)
-		got := new(big.Int).Lsh(new(big.Int).SetUint64(h.Hi), 64)
-		got.Or(got, new(big.Int).SetUint64(h.Lo))
-		if got.Cmp(want) != 0 {
-			t.Errorf("ParseHashKey(%q) = %v, want %v", s, got, want)
-		}
-		if h.String() != s {
-			t.Errorf("ParseHashKey(%q).String() = %q", s, h.String())
+		h, err := SubRecord{ExplicitHashKey: s}.HashKey()
+		if err != nil || h.String() != want {
+			t.Errorf("HashKey of %q = %v, %v; want %s", s, h, err, want)
 		}
 	}
-	if h, err := ParseHashKey("007"); err != nil || h != (HashKey{Lo: 7}) {
-		t.Errorf(`ParseHashKey("007") = %v, %v`, h, err)
-	}
-	tooBig := new(big.Int).Add(max, big.NewInt(1)).String()
-	for _, s := range []string{"", "-1", "+1", " 1", "1 ", "1a", "0x10", tooBig, max.String() + "0", strings.Repeat("9", 100)} {
-		if _, err := ParseHashKey(s); err == nil {
-			t.Errorf("ParseHashKey(%q) succeeded, want error", s)
-		}
-	}
-}
-
-func TestHashKeyCompare(t *testing.T) {
-	keys := []HashKey{{0, 0}, {0, 1}, {0, ^uint64(0)}, {1, 0}, {1, 1}, {^uint64(0), ^uint64(0)}}
-	for i, a := range keys {
-		for j, b := range keys {
-			want := 0
-			if i < j {
-				want = -1
-			} else if i > j {
-				want = 1
-			}
-			if got := a.Compare(b); got != want {
-				t.Errorf("%v.Compare(%v) = %d, want %d", a, b, got, want)
-			}
+	for _, s := range []string{"-1", "+1", " 1", "1a", "0x10", "340282366920938463463374607431768211456", strings.Repeat("9", 100)} {
+		if _, err := (SubRecord{ExplicitHashKey: s}).HashKey(); err == nil {
+			t.Errorf("HashKey of %q succeeded, want error", s)
 		}
 	}
 }
@@ -295,9 +265,9 @@ var threeShards = [][2]string{
 
 // TestPartitionKeyHash checks routing verified against production: in a
 // 3-shard stream, keys a, b, e, f go to shards 0, 1, 2, 1.
-func TestPartitionKeyHash(t *testing.T) {
+func TestPartitionKeyRouting(t *testing.T) {
 	for key, shard := range map[string]int{"a": 0, "b": 1, "e": 2, "f": 1} {
-		h := PartitionKeyHash(key)
+		h, _ := SubRecord{PartitionKey: key}.HashKey()
 		for i, s := range threeShards {
 			r, err := ParseHashKeyRange(s[0], s[1])
 			if err != nil {
@@ -339,7 +309,7 @@ func TestFilter(t *testing.T) {
 		t.Fatal(err)
 	}
 	var got []int64
-	for _, s := range shard1.Filter(subs) {
+	for _, s := range Filter(shard1, subs) {
 		got = append(got, s.SubSequenceNumber)
 	}
 	if want := []int64{1, 3, 4, 8}; !reflect.DeepEqual(got, want) {
@@ -374,12 +344,12 @@ func BenchmarkDeaggregate(b *testing.B) {
 
 func BenchmarkDeaggregateAndFilter(b *testing.B) {
 	agg := benchAggregate()
-	all := HashKeyRange{End: HashKey{^uint64(0), ^uint64(0)}}
+	all := freshet.HashKeyRange{EndingHashKey: freshet.MaxHashKey}
 	b.SetBytes(int64(len(agg)))
 	b.ReportAllocs()
 	for b.Loop() {
 		subs, err := Deaggregate(agg)
-		if err != nil || len(all.Filter(subs)) != 100 {
+		if err != nil || len(Filter(all, subs)) != 100 {
 			b.Fatal(err)
 		}
 	}
