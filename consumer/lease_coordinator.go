@@ -154,20 +154,43 @@ func (c *coordinator) renewAll() {
 }
 
 // syncShards creates a lease for every shard ListShards returns that has
-// none. Shards come in index order, so parents get their leases before
-// their children.
+// none, and deletes the leases of shards that no longer exist. Shards come
+// in index order, so parents get their leases before their children.
+//
+// A shard that ListShards no longer returns has expired: it was closed by a
+// reshard and its retention has passed, so whatever of it was not read is
+// gone. Its lease is deleted, as the KCL's lease cleanup does, so that its
+// children (which wait for every parent lease to reach SHARD_END or to be
+// absent) can start. The leases are listed before the shards: a lease
+// created by another worker after that listing is not seen, and one seen
+// belongs to a shard that existed before ListShards was called, so only
+// expiry can hide it.
 func (c *coordinator) syncShards() error {
-	shards, err := c.w.listShards(c.ctx)
+	leases, err := c.w.cfg.store.List(c.ctx)
 	if err != nil {
 		return err
 	}
-	leases, err := c.w.cfg.store.List(c.ctx)
+	shards, err := c.w.listShards(c.ctx)
 	if err != nil {
 		return err
 	}
 	byKey := make(map[string]lease.Lease, len(leases))
 	for _, l := range leases {
 		byKey[l.Key] = l
+	}
+	listed := make(map[string]bool, len(shards))
+	for _, sh := range shards {
+		listed[deref(sh.ShardId)] = true
+	}
+	for _, l := range leases {
+		if listed[l.Key] || len(shards) == 0 {
+			continue
+		}
+		if err := c.w.cfg.store.Delete(c.ctx, l.Key); err != nil {
+			return err
+		}
+		c.w.cfg.logger.Info("deleted the lease of an expired shard", "shard", l.Key, "checkpoint", l.Checkpoint.SequenceNumber)
+		delete(byKey, l.Key)
 	}
 	endedNow := make(map[string]bool) // closed shards skipped at LATEST in this sync
 	for _, sh := range shards {
