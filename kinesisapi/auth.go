@@ -3,6 +3,7 @@ package kinesisapi
 import (
 	"context"
 	"net/http"
+	"net/url"
 	"strings"
 
 	"github.com/freshet-io/freshet"
@@ -55,8 +56,12 @@ var authQueryParams = []string{"X-Amz-Algorithm", "X-Amz-Credential", "X-Amz-Sig
 // request signed both ways, an incomplete signature, and, when require is
 // set, an unsigned request.
 func authenticate(r *http.Request, require bool) (principal, error) {
-	header := r.Header.Get("Authorization")
-	query := r.URL.Query()
+	header := headerValue(r.Header, "Authorization")
+	// Most requests have no query string: skip building an empty map.
+	var query url.Values
+	if r.URL.RawQuery != "" {
+		query = r.URL.Query()
+	}
 	_, presigned := query["X-Amz-Algorithm"]
 	switch {
 	case header != "" && presigned:
@@ -75,7 +80,7 @@ func authenticate(r *http.Request, require bool) (principal, error) {
 				msg.WriteString("Authorization header requires '" + name + "' parameter. ")
 			}
 		}
-		if r.Header.Get("X-Amz-Date") == "" && r.Header.Get("Date") == "" {
+		if headerValue(r.Header, "X-Amz-Date") == "" && headerValue(r.Header, "Date") == "" {
 			msg.WriteString("Authorization header requires existence of either a 'X-Amz-Date' or a 'Date' header. ")
 		}
 		if msg.Len() > 0 {

@@ -212,13 +212,18 @@ func wireEnhancedMonitoring(ms []freshet.EnhancedMetrics) []wire.EnhancedMetrics
 // records' Data share the engine's storage; encoding copies them.
 func wireRecords(recs []freshet.Record) []wire.Record {
 	out := make([]wire.Record, len(recs))
+	// The timestamps the records point to, allocated together.
+	stamps := make([]wire.Timestamp, len(recs))
 	for i, r := range recs {
 		out[i] = wire.Record{
-			SequenceNumber:              r.SequenceNumber.String(),
-			ApproximateArrivalTimestamp: optTimestamp(r.ApproximateArrivalTimestamp),
-			Data:                        r.Data,
-			PartitionKey:                r.PartitionKey,
-			EncryptionType:              optStr(string(r.EncryptionType)),
+			SequenceNumber: r.SequenceNumber.String(),
+			Data:           r.Data,
+			PartitionKey:   r.PartitionKey,
+			EncryptionType: optStr(string(r.EncryptionType)),
+		}
+		if !r.ApproximateArrivalTimestamp.IsZero() {
+			stamps[i] = wire.NewTimestamp(r.ApproximateArrivalTimestamp)
+			out[i].ApproximateArrivalTimestamp = &stamps[i]
 		}
 		if out[i].Data == nil {
 			out[i].Data = []byte{}

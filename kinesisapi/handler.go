@@ -1,9 +1,9 @@
 package kinesisapi
 
 import (
-	"bytes"
 	"context"
 	"errors"
+	"io"
 	"log/slog"
 	"net"
 	"net/http"
@@ -203,6 +203,11 @@ type call struct {
 	w         http.ResponseWriter
 	r         *http.Request
 	requestID string
+	// id2 is the x-amz-id-2 value of the response.
+	id2 string
+	// headers backs the values of the response headers the call sets on
+	// every response: request id, id 2, content type and length.
+	headers [4]string
 	// contentType is the media type responses carry: the request's.
 	contentType string
 	// op is the operation name, once known, for logs.
@@ -216,7 +221,8 @@ type call struct {
 // ServeHTTP serves one Kinesis API request. No panic escapes it: a panic in
 // the engine (or an interceptor) is answered with a 500 InternalFailure.
 func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
-	c := &call{h: h, w: w, r: r, requestID: newRequestID()}
+	c := &call{h: h, w: w, r: r}
+	c.requestID, c.id2 = newIDs()
 	defer c.recoverPanic()
 	c.serve()
 }
@@ -250,14 +256,28 @@ func (c *call) serve() {
 		c.writeBody(http.StatusOK, nil)
 		return
 	}
-	b, err := wire.Encode(c.contentType, out)
+	buf := encodeBuffers.Get().(*[]byte)
+	b, err := wire.AppendEncode((*buf)[:0], c.contentType, out)
 	if err != nil {
 		c.h.log.Error("kinesisapi: encoding a response", "operation", op.Name, "requestId", c.requestID, "error", err)
 		c.writeInternalFailure()
 		return
 	}
 	c.writeBody(http.StatusOK, b)
+	// Write copied the body: the buffer may serve another response.
+	if cap(b) <= maxPooledBuffer {
+		*buf = b
+		encodeBuffers.Put(buf)
+	}
 }
+
+// encodeBuffers holds buffers for response bodies, so that a response is
+// encoded without growing a buffer from nothing each time.
+var encodeBuffers = sync.Pool{New: func() any { return new([]byte) }}
+
+// maxPooledBuffer is the largest buffer kept in encodeBuffers: a GetRecords
+// response holding 10 MiB of data in base64.
+const maxPooledBuffer = 16 << 20
 
 // accept runs the protocol checks in the order Kinesis runs them (SPEC
 // §1.5.4) and returns the operation, its decoded and validated request and
@@ -265,7 +285,7 @@ func (c *call) serve() {
 func (c *call) accept() (op wire.Operation, req wire.Request, p principal, ok bool) {
 	r := c.r
 	// 1-2. CORS preflight, then anything but POST.
-	if r.Method == http.MethodOptions && r.Header.Get("Origin") != "" {
+	if r.Method == http.MethodOptions && headerValue(r.Header, "Origin") != "" {
 		c.preflight()
 		return op, nil, p, false
 	}
@@ -275,8 +295,8 @@ func (c *call) accept() (op wire.Operation, req wire.Request, p principal, ok bo
 	}
 	// 4. A content type Kinesis does not speak (an empty body is {}, so
 	// step 3 does not apply).
-	service, opName, targetOK := splitTarget(r.Header.Get("X-Amz-Target"))
-	ct := r.Header.Get("Content-Type")
+	service, opName, targetOK := splitTarget(headerValue(r.Header, "X-Amz-Target"))
+	ct := headerValue(r.Header, "Content-Type")
 	mediaType, spoken := responseContentType(ct)
 	if !spoken {
 		if targetOK {
@@ -301,7 +321,7 @@ func (c *call) accept() (op wire.Operation, req wire.Request, p principal, ok bo
 	// Parsing is skipped for known operations whose caller is accepted:
 	// decoding below reports the same errors.
 	known := false
-	if service+"." == wire.TargetPrefix {
+	if service == strings.TrimSuffix(wire.TargetPrefix, ".") {
 		op, known = wire.Lookup(opName)
 	}
 	if !known {
@@ -440,18 +460,46 @@ func (c *call) readBody() ([]byte, error) {
 	if c.r.Body == nil {
 		return nil, nil
 	}
-	var buf bytes.Buffer
-	if n := c.r.ContentLength; n > 0 {
-		buf.Grow(int(n))
+	return readAll(http.MaxBytesReader(c.w, c.r.Body, limit), c.r.ContentLength)
+}
+
+// readAll reads r to its end, as io.ReadAll does, into a buffer sized for
+// n bytes (when n is positive) and the end of file after them, so that a
+// body of the announced length is read without growing the buffer.
+func readAll(r io.Reader, n int64) ([]byte, error) {
+	size := 512
+	if n > 0 {
+		size = int(n) + 1
 	}
-	_, err := buf.ReadFrom(http.MaxBytesReader(c.w, c.r.Body, limit))
-	return buf.Bytes(), err
+	b := make([]byte, 0, size)
+	for {
+		m, err := r.Read(b[len(b):cap(b)])
+		b = b[:len(b)+m]
+		if err != nil {
+			if err == io.EOF {
+				err = nil
+			}
+			return b, err
+		}
+		if len(b) == cap(b) {
+			b = append(b, 0)[:len(b)]
+		}
+	}
 }
 
 // checkSyntax reports a SerializationException when body is not an object
 // in the format of contentType (an empty body is the empty object).
 func checkSyntax(contentType string, body []byte) error {
 	return wire.Decode(contentType, body, &struct{}{})
+}
+
+// headerValue is h.Get(key) for a key already in canonical form, without
+// canonicalizing it again.
+func headerValue(h http.Header, key string) string {
+	if v := h[key]; len(v) > 0 {
+		return v[0]
+	}
+	return ""
 }
 
 // splitTarget splits an X-Amz-Target value into service and operation. It
@@ -470,6 +518,9 @@ func responseContentType(ct string) (string, bool) {
 		return "", false
 	case f == wire.FormatCBOR:
 		return wire.ContentTypeCBOR, true
+	}
+	if ct == wire.ContentTypeJSON {
+		return ct, true
 	}
 	mediaType, _, _ := strings.Cut(ct, ";")
 	if strings.EqualFold(strings.TrimSpace(mediaType), wire.ContentTypeLegacyJSON) {

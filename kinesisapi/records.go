@@ -54,18 +54,17 @@ func putRecords(ctx context.Context, e *freshet.Engine, r *wire.PutRecordsReques
 		return nil, err
 	}
 	results := make([]wire.PutRecordsResultEntry, len(out.Records))
+	// The two strings each result points to, allocated together.
+	strs := make([]string, 2*len(out.Records))
 	for i, res := range out.Records {
+		a, b := &strs[2*i], &strs[2*i+1]
 		if res.ErrorCode != "" {
-			results[i] = wire.PutRecordsResultEntry{
-				ErrorCode:    ptr(res.ErrorCode),
-				ErrorMessage: ptr(res.ErrorMessage),
-			}
+			*a, *b = res.ErrorCode, res.ErrorMessage
+			results[i] = wire.PutRecordsResultEntry{ErrorCode: a, ErrorMessage: b}
 			continue
 		}
-		results[i] = wire.PutRecordsResultEntry{
-			SequenceNumber: ptr(res.SequenceNumber.String()),
-			ShardId:        ptr(res.ShardId),
-		}
+		*a, *b = res.SequenceNumber.String(), res.ShardId
+		results[i] = wire.PutRecordsResultEntry{SequenceNumber: a, ShardId: b}
 	}
 	return &wire.PutRecordsResponse{
 		FailedRecordCount: i32(out.FailedRecordCount),

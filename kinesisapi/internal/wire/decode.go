@@ -1,7 +1,6 @@
 package wire
 
 import (
-	"bytes"
 	"encoding/base64"
 	"errors"
 	"maps"
@@ -44,13 +43,13 @@ func Decode(contentType string, body []byte, dst any) error {
 	if !ok {
 		return serializationError("")
 	}
-	var p parser = jsonParser{}
-	if f == FormatCBOR {
-		p = cborParser{}
-	}
 	if isBlank(f, body) {
 		return nil
 	}
+	if f == FormatJSON {
+		return decodeJSON(body, v.Elem())
+	}
+	p := cborParser{}
 	top, err := p.parse(body)
 	if err != nil || top.kind != kindMap {
 		return serializationError("")
@@ -63,7 +62,14 @@ func isBlank(f Format, body []byte) bool {
 	if f == FormatCBOR {
 		return len(body) == 0
 	}
-	return len(bytes.Trim(body, " \t\r\n")) == 0
+	for _, c := range body {
+		switch c {
+		case ' ', '\t', '\r', '\n':
+		default:
+			return false
+		}
+	}
+	return true
 }
 
 // maxElements is the most elements a list, and the most members a map or

@@ -17,6 +17,12 @@ import (
 // wrapping integer epoch milliseconds. Hash keys and sequence numbers are
 // strings in both.
 func Encode(contentType string, v any) ([]byte, error) {
+	return AppendEncode(nil, contentType, v)
+}
+
+// AppendEncode is Encode appending to b, so that a caller can reuse a
+// buffer across responses.
+func AppendEncode(b []byte, contentType string, v any) ([]byte, error) {
 	rv := reflect.ValueOf(v)
 	for rv.Kind() == reflect.Pointer && !rv.IsNil() {
 		rv = rv.Elem()
@@ -24,7 +30,7 @@ func Encode(contentType string, v any) ([]byte, error) {
 	if rv.Kind() != reflect.Struct {
 		return nil, errors.New("wire: Encode needs a struct or a pointer to one")
 	}
-	e := newEmitter(formatOf(contentType))
+	e := newEmitter(formatOf(contentType), b)
 	if err := encodeValue(e, rv); err != nil {
 		return nil, err
 	}
@@ -35,7 +41,7 @@ func Encode(contentType string, v any) ([]byte, error) {
 // The message member is named "Message" for SerializationException, as
 // Kinesis names it, and is left out when message is empty.
 func EncodeError(contentType, code, message string) []byte {
-	e := newEmitter(formatOf(contentType))
+	e := newEmitter(formatOf(contentType), nil)
 	n := 1
 	if message != "" {
 		n = 2
@@ -71,13 +77,16 @@ type emitter interface {
 	blob(b []byte)
 	timestamp(ms int64)
 	bytes() []byte
+	// grow makes room for n more bytes.
+	grow(n int)
 }
 
-func newEmitter(f Format) emitter {
+// newEmitter returns an emitter of format f that appends to b.
+func newEmitter(f Format, b []byte) emitter {
 	if f == FormatCBOR {
-		return &cborEmitter{}
+		return &cborEmitter{buf: b}
 	}
-	return &jsonEmitter{}
+	return &jsonEmitter{buf: b}
 }
 
 // encodeValue writes v, which must not be a nil pointer.
@@ -95,8 +104,14 @@ func encodeValue(e emitter, v reflect.Value) error {
 	case reflect.Pointer:
 		return encodeValue(e, v.Elem())
 	case reflect.Struct:
+		if encodePutRecordResponse(e, v) {
+			return nil
+		}
 		return encodeStruct(e, v)
 	case reflect.Slice:
+		if encodeRecordList(e, v) {
+			return nil
+		}
 		e.beginList(v.Len())
 		for i := 0; i < v.Len(); i++ {
 			e.elem(i)
@@ -130,17 +145,21 @@ func encodeValue(e emitter, v reflect.Value) error {
 
 func encodeStruct(e emitter, v reflect.Value) error {
 	fields := fieldsOf(v.Type())
-	present := make([]field, 0, len(fields))
+	n := 0
 	for _, f := range fields {
-		if f.omitEmpty && isNil(v.Field(f.index)) {
+		if !f.omitEmpty || !isNil(v.Field(f.index)) {
+			n++
+		}
+	}
+	e.beginMap(n)
+	i := 0
+	for _, f := range fields {
+		fv := v.Field(f.index)
+		if f.omitEmpty && isNil(fv) {
 			continue
 		}
-		present = append(present, f)
-	}
-	e.beginMap(len(present))
-	for i, f := range present {
 		e.key(i, f.name)
-		fv := v.Field(f.index)
+		i++
 		if fv.Kind() == reflect.Pointer && fv.IsNil() {
 			// A required member left nil: encode its zero value.
 			fv = reflect.New(fv.Type().Elem()).Elem()

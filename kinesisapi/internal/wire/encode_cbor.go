@@ -1,6 +1,9 @@
 package wire
 
-import "encoding/binary"
+import (
+	"encoding/binary"
+	"slices"
+)
 
 // cborEmitter writes AWS CBOR 1.1 with definite lengths throughout.
 type cborEmitter struct {
@@ -14,6 +17,7 @@ func (e *cborEmitter) beginList(n int)     { e.buf = appendCBORHead(e.buf, cborA
 func (e *cborEmitter) elem(int)            {}
 func (e *cborEmitter) endList()            {}
 func (e *cborEmitter) bytes() []byte       { return e.buf }
+func (e *cborEmitter) grow(n int)          { e.buf = slices.Grow(e.buf, n) }
 
 func (e *cborEmitter) str(s string) {
 	e.buf = appendCBORHead(e.buf, cborText, uint64(len(s)))

@@ -2,6 +2,7 @@ package wire
 
 import (
 	"encoding/base64"
+	"slices"
 	"strconv"
 	"unicode/utf8"
 )
@@ -16,6 +17,7 @@ func (e *jsonEmitter) endMap()       { e.buf = append(e.buf, '}') }
 func (e *jsonEmitter) beginList(int) { e.buf = append(e.buf, '[') }
 func (e *jsonEmitter) endList()      { e.buf = append(e.buf, ']') }
 func (e *jsonEmitter) bytes() []byte { return e.buf }
+func (e *jsonEmitter) grow(n int)    { e.buf = slices.Grow(e.buf, n) }
 
 func (e *jsonEmitter) key(i int, name string) {
 	if i > 0 {
@@ -51,7 +53,11 @@ func (e *jsonEmitter) timestamp(ms int64) { e.buf = appendEpochSeconds(e.buf, ms
 func appendJSONString(b []byte, s string) []byte {
 	const hex = "0123456789abcdef"
 	b = append(b, '"')
-	for i := 0; i < len(s); {
+	// Most strings need no escaping: copy the longest prefix that does not
+	// in one go.
+	i := safePrefix(s)
+	b = append(b, s[:i]...)
+	for i < len(s) {
 		c := s[i]
 		if c < utf8.RuneSelf {
 			switch {
@@ -83,4 +89,39 @@ func appendJSONString(b []byte, s string) []byte {
 		i += size
 	}
 	return append(b, '"')
+}
+
+// jsonSafe reports the bytes appendJSONString copies as they are: printable
+// ASCII but the quote and the backslash.
+var jsonSafe = func() (t [256]bool) {
+	for c := 0x20; c < utf8.RuneSelf; c++ {
+		t[c] = c != '"' && c != '\\'
+	}
+	return t
+}()
+
+// safePrefix returns the length of the longest prefix of s whose bytes are
+// all jsonSafe, testing eight bytes at a time.
+func safePrefix[S string | []byte](s S) int {
+	const (
+		ones = 0x0101010101010101
+		high = 0x8080808080808080
+	)
+	i := 0
+	for ; len(s)-i >= 8; i += 8 {
+		t := s[i : i+8]
+		x := uint64(t[0]) | uint64(t[1])<<8 | uint64(t[2])<<16 | uint64(t[3])<<24 |
+			uint64(t[4])<<32 | uint64(t[5])<<40 | uint64(t[6])<<48 | uint64(t[7])<<56
+		quote, backslash := x^(ones*'"'), x^(ones*'\\')
+		// A byte has its high bit set in the mask if it is below 0x20,
+		// a quote or a backslash (each test is exact as to whether some
+		// byte matches), or not ASCII.
+		if ((x-ones*0x20)&^x|(quote-ones)&^quote|(backslash-ones)&^backslash|x)&high != 0 {
+			break
+		}
+	}
+	for i < len(s) && jsonSafe[s[i]] {
+		i++
+	}
+	return i
 }

@@ -25,6 +25,12 @@ const (
 // false if the content type is not one Kinesis speaks. Parameters such as
 // "; charset=utf-8" and letter case are ignored.
 func ParseContentType(contentType string) (Format, bool) {
+	switch contentType { // the common cases, exactly as the SDKs send them
+	case ContentTypeJSON:
+		return FormatJSON, true
+	case ContentTypeCBOR:
+		return FormatCBOR, true
+	}
 	mediaType, _, _ := strings.Cut(contentType, ";")
 	switch strings.ToLower(strings.TrimSpace(mediaType)) {
 	case ContentTypeJSON, ContentTypeLegacyJSON:

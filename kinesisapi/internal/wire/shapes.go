@@ -13,6 +13,9 @@ type stringShape struct {
 	// model prints it in ValidationException messages.
 	pattern     *regexp.Regexp
 	patternText string
+	// match, when set, is pattern matching hand-written: the same answers
+	// for the patterns of request members that come in every record.
+	match func(string) bool
 	// enum lists the allowed values in the order Kinesis prints them.
 	enum []string
 }
@@ -36,7 +39,50 @@ func pattern(p string) (*regexp.Regexp, string) {
 
 func patternShape(minLen, maxLen int, p string) stringShape {
 	re, text := pattern(p)
-	return stringShape{minLen: minLen, maxLen: maxLen, pattern: re, patternText: text}
+	return stringShape{minLen: minLen, maxLen: maxLen, pattern: re, patternText: text, match: fastMatchers[p]}
+}
+
+// fastMatchers match the patterns of names and decimal numbers without
+// regexp.
+var fastMatchers = map[string]func(string) bool{
+	`[a-zA-Z0-9_.-]+`:    isName,
+	`0|([1-9]\d{0,38})`:  func(s string) bool { return isDecimal(s, 39) },
+	`0|([1-9]\d{0,128})`: func(s string) bool { return isDecimal(s, 129) },
+}
+
+// isName matches [a-zA-Z0-9_.-]+.
+func isName(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; !('a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9' || c == '_' || c == '.' || c == '-') {
+			return false
+		}
+	}
+	return s != ""
+}
+
+// isDecimal matches 0|([1-9]\d{0,max-1}): a canonical decimal of at most
+// max digits.
+func isDecimal(s string, max int) bool {
+	if s == "0" {
+		return true
+	}
+	if s == "" || len(s) > max || s[0] == '0' {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		if s[i] < '0' || s[i] > '9' {
+			return false
+		}
+	}
+	return true
+}
+
+// matches reports whether v matches the pattern of s.
+func (s stringShape) matches(v string) bool {
+	if s.match != nil {
+		return s.match(v)
+	}
+	return s.pattern.MatchString(v)
 }
 
 func enumShape(values ...string) stringShape {

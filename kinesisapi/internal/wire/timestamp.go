@@ -42,16 +42,19 @@ func (t Timestamp) MarshalCBOR() ([]byte, error) {
 // exists so that encoding/json does not use the RFC 3339 decoding of the
 // embedded time.Time; Decode does not need it.
 func (t *Timestamp) UnmarshalJSON(b []byte) error {
-	return decodeTimestamp(jsonParser{}, b, t)
+	d := jsonDecoder{data: b}
+	err := d.member(reflect.ValueOf(t).Elem())
+	d.skipBlanks()
+	if d.failed || d.pos != len(d.data) {
+		return errMalformed
+	}
+	return err
 }
 
 // UnmarshalCBOR decodes epoch milliseconds, plain or wrapped in tag 1, as
 // MarshalCBOR encodes them.
 func (t *Timestamp) UnmarshalCBOR(b []byte) error {
-	return decodeTimestamp(cborParser{}, b, t)
-}
-
-func decodeTimestamp(p parser, b []byte, t *Timestamp) error {
+	p := cborParser{}
 	val, err := p.parse(b)
 	if err != nil || val.kind == kindNull {
 		return err

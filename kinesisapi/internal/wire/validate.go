@@ -118,7 +118,7 @@ func (c *checker) str(path string, v *string, s stringShape, req bool) {
 		}
 		return
 	}
-	if s.pattern != nil && !s.pattern.MatchString(*v) {
+	if s.pattern != nil && !s.matches(*v) {
 		c.violation(*v, path, constraintPattern(s.patternText))
 	}
 	n := javaLength(*v)
