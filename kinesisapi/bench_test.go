@@ -42,6 +42,20 @@ func benchServe(b *testing.B, h *Handler, op string, body []byte) *httptest.Resp
 
 var benchData = base64.StdEncoding.EncodeToString(bytes.Repeat([]byte("x"), 100))
 
+// putRecordsBody is a PutRecords request of 500 100-byte records.
+func putRecordsBody() []byte {
+	var sb strings.Builder
+	sb.WriteString(`{"StreamName":"bench","Records":[`)
+	for i := range 500 {
+		if i > 0 {
+			sb.WriteByte(',')
+		}
+		fmt.Fprintf(&sb, `{"PartitionKey":"user-%04d","Data":"%s"}`, i, benchData)
+	}
+	sb.WriteString(`]}`)
+	return []byte(sb.String())
+}
+
 func BenchmarkServePutRecord(b *testing.B) {
 	h := benchHandler(b)
 	body := []byte(`{"StreamName":"bench","PartitionKey":"user-0001","Data":"` + benchData + `"}`)
@@ -55,16 +69,7 @@ func BenchmarkServePutRecord(b *testing.B) {
 
 func BenchmarkServePutRecords(b *testing.B) {
 	h := benchHandler(b)
-	var sb strings.Builder
-	sb.WriteString(`{"StreamName":"bench","Records":[`)
-	for i := range 500 {
-		if i > 0 {
-			sb.WriteByte(',')
-		}
-		fmt.Fprintf(&sb, `{"PartitionKey":"user-%04d","Data":"%s"}`, i, benchData)
-	}
-	sb.WriteString(`]}`)
-	body := []byte(sb.String())
+	body := putRecordsBody()
 	b.ReportAllocs()
 	b.ResetTimer()
 	for n := 0; n < b.N; n += 500 {
@@ -75,24 +80,16 @@ func BenchmarkServePutRecords(b *testing.B) {
 
 func BenchmarkServeGetRecords(b *testing.B) {
 	h := benchHandler(b)
-	var sb strings.Builder
-	sb.WriteString(`{"StreamName":"bench","Records":[`)
-	for i := range 500 {
-		if i > 0 {
-			sb.WriteByte(',')
-		}
-		fmt.Fprintf(&sb, `{"PartitionKey":"user-%04d","Data":"%s"}`, i, benchData)
-	}
-	sb.WriteString(`]}`)
+	body := putRecordsBody()
 	for range 20 { // 10,000 records
-		benchServe(b, h, "PutRecords", []byte(sb.String()))
+		benchServe(b, h, "PutRecords", body)
 	}
 	rec := benchServe(b, h, "GetShardIterator", []byte(`{"StreamName":"bench","ShardId":"shardId-000000000000","ShardIteratorType":"TRIM_HORIZON"}`))
 	var it struct{ ShardIterator string }
 	if err := json.Unmarshal(rec.Body.Bytes(), &it); err != nil {
 		b.Fatal(err)
 	}
-	body := []byte(`{"ShardIterator":"` + it.ShardIterator + `","Limit":10000}`)
+	body = []byte(`{"ShardIterator":"` + it.ShardIterator + `","Limit":10000}`)
 	b.ReportAllocs()
 	b.ResetTimer()
 	for n := 0; n < b.N; n += 10000 {
