@@ -288,13 +288,14 @@ func (f *fetcher) convertEngine(rs []freshet.Record) []Record {
 		if n == len(out) {
 			out = append(out, Record{})
 		}
-		out[n] = Record{
-			ShardID:                     f.sc.shardID,
-			SequenceNumber:              SequenceNumber{n: r.SequenceNumber},
-			PartitionKey:                r.PartitionKey,
-			Data:                        r.Data,
-			ApproximateArrivalTimestamp: r.ApproximateArrivalTimestamp,
-		}
+		// Field by field into the zeroed slot: copying a whole Record
+		// would go through a bulk write barrier while the collector runs.
+		o := &out[n]
+		o.ShardID = f.sc.shardID
+		o.SequenceNumber = SequenceNumber{n: r.SequenceNumber}
+		o.PartitionKey = r.PartitionKey
+		o.Data = r.Data
+		o.ApproximateArrivalTimestamp = r.ApproximateArrivalTimestamp
 		n++
 	}
 	f.last = rs[len(rs)-1].SequenceNumber.String()
