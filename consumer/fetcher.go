@@ -72,17 +72,35 @@ func (f *fetcher) position() types.StartingPosition {
 	return types.StartingPosition{Type: types.ShardIteratorTypeAtSequenceNumber, SequenceNumber: ptr(f.start.SequenceNumber)}
 }
 
+// backoff paces the retries of one reader: exponential from the configured
+// first pause to the maximum, reset after a success.
+type backoff struct {
+	f     *fetcher
+	ctx   context.Context
+	pause time.Duration
+}
+
+func (f *fetcher) newBackoff(ctx context.Context) *backoff {
+	return &backoff{f: f, ctx: ctx, pause: f.sc.w.cfg.backoff}
+}
+
+// retry reports err, waits and reports whether to try again (false once
+// ctx is done).
+func (b *backoff) retry(op string, err error) bool {
+	cfg := &b.f.sc.w.cfg
+	cfg.metrics.Error(op, err)
+	cfg.logger.Debug("retrying", "op", op, "shard", b.f.sc.shardID, "err", err, "pause", b.pause)
+	ok := sleep(b.ctx, cfg.clock, b.pause, nil)
+	b.pause = min(2*b.pause, cfg.maxPause)
+	return ok
+}
+
+func (b *backoff) reset() { b.pause = b.f.sc.w.cfg.backoff }
+
 func (f *fetcher) poll(ctx context.Context, out chan<- batch) {
 	cfg := &f.sc.w.cfg
 	limit := cfg.maxRecords
-	pause := cfg.backoff
-	retry := func(op string, err error) bool {
-		cfg.metrics.Error(op, err)
-		cfg.logger.Debug("retrying", "op", op, "shard", f.sc.shardID, "err", err, "pause", pause)
-		ok := sleep(ctx, cfg.clock, pause, nil)
-		pause = min(2*pause, cfg.maxPause)
-		return ok
-	}
+	b := f.newBackoff(ctx)
 	var iter *string
 	for {
 		if iter == nil {
@@ -98,7 +116,7 @@ func (f *fetcher) poll(ctx context.Context, out chan<- batch) {
 			case ctx.Err() != nil:
 				return
 			case err != nil && isRetryable(err):
-				if !retry("GetShardIterator", err) {
+				if !b.retry("GetShardIterator", err) {
 					return
 				}
 				continue
@@ -117,7 +135,7 @@ func (f *fetcher) poll(ctx context.Context, out chan<- batch) {
 			iter = nil
 			continue
 		case err != nil && isRetryable(err):
-			if !retry("GetRecords", err) {
+			if !b.retry("GetRecords", err) {
 				return
 			}
 			continue
@@ -125,7 +143,7 @@ func (f *fetcher) poll(ctx context.Context, out chan<- batch) {
 			f.send(ctx, out, batch{err: err})
 			return
 		}
-		pause = cfg.backoff
+		b.reset()
 		cfg.metrics.MillisBehindLatest(f.sc.shardID, res.millis)
 		end := res.next == ""
 		if len(res.records) > 0 || end {
@@ -146,21 +164,14 @@ func (f *fetcher) poll(ctx context.Context, out chan<- batch) {
 func (f *fetcher) subscribe(ctx context.Context, out chan<- batch) {
 	cfg := &f.sc.w.cfg
 	sub := f.sc.w.sub
-	pause := cfg.backoff
-	retry := func(op string, err error) bool {
-		cfg.metrics.Error(op, err)
-		cfg.logger.Debug("retrying", "op", op, "shard", f.sc.shardID, "err", err, "pause", pause)
-		ok := sleep(ctx, cfg.clock, pause, nil)
-		pause = min(2*pause, cfg.maxPause)
-		return ok
-	}
+	b := f.newBackoff(ctx)
 	for {
 		es, err := sub.Subscribe(ctx, cfg.consumerARN, f.sc.shardID, f.position())
 		switch {
 		case ctx.Err() != nil:
 			return
 		case err != nil && isRetryable(err):
-			if !retry("SubscribeToShard", err) {
+			if !b.retry("SubscribeToShard", err) {
 				return
 			}
 			continue
@@ -179,7 +190,7 @@ func (f *fetcher) subscribe(ctx context.Context, out chan<- batch) {
 					// The subscription ended: subscribe again from the
 					// continuation sequence number.
 				case isRetryable(err) || errors.Is(err, freshet.ErrClosed):
-					if !retry("SubscribeToShard", err) {
+					if !b.retry("SubscribeToShard", err) {
 						return
 					}
 				default:
@@ -188,7 +199,7 @@ func (f *fetcher) subscribe(ctx context.Context, out chan<- batch) {
 				}
 				break
 			}
-			pause = cfg.backoff
+			b.reset()
 			millis := deref(ev.MillisBehindLatest)
 			cfg.metrics.MillisBehindLatest(f.sc.shardID, millis)
 			recs := f.convert(ev.Records)
