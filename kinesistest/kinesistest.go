@@ -155,10 +155,15 @@ func NewServer(t testing.TB, opts ...Option) *Server {
 // (h2c). The server closes the client's idle connections when it closes.
 //
 // The AWS SDK for Go v2 works over HTTP/1.1 too, but there it races with
-// net/http: it closes a request's body as soon as the response headers
-// arrive, and net/http, still checking the body for extra bytes, then
-// closes the connection, which can cut a SubscribeToShard event stream
-// (or a long response) short. HTTP/2 does not have the problem.
+// net/http: smithy-go closes a request's body as soon as the response
+// headers arrive, and its body wrapper then answers io.EOF from WriteTo.
+// When net/http's writer, having sent the body, has not yet checked it for
+// extra bytes (io.Copy to io.Discard), it takes that io.EOF for a write
+// error and closes the connection under the response being read: the call
+// fails with "use of closed network connection" (the SDK's default
+// retryer retries it, so a PutRecords may be stored twice), or a
+// SubscribeToShard event stream is cut short. The faster the server
+// answers, the likelier it is. HTTP/2 does not have the problem.
 func (s *Server) Client() *http.Client {
 	return s.client
 }
