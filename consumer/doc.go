@@ -34,7 +34,9 @@
 // are read again from their last checkpoint. Records of one shard are
 // delivered in order, to one processor at a time per worker; during a
 // lease steal two workers may briefly process the same shard. A child shard
-// is started only after each parent's lease is checkpointed at SHARD_END.
+// is started only after each parent was read to its end (its lease
+// checkpointed at SHARD_END) or has expired, and a shard read to its end is
+// not started again.
 // Checkpoints never move backwards nor past the last delivered record, and
 // after a graceful shutdown nothing up to the final checkpoints is
 // delivered again.
@@ -52,6 +54,18 @@
 // loaded worker. New shards are found with ListShards (never
 // DescribeStream), at start, every WithShardSyncInterval, and at once from
 // the ChildShards of a shard read to its end.
+//
+// The table does not grow with every reshard: as the KCL's lease cleanup
+// does, every WithLeaseCleanupInterval (1 minute) a worker deletes the
+// lease of a shard checkpointed at SHARD_END once every child shard's
+// lease has a checkpoint past its initial position (TRIM_HORIZON, LATEST
+// or AT_TIMESTAMP), and the lease of a shard ListShards no longer returns
+// (expired). The table therefore holds the leases of the open shards, and
+// of the finished ones with a child that has not started yet. A deleted
+// lease is not needed to order parents before children: a child that has
+// started proves its parents finished. A missing parent lease alone does
+// not: while the table is being filled, a child waits for its parent's
+// lease to be created and read to its end.
 //
 // # Reading
 //

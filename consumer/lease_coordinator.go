@@ -3,6 +3,7 @@ package consumer
 import (
 	"context"
 	"errors"
+	"maps"
 	"math/rand/v2"
 	"sync/atomic"
 	"time"
@@ -24,10 +25,13 @@ import (
 //     the failover time, by this worker's clock, is expired. A worker that
 //     has just started therefore waits one failover time before taking
 //     the leases of a dead worker. Released leases are free at once.
-//   - A lease is eligible once every parent shard's lease is at SHARD_END
-//     (or absent: trimmed away, or never created because the shard was
-//     closed before the worker started reading at LATEST). Eligible
-//     leases not at SHARD_END are the work to share.
+//   - A lease is eligible once its shard is not done and every parent shard
+//     is done (read to its end) or has expired, judged from evidence in the
+//     lease table and ListShards, never from a missing lease alone (see
+//     "Parent before child" in lineage.go). Eligible leases are the work
+//     to share.
+//   - Leases nobody needs any more are deleted every cleanup interval
+//     (see cleanup).
 //   - The share is ceil(work / workers), workers being the distinct owners
 //     of unexpired eligible leases plus this one. A worker below its share
 //     takes expired leases first; if there are none, it steals at most
@@ -38,11 +42,14 @@ type coordinator struct {
 	ctx  context.Context // cancelled when the worker stops abruptly
 	wake chan struct{}
 
-	seen      map[string]observation
-	consumers map[string]*shardConsumer
-	lastSync  time.Time
-	synced    bool
-	resync    atomic.Bool // a shard ended: sync shards in the next cycle
+	seen        map[string]observation
+	consumers   map[string]*shardConsumer
+	lineage     *lineage // from the last ListShards; nil before the first
+	lastSync    time.Time
+	synced      bool
+	lastCleanup time.Time
+	cleaned     bool
+	resync      atomic.Bool // a shard ended: sync shards in the next cycle
 }
 
 // observation is when this worker last saw a lease's Counter change.
@@ -113,13 +120,17 @@ func (c *coordinator) cycle() {
 	c.reap()
 	c.renewAll()
 	now := c.w.cfg.clock.Now()
-	if c.resync.Swap(false) || !c.synced || now.Sub(c.lastSync) >= c.w.cfg.shardSync {
-		if err := c.syncShards(); err != nil {
+	clean := !c.cleaned || now.Sub(c.lastCleanup) >= c.w.cfg.cleanup
+	if c.resync.Swap(false) || !c.synced || now.Sub(c.lastSync) >= c.w.cfg.shardSync || clean {
+		if err := c.syncShards(clean, now); err != nil {
 			c.w.cfg.logger.Warn("shard sync failed", "worker", c.w.id, "err", err)
 			c.w.cfg.metrics.Error("ListShards", err)
 			c.resync.Store(true)
 		} else {
 			c.synced, c.lastSync = true, now
+			if clean {
+				c.cleaned, c.lastCleanup = true, now
+			}
 		}
 	}
 	leases, err := c.w.cfg.store.List(c.ctx)
@@ -154,18 +165,11 @@ func (c *coordinator) renewAll() {
 }
 
 // syncShards creates a lease for every shard ListShards returns that has
-// none, and deletes the leases of shards that no longer exist. Shards come
-// in index order, so parents get their leases before their children.
-//
-// A shard that ListShards no longer returns has expired: it was closed by a
-// reshard and its retention has passed, so whatever of it was not read is
-// gone. Its lease is deleted, as the KCL's lease cleanup does, so that its
-// children (which wait for every parent lease to reach SHARD_END or to be
-// absent) can start. The leases are listed before the shards: a lease
-// created by another worker after that listing is not seen, and one seen
-// belongs to a shard that existed before ListShards was called, so only
-// expiry can hide it.
-func (c *coordinator) syncShards() error {
+// none and is not done, and, if clean is set, deletes the leases nobody
+// needs any more (see cleanup). Shards come in index order, so parents get
+// their leases before their children. The leases are listed before the
+// shards, which cleanup relies on.
+func (c *coordinator) syncShards(clean bool, now time.Time) error {
 	leases, err := c.w.cfg.store.List(c.ctx)
 	if err != nil {
 		return err
@@ -174,23 +178,18 @@ func (c *coordinator) syncShards() error {
 	if err != nil {
 		return err
 	}
-	byKey := make(map[string]lease.Lease, len(leases))
-	for _, l := range leases {
-		byKey[l.Key] = l
-	}
-	listed := make(map[string]bool, len(shards))
-	for _, sh := range shards {
-		listed[deref(sh.ShardId)] = true
-	}
-	for _, l := range leases {
-		if listed[l.Key] || len(shards) == 0 {
-			continue
+	c.lineage = newLineage(shards)
+	c.observe(leases, now)
+	v := newLeaseView(leases, c.lineage)
+	byKey := maps.Clone(v.leases)
+	if clean {
+		deleted, err := c.cleanup(v, now)
+		for _, key := range deleted {
+			delete(byKey, key)
 		}
-		if err := c.w.cfg.store.Delete(c.ctx, l.Key); err != nil {
+		if err != nil {
 			return err
 		}
-		c.w.cfg.logger.Info("deleted the lease of an expired shard", "shard", l.Key, "checkpoint", l.Checkpoint.SequenceNumber)
-		delete(byKey, l.Key)
 	}
 	endedNow := make(map[string]bool) // closed shards skipped at LATEST in this sync
 	for _, sh := range shards {
@@ -198,17 +197,17 @@ func (c *coordinator) syncShards() error {
 		if _, ok := byKey[id]; ok {
 			continue
 		}
-		var parents []string
-		for _, p := range []*string{sh.ParentShardId, sh.AdjacentParentShardId} {
-			if p != nil && *p != "" {
-				parents = append(parents, *p)
-			}
+		if v.done(id) {
+			// Its lease was deleted by cleanup (or is about to be):
+			// creating it again would read the shard again.
+			continue
 		}
+		parents := shardParents(sh)
 		// A child of a shard that is being read, or was, starts at its
 		// beginning, so that nothing written after the reshard is lost.
 		pos := c.w.cfg.position
 		for _, p := range parents {
-			if _, ok := byKey[p]; ok && !endedNow[p] {
+			if c.lineage.listed[p] && !endedNow[p] {
 				pos = lease.TrimHorizon
 			}
 		}
@@ -234,43 +233,48 @@ func (c *coordinator) syncShards() error {
 	return nil
 }
 
-func (c *coordinator) take(leases []lease.Lease, now time.Time) {
-	cfg := &c.w.cfg
-	byKey := make(map[string]lease.Lease, len(leases))
+// observe records when this worker saw each lease's Counter or Owner
+// change, and forgets the leases no longer listed.
+func (c *coordinator) observe(leases []lease.Lease, now time.Time) {
+	listed := make(map[string]bool, len(leases))
 	for _, l := range leases {
-		byKey[l.Key] = l
+		listed[l.Key] = true
 		o, ok := c.seen[l.Key]
 		if !ok || o.counter != l.Counter || o.owner != l.Owner {
 			c.seen[l.Key] = observation{counter: l.Counter, owner: l.Owner, since: now}
 		}
 	}
-	eligible := func(l lease.Lease) bool {
-		if l.Checkpoint.SequenceNumber == lease.ShardEnd {
-			return false
+	for key := range c.seen {
+		if !listed[key] {
+			delete(c.seen, key)
 		}
-		for _, p := range l.ParentShardIDs {
-			if pl, ok := byKey[p]; ok && pl.Checkpoint.SequenceNumber != lease.ShardEnd {
-				return false
-			}
-		}
-		return true
 	}
-	expired := func(l lease.Lease) bool {
-		return l.Owner == "" || now.Sub(c.seen[l.Key].since) >= cfg.failover
-	}
+}
+
+// expired reports whether l is free to take: unowned, or not renewed for
+// the failover time since this worker first saw its current Counter. l
+// must have been observed.
+func (c *coordinator) expired(l lease.Lease, now time.Time) bool {
+	return l.Owner == "" || now.Sub(c.seen[l.Key].since) >= c.w.cfg.failover
+}
+
+func (c *coordinator) take(leases []lease.Lease, now time.Time) {
+	cfg := &c.w.cfg
+	c.observe(leases, now)
+	v := newLeaseView(leases, c.lineage)
 
 	work := 0
 	load := make(map[string][]lease.Lease) // unexpired eligible leases of other workers
 	var free []lease.Lease
 	for _, l := range leases {
-		if !eligible(l) {
+		if !v.eligible(l) {
 			continue
 		}
 		work++
 		if _, ok := c.consumers[l.Key]; ok {
 			continue
 		}
-		if l.Owner == c.w.id || expired(l) {
+		if l.Owner == c.w.id || c.expired(l, now) {
 			// A lease owned by this worker id but not held is left
 			// over from an earlier run of the same worker.
 			free = append(free, l)

@@ -22,6 +22,7 @@ type config struct {
 	failover          time.Duration
 	renew             time.Duration
 	shardSync         time.Duration
+	cleanup           time.Duration
 	maxSteal          int
 	position          string
 	timestamp         time.Time
@@ -41,6 +42,7 @@ func defaultConfig() config {
 		clock:           freshet.SystemClock{},
 		failover:        10 * time.Second,
 		shardSync:       time.Minute,
+		cleanup:         time.Minute,
 		maxSteal:        1,
 		position:        lease.Latest,
 		maxRecords:      10000,
@@ -82,6 +84,14 @@ func WithRenewInterval(d time.Duration) Option { return func(c *config) { c.rene
 // that this worker read to its end are added at once, without waiting.
 // Default: 1 minute.
 func WithShardSyncInterval(d time.Duration) Option { return func(c *config) { c.shardSync = d } }
+
+// WithLeaseCleanupInterval sets how often the worker deletes the leases no
+// worker needs any more: those of shards read to their end (SHARD_END)
+// whose every child shard has progressed past its initial position, and
+// those of shards that have expired (ListShards no longer returns them).
+// Each cleanup lists the shards. A duration of 0 or less cleans up in every
+// lease cycle. Default: 1 minute, as the KCL's leaseCleanupIntervalMillis.
+func WithLeaseCleanupInterval(d time.Duration) Option { return func(c *config) { c.cleanup = d } }
 
 // WithMaxLeasesToStealAtOneTime caps how many leases the worker steals
 // from an overloaded worker per lease cycle. Default: 1.

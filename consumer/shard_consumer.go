@@ -108,9 +108,8 @@ func (sc *shardConsumer) finish(out outcome) {
 	ctx := context.WithoutCancel(sc.ctx)
 	switch out {
 	case outcomeEnded:
-		// The children are found by the next shard sync, which the
-		// coordinator runs at once: ListShards returns parents before
-		// children, so a child's lease never exists without its parents'.
+		// The children get their leases, if they have none yet, from
+		// the next shard sync, which the coordinator runs at once.
 		sc.coord.requestSync()
 		sc.release(ctx)
 	case outcomeShutdown:

@@ -30,13 +30,14 @@ type journal struct {
 	processed map[string]int              // data -> times processed
 	ended     map[string]bool             // shards checkpointed at SHARD_END
 	parents   map[string][]string         // shard -> parents, from ListShards
+	children  map[string][]string         // shard -> children, from ListShards
 	floor     map[string]lease.Checkpoint // per shard, nothing at or before may be processed (restart check)
 	errs      []string
 }
 
 func newJournal(t *testing.T, e *freshet.Engine, stream string) *journal {
 	return &journal{t: t, e: e, stream: stream,
-		processed: map[string]int{}, ended: map[string]bool{}, parents: map[string][]string{}}
+		processed: map[string]int{}, ended: map[string]bool{}, parents: map[string][]string{}, children: map[string][]string{}}
 }
 
 func (j *journal) errorf(format string, args ...any) {
@@ -62,23 +63,40 @@ func (j *journal) parentsOf(shard string) []string {
 	if ok {
 		return p
 	}
+	j.refreshLineage()
+	j.mu.Lock()
+	defer j.mu.Unlock()
+	return j.parents[shard]
+}
+
+// childrenOf returns the children shard has now. Unlike parents, children
+// appear later, so they are read again each time.
+func (j *journal) childrenOf(shard string) []string {
+	j.refreshLineage()
+	j.mu.Lock()
+	defer j.mu.Unlock()
+	return j.children[shard]
+}
+
+func (j *journal) refreshLineage() {
 	out, err := j.e.ListShards(context.Background(), &freshet.ListShardsInput{StreamName: j.stream})
 	if err != nil {
 		j.errorf("ListShards: %v", err)
-		return nil
+		return
 	}
 	j.mu.Lock()
 	defer j.mu.Unlock()
+	j.children = map[string][]string{}
 	for _, sh := range out.Shards {
 		var ps []string
 		for _, p := range []string{sh.ParentShardId, sh.AdjacentParentShardId} {
 			if p != "" {
 				ps = append(ps, p)
+				j.children[p] = append(j.children[p], sh.ShardId)
 			}
 		}
 		j.parents[sh.ShardId] = ps
 	}
-	return j.parents[shard]
 }
 
 func (j *journal) count(n int) int {
@@ -118,6 +136,13 @@ func (p *journalProcessor) Initialize(ctx context.Context, in InitializeInput) e
 		}
 		if l, err := p.j.store.Get(ctx, parent); err == nil && l.Checkpoint.SequenceNumber != lease.ShardEnd {
 			p.j.errorf("shard %s started before its parent %s was checkpointed at SHARD_END", p.shard, parent)
+		}
+	}
+	// A shard whose lease cleanup deleted must not get a new lease and
+	// be read again.
+	for _, child := range p.j.childrenOf(p.shard) {
+		if l, err := p.j.store.Get(ctx, child); err == nil && hasBegun(l.Checkpoint) {
+			p.j.errorf("shard %s started again after its child %s progressed (checkpoint %s)", p.shard, child, l.Checkpoint.SequenceNumber)
 		}
 	}
 	return nil
@@ -171,6 +196,7 @@ type fleet struct {
 	stream  string
 	store   lease.Store
 	factory ProcessorFactory
+	opts    []Option // after the suite's options
 	running map[string]*runningWorker
 }
 
@@ -180,17 +206,18 @@ type runningWorker struct {
 }
 
 func (f *fleet) start(id string) {
-	w := New(f.src, f.stream, f.factory,
+	w := New(f.src, f.stream, f.factory, append([]Option{
 		WithWorkerID(id),
 		WithLeaseStore(f.store),
 		WithInitialPosition(lease.TrimHorizon),
-		WithFailoverTime(150*time.Millisecond),
-		WithShardSyncInterval(50*time.Millisecond),
-		WithIdleTimeBetweenReads(2*time.Millisecond),
+		WithFailoverTime(150 * time.Millisecond),
+		WithShardSyncInterval(50 * time.Millisecond),
+		WithLeaseCleanupInterval(20 * time.Millisecond),
+		WithIdleTimeBetweenReads(2 * time.Millisecond),
 		WithRetryBackoff(2*time.Millisecond, 50*time.Millisecond),
 		WithMaxRecords(100),
 		WithMaxLeasesToStealAtOneTime(2),
-	)
+	}, f.opts...)...)
 	rw := &runningWorker{w: w, errc: make(chan error, 1)}
 	go func() { rw.errc <- w.Run(context.Background()) }()
 	f.running[id] = rw
@@ -245,6 +272,66 @@ func waitFor(t *testing.T, what string, cond func() bool) {
 	}
 }
 
+// waitForLeaseCleanup waits until the lease table holds only the leases of
+// open shards and of closed shards with a child whose lease has not begun
+// (cleanup keeps those), and returns the number of leases of closed
+// shards left. This is the bound that keeps the table from growing with
+// every reshard.
+func waitForLeaseCleanup(t *testing.T, e *freshet.Engine, stream string, store lease.Store) (closedLeft int) {
+	t.Helper()
+	deadline := time.Now().Add(30 * time.Second)
+	for {
+		left, why := leaseTableExcess(t, e, stream, store)
+		if why == "" {
+			return left
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("timed out waiting for the lease cleanup: %s", why)
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
+}
+
+// leaseTableExcess counts the leases of closed shards that cleanup keeps,
+// and describes one lease it should have deleted, if any.
+func leaseTableExcess(t *testing.T, e *freshet.Engine, stream string, store lease.Store) (closedLeft int, why string) {
+	t.Helper()
+	out, err := e.ListShards(context.Background(), &freshet.ListShardsInput{StreamName: stream})
+	if err != nil {
+		t.Fatal(err)
+	}
+	leases, err := store.List(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	byKey := map[string]lease.Lease{}
+	for _, l := range leases {
+		byKey[l.Key] = l
+	}
+	open := map[string]bool{}
+	unstarted := map[string]bool{} // shards with a child whose lease has not begun
+	for _, sh := range out.Shards {
+		open[sh.ShardId] = sh.SequenceNumberRange.EndingSequenceNumber.IsZero()
+		if l, ok := byKey[sh.ShardId]; ok && !hasBegun(l.Checkpoint) {
+			unstarted[sh.ParentShardId] = true
+			unstarted[sh.AdjacentParentShardId] = true
+		}
+	}
+	for _, l := range leases {
+		isOpen, listed := open[l.Key]
+		switch {
+		case !listed:
+			return 0, "lease " + l.Key + " of a shard that does not exist"
+		case isOpen:
+		case unstarted[l.Key]:
+			closedLeft++
+		default:
+			return 0, fmt.Sprintf("lease %s of a closed shard at %s whose children all progressed", l.Key, l.Checkpoint.SequenceNumber)
+		}
+	}
+	return closedLeft, ""
+}
+
 func putRange(t *testing.T, e *freshet.Engine, stream string, from, to int) {
 	t.Helper()
 	for i := from; i < to; i += 100 {
@@ -292,9 +379,11 @@ func split(t *testing.T, e *freshet.Engine, stream string, sh freshet.Shard) {
 // consume a multi-shard stream while it is split, merged and rescaled and
 // while workers are stopped abruptly and started again. It checks that
 // every record is processed at least once, that records of a shard are
-// processed in order, that no child shard starts before its parents ended,
-// and that after a clean shutdown and restart nothing up to the last
-// checkpoints is processed again.
+// processed in order, that no child shard starts before its parents ended
+// and no shard starts again once a child progressed, that after a clean
+// shutdown and restart nothing up to the last checkpoints is processed
+// again, and that lease cleanup leaves a lease table that holds only the
+// leases of open shards, however many reshards it went through.
 func testWorkerSuite(t *testing.T, newSource sourceFactory) {
 	const stream = "suite"
 	e, src := newSource(t)
@@ -352,6 +441,11 @@ func testWorkerSuite(t *testing.T, newSource sourceFactory) {
 	put(400)
 	waitFor(t, "every record processed", func() bool { return j.count(n) == n })
 	j.check()
+	// Every child has records by now: cleanup leaves the leases of the
+	// open shards only.
+	if left := waitForLeaseCleanup(t, e, stream, store); left != 0 {
+		t.Errorf("%d leases of closed shards left, want 0", left)
+	}
 
 	// A clean shutdown, then a restart: nothing up to the final
 	// checkpoints may be processed again.
@@ -379,6 +473,9 @@ func testWorkerSuite(t *testing.T, newSource sourceFactory) {
 	f.start("x")
 	f.start("y")
 	waitFor(t, "records written after the restart processed", func() bool { return j.count(n) == n })
+	if left := waitForLeaseCleanup(t, e, stream, store); left != 0 {
+		t.Errorf("%d leases of closed shards left after the restart, want 0", left)
+	}
 	f.shutdownAll()
 	j.check()
 	j.mu.Lock()

@@ -31,7 +31,8 @@ type Lease struct {
 	// its processors.
 	OwnerSwitchesSinceCheckpoint int64
 	// ParentShardIDs are the shards this shard was split or merged from. A
-	// worker processes a shard only once its parents are at ShardEnd.
+	// worker processes a shard only once its parents have been read to
+	// their end (ShardEnd) or have expired.
 	ParentShardIDs []string
 	// HashKeyRange is the hash key range of the shard, used to filter
 	// de-aggregated KPL records (see kpl.ParseHashKeyRange).
