@@ -49,7 +49,16 @@ type EventStream interface {
 	Close() error
 }
 
-// SDKSubscriber returns a Subscriber that calls SubscribeToShard on c.
+// SDKSubscriber returns a Subscriber that calls SubscribeToShard with the
+// options of c.
+//
+// Each subscription gets a client of its own, made with kinesis.New from
+// c.Options(): the event streams of one client share an event-stream
+// decoder and its payload buffer (aws-sdk-go-v2 service/kinesis v1.56.13,
+// smithy-go v1.28.9) without synchronization, so concurrent subscriptions
+// on one client, one per shard, would race and could mix up each other's
+// records. A new client costs microseconds, once per subscription (at most
+// every 5 minutes per shard).
 func SDKSubscriber(c *kinesis.Client) Subscriber {
 	return sdkSubscriber{c}
 }
@@ -57,7 +66,8 @@ func SDKSubscriber(c *kinesis.Client) Subscriber {
 type sdkSubscriber struct{ c *kinesis.Client }
 
 func (s sdkSubscriber) Subscribe(ctx context.Context, consumerARN, shardID string, pos types.StartingPosition) (EventStream, error) {
-	out, err := s.c.SubscribeToShard(ctx, &kinesis.SubscribeToShardInput{
+	client := kinesis.New(s.c.Options())
+	out, err := client.SubscribeToShard(ctx, &kinesis.SubscribeToShardInput{
 		ConsumerARN:      &consumerARN,
 		ShardId:          &shardID,
 		StartingPosition: &pos,
