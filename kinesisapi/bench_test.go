@@ -10,6 +10,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/fxamacker/cbor/v2"
+
 	"github.com/freshet-io/freshet/kinesisapi/internal/wire"
 )
 
@@ -29,8 +31,13 @@ func benchHandler(b *testing.B) *Handler {
 }
 
 func benchServe(b *testing.B, h *Handler, op string, body []byte) *httptest.ResponseRecorder {
+	return benchServeAs(b, h, wire.ContentTypeJSON, op, body)
+}
+
+// benchServeAs is benchServe for a body in the format of contentType.
+func benchServeAs(b *testing.B, h *Handler, contentType, op string, body []byte) *httptest.ResponseRecorder {
 	r := httptest.NewRequest(http.MethodPost, "/", bytes.NewReader(body))
-	r.Header.Set("Content-Type", wire.ContentTypeJSON)
+	r.Header.Set("Content-Type", contentType)
 	r.Header.Set("X-Amz-Target", wire.TargetPrefix+op)
 	rec := httptest.NewRecorder()
 	h.ServeHTTP(rec, r)
@@ -78,10 +85,11 @@ func BenchmarkServePutRecords(b *testing.B) {
 	b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "records/s")
 }
 
-func BenchmarkServeGetRecords(b *testing.B) {
-	h := benchHandler(b)
+// benchIterator writes 10,000 records to the stream of benchHandler and
+// returns a TRIM_HORIZON iterator of its shard.
+func benchIterator(b *testing.B, h *Handler) string {
 	body := putRecordsBody()
-	for range 20 { // 10,000 records
+	for range 20 {
 		benchServe(b, h, "PutRecords", body)
 	}
 	rec := benchServe(b, h, "GetShardIterator", []byte(`{"StreamName":"bench","ShardId":"shardId-000000000000","ShardIteratorType":"TRIM_HORIZON"}`))
@@ -89,11 +97,30 @@ func BenchmarkServeGetRecords(b *testing.B) {
 	if err := json.Unmarshal(rec.Body.Bytes(), &it); err != nil {
 		b.Fatal(err)
 	}
-	body = []byte(`{"ShardIterator":"` + it.ShardIterator + `","Limit":10000}`)
+	return it.ShardIterator
+}
+
+func BenchmarkServeGetRecords(b *testing.B) {
+	h := benchHandler(b)
+	body := []byte(`{"ShardIterator":"` + benchIterator(b, h) + `","Limit":10000}`)
 	b.ReportAllocs()
 	b.ResetTimer()
 	for n := 0; n < b.N; n += 10000 {
 		benchServe(b, h, "GetRecords", body)
+	}
+	b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "records/s")
+}
+
+func BenchmarkServeGetRecordsCBOR(b *testing.B) {
+	h := benchHandler(b)
+	body, err := cbor.Marshal(map[string]any{"ShardIterator": benchIterator(b, h), "Limit": 10000})
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.ReportAllocs()
+	b.ResetTimer()
+	for n := 0; n < b.N; n += 10000 {
+		benchServeAs(b, h, wire.ContentTypeCBOR, "GetRecords", body)
 	}
 	b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "records/s")
 }

@@ -77,8 +77,11 @@ type emitter interface {
 	blob(b []byte)
 	timestamp(ms int64)
 	bytes() []byte
-	// grow makes room for n more bytes.
-	grow(n int)
+	// records and resultEntries write the lists of GetRecords and
+	// PutRecords outputs, as encodeStruct would write each element
+	// (encode_records.go).
+	records(recs []Record)
+	resultEntries(results []PutRecordsResultEntry)
 }
 
 // newEmitter returns an emitter of format f that appends to b.

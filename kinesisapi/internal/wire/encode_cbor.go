@@ -1,9 +1,6 @@
 package wire
 
-import (
-	"encoding/binary"
-	"slices"
-)
+import "encoding/binary"
 
 // cborEmitter writes AWS CBOR 1.1 with definite lengths throughout.
 type cborEmitter struct {
@@ -17,12 +14,8 @@ func (e *cborEmitter) beginList(n int)     { e.buf = appendCBORHead(e.buf, cborA
 func (e *cborEmitter) elem(int)            {}
 func (e *cborEmitter) endList()            {}
 func (e *cborEmitter) bytes() []byte       { return e.buf }
-func (e *cborEmitter) grow(n int)          { e.buf = slices.Grow(e.buf, n) }
 
-func (e *cborEmitter) str(s string) {
-	e.buf = appendCBORHead(e.buf, cborText, uint64(len(s)))
-	e.buf = append(e.buf, s...)
-}
+func (e *cborEmitter) str(s string) { e.buf = appendCBORText(e.buf, s) }
 
 func (e *cborEmitter) integer(i int64) { e.buf = appendCBORInt(e.buf, i) }
 
@@ -53,6 +46,11 @@ func appendCBORInt(b []byte, i int64) []byte {
 		return appendCBORHead(b, cborNegative, uint64(-1-i))
 	}
 	return appendCBORHead(b, cborUnsigned, uint64(i))
+}
+
+// appendCBORText appends s as a text string.
+func appendCBORText(b []byte, s string) []byte {
+	return append(appendCBORHead(b, cborText, uint64(len(s))), s...)
 }
 
 // appendCBORHead appends the initial byte and argument of an item in its

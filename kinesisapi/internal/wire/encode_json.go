@@ -2,7 +2,6 @@ package wire
 
 import (
 	"encoding/base64"
-	"slices"
 	"strconv"
 	"unicode/utf8"
 )
@@ -17,7 +16,6 @@ func (e *jsonEmitter) endMap()       { e.buf = append(e.buf, '}') }
 func (e *jsonEmitter) beginList(int) { e.buf = append(e.buf, '[') }
 func (e *jsonEmitter) endList()      { e.buf = append(e.buf, ']') }
 func (e *jsonEmitter) bytes() []byte { return e.buf }
-func (e *jsonEmitter) grow(n int)    { e.buf = slices.Grow(e.buf, n) }
 
 func (e *jsonEmitter) key(i int, name string) {
 	if i > 0 {

@@ -1,12 +1,21 @@
 package wire
 
-import "reflect"
+import (
+	"encoding/base64"
+	"reflect"
+	"slices"
+)
 
 // This file encodes what comes once per record, the output of PutRecord
 // and the lists of records of GetRecords and of results of PutRecords,
 // without reflection. They encode exactly as encodeStruct encodes them (a
 // test checks it): members in declaration order, omitempty members left out
 // when nil.
+//
+// The lists are written by each emitter directly rather than through its
+// generic methods: a GetRecords response holds up to 10,000 records, and
+// per record, escaping the constant member names (JSON) and the calls
+// through the emitter interface cost about as much as the record's data.
 
 var (
 	recordsType       = reflect.TypeFor[[]Record]()
@@ -20,29 +29,10 @@ var (
 func encodeRecordList(e emitter, v reflect.Value) bool {
 	switch v.Type() {
 	case recordsType:
-		recs := v.Interface().([]Record)
-		// Make room for the whole list at once: base64 data, and about
-		// 150 bytes of members around it.
-		n := 0
-		for i := range recs {
-			n += (len(recs[i].Data)+2)/3*4 + len(recs[i].SequenceNumber) + len(recs[i].PartitionKey) + 150
-		}
-		e.grow(n)
-		e.beginList(len(recs))
-		for i := range recs {
-			e.elem(i)
-			encodeRecord(e, &recs[i])
-		}
-		e.endList()
+		e.records(v.Interface().([]Record))
 		return true
 	case resultEntriesType:
-		results := v.Interface().([]PutRecordsResultEntry)
-		e.beginList(len(results))
-		for i := range results {
-			e.elem(i)
-			encodeResultEntry(e, &results[i])
-		}
-		e.endList()
+		e.resultEntries(v.Interface().([]PutRecordsResultEntry))
 		return true
 	}
 	return false
@@ -72,58 +62,153 @@ func encodePutRecordResponse(e emitter, v reflect.Value) bool {
 	return true
 }
 
-func encodeRecord(e emitter, r *Record) {
-	n := 3
-	if r.ApproximateArrivalTimestamp != nil {
-		n++
+// recordsSize is about the size of recs encoded: the data in base64 (larger
+// than as CBOR byte strings), and about 150 bytes of members around it.
+func recordsSize(recs []Record) int {
+	n := 2
+	for i := range recs {
+		n += (len(recs[i].Data)+2)/3*4 + len(recs[i].SequenceNumber) + len(recs[i].PartitionKey) + 150
 	}
-	if r.EncryptionType != nil {
-		n++
-	}
-	e.beginMap(n)
-	e.key(0, "SequenceNumber")
-	e.str(r.SequenceNumber)
-	i := 1
-	if r.ApproximateArrivalTimestamp != nil {
-		e.key(i, "ApproximateArrivalTimestamp")
-		e.timestamp(r.ApproximateArrivalTimestamp.UnixMilli())
-		i++
-	}
-	e.key(i, "Data")
-	e.blob(r.Data)
-	e.key(i+1, "PartitionKey")
-	e.str(r.PartitionKey)
-	if r.EncryptionType != nil {
-		e.key(i+2, "EncryptionType")
-		e.str(*r.EncryptionType)
-	}
-	e.endMap()
+	return n
 }
 
-func encodeResultEntry(e emitter, r *PutRecordsResultEntry) {
-	members := [...]struct {
-		name  string
-		value *string
-	}{
-		{"SequenceNumber", r.SequenceNumber},
-		{"ShardId", r.ShardId},
-		{"ErrorCode", r.ErrorCode},
-		{"ErrorMessage", r.ErrorMessage},
+// resultEntryMembers returns the members of r in declaration order, nil
+// when absent.
+func resultEntryMembers(r *PutRecordsResultEntry) [4]*string {
+	return [...]*string{r.SequenceNumber, r.ShardId, r.ErrorCode, r.ErrorMessage}
+}
+
+// The JSON member names of a PutRecords result, each with its colon.
+var jsonResultEntryKeys = [4]string{`"SequenceNumber":`, `"ShardId":`, `"ErrorCode":`, `"ErrorMessage":`}
+
+func (e *jsonEmitter) records(recs []Record) {
+	b := slices.Grow(e.buf, recordsSize(recs))
+	b = append(b, '[')
+	// The records of one PutRecords call share their arrival time, and
+	// formatting it is a good part of a record's cost: a run of equal
+	// timestamps copies the first one's digits, b[stamp:stampEnd]
+	// (stampEnd is 0 until a first timestamp is written).
+	var lastMillis int64
+	stamp, stampEnd := 0, 0
+	for i := range recs {
+		r := &recs[i]
+		if i > 0 {
+			b = append(b, ',')
+		}
+		b = append(b, `{"SequenceNumber":`...)
+		b = appendJSONString(b, r.SequenceNumber)
+		if r.ApproximateArrivalTimestamp != nil {
+			b = append(b, `,"ApproximateArrivalTimestamp":`...)
+			ms := r.ApproximateArrivalTimestamp.UnixMilli()
+			if stampEnd == 0 || ms != lastMillis {
+				lastMillis, stamp = ms, len(b)
+				b = appendEpochSeconds(b, ms)
+				stampEnd = len(b)
+			} else {
+				b = append(b, b[stamp:stampEnd]...)
+			}
+		}
+		b = append(b, `,"Data":"`...)
+		b = base64.StdEncoding.AppendEncode(b, r.Data)
+		b = append(b, `","PartitionKey":`...)
+		b = appendJSONString(b, r.PartitionKey)
+		if r.EncryptionType != nil {
+			b = append(b, `,"EncryptionType":`...)
+			b = appendJSONString(b, *r.EncryptionType)
+		}
+		b = append(b, '}')
 	}
-	n := 0
-	for _, m := range members {
-		if m.value != nil {
+	e.buf = append(b, ']')
+}
+
+func (e *jsonEmitter) resultEntries(results []PutRecordsResultEntry) {
+	b := append(e.buf, '[')
+	for i := range results {
+		if i > 0 {
+			b = append(b, ',')
+		}
+		b = append(b, '{')
+		first := true
+		for j, m := range resultEntryMembers(&results[i]) {
+			if m == nil {
+				continue
+			}
+			if !first {
+				b = append(b, ',')
+			}
+			first = false
+			b = append(b, jsonResultEntryKeys[j]...)
+			b = appendJSONString(b, *m)
+		}
+		b = append(b, '}')
+	}
+	e.buf = append(b, ']')
+}
+
+// The CBOR member names of the lists, as text strings.
+var (
+	cborSequenceNumberKey = cborKey("SequenceNumber")
+	cborArrivalKey        = cborKey("ApproximateArrivalTimestamp")
+	cborDataKey           = cborKey("Data")
+	cborPartitionKeyKey   = cborKey("PartitionKey")
+	cborEncryptionKey     = cborKey("EncryptionType")
+
+	cborResultEntryKeys = [4]string{cborSequenceNumberKey, cborKey("ShardId"), cborKey("ErrorCode"), cborKey("ErrorMessage")}
+)
+
+// cborKey returns name encoded as a CBOR text string.
+func cborKey(name string) string {
+	return string(appendCBORText(nil, name))
+}
+
+func (e *cborEmitter) records(recs []Record) {
+	b := slices.Grow(e.buf, recordsSize(recs))
+	b = appendCBORHead(b, cborArray, uint64(len(recs)))
+	for i := range recs {
+		r := &recs[i]
+		n := 3
+		if r.ApproximateArrivalTimestamp != nil {
 			n++
 		}
-	}
-	e.beginMap(n)
-	i := 0
-	for _, m := range members {
-		if m.value != nil {
-			e.key(i, m.name)
-			e.str(*m.value)
-			i++
+		if r.EncryptionType != nil {
+			n++
+		}
+		b = appendCBORHead(b, cborMap, uint64(n))
+		b = append(b, cborSequenceNumberKey...)
+		b = appendCBORText(b, r.SequenceNumber)
+		if r.ApproximateArrivalTimestamp != nil {
+			b = append(b, cborArrivalKey...)
+			b = appendCBORTimestamp(b, r.ApproximateArrivalTimestamp.UnixMilli())
+		}
+		b = append(b, cborDataKey...)
+		b = append(appendCBORHead(b, cborBytes, uint64(len(r.Data))), r.Data...)
+		b = append(b, cborPartitionKeyKey...)
+		b = appendCBORText(b, r.PartitionKey)
+		if r.EncryptionType != nil {
+			b = append(b, cborEncryptionKey...)
+			b = appendCBORText(b, *r.EncryptionType)
 		}
 	}
-	e.endMap()
+	e.buf = b
+}
+
+func (e *cborEmitter) resultEntries(results []PutRecordsResultEntry) {
+	b := appendCBORHead(e.buf, cborArray, uint64(len(results)))
+	for i := range results {
+		members := resultEntryMembers(&results[i])
+		n := 0
+		for _, m := range members {
+			if m != nil {
+				n++
+			}
+		}
+		b = appendCBORHead(b, cborMap, uint64(n))
+		for j, m := range members {
+			if m != nil {
+				b = append(b, cborResultEntryKeys[j]...)
+				b = appendCBORText(b, *m)
+			}
+		}
+	}
+	e.buf = b
 }

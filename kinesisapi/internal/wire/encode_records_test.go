@@ -2,8 +2,11 @@ package wire
 
 import (
 	"bytes"
+	"math/rand/v2"
 	"reflect"
+	"strconv"
 	"testing"
+	"time"
 )
 
 // TestEncodeRecordListsAsReflection checks that the lists encoded without
@@ -42,6 +45,57 @@ func TestEncodeRecordListsAsReflection(t *testing.T) {
 				if !bytes.Equal(e.bytes(), slow.bytes()) {
 					t.Fatalf("%s %T:\n got %q\nwant %q", contentType, l, e.bytes(), slow.bytes())
 				}
+			}
+		}
+	}
+}
+
+// TestEncodeRecordsSharedTimestamps checks lists of records whose arrival
+// times repeat, in runs and not, which the JSON encoder formats once per
+// run.
+func TestEncodeRecordsSharedTimestamps(t *testing.T) {
+	stamps := []*Timestamp{
+		nil,
+		ptr(TimestampFromMillis(0)),
+		ptr(TimestampFromMillis(1700000000123)),
+		ptr(TimestampFromMillis(1700000000100)),
+		ptr(TimestampFromMillis(1700000000000)),
+		ptr(TimestampFromMillis(-1500)),
+		{time.Unix(1700000000, 123456789)}, // the same millisecond as the third
+	}
+	for _, contentType := range []string{ContentTypeJSON, ContentTypeCBOR} {
+		for seed := range uint64(50) {
+			rnd := rand.New(rand.NewPCG(seed, 1))
+			recs := make([]Record, 1+rnd.IntN(20))
+			for i := range recs {
+				recs[i] = Record{
+					SequenceNumber:              strconv.Itoa(i),
+					ApproximateArrivalTimestamp: stamps[rnd.IntN(len(stamps))],
+					Data:                        []byte{byte(i)},
+					PartitionKey:                "pk",
+				}
+				if rnd.IntN(2) == 0 && i > 0 { // a run
+					recs[i].ApproximateArrivalTimestamp = recs[i-1].ApproximateArrivalTimestamp
+				}
+			}
+			got, err := Encode(contentType, &GetRecordsResponse{Records: recs})
+			if err != nil {
+				t.Fatal(err)
+			}
+			slow := newEmitter(formatOf(contentType), nil)
+			slow.beginMap(1)
+			slow.key(0, "Records")
+			slow.beginList(len(recs))
+			for i := range recs {
+				slow.elem(i)
+				if err := encodeStruct(slow, reflect.ValueOf(&recs[i]).Elem()); err != nil {
+					t.Fatal(err)
+				}
+			}
+			slow.endList()
+			slow.endMap()
+			if !bytes.Equal(got, slow.bytes()) {
+				t.Fatalf("%s:\n got %q\nwant %q", contentType, got, slow.bytes())
 			}
 		}
 	}
