@@ -1,8 +1,10 @@
 package freshet
 
 import (
+	"bytes"
 	"context"
 	"fmt"
+	"io"
 	"runtime"
 	"sync"
 	"testing"
@@ -347,4 +349,103 @@ func BenchmarkRecordsSeq(b *testing.B) {
 		}
 	}
 	reportRate(b)
+}
+
+// benchSnapshotRecords is the size of the snapshot benchmarks' engine.
+const benchSnapshotRecords = 1_000_000
+
+// benchSnapshotBatches returns benchSnapshotRecords 100-byte records as
+// PutRecords batches of 500.
+func benchSnapshotBatches() [][]PutRecordsRequestEntry {
+	data := make([]byte, benchPayload)
+	var batches [][]PutRecordsRequestEntry
+	for i := 0; i < benchSnapshotRecords; i += 500 {
+		batch := make([]PutRecordsRequestEntry, 500)
+		for j := range batch {
+			batch[j] = PutRecordsRequestEntry{PartitionKey: benchKeys[(i+j)&1023], Data: data}
+		}
+		batches = append(batches, batch)
+	}
+	return batches
+}
+
+// benchFill writes the batches to the 4-shard stream "bench" of a new
+// engine without a retention sweep (so no goroutine outlives the
+// benchmark) and returns it.
+func benchFill(b *testing.B, batches [][]PutRecordsRequestEntry) *Engine {
+	e := New(WithRetentionSweep(0))
+	ctx := context.Background()
+	if _, err := e.CreateStream(ctx, &CreateStreamInput{StreamName: "bench", ShardCount: 4}); err != nil {
+		b.Fatal(err)
+	}
+	for _, batch := range batches {
+		out, err := e.PutRecords(ctx, &PutRecordsInput{StreamName: "bench", Records: batch})
+		if err != nil || out.FailedRecordCount != 0 {
+			b.Fatal(err, out.FailedRecordCount)
+		}
+	}
+	return e
+}
+
+// BenchmarkSnapshot writes and restores a snapshot of 1 M records of 100
+// bytes in 4 shards (one op is the whole snapshot), next to baselines
+// measured in the same run: copying as many bytes (io.Copy from memory) for
+// writing, and storing the same records with PutRecords into a new engine
+// for restoring. Run it with
+//
+//	go test -run '^$' -bench '^BenchmarkSnapshot$' -benchmem -benchtime 5x .
+func BenchmarkSnapshot(b *testing.B) {
+	ctx := context.Background()
+	batches := benchSnapshotBatches()
+	e := benchFill(b, batches)
+	var buf bytes.Buffer
+	if _, err := e.WriteSnapshot(ctx, &buf); err != nil {
+		b.Fatal(err)
+	}
+	snap := buf.Bytes()
+	report := func(b *testing.B) {
+		b.ReportMetric(float64(benchSnapshotRecords)*float64(b.N)/b.Elapsed().Seconds(), "records/s")
+	}
+
+	b.Run("Write", func(b *testing.B) {
+		b.SetBytes(int64(len(snap)))
+		b.ReportAllocs()
+		for range b.N {
+			if _, err := e.WriteSnapshot(ctx, io.Discard); err != nil {
+				b.Fatal(err)
+			}
+		}
+		report(b)
+	})
+	b.Run("WriteBaselineCopy", func(b *testing.B) {
+		// Copy the bytes through a buffer, as a writer sees them.
+		b.SetBytes(int64(len(snap)))
+		b.ReportAllocs()
+		for range b.N {
+			if _, err := io.Copy(io.Discard, struct{ io.Reader }{bytes.NewReader(snap)}); err != nil {
+				b.Fatal(err)
+			}
+		}
+		report(b)
+	})
+	b.Run("Restore", func(b *testing.B) {
+		b.SetBytes(int64(len(snap)))
+		b.ReportAllocs()
+		for range b.N {
+			r, err := Restore(bytes.NewReader(snap), WithRetentionSweep(0))
+			if err != nil {
+				b.Fatal(err)
+			}
+			r.Close()
+		}
+		report(b)
+	})
+	b.Run("RestoreBaselinePutRecords", func(b *testing.B) {
+		b.SetBytes(int64(len(snap)))
+		b.ReportAllocs()
+		for range b.N {
+			benchFill(b, batches).Close()
+		}
+		report(b)
+	})
 }

@@ -64,6 +64,18 @@
 // record, reader or stream: the only background goroutine is the retention
 // sweep, which Close stops.
 //
+// # Snapshots
+//
+// Engine.WriteSnapshot writes an engine's whole state (streams, shards and
+// their lineage, retained records with their sequence numbers, consumers,
+// tags, policies, settings, and the key of shard iterators and tokens) in
+// a checksummed, versioned binary format, without stopping the engine, and
+// Restore builds a new engine from it, where sequence numbers continue
+// exactly and iterators issued before the snapshot still work. A snapshot
+// taken under writes holds a prefix of each shard's records and a
+// consistent set of shards per stream, with no atomicity across shards.
+// cmd/freshet's --data-file keeps a server's data across restarts this way.
+//
 // # Fault injection
 //
 // Engine.Intercept and Engine.InjectFault let a test fail, throttle or

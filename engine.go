@@ -40,21 +40,29 @@ type Engine struct {
 // account 000000000000, region us-east-1, NoLimits, instant state
 // transitions, 5-minute iterators and a retention sweep every minute.
 func New(opts ...Option) *Engine {
-	cfg := defaultConfig()
-	for _, o := range opts {
-		o(&cfg)
-	}
-	e := &Engine{cfg: cfg, done: make(chan struct{})}
+	e := newEngine(newConfig(opts))
 	if _, err := rand.Read(e.key[:]); err != nil {
 		panic("freshet: no randomness: " + err.Error())
 	}
+	e.start()
+	return e
+}
+
+// newEngine returns an engine without streams, key or background work:
+// New and Restore fill it, then start it.
+func newEngine(cfg config) *Engine {
+	e := &Engine{cfg: cfg, done: make(chan struct{})}
 	empty := map[string]*Stream{}
 	e.streams.Store(&empty)
-	if cfg.sweepInterval > 0 {
+	return e
+}
+
+// start starts the engine's background work (the retention sweep).
+func (e *Engine) start() {
+	if e.cfg.sweepInterval > 0 {
 		e.wg.Add(1)
 		go e.sweep()
 	}
-	return e
 }
 
 // Close stops the engine's background work (the retention sweep) and wakes

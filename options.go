@@ -36,6 +36,19 @@ type config struct {
 	heartbeat       time.Duration
 	authorizer      Authorizer
 	audit           func(AuditEvent)
+
+	// accountSet and regionSet tell that WithAccount and WithRegion were
+	// given: Restore requires them to match the snapshot.
+	accountSet, regionSet bool
+}
+
+// newConfig returns the defaults changed by opts.
+func newConfig(opts []Option) config {
+	cfg := defaultConfig()
+	for _, o := range opts {
+		o(&cfg)
+	}
+	return cfg
 }
 
 func defaultConfig() config {
@@ -58,15 +71,23 @@ func WithClock(c Clock) Option {
 }
 
 // WithAccount sets the 12-digit AWS account id that appears in ARNs and
-// messages. Default: "000000000000".
+// messages. Default: "000000000000". Given to Restore, it must name the
+// snapshot's account.
 func WithAccount(id string) Option {
-	return func(cfg *config) { cfg.account = id }
+	return func(cfg *config) {
+		cfg.account = id
+		cfg.accountSet = true
+	}
 }
 
 // WithRegion sets the AWS region that appears in ARNs and messages.
-// Default: "us-east-1".
+// Default: "us-east-1". Given to Restore, it must name the snapshot's
+// region.
 func WithRegion(region string) Option {
-	return func(cfg *config) { cfg.region = region }
+	return func(cfg *config) {
+		cfg.region = region
+		cfg.regionSet = true
+	}
 }
 
 // WithLimits sets the throughput and resource limits. Default: NoLimits.

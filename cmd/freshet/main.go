@@ -24,7 +24,18 @@
 // subscriptions, waits up to --shutdown-timeout for requests in flight
 // and exits.
 //
-// The data lives in memory and is lost when the server exits.
+// The data lives in memory. With --data-file PATH it survives restarts, as
+// kinesalite's --path does: the server restores PATH at start if it exists
+// (refusing to start if PATH is not an intact data file), and saves it
+// every --snapshot-interval (default 1m; 0 saves only at shutdown) and on
+// graceful shutdown. Each save writes PATH.tmp in the same directory,
+// syncs it, renames it over PATH and syncs the directory, so PATH is always
+// a complete snapshot; a crash loses what was written since the last save.
+// PATH holds one snapshot (freshet.Engine.WriteSnapshot) per account and
+// region the server serves; shard iterators and NextTokens issued before a
+// restart stay valid after it, until they expire.
+//
+//	freshet serve --data-file /var/lib/freshet/data --snapshot-interval 30s
 package main
 
 import (

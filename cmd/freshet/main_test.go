@@ -14,6 +14,7 @@ import (
 	"encoding/pem"
 	"errors"
 	"flag"
+	"fmt"
 	"io"
 	"math/big"
 	"net"
@@ -30,6 +31,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/credentials"
 	"github.com/aws/aws-sdk-go-v2/service/kinesis"
 	"github.com/aws/aws-sdk-go-v2/service/kinesis/types"
+	"github.com/freshet-io/freshet"
 	"go.uber.org/goleak"
 )
 
@@ -327,6 +329,7 @@ func TestParseServeFlagsErrors(t *testing.T) {
 		{name: "unknown flag", args: []string{"--port", "1"}, want: "flag provided but not defined: -port"},
 		{name: "bad env", env: map[string]string{"FRESHET_SHARD_LIMIT": "many"}, want: `invalid value "many" for FRESHET_SHARD_LIMIT`},
 		{name: "log level", args: []string{"--log-level", "loud"}, want: `invalid value "loud" for flag -log-level`},
+		{name: "snapshot interval", args: []string{"--snapshot-interval", "-1s"}, want: "--snapshot-interval must not be negative"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -399,6 +402,231 @@ func TestWithHealth(t *testing.T) {
 		h.ServeHTTP(rec, httptest.NewRequest(tt.method, tt.path, nil))
 		if rec.Code != tt.want {
 			t.Errorf("%s %s = %d, want %d", tt.method, tt.path, rec.Code, tt.want)
+		}
+	}
+}
+
+// readShard reads a shard from TRIM_HORIZON through the SDK until a page is
+// empty or the shard ends.
+func readShard(t *testing.T, client *kinesis.Client, stream, shard string) []types.Record {
+	t.Helper()
+	ctx := context.Background()
+	it, err := client.GetShardIterator(ctx, &kinesis.GetShardIteratorInput{StreamName: aws.String(stream),
+		ShardId: aws.String(shard), ShardIteratorType: types.ShardIteratorTypeTrimHorizon})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var recs []types.Record
+	for next := it.ShardIterator; next != nil; {
+		out, err := client.GetRecords(ctx, &kinesis.GetRecordsInput{ShardIterator: next})
+		if err != nil {
+			t.Fatal(err)
+		}
+		recs = append(recs, out.Records...)
+		if len(out.Records) == 0 {
+			break
+		}
+		next = out.NextShardIterator
+	}
+	return recs
+}
+
+// logLines returns the JSON log lines with the given message.
+func logLines(out string, msg string) []map[string]any {
+	var lines []map[string]any
+	sc := bufio.NewScanner(strings.NewReader(out))
+	for sc.Scan() {
+		var line map[string]any
+		if json.Unmarshal(sc.Bytes(), &line) == nil && line["msg"] == msg {
+			lines = append(lines, line)
+		}
+	}
+	return lines
+}
+
+// TestRunServeDataFile writes through the SDK to a server with a data file,
+// stops it gracefully, starts it again on the same file and reads the
+// streams and records back, with an iterator issued before the restart.
+func TestRunServeDataFile(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "freshet.data")
+	args := []string{"serve", "--addr", "127.0.0.1:0", "--log-format", "json", "--data-file", path, "--snapshot-interval", "0"}
+	url, out, stop := startRun(t, args...)
+	tr := &http.Transport{}
+	defer tr.CloseIdleConnections()
+	hc := &http.Client{Transport: tr, Timeout: 10 * time.Second}
+	client := newKinesisClient(url, "us-east-1", hc)
+	other := newKinesisClient(url, "eu-west-1", hc) // served by an engine created on demand
+	ctx := context.Background()
+
+	for _, c := range []*kinesis.Client{client, other} {
+		if _, err := c.CreateStream(ctx, &kinesis.CreateStreamInput{StreamName: aws.String("orders"), ShardCount: aws.Int32(2)}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	var entries []types.PutRecordsRequestEntry
+	for i := range 50 {
+		entries = append(entries, types.PutRecordsRequestEntry{PartitionKey: aws.String(fmt.Sprint("key-", i)), Data: []byte(fmt.Sprint("record ", i))})
+	}
+	if _, err := client.PutRecords(ctx, &kinesis.PutRecordsInput{StreamName: aws.String("orders"), Records: entries}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := other.PutRecord(ctx, &kinesis.PutRecordInput{StreamName: aws.String("orders"), PartitionKey: aws.String("k"), Data: []byte("in eu-west-1")}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := client.SplitShard(ctx, &kinesis.SplitShardInput{StreamName: aws.String("orders"),
+		ShardToSplit: aws.String("shardId-000000000000"), NewStartingHashKey: aws.String("1000")}); err != nil {
+		t.Fatal(err)
+	}
+	before := map[string][]types.Record{}
+	for _, id := range []string{"shardId-000000000000", "shardId-000000000001"} {
+		before[id] = readShard(t, client, "orders", id)
+	}
+	latest, err := client.GetShardIterator(ctx, &kinesis.GetShardIteratorInput{StreamName: aws.String("orders"),
+		ShardId: aws.String("shardId-000000000001"), ShardIteratorType: types.ShardIteratorTypeLatest})
+	if err != nil {
+		t.Fatal(err)
+	}
+	tr.CloseIdleConnections()
+	if err := stop(); err != nil {
+		t.Fatalf("run: %v", err)
+	}
+	saved := logLines(out.String(), "data file saved")
+	if len(saved) != 1 || saved[0]["records"] != 51.0 || saved[0]["engines"] != 2.0 || saved[0]["reason"] != "shutdown" {
+		t.Fatalf("save log lines = %v, want one shutdown save of 2 engines and 51 records", saved)
+	}
+	if _, err := os.Stat(path + ".tmp"); !errors.Is(err, os.ErrNotExist) {
+		t.Errorf("the temporary file is left behind: %v", err)
+	}
+
+	url, out, stop = startRun(t, args...)
+	if len(logLines(out.String(), "data file restored")) != 1 {
+		t.Errorf("no restore log line; output:\n%s", out)
+	}
+	client = newKinesisClient(url, "us-east-1", hc)
+	other = newKinesisClient(url, "eu-west-1", hc)
+	desc, err := client.DescribeStream(ctx, &kinesis.DescribeStreamInput{StreamName: aws.String("orders")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n := len(desc.StreamDescription.Shards); n != 4 || desc.StreamDescription.StreamStatus != types.StreamStatusActive {
+		t.Errorf("restored stream has %d shards in status %s, want 4 and ACTIVE", n, desc.StreamDescription.StreamStatus)
+	}
+	total := 0
+	for id, want := range before {
+		got := readShard(t, client, "orders", id)
+		total += len(got)
+		if len(got) != len(want) {
+			t.Fatalf("%s: %d records after the restart, %d before", id, len(got), len(want))
+		}
+		for i := range got {
+			if aws.ToString(got[i].SequenceNumber) != aws.ToString(want[i].SequenceNumber) || !bytes.Equal(got[i].Data, want[i].Data) ||
+				!got[i].ApproximateArrivalTimestamp.Equal(*want[i].ApproximateArrivalTimestamp) {
+				t.Errorf("%s record %d = %s %q, want %s %q", id, i, aws.ToString(got[i].SequenceNumber), got[i].Data,
+					aws.ToString(want[i].SequenceNumber), want[i].Data)
+			}
+		}
+	}
+	if total != 50 {
+		t.Errorf("%d records after the restart, want 50", total)
+	}
+	otherRecs := append(readShard(t, other, "orders", "shardId-000000000000"), readShard(t, other, "orders", "shardId-000000000001")...)
+	if len(otherRecs) != 1 || string(otherRecs[0].Data) != "in eu-west-1" {
+		t.Errorf("the eu-west-1 engine holds %v, want its one record", otherRecs)
+	}
+
+	// An iterator issued before the restart reads what is written after it.
+	if _, err := client.PutRecord(ctx, &kinesis.PutRecordInput{StreamName: aws.String("orders"), PartitionKey: aws.String("after"),
+		ExplicitHashKey: aws.String("340282366920938463463374607431768211455"), Data: []byte("after the restart")}); err != nil {
+		t.Fatal(err)
+	}
+	got, err := client.GetRecords(ctx, &kinesis.GetRecordsInput{ShardIterator: latest.ShardIterator})
+	if err != nil {
+		t.Fatalf("GetRecords with an iterator from before the restart: %v", err)
+	}
+	if len(got.Records) != 1 || string(got.Records[0].Data) != "after the restart" {
+		t.Errorf("records = %v, want the one written after the restart", got.Records)
+	}
+	tr.CloseIdleConnections()
+	if err := stop(); err != nil {
+		t.Fatalf("run: %v", err)
+	}
+}
+
+// TestRunServeDataFileCorrupt checks that the server refuses to start over a
+// data file it cannot read, and leaves the file as it was.
+func TestRunServeDataFileCorrupt(t *testing.T) {
+	dir := t.TempDir()
+	path := filepath.Join(dir, "freshet.data")
+	_, _, stop := startRun(t, "serve", "--addr", "127.0.0.1:0", "--log-format", "json", "--data-file", path)
+	if err := stop(); err != nil {
+		t.Fatal(err)
+	}
+	good, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	flipped := bytes.Clone(good)
+	flipped[len(flipped)/2] ^= 0x10
+	for name, content := range map[string][]byte{
+		"empty":     {},
+		"garbage":   []byte("not a freshet data file"),
+		"truncated": good[:len(good)-1],
+		"bit flip":  flipped,
+	} {
+		t.Run(name, func(t *testing.T) {
+			if err := os.WriteFile(path, content, 0o600); err != nil {
+				t.Fatal(err)
+			}
+			var out bytes.Buffer
+			err := run(context.Background(), []string{"serve", "--addr", "127.0.0.1:0", "--data-file", path}, &out)
+			if err == nil || !strings.Contains(err.Error(), "--data-file "+path) || !strings.Contains(err.Error(), "corrupt snapshot") {
+				t.Fatalf("run = %v, want a corrupt data file error naming the file", err)
+			}
+			if now, _ := os.ReadFile(path); !bytes.Equal(now, content) {
+				t.Errorf("the data file was changed")
+			}
+		})
+	}
+
+	var out bytes.Buffer
+	err = run(context.Background(), []string{"serve", "--addr", "127.0.0.1:0", "--data-file", filepath.Join(dir, "missing", "data")}, &out)
+	if err == nil || !strings.Contains(err.Error(), "its directory does not exist") {
+		t.Errorf("run with a data file in a missing directory = %v", err)
+	}
+}
+
+// TestRunServeDataFileInterval checks the periodic saves.
+func TestRunServeDataFileInterval(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "freshet.data")
+	url, out, _ := startRun(t, "serve", "--addr", "127.0.0.1:0", "--log-format", "json", "--data-file", path, "--snapshot-interval", "20ms")
+	tr := &http.Transport{}
+	defer tr.CloseIdleConnections()
+	client := newKinesisClient(url, "us-east-1", &http.Client{Transport: tr})
+	if _, err := client.CreateStream(context.Background(), &kinesis.CreateStreamInput{StreamName: aws.String("s"), ShardCount: aws.Int32(1)}); err != nil {
+		t.Fatal(err)
+	}
+	deadline := time.Now().Add(10 * time.Second)
+	for {
+		if f, err := os.Open(path); err == nil {
+			e, err := freshet.Restore(bufio.NewReader(f))
+			f.Close()
+			if err != nil {
+				t.Fatalf("the saved file does not restore: %v", err)
+			}
+			_, err = e.DescribeStream(context.Background(), &freshet.DescribeStreamInput{StreamName: "s"})
+			e.Close()
+			if err == nil {
+				break
+			}
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("no save with the stream within 10s; output:\n%s", out)
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+	for _, line := range logLines(out.String(), "data file saved") {
+		if line["reason"] != "interval" {
+			t.Errorf("save reason = %v, want interval", line["reason"])
 		}
 	}
 }

@@ -11,7 +11,9 @@ import (
 	"net"
 	"net/http"
 	"os"
+	"path/filepath"
 	"regexp"
+	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -86,6 +88,8 @@ type serveConfig struct {
 	policyFile       string
 	credentialsFile  string
 	metricsPath      string
+	dataFile         string
+	snapshotInterval time.Duration
 }
 
 var accountPattern = regexp.MustCompile(`^[0-9]{12}$`)
@@ -119,6 +123,8 @@ func parseServeFlags(args []string, out io.Writer) (*serveConfig, error) {
 	fs.IntVar(&c.auditLogBackups, "audit-log-backups", 5, "rotated audit logs to keep (file.1 ... file.N)")
 	fs.StringVar(&c.policyFile, "policy-file", "", "IAM-style policy `file` (see package policy); every call is then authorized, default deny")
 	fs.StringVar(&c.credentialsFile, "credentials-file", "", "credentials `file` (see package kinesisapi/sigv4); every request's SigV4 signature is then verified")
+	fs.StringVar(&c.dataFile, "data-file", "", "keep the data in this `file`: restored at start if it exists, saved every --snapshot-interval and at shutdown")
+	fs.DurationVar(&c.snapshotInterval, "snapshot-interval", time.Minute, "how often to save --data-file (0: only at shutdown)")
 	fs.Usage = func() {
 		fmt.Fprintf(out, "Usage: freshet serve [flags]\n\n"+
 			"Every flag may also be set by the environment variable FRESHET_<FLAG>\n"+
@@ -185,11 +191,15 @@ func (c *serveConfig) check(extra []string) error {
 		return errors.New("--audit-log-max-bytes must be positive")
 	case c.auditLogBackups < 0:
 		return errors.New("--audit-log-backups must not be negative")
+	case c.snapshotInterval < 0:
+		return errors.New("--snapshot-interval must not be negative")
 	}
 	return nil
 }
 
-// engineOptions returns the options of the server's engines.
+// engineOptions returns the options of the server's engines, but for their
+// account and region: the default engine's are the flags', the others' come
+// from their credential scopes or data file.
 func (c *serveConfig) engineOptions() []freshet.Option {
 	limits := freshet.NoLimits
 	if c.limits == "aws" {
@@ -199,8 +209,6 @@ func (c *serveConfig) engineOptions() []freshet.Option {
 		limits.ShardLimit = c.shardLimit
 	}
 	return []freshet.Option{
-		freshet.WithAccount(c.account),
-		freshet.WithRegion(c.region),
 		freshet.WithLimits(limits),
 		freshet.WithStateDelays(freshet.StateDelays{
 			Create:   c.createDelay,
@@ -252,14 +260,39 @@ func serve(ctx context.Context, c *serveConfig, stdout io.Writer) error {
 	defer gov.close(logger)
 	opts = append(opts, gov.engineOptions...)
 	handlerOpts = append(handlerOpts, gov.handlerOptions...)
-	engine := freshet.New(opts...)
-	defer engine.Close()
-	h := kinesisapi.NewHandler(append(handlerOpts,
-		kinesisapi.WithEngineOptions(opts...),
-		kinesisapi.WithEngine(engine),
-	)...)
+	engines, err := c.engines(opts, logger)
+	if err != nil {
+		ln.Close()
+		return err
+	}
+	for _, e := range engines {
+		defer e.Close()
+	}
+	handlerOpts = append(handlerOpts, kinesisapi.WithEngineOptions(opts...))
+	for _, e := range engines {
+		handlerOpts = append(handlerOpts, kinesisapi.WithEngine(e))
+	}
+	h := kinesisapi.NewHandler(handlerOpts...)
 	closeHandler := sync.OnceValue(h.Close)
 	defer closeHandler()
+
+	var saver *dataSaver
+	stopSaving := func() {}
+	if c.dataFile != "" {
+		saver = &dataSaver{path: c.dataFile, engines: h.Engines, log: logger}
+		if c.snapshotInterval > 0 {
+			stop, stopped := make(chan struct{}), make(chan struct{})
+			go func() {
+				defer close(stopped)
+				saver.every(c.snapshotInterval, stop)
+			}()
+			stopSaving = sync.OnceFunc(func() {
+				close(stop)
+				<-stopped
+			})
+			defer stopSaving()
+		}
+	}
 
 	srv := kinesisapi.NewServer(c.addr, h)
 	srv.Handler = withHealth(withMetrics(c.metricsPath, h, h))
@@ -290,6 +323,10 @@ func serve(ctx context.Context, c *serveConfig, stdout io.Writer) error {
 
 	select {
 	case err := <-served:
+		if saver != nil {
+			stopSaving()
+			saver.save(context.Background(), "server failed") // logged
+		}
 		return err
 	case <-ctx.Done():
 	}
@@ -305,8 +342,53 @@ func serve(ctx context.Context, c *serveConfig, stdout io.Writer) error {
 	if cerr := closeHandler(); cerr != nil {
 		logger.Warn("closing the handler", "err", cerr)
 	}
+	if saver != nil {
+		stopSaving()
+		if err := saver.save(context.Background(), "shutdown"); err != nil {
+			return fmt.Errorf("saving --data-file %s at shutdown: %w", c.dataFile, err)
+		}
+	}
 	logger.Info("freshet stopped")
 	return nil
+}
+
+// engines returns the server's engines, the default one first: those
+// saved in --data-file, if it exists, and a new default engine unless the
+// file holds one of the account and region the flags ask for.
+func (c *serveConfig) engines(opts []freshet.Option, logger *slog.Logger) ([]*freshet.Engine, error) {
+	var engines []*freshet.Engine
+	if c.dataFile != "" {
+		start := time.Now()
+		restored, err := loadDataFile(c.dataFile, opts)
+		if err != nil {
+			return nil, fmt.Errorf("--data-file %s: %w (refusing to start over it; move the file away to start empty)", c.dataFile, err)
+		}
+		if restored == nil {
+			if fi, err := os.Stat(filepath.Dir(c.dataFile)); err != nil || !fi.IsDir() {
+				return nil, fmt.Errorf("--data-file %s: its directory does not exist", c.dataFile)
+			}
+			logger.Info("no data file yet; starting empty", "file", c.dataFile)
+		} else {
+			var size int64
+			if fi, err := os.Stat(c.dataFile); err == nil {
+				size = fi.Size()
+			}
+			logger.Info("data file restored", "file", c.dataFile, "engines", len(restored), "bytes", size,
+				"duration", time.Since(start).String())
+		}
+		for _, e := range restored {
+			if e.Account() == c.account && e.Region() == c.region {
+				engines = append([]*freshet.Engine{e}, engines...)
+			} else {
+				engines = append(engines, e)
+			}
+		}
+	}
+	if len(engines) == 0 || engines[0].Account() != c.account || engines[0].Region() != c.region {
+		def := freshet.New(append(slices.Clone(opts), freshet.WithAccount(c.account), freshet.WithRegion(c.region))...)
+		engines = append([]*freshet.Engine{def}, engines...)
+	}
+	return engines, nil
 }
 
 // healthPath is answered by the server itself, before the Kinesis handler.
