@@ -2,6 +2,7 @@ package consumer
 
 import (
 	"context"
+	"sync"
 	"sync/atomic"
 	"testing"
 
@@ -23,6 +24,7 @@ func newEngine(t testing.TB, stream string, shards int) *freshet.Engine {
 // records its lifecycle.
 type slowProcessor struct {
 	entered, release chan struct{}
+	first            sync.Once
 	shutdown         atomic.Bool
 	last             atomic.Value // string: last sequence number processed
 }
@@ -30,11 +32,13 @@ type slowProcessor struct {
 func (p *slowProcessor) Initialize(context.Context, InitializeInput) error { return nil }
 
 func (p *slowProcessor) ProcessRecords(ctx context.Context, in ProcessRecordsInput) error {
-	select {
-	case p.entered <- struct{}{}:
+	// The first batch waits for the test to see it (a send that gave up
+	// when the test was not receiving yet would let the whole stream
+	// through and leave the test waiting), then until the test releases it.
+	p.first.Do(func() {
+		p.entered <- struct{}{}
 		<-p.release
-	default:
-	}
+	})
 	p.last.Store(in.Records[len(in.Records)-1].SequenceNumber.String())
 	return nil // no checkpoint: ShutdownRequested writes it
 }
