@@ -328,7 +328,7 @@ func (rs *restorer) stream(d *snapshotDecoder) error {
 		return rs.corrupt("stream %s has a retention of %d hours", name, hours)
 	case kib < 1024 || kib > 10240:
 		return rs.corrupt("stream %s has a maximum record size of %d KiB", name, kib)
-	case warm > maxWarmThroughputMiBps:
+	case warm > math.MaxInt: // CreateStream and UpdateStreamMode set no maximum
 		return rs.corrupt("stream %s has a warm throughput of %d MiB/s", name, warm)
 	case tags == nil || len(tags) > maxTags:
 		return rs.corrupt("stream %s has invalid tags", name)

@@ -42,7 +42,7 @@ import (
 // record written to shard A after one written to shard B may be in the
 // snapshot while the earlier one is not, and a stream created during the
 // snapshot may or may not be in it. Records older than the retention
-// period at the time of the snapshot are left out.
+// period at the time their stream is captured are left out.
 //
 // # Format (version 1)
 //
@@ -144,12 +144,13 @@ type SnapshotStats struct {
 // buffer; WriteSnapshot does not close or sync it.
 func (e *Engine) WriteSnapshot(ctx context.Context, w io.Writer) (SnapshotStats, error) {
 	sw := &snapshotWriter{w: bufio.NewWriterSize(w, 64<<10)}
-	now := e.now()
+	// The streams are listed before the engine section reads the stream-id
+	// counter, so that the counter covers the id of every stream listed.
+	streams := e.list()
 	sw.write([]byte(snapshotMagic))
 	sw.write([]byte{snapshotVersion})
 	e.writeEngineSection(sw)
 
-	streams := e.list()
 	names := make([]string, 0, len(streams))
 	for name := range streams {
 		names = append(names, name)
@@ -161,7 +162,7 @@ func (e *Engine) WriteSnapshot(ctx context.Context, w io.Writer) (SnapshotStats,
 		if err := ctx.Err(); err != nil {
 			return stats, fmt.Errorf("freshet: snapshot interrupted: %w", err)
 		}
-		c := streams[name].capture(now)
+		c := streams[name].capture()
 		if c == nil {
 			continue // deleted
 		}
@@ -261,10 +262,13 @@ type shardCapture struct {
 
 // capture copies the stream's state, or returns nil if the stream is gone.
 // Holding the stream's lock keeps resharding out, so the shards captured
-// form a valid topology.
-func (st *Stream) capture(now time.Time) *streamCapture {
+// form a valid topology. The clock is read under the lock: a stream whose
+// shards were dropped is then gone at that time (a time read before it was
+// deleted would see it DELETING, with shards already dropped).
+func (st *Stream) capture() *streamCapture {
 	st.mu.Lock()
 	defer st.mu.Unlock()
+	now := st.e.now()
 	p := st.phase.Load()
 	if st.status(now) == streamGone {
 		return nil

@@ -889,3 +889,89 @@ func TestSnapshotStreams(t *testing.T) {
 	allocated = snAllocated(func() { snRequireCorrupt(t, claim) })
 	require.Less(t, allocated, uint64(1<<20), "Restore allocated %d bytes for %d of input", allocated, len(claim))
 }
+
+// snHookWriter runs hook before its first write: WriteSnapshot writes
+// through a 64 KiB buffer, so with more than that in the first streams the
+// hook runs while later streams are not captured yet.
+type snHookWriter struct {
+	w    io.Writer
+	hook func()
+}
+
+func (h *snHookWriter) Write(p []byte) (int, error) {
+	if f := h.hook; f != nil {
+		h.hook = nil
+		f()
+	}
+	return h.w.Write(p)
+}
+
+// TestSnapshotStreamDeletedDuringSnapshot deletes a stream after the
+// snapshot started and before it was captured: the snapshot must restore,
+// without the stream (whose shards were dropped) or with it whole.
+func TestSnapshotStreamDeletedDuringSnapshot(t *testing.T) {
+	ctx := context.Background()
+	for _, delay := range []time.Duration{0, time.Second} {
+		t.Run(fmt.Sprint("delete delay ", delay), func(t *testing.T) {
+			e, clk := rsClockEngine(t, WithStateDelays(StateDelays{Delete: delay}))
+			rsCreate(t, e, "a", 1)
+			rsCreate(t, e, "b", 2)
+			rsPut(t, e, "a", "k", strings.Repeat("x", 100<<10))
+			var buf bytes.Buffer
+			w := &snHookWriter{w: &buf, hook: func() {
+				clk.Advance(time.Second)
+				snMust(e.DeleteStream(ctx, &DeleteStreamInput{StreamName: "b"}))(t)
+				clk.Advance(delay)
+				e.ApplyRetention() // completes a pending deletion
+			}}
+			_, err := e.WriteSnapshot(ctx, w)
+			require.NoError(t, err)
+			r := snRestore(t, buf.Bytes(), WithClock(NewManualClock(clk.Now())), WithRetentionSweep(0))
+			require.Equal(t, []string{"a"}, snMust(r.ListStreams(ctx, &ListStreamsInput{}))(t).StreamNames)
+		})
+	}
+}
+
+// TestRestoreWarmThroughput checks that a warm throughput CreateStream
+// accepts restores, even above what UpdateStreamWarmThroughput allows.
+func TestRestoreWarmThroughput(t *testing.T) {
+	ctx := context.Background()
+	e := rsEngine(t)
+	snMust(e.UpdateAccountSettings(ctx, &UpdateAccountSettingsInput{
+		MinimumThroughputBillingCommitment: MinimumThroughputBillingCommitment{Status: CommitmentEnabled}}))(t)
+	snMust(e.CreateStream(ctx, &CreateStreamInput{StreamName: "warm", StreamModeDetails: &StreamModeDetails{StreamMode: StreamModeOnDemand},
+		WarmThroughputMiBps: 2 * maxWarmThroughputMiBps}))(t)
+	r := snRestore(t, snWrite(t, e))
+	require.Equal(t, &WarmThroughput{TargetMiBps: 2 * maxWarmThroughputMiBps, CurrentMiBps: 2 * maxWarmThroughputMiBps},
+		mustSummary(t, r, "warm").WarmThroughput)
+}
+
+// TestSnapshotStreamCreatedDuringSnapshot creates a stream while a snapshot
+// is writing its engine section (held there by the account settings' lock):
+// the stream-id counter the snapshot holds must cover every stream in it.
+func TestSnapshotStreamCreatedDuringSnapshot(t *testing.T) {
+	e := rsEngine(t)
+	rsCreate(t, e, "a", 1)
+	e.account.mu.Lock()
+	done := make(chan []byte)
+	go func() {
+		var buf bytes.Buffer
+		_, err := e.WriteSnapshot(context.Background(), &buf)
+		if err != nil {
+			t.Error(err)
+		}
+		done <- buf.Bytes()
+	}()
+	rsWaitFor(t, func() bool {
+		buf := make([]byte, 1<<20)
+		for _, g := range strings.Split(string(buf[:runtime.Stack(buf, true)]), "\n\n") {
+			if strings.Contains(g, "writeEngineSection") && strings.Contains(g, "sync.(*Mutex).Lock") {
+				return true
+			}
+		}
+		return false
+	})
+	rsCreate(t, e, "b", 1)
+	e.account.mu.Unlock()
+	snRestore(t, rsRecv(t, done))
+}

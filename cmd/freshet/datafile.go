@@ -152,6 +152,11 @@ func (d *dataSaver) every(interval time.Duration, stop <-chan struct{}) {
 		case <-stop:
 			return
 		case <-t.C:
+			select {
+			case <-stop: // stopped during the last save: the tick is stale
+				return
+			default:
+			}
 			d.save(context.Background(), "interval")
 		}
 	}

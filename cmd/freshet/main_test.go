@@ -16,6 +16,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"log/slog"
 	"math/big"
 	"net"
 	"net/http"
@@ -627,6 +628,44 @@ func TestRunServeDataFileInterval(t *testing.T) {
 	for _, line := range logLines(out.String(), "data file saved") {
 		if line["reason"] != "interval" {
 			t.Errorf("save reason = %v, want interval", line["reason"])
+		}
+	}
+}
+
+// TestDataSaverStopsAfterTheSaveInProgress stops the periodic saver while a
+// save runs longer than the interval: once that save ends, the saver must
+// stop, not start another save for the tick that came meanwhile (at a
+// shutdown, the final save follows at once).
+func TestDataSaverStopsAfterTheSaveInProgress(t *testing.T) {
+	e := freshet.New()
+	defer e.Close()
+	for i := range 20 {
+		var calls int
+		entered, release := make(chan struct{}), make(chan struct{})
+		d := &dataSaver{
+			path: filepath.Join(t.TempDir(), "data"),
+			log:  slog.New(slog.DiscardHandler),
+			engines: func() []*freshet.Engine {
+				calls++
+				if calls == 1 {
+					close(entered)
+					<-release
+				}
+				return []*freshet.Engine{e}
+			},
+		}
+		stop, stopped := make(chan struct{}), make(chan struct{})
+		go func() {
+			defer close(stopped)
+			d.every(time.Millisecond, stop)
+		}()
+		<-entered
+		time.Sleep(5 * time.Millisecond) // the ticker now holds a tick
+		close(stop)
+		close(release)
+		<-stopped
+		if calls != 1 {
+			t.Fatalf("run %d: %d saves, want only the one in progress when the saver was stopped", i, calls)
 		}
 	}
 }
