@@ -19,9 +19,9 @@ import (
 // The data file (--data-file) keeps the server's data across restarts: the
 // snapshots (freshet.Engine.WriteSnapshot) of all its engines, one after
 // another, one engine per account and region. It is read at start and
-// written atomically: to PATH.tmp in the same directory, synced, renamed
-// over PATH, and the directory synced, so that a crash during a save
-// leaves the previous file whole.
+// written atomically: to a new temporary file in the same directory
+// (PATH.tmp-*), synced, renamed over PATH, and the directory synced, so
+// that a crash during a save leaves the previous file whole.
 
 // loadDataFile restores the engines saved in path with opts (which name no
 // account or region: each engine keeps its snapshot's). It returns no
@@ -70,11 +70,13 @@ func loadDataFile(path string, opts []freshet.Option) ([]*freshet.Engine, error)
 // writeDataFile saves the snapshots of engines to path atomically.
 func writeDataFile(ctx context.Context, path string, engines []*freshet.Engine) (freshet.SnapshotStats, error) {
 	var total freshet.SnapshotStats
-	tmp := path + ".tmp"
-	f, err := os.OpenFile(tmp, os.O_WRONLY|os.O_CREATE|os.O_TRUNC, 0o600)
+	// A file of its own per save (mode 0600), so that two servers given
+	// the same path by mistake never write into each other's.
+	f, err := os.CreateTemp(filepath.Dir(path), filepath.Base(path)+".tmp-*")
 	if err != nil {
 		return total, err
 	}
+	tmp := f.Name()
 	fail := func(err error) (freshet.SnapshotStats, error) {
 		f.Close()
 		os.Remove(tmp)

@@ -28,7 +28,7 @@
 // kinesalite's --path does: the server restores PATH at start if it exists
 // (refusing to start if PATH is not an intact data file), and saves it
 // every --snapshot-interval (default 1m; 0 saves only at shutdown) and on
-// graceful shutdown. Each save writes PATH.tmp in the same directory,
+// graceful shutdown. Each save writes a new PATH.tmp-* in the same directory,
 // syncs it, renames it over PATH and syncs the directory, so PATH is always
 // a complete snapshot; a crash loses what was written since the last save.
 // PATH holds one snapshot (freshet.Engine.WriteSnapshot) per account and
