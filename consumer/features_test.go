@@ -10,6 +10,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/aws/aws-sdk-go-v2/service/kinesis/types"
+
 	"github.com/freshet-io/freshet"
 	"github.com/freshet-io/freshet/consumer/kpl"
 	"github.com/freshet-io/freshet/consumer/lease"
@@ -341,6 +343,50 @@ func TestEnhancedFanOut(t *testing.T) {
 	exactlyOnceInOrder(t, c.records(), 120)
 	if n := subscriptions.Load(); n < 2 {
 		t.Errorf("%d subscriptions to the parent shard, want a resubscription", n)
+	}
+}
+
+// racingSubscriber's Subscribe succeeds only once its context is
+// cancelled, as a real subscription does whose response arrives just as
+// the shard consumer stops. It counts the Close calls of its streams.
+type racingSubscriber struct {
+	once    sync.Once
+	entered chan struct{}
+	closed  atomic.Int64
+}
+
+func (s *racingSubscriber) Subscribe(ctx context.Context, _, _ string, _ types.StartingPosition) (EventStream, error) {
+	s.once.Do(func() { close(s.entered) })
+	<-ctx.Done()
+	return racingStream{s}, nil
+}
+
+type racingStream struct{ s *racingSubscriber }
+
+func (racingStream) Next(ctx context.Context) (*types.SubscribeToShardEvent, error) {
+	<-ctx.Done()
+	return nil, ctx.Err()
+}
+
+func (r racingStream) Close() error {
+	r.s.closed.Add(1)
+	return nil
+}
+
+// A subscription that succeeds as the worker stops is closed all the same:
+// over the SDK, an unclosed one leaks its connection and two goroutines.
+func TestSubscriptionRacingShutdownIsClosed(t *testing.T) {
+	e := newEngine(t, "s", 1)
+	sub := &racingSubscriber{entered: make(chan struct{})}
+	stop := start(t, New(FromEngine(e), "s", HandlerFunc(noop), fast(WithEnhancedFanOut("arn:consumer", sub))...))
+	select {
+	case <-sub.entered:
+	case <-time.After(30 * time.Second):
+		t.Fatal("the worker never subscribed")
+	}
+	stop()
+	if n := sub.closed.Load(); n != 1 {
+		t.Errorf("%d subscriptions closed, want 1", n)
 	}
 }
 

@@ -169,6 +169,11 @@ func (f *fetcher) subscribe(ctx context.Context, out chan<- batch) {
 		es, err := sub.Subscribe(ctx, cfg.consumerARN, f.sc.shardID, f.position())
 		switch {
 		case ctx.Err() != nil:
+			// A subscription can succeed just as ctx is cancelled:
+			// close it, or its connection and goroutines leak.
+			if err == nil {
+				es.Close()
+			}
 			return
 		case err != nil && isRetryable(err):
 			if !b.retry("SubscribeToShard", err) {
