@@ -434,3 +434,73 @@ func TestInitialTimestamp(t *testing.T) {
 		t.Fatalf("got %d records starting at %q, want 10 from 10", len(recs), recs[0].Data)
 	}
 }
+
+// stealingStore gives a lease away to another worker right after granting
+// it, once: as if the worker had been paused past the failover time between
+// taking the lease and starting to process the shard.
+type stealingStore struct {
+	lease.Store
+	once sync.Once
+}
+
+func (s *stealingStore) Take(ctx context.Context, l lease.Lease, owner string) (lease.Lease, error) {
+	got, err := s.Store.Take(ctx, l, owner)
+	if err == nil {
+		s.once.Do(func() {
+			if _, err := s.Store.Take(ctx, got, "thief"); err != nil {
+				panic(err)
+			}
+		})
+	}
+	return got, err
+}
+
+// ownerCheckingProcessor records, at Initialize, who owns its shard's
+// lease in the store.
+type ownerCheckingProcessor struct {
+	store  lease.Store
+	shard  string
+	owners chan<- string
+}
+
+func (p *ownerCheckingProcessor) Initialize(ctx context.Context, _ InitializeInput) error {
+	l, err := p.store.Get(ctx, p.shard)
+	if err != nil {
+		return err
+	}
+	p.owners <- l.Owner
+	return nil
+}
+
+func (p *ownerCheckingProcessor) ProcessRecords(context.Context, ProcessRecordsInput) error {
+	return nil
+}
+func (p *ownerCheckingProcessor) LeaseLost(context.Context) {}
+func (p *ownerCheckingProcessor) ShardEnded(ctx context.Context, cp *Checkpointer) error {
+	return cp.Checkpoint(ctx)
+}
+func (p *ownerCheckingProcessor) ShutdownRequested(context.Context, *Checkpointer) error {
+	return nil
+}
+
+// A worker confirms its lease with the store before it starts a processor:
+// a lease taken by another worker in the meantime is not processed.
+func TestNoProcessorStartsOnALeaseTakenMeanwhile(t *testing.T) {
+	e := newEngine(t, "s", 1)
+	store := &stealingStore{Store: lease.NewMemoryStore()}
+	owners := make(chan string, 10)
+	factory := func(shard string) RecordProcessor {
+		return &ownerCheckingProcessor{store: store, shard: shard, owners: owners}
+	}
+	start(t, New(FromEngine(e), "s", factory, fast(WithLeaseStore(store), WithWorkerID("w1"))...))
+	// The thief never renews, so the worker takes the lease again once it
+	// has expired, and only then starts a processor.
+	select {
+	case owner := <-owners:
+		if owner != "w1" {
+			t.Fatalf("a processor started while %q owned the lease", owner)
+		}
+	case <-time.After(30 * time.Second):
+		t.Fatal("no processor started")
+	}
+}

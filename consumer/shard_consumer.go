@@ -135,6 +135,19 @@ func (sc *shardConsumer) process() (outcome, error) {
 	if l.Checkpoint.SequenceNumber == lease.ShardEnd {
 		return outcomeEnded, nil
 	}
+	// Confirm the lease with the store before a processor starts: this
+	// goroutine may have been paused for longer than the failover time
+	// since the lease was taken, while another worker took it, finished
+	// the shard and started its children.
+	if err := sc.held.renew(sc.ctx); err != nil {
+		switch {
+		case sc.held.isLost():
+			return outcomeLost, nil
+		case sc.ctx.Err() != nil:
+			return outcomeAborted, nil
+		}
+		return 0, fmt.Errorf("renewing the lease: %w", err)
+	}
 	ctx := sc.ctx
 	cfg := &sc.w.cfg
 	proc := sc.w.factory(sc.shardID)
