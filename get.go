@@ -3,6 +3,8 @@ package freshet
 import (
 	"context"
 	"time"
+
+	"github.com/freshet-io/freshet/internal/constraint"
 )
 
 // ShardIteratorType says where reading a shard starts.
@@ -72,7 +74,7 @@ func (e *Engine) getShardIterator(ctx context.Context, in *GetShardIteratorInput
 	v.shardID("shardId", in.ShardId, true)
 	v.enum("shardIteratorType", string(in.ShardIteratorType), true, iteratorTypes)
 	if in.StartingSequenceNumber != "" && !isDecimal(in.StartingSequenceNumber, 129) {
-		v.add(in.StartingSequenceNumber, "startingSequenceNumber", constraintPattern(patternSeqNumber))
+		v.add(in.StartingSequenceNumber, "startingSequenceNumber", constraint.Pattern(patternSeqNumber))
 	}
 	if err := v.err(); err != nil {
 		return nil, err
@@ -227,7 +229,7 @@ func (e *Engine) getRecords(ctx context.Context, in *GetRecordsInput) (*GetRecor
 	case in.ShardIterator == "":
 		v.null("shardIterator")
 	case len(in.ShardIterator) > 512:
-		v.add(in.ShardIterator, "shardIterator", constraintMaxLength(512))
+		v.add(in.ShardIterator, "shardIterator", constraint.MaxLength(512))
 	}
 	if in.Limit != 0 {
 		v.intRange("limit", in.Limit, 1, 10000)

@@ -6,6 +6,8 @@ import (
 	"strconv"
 	"time"
 	"unicode/utf8"
+
+	"github.com/freshet-io/freshet/internal/constraint"
 )
 
 // PutRecordInput is the input of PutRecord.
@@ -52,7 +54,7 @@ func (e *Engine) putRecord(ctx context.Context, in *PutRecordInput) (*PutRecordO
 	v.data("data", in.Data)
 	v.hashKey("explicitHashKey", in.ExplicitHashKey)
 	if in.SequenceNumberForOrdering != "" && !isDecimal(in.SequenceNumberForOrdering, 129) {
-		v.add(in.SequenceNumberForOrdering, "sequenceNumberForOrdering", constraintPattern(patternSeqNumber))
+		v.add(in.SequenceNumberForOrdering, "sequenceNumberForOrdering", constraint.Pattern(patternSeqNumber))
 	}
 	if err := v.err(); err != nil {
 		return nil, err
@@ -210,9 +212,9 @@ func (e *Engine) putRecords(ctx context.Context, in *PutRecordsInput) (*PutRecor
 	case in.Records == nil:
 		v.null("records")
 	case len(in.Records) == 0:
-		v.add("[]", "records", constraintMinLength(1))
+		v.add("[]", "records", constraint.MinLength(1))
 	case len(in.Records) > 500:
-		v.add(renderEntries(len(in.Records)), "records", constraintMaxLength(500))
+		v.add(renderEntries(len(in.Records)), "records", constraint.MaxLength(500))
 	}
 	for i := range in.Records {
 		r := &in.Records[i]
@@ -342,7 +344,7 @@ func (v *validator) partitionKey(path, key string) {
 		return
 	}
 	if len(key) > 256 && utf8.RuneCountInString(key) > 256 {
-		v.add(key, path, constraintMaxLength(256))
+		v.add(key, path, constraint.MaxLength(256))
 	}
 }
 
@@ -350,14 +352,14 @@ func (v *validator) partitionKey(path, key string) {
 func (v *validator) data(path string, d []byte) {
 	if len(d) > maxDataBytes {
 		n := strconv.Itoa(len(d))
-		v.add("java.nio.HeapByteBuffer[pos=0 lim="+n+" cap="+n+"]", path, constraintMaxLength(maxDataBytes))
+		v.add("java.nio.HeapByteBuffer[pos=0 lim="+n+" cap="+n+"]", path, constraint.MaxLength(maxDataBytes))
 	}
 }
 
 // hashKey checks the HashKey pattern.
 func (v *validator) hashKey(path, k string) {
 	if k != "" && !isDecimal(k, 39) {
-		v.add(k, path, constraintPattern(patternHashKey))
+		v.add(k, path, constraint.Pattern(patternHashKey))
 	}
 }
 

@@ -3,6 +3,8 @@ package freshet
 import (
 	"context"
 	"time"
+
+	"github.com/freshet-io/freshet/internal/constraint"
 )
 
 // Resharding
@@ -282,7 +284,7 @@ func (e *Engine) updateShardCount(ctx context.Context, in *UpdateShardCountInput
 	if in.TargetShardCount == 0 {
 		v.null("targetShardCount")
 	} else if in.TargetShardCount < 0 {
-		v.add(itoa(in.TargetShardCount), "targetShardCount", constraintMinValue(1))
+		v.add(itoa(in.TargetShardCount), "targetShardCount", constraint.MinValue(1))
 	}
 	v.enum("scalingType", string(in.ScalingType), true, string(UniformScaling))
 	if err := v.err(); err != nil {

@@ -6,6 +6,8 @@ import (
 	"strings"
 	"sync"
 	"time"
+
+	"github.com/freshet-io/freshet/internal/constraint"
 )
 
 // This file holds the stream- and account-level settings operations:
@@ -43,7 +45,7 @@ func (e *Engine) updateStreamMode(ctx context.Context, in *UpdateStreamModeInput
 	v.arn("streamARN", in.StreamARN, reStreamARN, patternStreamARN, true)
 	v.enum("streamModeDetails.streamMode", string(in.StreamModeDetails.StreamMode), true, "PROVISIONED, ON_DEMAND")
 	if in.WarmThroughputMiBps < 0 {
-		v.add(itoa(in.WarmThroughputMiBps), "warmThroughputMiBps", constraintMinValue(0))
+		v.add(itoa(in.WarmThroughputMiBps), "warmThroughputMiBps", constraint.MinValue(0))
 	}
 	if err := v.err(); err != nil {
 		return nil, err
@@ -138,7 +140,7 @@ func (e *Engine) setEncryption(ctx context.Context, op, name, arn string, typ En
 	case keyID == "":
 		v.null("keyId")
 	case n > 2048:
-		v.add(keyID, "keyId", constraintMaxLength(2048))
+		v.add(keyID, "keyId", constraint.MaxLength(2048))
 	}
 	if err := v.err(); err != nil {
 		return err
@@ -245,9 +247,9 @@ func (e *Engine) setMonitoring(ctx context.Context, op, name, arn string, metric
 	case metrics == nil:
 		v.null("shardLevelMetrics")
 	case len(metrics) == 0:
-		v.add("[]", "shardLevelMetrics", constraintMinLength(1))
+		v.add("[]", "shardLevelMetrics", constraint.MinLength(1))
 	case len(metrics) > 7:
-		v.add("["+strings.Join(metrics, ", ")+"]", "shardLevelMetrics", constraintMaxLength(7))
+		v.add("["+strings.Join(metrics, ", ")+"]", "shardLevelMetrics", constraint.MaxLength(7))
 	}
 	for _, m := range metrics {
 		v.enum("shardLevelMetrics", m, true, metricsEnum)
@@ -371,7 +373,7 @@ func (e *Engine) updateStreamWarmThroughput(ctx context.Context, in *UpdateStrea
 	var v validator
 	v.streamRef(in.StreamName, in.StreamARN)
 	if in.WarmThroughputMiBps < 0 {
-		v.add(itoa(in.WarmThroughputMiBps), "warmThroughputMiBps", constraintMinValue(0))
+		v.add(itoa(in.WarmThroughputMiBps), "warmThroughputMiBps", constraint.MinValue(0))
 	}
 	if err := v.err(); err != nil {
 		return nil, err

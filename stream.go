@@ -6,6 +6,8 @@ import (
 	"sync"
 	"sync/atomic"
 	"time"
+
+	"github.com/freshet-io/freshet/internal/constraint"
 )
 
 // StreamStatus is the lifecycle state of a stream.
@@ -244,7 +246,7 @@ func (e *Engine) createStream(ctx context.Context, in *CreateStreamInput) (*Crea
 	var v validator
 	v.streamName("streamName", in.StreamName, true)
 	if in.ShardCount < 0 {
-		v.add(itoa(in.ShardCount), "shardCount", constraintMinValue(1))
+		v.add(itoa(in.ShardCount), "shardCount", constraint.MinValue(1))
 	}
 	if in.StreamModeDetails != nil {
 		v.enum("streamModeDetails.streamMode", string(in.StreamModeDetails.StreamMode), true, "PROVISIONED, ON_DEMAND")
@@ -254,7 +256,7 @@ func (e *Engine) createStream(ctx context.Context, in *CreateStreamInput) (*Crea
 		v.intRange("maxRecordSizeInKiB", in.MaxRecordSizeInKiB, 1024, 10240)
 	}
 	if in.WarmThroughputMiBps < 0 {
-		v.add(itoa(in.WarmThroughputMiBps), "warmThroughputMiBps", constraintMinValue(0))
+		v.add(itoa(in.WarmThroughputMiBps), "warmThroughputMiBps", constraint.MinValue(0))
 	}
 	if err := v.err(); err != nil {
 		return nil, err
@@ -652,7 +654,7 @@ func (e *Engine) listStreams(ctx context.Context, in *ListStreamsInput) (*ListSt
 		v.streamName("exclusiveStartStreamName", in.ExclusiveStartStreamName, false)
 	}
 	if len(in.NextToken) > 1048576 {
-		v.add(in.NextToken, "nextToken", constraintMaxLength(1048576))
+		v.add(in.NextToken, "nextToken", constraint.MaxLength(1048576))
 	}
 	if err := v.err(); err != nil {
 		return nil, err

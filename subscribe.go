@@ -8,6 +8,7 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/freshet-io/freshet/internal/constraint"
 	"golang.org/x/time/rate"
 )
 
@@ -79,7 +80,7 @@ func (e *Engine) subscribeToShard(ctx context.Context, in *SubscribeToShardInput
 	v.shardID("shardId", in.ShardId, true)
 	v.enum("startingPosition.type", string(in.StartingPosition.Type), true, iteratorTypes)
 	if sn := in.StartingPosition.SequenceNumber; sn != "" && !isDecimal(sn, 129) {
-		v.add(sn, "startingPosition.sequenceNumber", constraintPattern(patternSeqNumber))
+		v.add(sn, "startingPosition.sequenceNumber", constraint.Pattern(patternSeqNumber))
 	}
 	if err := v.err(); err != nil {
 		return nil, err

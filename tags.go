@@ -5,6 +5,8 @@ import (
 	"sort"
 	"strings"
 	"unicode"
+
+	"github.com/freshet-io/freshet/internal/constraint"
 )
 
 // maxTags is how many tags a stream or consumer may carry.
@@ -78,9 +80,9 @@ func (v *validator) tagKeys(path string, keys []string) {
 	case keys == nil:
 		v.null(path)
 	case len(keys) == 0:
-		v.add("[]", path, constraintMinLength(1))
+		v.add("[]", path, constraint.MinLength(1))
 	case len(keys) > 50:
-		v.add("["+strings.Join(keys, ", ")+"]", path, constraintMaxLength(50))
+		v.add("["+strings.Join(keys, ", ")+"]", path, constraint.MaxLength(50))
 	}
 }
 
@@ -90,9 +92,9 @@ func (v *validator) tagsRequired(path string, tags map[string]string) {
 	case tags == nil:
 		v.null(path)
 	case len(tags) == 0:
-		v.add("{}", path, constraintMinLength(1))
+		v.add("{}", path, constraint.MinLength(1))
 	case len(tags) > 200:
-		v.add("{...}", path, constraintMaxLength(200))
+		v.add("{...}", path, constraint.MaxLength(200))
 	}
 	v.tagMap(path, tags)
 }

@@ -6,6 +6,8 @@ import (
 	"strconv"
 	"strings"
 	"unicode/utf8"
+
+	"github.com/freshet-io/freshet/internal/constraint"
 )
 
 // Violation is one failed model constraint of a request, as listed in a
@@ -63,35 +65,6 @@ func NewValidationError(vs ...Violation) *Error {
 	return &Error{Code: codeValidation, Message: b.String()}
 }
 
-// Constraint texts used in ValidationException messages.
-const (
-	constraintNotNull = "Member must not be null"
-)
-
-func constraintMinLength(n int) string {
-	return "Member must have length greater than or equal to " + strconv.Itoa(n)
-}
-
-func constraintMaxLength(n int) string {
-	return "Member must have length less than or equal to " + strconv.Itoa(n)
-}
-
-func constraintMinValue(n int64) string {
-	return "Member must have value greater than or equal to " + strconv.FormatInt(n, 10)
-}
-
-func constraintMaxValue(n int64) string {
-	return "Member must have value less than or equal to " + strconv.FormatInt(n, 10)
-}
-
-func constraintPattern(p string) string {
-	return "Member must satisfy regular expression pattern: " + p
-}
-
-func constraintEnum(values string) string {
-	return "Member must satisfy enum value set: [" + values + "]"
-}
-
 // validator accumulates violations for one request, in member order.
 type validator struct {
 	vs []Violation
@@ -102,7 +75,7 @@ func (v *validator) add(value, path, constraint string) {
 }
 
 func (v *validator) null(path string) {
-	v.vs = append(v.vs, Violation{Null: true, Path: path, Constraint: constraintNotNull})
+	v.vs = append(v.vs, Violation{Null: true, Path: path, Constraint: constraint.NotNull})
 }
 
 func (v *validator) err() error {
@@ -154,10 +127,10 @@ func (v *validator) name(path, s string, max int, required bool) {
 		return
 	}
 	if !isName(s) {
-		v.add(s, path, constraintPattern(patternName))
+		v.add(s, path, constraint.Pattern(patternName))
 	}
 	if n := utf8.RuneCountInString(s); n > max {
-		v.add(s, path, constraintMaxLength(max))
+		v.add(s, path, constraint.MaxLength(max))
 	}
 }
 
@@ -173,10 +146,10 @@ func (v *validator) arn(path, s string, re *regexp.Regexp, pattern string, requi
 		return
 	}
 	if !re.MatchString(s) {
-		v.add(s, path, constraintPattern(pattern))
+		v.add(s, path, constraint.Pattern(pattern))
 	}
 	if len(s) > 2048 {
-		v.add(s, path, constraintMaxLength(2048))
+		v.add(s, path, constraint.MaxLength(2048))
 	}
 }
 
@@ -190,9 +163,9 @@ func (v *validator) streamRef(name, arn string) {
 func (v *validator) intRange(path string, n, lo, hi int) {
 	switch {
 	case n < lo:
-		v.add(itoa(n), path, constraintMinValue(int64(lo)))
+		v.add(itoa(n), path, constraint.MinValue(int64(lo)))
 	case n > hi:
-		v.add(itoa(n), path, constraintMaxValue(int64(hi)))
+		v.add(itoa(n), path, constraint.MaxValue(int64(hi)))
 	}
 }
 
@@ -209,7 +182,7 @@ func (v *validator) enum(path, s string, required bool, values string) {
 			return
 		}
 	}
-	v.add(s, path, constraintEnum(values))
+	v.add(s, path, constraint.Enum(values))
 }
 
 // tagMap checks the model constraints of a tag map: keys 1-128 and values

@@ -9,6 +9,7 @@ import (
 	"unicode/utf16"
 
 	"github.com/freshet-io/freshet"
+	"github.com/freshet-io/freshet/internal/constraint"
 )
 
 // Request is implemented by every request struct. Validate checks the model
@@ -24,43 +25,17 @@ const (
 	required = true
 )
 
-// Constraint texts of ValidationException messages.
 const (
-	constraintNotNull = "Member must not be null"
 	// maxRenderedElements bounds how many elements of a list or map are
 	// rendered into a message, so that absurdly long inputs cannot blow up
 	// the error message. Model maxima are far below it.
 	maxRenderedElements = 1000
 )
 
-func constraintMinLength(n int) string {
-	return "Member must have length greater than or equal to " + strconv.Itoa(n)
-}
-
-func constraintMaxLength(n int) string {
-	return "Member must have length less than or equal to " + strconv.Itoa(n)
-}
-
-func constraintMinValue(n int64) string {
-	return "Member must have value greater than or equal to " + strconv.FormatInt(n, 10)
-}
-
-func constraintMaxValue(n int64) string {
-	return "Member must have value less than or equal to " + strconv.FormatInt(n, 10)
-}
-
-func constraintPattern(p string) string {
-	return "Member must satisfy regular expression pattern: " + p
-}
-
-func constraintEnum(values []string) string {
-	return "Member must satisfy enum value set: [" + strings.Join(values, ", ") + "]"
-}
-
 // constraintBounds is the bracketed "[max, min]" list Coral prints for the
 // members of lists and maps.
 func constraintBounds(s stringShape) string {
-	return "[" + constraintMaxLength(s.maxLen) + ", " + constraintMinLength(s.minLen) + "]"
+	return "[" + constraint.MaxLength(s.maxLen) + ", " + constraint.MinLength(s.minLen) + "]"
 }
 
 // maxListed is how many violations a ValidationException lists; it counts
@@ -90,7 +65,7 @@ func (c *checker) violation(value, path, constraint string) {
 // reports whether the member is present.
 func (c *checker) present(path string, ok bool) bool {
 	if !ok {
-		c.add(freshet.Violation{Null: true, Path: path, Constraint: constraintNotNull})
+		c.add(freshet.Violation{Null: true, Path: path, Constraint: constraint.NotNull})
 	}
 	return ok
 }
@@ -119,17 +94,17 @@ func (c *checker) str(path string, v *string, s stringShape, req bool) {
 		return
 	}
 	if s.pattern != nil && !s.matches(*v) {
-		c.violation(*v, path, constraintPattern(s.patternText))
+		c.violation(*v, path, constraint.Pattern(s.patternText))
 	}
 	n := javaLength(*v)
 	if n < s.minLen {
-		c.violation(*v, path, constraintMinLength(s.minLen))
+		c.violation(*v, path, constraint.MinLength(s.minLen))
 	}
 	if s.maxLen > 0 && n > s.maxLen {
-		c.violation(*v, path, constraintMaxLength(s.maxLen))
+		c.violation(*v, path, constraint.MaxLength(s.maxLen))
 	}
 	if len(s.enum) > 0 && !slices.Contains(s.enum, *v) {
-		c.violation(*v, path, constraintEnum(s.enum))
+		c.violation(*v, path, constraint.Enum(s.enum...))
 	}
 }
 
@@ -151,9 +126,9 @@ func (c *checker) integer(path string, v *int32, s intShape, req bool) {
 	n := int64(*v)
 	switch {
 	case s.hasMin && n < s.min:
-		c.violation(strconv.FormatInt(n, 10), path, constraintMinValue(s.min))
+		c.violation(strconv.FormatInt(n, 10), path, constraint.MinValue(s.min))
 	case s.hasMax && n > s.max:
-		c.violation(strconv.FormatInt(n, 10), path, constraintMaxValue(s.max))
+		c.violation(strconv.FormatInt(n, 10), path, constraint.MaxValue(s.max))
 	}
 }
 
@@ -173,9 +148,9 @@ func (c *checker) blob(path string, v []byte, s lengthShape, req bool) {
 func (c *checker) length(render func() string, path string, n int, s lengthShape) {
 	switch {
 	case n < s.minLen:
-		c.violation(render(), path, constraintMinLength(s.minLen))
+		c.violation(render(), path, constraint.MinLength(s.minLen))
 	case n > s.maxLen:
-		c.violation(render(), path, constraintMaxLength(s.maxLen))
+		c.violation(render(), path, constraint.MaxLength(s.maxLen))
 	}
 }
 
@@ -202,7 +177,7 @@ func (c *checker) strs(path string, v []string, s lengthShape, member stringShap
 // memberConstraints is the bracketed list of constraints of a list member.
 func (s stringShape) memberConstraints() string {
 	if len(s.enum) > 0 {
-		return "[" + constraintEnum(s.enum) + "]"
+		return "[" + constraint.Enum(s.enum...) + "]"
 	}
 	return constraintBounds(s)
 }
