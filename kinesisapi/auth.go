@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/freshet-io/freshet"
+	"github.com/freshet-io/freshet/kinesisapi/sigv4"
 )
 
 // Authentication (SPEC §1.6): the handler reads who is calling, and from
@@ -126,28 +127,14 @@ func scopePrincipal(credential string) (principal, error) {
 	p := principal{signed: true, accessKey: parts[0]}
 	if len(parts) >= 3 {
 		p.region = parts[2]
-		if !validRegion(p.region) {
+		// Engines are made per region on demand: only plausible names
+		// may make the handler create one.
+		if !sigv4.ValidRegion(p.region) {
 			return principal{}, freshet.NewError(codeInvalidSignature,
 				"Credential should be scoped to a valid region, not '%s'. ", p.region)
 		}
 	}
 	return p, nil
-}
-
-// validRegion reports whether s looks like a region name: 1 to 32 lower
-// case letters, digits and dashes. It bounds the engines that callers can
-// make the handler create.
-func validRegion(s string) bool {
-	if len(s) == 0 || len(s) > 32 {
-		return false
-	}
-	for i := range len(s) {
-		c := s[i]
-		if (c < 'a' || c > 'z') && (c < '0' || c > '9') && c != '-' {
-			return false
-		}
-	}
-	return true
 }
 
 // isAccountID reports whether s is a 12-digit AWS account id.

@@ -306,7 +306,7 @@ func (v *Verifier) checkScope(s *signature) *Error {
 		return invalid(fmt.Sprintf("Credential should be scoped with a valid terminator: 'aws4_request', not '%s'. ", s.terminator))
 	case s.service != Service:
 		return invalid("Credential should be scoped to correct service: '" + Service + "'. ")
-	case v.Region != "" && s.region != v.Region, !validRegion(s.region):
+	case v.Region != "" && s.region != v.Region, !ValidRegion(s.region):
 		return invalid(fmt.Sprintf("Credential should be scoped to a valid region, not '%s'. ", s.region))
 	case s.date != s.amzDate[:8]:
 		return invalid(fmt.Sprintf("Date in Credential scope does not match YYYYMMDD from ISO-8601 version of date from HTTP: '%s' != '%s', from '%s'.",
@@ -315,9 +315,10 @@ func (v *Verifier) checkScope(s *signature) *Error {
 	return nil
 }
 
-// validRegion reports whether s looks like a region name: 1 to 32 lower
-// case letters, digits and dashes.
-func validRegion(s string) bool {
+// ValidRegion reports whether s looks like a region name: 1 to 32 lower
+// case letters, digits and dashes. A credential scope with another region
+// is refused with "Credential should be scoped to a valid region".
+func ValidRegion(s string) bool {
 	if len(s) == 0 || len(s) > 32 {
 		return false
 	}
