@@ -3,13 +3,13 @@ package kinesisapi
 import (
 	"encoding/base64"
 	"encoding/binary"
-	"encoding/hex"
 	"errors"
 	"math/rand/v2"
 	"net/http"
 	"strconv"
 
 	"github.com/freshet-io/freshet"
+	"github.com/freshet-io/freshet/internal/uuid"
 	"github.com/freshet-io/freshet/kinesisapi/internal/wire"
 )
 
@@ -153,19 +153,8 @@ func newIDs() (requestID, id2 string) {
 	for i := 0; i < len(r); i += 8 {
 		binary.LittleEndian.PutUint64(r[i:], rand.Uint64())
 	}
-	u := r[:16]
-	u[6] = u[6]&0x0f | 0x40
-	u[8] = u[8]&0x3f | 0x80
 	var b [36 + 96]byte
-	hex.Encode(b[0:8], u[0:4])
-	b[8] = '-'
-	hex.Encode(b[9:13], u[4:6])
-	b[13] = '-'
-	hex.Encode(b[14:18], u[6:8])
-	b[18] = '-'
-	hex.Encode(b[19:23], u[8:10])
-	b[23] = '-'
-	hex.Encode(b[24:36], u[10:])
+	uuid.Put(b[:36], r[:16])
 	base64.StdEncoding.Encode(b[36:], r[16:])
 	s := string(b[:])
 	return s[:36], s[36:]
