@@ -40,12 +40,13 @@ import (
 // who cleans up: each does, on its own interval. It returns the keys it
 // deleted.
 func (c *coordinator) cleanup(v *leaseView, now time.Time) ([]string, error) {
+	if len(v.g.listed) == 0 {
+		return nil, nil
+	}
 	var deleted []string
 	for _, l := range v.leases {
 		var why string
 		switch {
-		case len(v.g.listed) == 0:
-			return deleted, nil
 		case !v.g.listed[l.Key]:
 			why = "expired"
 		case c.finished(v, l, now):
