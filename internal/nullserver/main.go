@@ -8,8 +8,9 @@
 // client on that machine: no Kinesis server, however fast, can be measured
 // above them. The README compares freshet and kinesalite with it:
 //
-//	go run ./internal/nullserver --addr 127.0.0.1:4569
-//	cd ../shared/bench && go run . -endpoint http://127.0.0.1:4569 -label ceiling -phases perf
+//	go run ./internal/nullserver --addr 127.0.0.1:4569 &
+//	cp -r ../shared/bench /tmp/bench && cd /tmp/bench    # the shared folder is read-only
+//	go run . -endpoint http://127.0.0.1:4569 -label ceiling -phases perf -read-dur 10s
 //
 // The canned GetRecords response holds --records records of --size bytes
 // and never ends, so a read-back loop runs until its time bound and counts
