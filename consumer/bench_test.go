@@ -70,7 +70,7 @@ func BenchmarkRawGetRecords(b *testing.B) {
 }
 
 // BenchmarkConsumer consumes the same stream end to end with a Worker over
-// FromEngine: prefetch, KPL detection, delivery to a handler and a
+// the engine: prefetch, KPL detection, delivery to a handler and a
 // checkpoint per batch. MaxRecords=10000 is the default (and the KCL's);
 // smaller batches stay in the CPU caches.
 func BenchmarkConsumer(b *testing.B) {
@@ -87,7 +87,7 @@ func benchmarkConsumer(b *testing.B, opts ...Option) {
 	var n atomic.Int64
 	done := make(chan struct{})
 	opts = append([]Option{WithInitialPosition(lease.TrimHorizon), WithIdleTimeBetweenReads(time.Millisecond)}, opts...)
-	w := New(FromEngine(e), "bench", HandlerFunc(func(ctx context.Context, r Record) error {
+	w := New(e, "bench", HandlerFunc(func(ctx context.Context, r Record) error {
 		if n.Add(1) == int64(b.N) {
 			close(done)
 		}

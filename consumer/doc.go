@@ -7,20 +7,22 @@
 //
 // # One consumer, two backends
 //
-// A Worker reads through a Source, an interface in the shape of the AWS SDK
-// for Go v2: a *kinesis.Client satisfies it, and FromEngine adapts an
-// in-process freshet engine by calling its methods directly (no HTTP). The
-// same consumer code therefore runs against freshet in a test or a single
-// process, and against real Kinesis when it outgrows one machine: only the
-// Source and the lease.Store change. Enhanced fan-out goes through the
-// small Subscriber interface instead, because the SDK's SubscribeToShard
-// output cannot be built outside the SDK (see Subscriber).
+// A Worker reads through a Source, three methods of the Kinesis API in
+// freshet's types: a *freshet.Engine satisfies it, so a worker reads an
+// in-process engine by calling its methods directly (no HTTP), and the
+// module github.com/freshet-io/freshet/kinesissdk adapts an AWS SDK for Go
+// v2 client (kinesissdk.NewSource), against freshet serve or real Kinesis.
+// The same consumer code therefore runs against freshet in a test or a
+// single process, and against real Kinesis when it outgrows one machine:
+// only the Source and the lease.Store change. This package imports no AWS
+// SDK package. Enhanced fan-out goes through the small Subscriber
+// interface (EngineSubscriber, or the kinesissdk adapter).
 //
 // # Starting
 //
 // Consume runs a function per record until its context is cancelled:
 //
-//	err := consumer.Consume(ctx, consumer.FromEngine(e), "orders",
+//	err := consumer.Consume(ctx, e, "orders",
 //		func(ctx context.Context, r consumer.Record) error { ...; return nil })
 //
 // New with HandlerFunc does the same but returns the Worker, to stop it
@@ -82,7 +84,7 @@
 //
 // # Cost
 //
-// Over FromEngine, a record costs the consumer little more than the
+// Over an in-process engine, a record costs the consumer little more than the
 // engine's GetRecords: records are handed over in batches, their data is
 // not copied, and their sequence numbers are formatted in decimal only when
 // asked for (SequenceNumber.String), which for most records is never; a

@@ -11,7 +11,7 @@ import (
 )
 
 // A worker with a callback per record, over an in-process engine. Against
-// real Kinesis, pass a *kinesis.Client instead of consumer.FromEngine(e).
+// real Kinesis, pass the kinesissdk adapter of a *kinesis.Client instead of e.
 func Example() {
 	ctx := context.Background()
 	e := freshet.New()
@@ -23,7 +23,7 @@ func Example() {
 
 	var wg sync.WaitGroup
 	wg.Add(3)
-	w := consumer.New(consumer.FromEngine(e), "orders",
+	w := consumer.New(e, "orders",
 		consumer.HandlerFunc(func(ctx context.Context, r consumer.Record) error {
 			fmt.Printf("%s from %s\n", r.Data, r.ShardID)
 			wg.Done()
@@ -79,7 +79,7 @@ func ExampleNew() {
 
 	store := lease.NewMemoryStore()
 	for _, id := range []string{"worker-1", "worker-2"} {
-		w := consumer.New(consumer.FromEngine(e), "orders",
+		w := consumer.New(e, "orders",
 			func(shardID string) consumer.RecordProcessor { return &counter{} },
 			consumer.WithWorkerID(id), consumer.WithLeaseStore(store))
 		_ = w // go w.Run(ctx)

@@ -38,7 +38,7 @@ func TestExpiredParentDoesNotBlockChildren(t *testing.T) {
 	got := 0
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
-	err := Consume(ctx, FromEngine(e), "s", func(ctx context.Context, r Record) error {
+	err := Consume(ctx, e, "s", func(ctx context.Context, r Record) error {
 		mu.Lock()
 		defer mu.Unlock()
 		if got++; got == 10 {

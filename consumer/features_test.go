@@ -10,8 +10,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/aws/aws-sdk-go-v2/service/kinesis/types"
-
 	"github.com/freshet-io/freshet"
 	"github.com/freshet-io/freshet/consumer/kpl"
 	"github.com/freshet-io/freshet/consumer/lease"
@@ -115,7 +113,7 @@ func TestKPLAggregatesAreDeaggregatedAndFiltered(t *testing.T) {
 				t.Fatal(err)
 			}
 			var c collector
-			stop := start(t, New(FromEngine(e), "s", HandlerFunc(c.handle), fast(WithHashRangeFilter(filter))...))
+			stop := start(t, New(e, "s", HandlerFunc(c.handle), fast(WithHashRangeFilter(filter))...))
 			want := "abde"
 			if !filter {
 				want = "abcde"
@@ -160,7 +158,7 @@ func TestCheckpointInsideAggregate(t *testing.T) {
 	store := lease.NewMemoryStore()
 	// The first worker processes "a" and "b" only, and checkpoints "b".
 	var first collector
-	stop := start(t, New(FromEngine(e), "s", HandlerFunc(func(ctx context.Context, r Record) error {
+	stop := start(t, New(e, "s", HandlerFunc(func(ctx context.Context, r Record) error {
 		if string(r.Data) == "c" {
 			return errors.New("not now")
 		}
@@ -176,7 +174,7 @@ func TestCheckpointInsideAggregate(t *testing.T) {
 		t.Fatalf("checkpoint %+v, want sub-sequence number 1", l.Checkpoint)
 	}
 	var second collector
-	stop = start(t, New(FromEngine(e), "s", HandlerFunc(second.handle), fast(WithLeaseStore(store))...))
+	stop = start(t, New(e, "s", HandlerFunc(second.handle), fast(WithLeaseStore(store))...))
 	waitFor(t, "c", func() bool { return second.len() == 1 })
 	stop()
 	if r := second.records()[0]; string(r.Data) != "c" || r.SubSequenceNumber != 2 {
@@ -206,7 +204,7 @@ func TestExpiredIteratorRestartsAfterLastRecord(t *testing.T) {
 		return nil
 	})()
 	var c collector
-	stop := start(t, New(FromEngine(e), "s", HandlerFunc(c.handle), fast(WithMaxRecords(10))...))
+	stop := start(t, New(e, "s", HandlerFunc(c.handle), fast(WithMaxRecords(10))...))
 	waitFor(t, "records", func() bool { return c.len() >= 100 })
 	stop()
 	exactlyOnceInOrder(t, c.records(), 100)
@@ -243,7 +241,7 @@ func TestThrottlingIsRetried(t *testing.T) {
 	e.InjectFault(freshet.Fault{Operation: "GetShardIterator", Times: 2, Err: freshet.ErrProvisionedThroughputExceeded})
 	m := &errorMetrics{}
 	var c collector
-	stop := start(t, New(FromEngine(e), "s", HandlerFunc(c.handle), fast(WithMetrics(m))...))
+	stop := start(t, New(e, "s", HandlerFunc(c.handle), fast(WithMetrics(m))...))
 	waitFor(t, "records", func() bool { return c.len() >= 30 })
 	stop()
 	exactlyOnceInOrder(t, c.records(), 30)
@@ -259,7 +257,7 @@ func TestHandlerErrorRedeliversFromFailingRecord(t *testing.T) {
 	putOrdered(t, e, "s", 0, 20)
 	var c collector
 	var failed atomic.Bool
-	stop := start(t, New(FromEngine(e), "s", HandlerFunc(func(ctx context.Context, r Record) error {
+	stop := start(t, New(e, "s", HandlerFunc(func(ctx context.Context, r Record) error {
 		if string(r.Data) == "7" && !failed.Swap(true) {
 			return errors.New("transient")
 		}
@@ -284,7 +282,7 @@ func TestPrefetchIsBounded(t *testing.T) {
 	})()
 	release := make(chan struct{})
 	var c collector
-	stop := start(t, New(FromEngine(e), "s", HandlerFunc(func(ctx context.Context, r Record) error {
+	stop := start(t, New(e, "s", HandlerFunc(func(ctx context.Context, r Record) error {
 		if string(r.Data) == "0" {
 			<-release
 		}
@@ -328,7 +326,7 @@ func TestEnhancedFanOut(t *testing.T) {
 		return nil
 	})()
 	var c collector
-	stop := start(t, New(FromEngine(e), "s", HandlerFunc(c.handle), fast(WithEnhancedFanOut(reg.Consumer.ConsumerARN, nil))...))
+	stop := start(t, New(e, "s", HandlerFunc(c.handle), fast(WithEnhancedFanOut(reg.Consumer.ConsumerARN, nil))...))
 	waitFor(t, "first records", func() bool { return c.len() >= 50 })
 	time.Sleep(40 * time.Millisecond) // outlive a subscription
 	putOrdered(t, e, "s", 50, 100)
@@ -355,7 +353,7 @@ type racingSubscriber struct {
 	closed  atomic.Int64
 }
 
-func (s *racingSubscriber) Subscribe(ctx context.Context, _, _ string, _ types.StartingPosition) (EventStream, error) {
+func (s *racingSubscriber) SubscribeToShard(ctx context.Context, _ *freshet.SubscribeToShardInput) (EventStream, error) {
 	s.once.Do(func() { close(s.entered) })
 	<-ctx.Done()
 	return racingStream{s}, nil
@@ -363,7 +361,7 @@ func (s *racingSubscriber) Subscribe(ctx context.Context, _, _ string, _ types.S
 
 type racingStream struct{ s *racingSubscriber }
 
-func (racingStream) Next(ctx context.Context) (*types.SubscribeToShardEvent, error) {
+func (racingStream) Next(ctx context.Context) (*freshet.SubscribeToShardEvent, error) {
 	<-ctx.Done()
 	return nil, ctx.Err()
 }
@@ -378,7 +376,7 @@ func (r racingStream) Close() error {
 func TestSubscriptionRacingShutdownIsClosed(t *testing.T) {
 	e := newEngine(t, "s", 1)
 	sub := &racingSubscriber{entered: make(chan struct{})}
-	stop := start(t, New(FromEngine(e), "s", HandlerFunc(noop), fast(WithEnhancedFanOut("arn:consumer", sub))...))
+	stop := start(t, New(e, "s", HandlerFunc(noop), fast(WithEnhancedFanOut("arn:consumer", sub))...))
 	select {
 	case <-sub.entered:
 	case <-time.After(30 * time.Second):
@@ -401,7 +399,7 @@ func TestInitialPositionLatest(t *testing.T) {
 		return nil
 	})()
 	var c collector
-	stop := start(t, New(FromEngine(e), "s", HandlerFunc(c.handle), fast(WithInitialPosition(lease.Latest))...))
+	stop := start(t, New(e, "s", HandlerFunc(c.handle), fast(WithInitialPosition(lease.Latest))...))
 	waitFor(t, "both shards read", func() bool { return iterators.Load() >= 2 })
 	putOrdered(t, e, "s", 10, 20)
 	waitFor(t, "records", func() bool { return c.len() >= 10 })
@@ -426,7 +424,7 @@ func TestInitialTimestamp(t *testing.T) {
 	from := clk.Now()
 	putOrdered(t, e, "s", 10, 20)
 	var c collector
-	stop := start(t, New(FromEngine(e), "s", HandlerFunc(c.handle), fast(WithInitialTimestamp(from))...))
+	stop := start(t, New(e, "s", HandlerFunc(c.handle), fast(WithInitialTimestamp(from))...))
 	waitFor(t, "records", func() bool { return c.len() >= 10 })
 	stop()
 	recs := c.records()
@@ -492,7 +490,7 @@ func TestNoProcessorStartsOnALeaseTakenMeanwhile(t *testing.T) {
 	factory := func(shard string) RecordProcessor {
 		return &ownerCheckingProcessor{store: store, shard: shard, owners: owners}
 	}
-	start(t, New(FromEngine(e), "s", factory, fast(WithLeaseStore(store), WithWorkerID("w1"))...))
+	start(t, New(e, "s", factory, fast(WithLeaseStore(store), WithWorkerID("w1"))...))
 	// The thief never renews, so the worker takes the lease again once it
 	// has expired, and only then starts a processor.
 	select {

@@ -6,9 +6,6 @@ import (
 	"io"
 	"time"
 
-	"github.com/aws/aws-sdk-go-v2/service/kinesis"
-	"github.com/aws/aws-sdk-go-v2/service/kinesis/types"
-
 	"github.com/freshet-io/freshet"
 	"github.com/freshet-io/freshet/consumer/kpl"
 	"github.com/freshet-io/freshet/consumer/lease"
@@ -57,19 +54,19 @@ func (f *fetcher) send(ctx context.Context, out chan<- batch, b batch) bool {
 }
 
 // position returns where to (re)start reading.
-func (f *fetcher) position() types.StartingPosition {
+func (f *fetcher) position() freshet.StartingPosition {
 	if f.last != "" {
-		return types.StartingPosition{Type: types.ShardIteratorTypeAfterSequenceNumber, SequenceNumber: ptr(f.last)}
+		return freshet.StartingPosition{Type: freshet.AfterSequenceNumber, SequenceNumber: f.last}
 	}
 	switch f.start.SequenceNumber {
 	case lease.TrimHorizon:
-		return types.StartingPosition{Type: types.ShardIteratorTypeTrimHorizon}
+		return freshet.StartingPosition{Type: freshet.TrimHorizon}
 	case lease.Latest:
-		return types.StartingPosition{Type: types.ShardIteratorTypeLatest}
+		return freshet.StartingPosition{Type: freshet.Latest}
 	case lease.AtTimestamp:
-		return types.StartingPosition{Type: types.ShardIteratorTypeAtTimestamp, Timestamp: ptr(f.sc.w.cfg.timestamp)}
+		return freshet.StartingPosition{Type: freshet.AtTimestamp, Timestamp: f.sc.w.cfg.timestamp}
 	}
-	return types.StartingPosition{Type: types.ShardIteratorTypeAtSequenceNumber, SequenceNumber: ptr(f.start.SequenceNumber)}
+	return freshet.StartingPosition{Type: freshet.AtSequenceNumber, SequenceNumber: f.start.SequenceNumber}
 }
 
 // backoff paces the retries of one reader: exponential from the configured
@@ -101,13 +98,13 @@ func (f *fetcher) poll(ctx context.Context, out chan<- batch) {
 	cfg := &f.sc.w.cfg
 	limit := cfg.maxRecords
 	b := f.newBackoff(ctx)
-	var iter *string
+	var iter string
 	for {
-		if iter == nil {
+		if iter == "" {
 			pos := f.position()
-			res, err := f.sc.w.src.GetShardIterator(ctx, &kinesis.GetShardIteratorInput{
-				StreamName:             &f.sc.w.stream,
-				ShardId:                &f.sc.shardID,
+			res, err := f.sc.w.src.GetShardIterator(ctx, &freshet.GetShardIteratorInput{
+				StreamName:             f.sc.w.stream,
+				ShardId:                f.sc.shardID,
 				ShardIteratorType:      pos.Type,
 				StartingSequenceNumber: pos.SequenceNumber,
 				Timestamp:              pos.Timestamp,
@@ -126,13 +123,13 @@ func (f *fetcher) poll(ctx context.Context, out chan<- batch) {
 			}
 			iter = res.ShardIterator
 		}
-		res, err := f.getRecords(ctx, *iter, limit)
+		res, err := f.getRecords(ctx, iter, limit)
 		switch {
 		case ctx.Err() != nil:
 			return
 		case err != nil && isExpiredIterator(err):
 			cfg.logger.Debug("iterator expired", "shard", f.sc.shardID, "after", f.last)
-			iter = nil
+			iter = ""
 			continue
 		case err != nil && isRetryable(err):
 			if !b.retry("GetRecords", err) {
@@ -154,7 +151,7 @@ func (f *fetcher) poll(ctx context.Context, out chan<- batch) {
 		if end {
 			return
 		}
-		iter = &res.next
+		iter = res.next
 		if res.read == 0 && !sleep(ctx, cfg.clock, cfg.idle, nil) {
 			return
 		}
@@ -166,7 +163,11 @@ func (f *fetcher) subscribe(ctx context.Context, out chan<- batch) {
 	sub := f.sc.w.sub
 	b := f.newBackoff(ctx)
 	for {
-		es, err := sub.Subscribe(ctx, cfg.consumerARN, f.sc.shardID, f.position())
+		es, err := sub.SubscribeToShard(ctx, &freshet.SubscribeToShardInput{
+			ConsumerARN:      cfg.consumerARN,
+			ShardId:          f.sc.shardID,
+			StartingPosition: f.position(),
+		})
 		switch {
 		case ctx.Err() != nil:
 			// A subscription can succeed just as ctx is cancelled:
@@ -205,15 +206,15 @@ func (f *fetcher) subscribe(ctx context.Context, out chan<- batch) {
 				break
 			}
 			b.reset()
-			millis := deref(ev.MillisBehindLatest)
+			millis := ev.MillisBehindLatest
 			cfg.metrics.MillisBehindLatest(f.sc.shardID, millis)
 			recs := f.convert(ev.Records)
-			if c := deref(ev.ContinuationSequenceNumber); c != "" {
-				f.last = c
+			if !ev.ContinuationSequenceNumber.IsZero() {
+				f.last = ev.ContinuationSequenceNumber.String()
 			}
 			// As in the KCL, an event without a continuation sequence
 			// number ends a closed shard.
-			end := ev.ContinuationSequenceNumber == nil && len(ev.ChildShards) > 0
+			end := ev.ContinuationSequenceNumber.IsZero() && len(ev.ChildShards) > 0
 			if len(recs) > 0 || end {
 				if !f.send(ctx, out, batch{records: recs, millis: millis, end: end}) {
 					es.Close()
@@ -236,52 +237,20 @@ type polled struct {
 	millis  int64
 }
 
-// getRecords calls GetRecords and converts its records. Over FromEngine it
-// calls the engine directly, without the AWS SDK's types: the result is
-// the same, one conversion per record cheaper.
+// getRecords calls GetRecords and converts its records.
 func (f *fetcher) getRecords(ctx context.Context, iter string, limit int) (polled, error) {
-	if es, ok := f.sc.w.src.(*engineSource); ok {
-		out, err := es.e.GetRecords(ctx, &freshet.GetRecordsInput{ShardIterator: iter, Limit: limit})
-		if err != nil {
-			return polled{}, sdkError(err)
-		}
-		return polled{records: f.convertEngine(out.Records), read: len(out.Records), next: out.NextShardIterator, millis: out.MillisBehindLatest}, nil
-	}
-	lim := int32(limit)
-	out, err := f.sc.w.src.GetRecords(ctx, &kinesis.GetRecordsInput{ShardIterator: &iter, Limit: &lim})
+	out, err := f.sc.w.src.GetRecords(ctx, &freshet.GetRecordsInput{ShardIterator: iter, Limit: limit})
 	if err != nil {
 		return polled{}, err
 	}
-	return polled{records: f.convert(out.Records), read: len(out.Records), next: deref(out.NextShardIterator), millis: deref(out.MillisBehindLatest)}, nil
+	return polled{records: f.convert(out.Records), read: len(out.Records), next: out.NextShardIterator, millis: out.MillisBehindLatest}, nil
 }
 
-// convert turns Kinesis records into user records (see add).
-func (f *fetcher) convert(rs []types.Record) []Record {
-	if len(rs) == 0 {
-		return nil
-	}
-	out := make([]Record, 0, len(rs))
-	for i := range rs {
-		r := &rs[i]
-		base := Record{
-			ShardID:        f.sc.shardID,
-			SequenceNumber: SequenceNumber{s: deref(r.SequenceNumber)},
-			PartitionKey:   deref(r.PartitionKey),
-			Data:           r.Data,
-		}
-		if r.ApproximateArrivalTimestamp != nil {
-			base.ApproximateArrivalTimestamp = *r.ApproximateArrivalTimestamp
-		}
-		out = f.add(out, &base)
-	}
-	f.last = deref(rs[len(rs)-1].SequenceNumber)
-	return out
-}
-
-// convertEngine is convert for the records of a freshet engine. It is the
-// consumer's hot path: ordinary records are written straight into the
-// result, and their sequence numbers are formatted only on demand.
-func (f *fetcher) convertEngine(rs []freshet.Record) []Record {
+// convert turns Kinesis records into user records. It is the consumer's
+// hot path: ordinary records are written straight into the result, and
+// their sequence numbers are formatted only on demand; KPL aggregates and
+// records up to the start checkpoint go through add.
+func (f *fetcher) convert(rs []freshet.Record) []Record {
 	if len(rs) == 0 {
 		return nil
 	}

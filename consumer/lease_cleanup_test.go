@@ -2,15 +2,10 @@ package consumer
 
 import (
 	"context"
-	"fmt"
 	"slices"
-	"strconv"
-	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
-
-	"github.com/aws/aws-sdk-go-v2/service/kinesis/types"
 
 	"github.com/freshet-io/freshet"
 	"github.com/freshet-io/freshet/consumer/lease"
@@ -23,14 +18,14 @@ type testShard struct {
 }
 
 func testLineage(shards ...testShard) *lineage {
-	var ts []types.Shard
+	var ts []freshet.Shard
 	for _, sh := range shards {
-		s := types.Shard{ShardId: ptr(sh.id)}
+		s := freshet.Shard{ShardId: sh.id}
 		if len(sh.parents) > 0 {
-			s.ParentShardId = ptr(sh.parents[0])
+			s.ParentShardId = sh.parents[0]
 		}
 		if len(sh.parents) > 1 {
-			s.AdjacentParentShardId = ptr(sh.parents[1])
+			s.AdjacentParentShardId = sh.parents[1]
 		}
 		ts = append(ts, s)
 	}
@@ -191,7 +186,7 @@ func TestLeaseCleanupThroughResharding(t *testing.T) {
 	ctx := context.Background()
 	store := lease.NewMemoryStore()
 	var c collector
-	w := New(FromEngine(e), stream, HandlerFunc(c.handle), fast(WithLeaseStore(store),
+	w := New(e, stream, HandlerFunc(c.handle), fast(WithLeaseStore(store),
 		WithLeaseCleanupInterval(0), WithRenewInterval(5*time.Millisecond), WithShardSyncInterval(time.Hour))...)
 	cycles := cycled(t, w)
 	n := 0
@@ -271,7 +266,7 @@ func TestLeaseCleanupInterval(t *testing.T) {
 	putInto(t, e, stream, children[1], "4")
 	store := lease.NewMemoryStore()
 	var c collector
-	w := New(FromEngine(e), stream, HandlerFunc(c.handle), WithClock(clk), WithLeaseStore(store), WithInitialPosition(lease.TrimHorizon),
+	w := New(e, stream, HandlerFunc(c.handle), WithClock(clk), WithLeaseStore(store), WithInitialPosition(lease.TrimHorizon),
 		WithFailoverTime(9*time.Second), WithLeaseCleanupInterval(5*time.Minute), WithShardSyncInterval(time.Hour),
 		WithIdleTimeBetweenReads(time.Hour))
 	cycles := cycled(t, w)
@@ -337,7 +332,7 @@ func TestMissingParentLeaseDoesNotStartChild(t *testing.T) {
 		}
 	}
 	var c collector
-	w := New(FromEngine(e), stream, HandlerFunc(c.handle), fast(WithLeaseStore(store), WithRenewInterval(time.Millisecond),
+	w := New(e, stream, HandlerFunc(c.handle), fast(WithLeaseStore(store), WithRenewInterval(time.Millisecond),
 		WithLeaseCleanupInterval(0))...)
 	cycles := cycled(t, w)
 	for i := range 5 {
@@ -364,7 +359,7 @@ func TestFinishedShardIsNotReadAgain(t *testing.T) {
 	store := lease.NewMemoryStore()
 	opts := fast(WithLeaseStore(store), WithRenewInterval(time.Millisecond), WithLeaseCleanupInterval(0))
 	var first collector
-	stop := start(t, New(FromEngine(e), stream, HandlerFunc(first.handle), opts...))
+	stop := start(t, New(e, stream, HandlerFunc(first.handle), opts...))
 	putInto(t, e, stream, children[0], "10")
 	putInto(t, e, stream, children[1], "11")
 	waitFor(t, "the parent's lease deleted", func() bool {
@@ -376,7 +371,7 @@ func TestFinishedShardIsNotReadAgain(t *testing.T) {
 	// A new worker on the same table, and the first one's later syncs,
 	// leave the parent alone.
 	var second collector
-	w := New(FromEngine(e), stream, HandlerFunc(second.handle), opts...)
+	w := New(e, stream, HandlerFunc(second.handle), opts...)
 	cycles := cycled(t, w)
 	for range 5 {
 		next(t, cycles)
@@ -394,182 +389,4 @@ func TestFinishedShardIsNotReadAgain(t *testing.T) {
 			t.Errorf("record %q of %s processed again", r.Data, r.ShardID)
 		}
 	}
-}
-
-// lineageChecker checks, as processors start, that every record of a
-// shard's parents has been processed, and that no shard starts again once a
-// child has progressed.
-type lineageChecker struct {
-	e      *freshet.Engine
-	stream string
-	store  lease.Store
-
-	mu        sync.Mutex
-	written   map[string]int             // shard -> records written to it
-	processed map[string]map[string]bool // shard -> data processed
-	errs      []string
-}
-
-func (lc *lineageChecker) put(t *testing.T, from, to int) {
-	t.Helper()
-	var entries []freshet.PutRecordsRequestEntry
-	for k := from; k < to; k++ {
-		entries = append(entries, freshet.PutRecordsRequestEntry{PartitionKey: "pk" + strconv.Itoa(k*7919), Data: []byte(strconv.Itoa(k))})
-	}
-	out, err := lc.e.PutRecords(context.Background(), &freshet.PutRecordsInput{StreamName: lc.stream, Records: entries})
-	if err != nil || out.FailedRecordCount != 0 {
-		t.Fatalf("PutRecords: %v", err)
-	}
-	lc.mu.Lock()
-	defer lc.mu.Unlock()
-	for _, r := range out.Records {
-		lc.written[r.ShardId]++
-	}
-}
-
-func (lc *lineageChecker) count() int {
-	lc.mu.Lock()
-	defer lc.mu.Unlock()
-	n := 0
-	for _, m := range lc.processed {
-		n += len(m)
-	}
-	return n
-}
-
-func (lc *lineageChecker) factory() ProcessorFactory {
-	return func(shardID string) RecordProcessor { return &lineageProcessor{lc: lc, shard: shardID} }
-}
-
-type lineageProcessor struct {
-	lc    *lineageChecker
-	shard string
-}
-
-func (p *lineageProcessor) Initialize(ctx context.Context, in InitializeInput) error {
-	lc := p.lc
-	out, err := lc.e.ListShards(ctx, &freshet.ListShardsInput{StreamName: lc.stream})
-	if err != nil {
-		return err
-	}
-	lc.mu.Lock()
-	defer lc.mu.Unlock()
-	for _, sh := range out.Shards {
-		if sh.ShardId == p.shard {
-			for _, parent := range []string{sh.ParentShardId, sh.AdjacentParentShardId} {
-				if parent == "" {
-					continue
-				}
-				if got, want := len(lc.processed[parent]), lc.written[parent]; got != want {
-					lc.errs = append(lc.errs, fmt.Sprintf("shard %s started when %d of the %d records of its parent %s were processed", p.shard, got, want, parent))
-				}
-			}
-		}
-		if sh.ParentShardId == p.shard || sh.AdjacentParentShardId == p.shard {
-			if l, err := lc.store.Get(ctx, sh.ShardId); err == nil && hasBegun(l.Checkpoint) {
-				lc.errs = append(lc.errs, fmt.Sprintf("shard %s started again after its child %s progressed", p.shard, sh.ShardId))
-			}
-		}
-	}
-	return nil
-}
-
-func (p *lineageProcessor) ProcessRecords(ctx context.Context, in ProcessRecordsInput) error {
-	time.Sleep(time.Millisecond) // parents finish slowly while cleanup runs
-	p.lc.mu.Lock()
-	m := p.lc.processed[p.shard]
-	if m == nil {
-		m = map[string]bool{}
-		p.lc.processed[p.shard] = m
-	}
-	for _, r := range in.Records {
-		m[string(r.Data)] = true
-	}
-	p.lc.mu.Unlock()
-	return in.Checkpointer.Checkpoint(ctx)
-}
-
-func (p *lineageProcessor) LeaseLost(context.Context) {}
-
-func (p *lineageProcessor) ShardEnded(ctx context.Context, cp *Checkpointer) error {
-	return cp.Checkpoint(ctx)
-}
-
-func (p *lineageProcessor) ShutdownRequested(ctx context.Context, cp *Checkpointer) error {
-	return cp.Checkpoint(ctx)
-}
-
-// With cleanup in every lease cycle, several workers, workers dying and
-// joining, and every kind of reshard, no child starts before every record
-// of its parents is processed, and no finished shard is read again.
-func TestChildNeverStartsBeforeParentWithAggressiveCleanup(t *testing.T) {
-	const stream = "s"
-	e := newEngine(t, stream, 3)
-	ctx := context.Background()
-	store := lease.NewMemoryStore()
-	lc := &lineageChecker{e: e, stream: stream, store: store, written: map[string]int{}, processed: map[string]map[string]bool{}}
-	f := &fleet{t: t, src: FromEngine(e), stream: stream, store: store, factory: lc.factory(), running: map[string]*runningWorker{}}
-	f.opts = []Option{
-		WithLeaseCleanupInterval(time.Nanosecond),
-		WithRenewInterval(2 * time.Millisecond),
-		WithShardSyncInterval(5 * time.Millisecond),
-		WithMaxRecords(20),
-	}
-	defer f.shutdownAll()
-	for _, id := range []string{"a", "b", "c"} {
-		f.start(id)
-	}
-	n := 0
-	put := func(k int) {
-		lc.put(t, n, n+k)
-		n += k
-	}
-	reshards := []func(){
-		func() { split(t, e, stream, openShards(t, e, stream)[0]) },
-		func() {
-			open := openShards(t, e, stream)
-			if _, err := e.MergeShards(ctx, &freshet.MergeShardsInput{StreamName: stream, ShardToMerge: open[1].ShardId, AdjacentShardToMerge: open[2].ShardId}); err != nil {
-				t.Fatal(err)
-			}
-			f.start("d") // discovers shards whose leases others create and delete
-		},
-		func() {
-			if _, err := e.UpdateShardCount(ctx, &freshet.UpdateShardCountInput{StreamName: stream, TargetShardCount: 6, ScalingType: freshet.UniformScaling}); err != nil {
-				t.Fatal(err)
-			}
-			f.kill("a")
-		},
-		func() {
-			open := openShards(t, e, stream)
-			split(t, e, stream, open[len(open)-1])
-			f.start("a")
-		},
-		func() {
-			if _, err := e.UpdateShardCount(ctx, &freshet.UpdateShardCountInput{StreamName: stream, TargetShardCount: 4, ScalingType: freshet.UniformScaling}); err != nil {
-				t.Fatal(err)
-			}
-		},
-	}
-	for _, reshard := range reshards {
-		put(300)
-		reshard()
-	}
-	put(300)
-	failed := func() bool {
-		lc.mu.Lock()
-		defer lc.mu.Unlock()
-		for _, e := range lc.errs {
-			t.Error(e)
-		}
-		return len(lc.errs) > 0
-	}
-	waitFor(t, "every record processed", func() bool { return lc.count() == n || failed() })
-	if t.Failed() {
-		t.FailNow()
-	}
-	if left := waitForLeaseCleanup(t, e, stream, store); left != 0 {
-		t.Errorf("%d leases of closed shards left, want 0", left)
-	}
-	f.shutdownAll()
-	failed()
 }

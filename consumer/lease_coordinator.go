@@ -8,9 +8,7 @@ import (
 	"sync/atomic"
 	"time"
 
-	"github.com/aws/aws-sdk-go-v2/service/kinesis"
-	"github.com/aws/aws-sdk-go-v2/service/kinesis/types"
-
+	"github.com/freshet-io/freshet"
 	"github.com/freshet-io/freshet/consumer/lease"
 )
 
@@ -193,7 +191,7 @@ func (c *coordinator) syncShards(clean bool, now time.Time) error {
 	}
 	endedNow := make(map[string]bool) // closed shards skipped at LATEST in this sync
 	for _, sh := range shards {
-		id := deref(sh.ShardId)
+		id := sh.ShardId
 		if _, ok := byKey[id]; ok {
 			continue
 		}
@@ -211,7 +209,7 @@ func (c *coordinator) syncShards(clean bool, now time.Time) error {
 				pos = lease.TrimHorizon
 			}
 		}
-		closed := sh.SequenceNumberRange != nil && deref(sh.SequenceNumberRange.EndingSequenceNumber) != ""
+		closed := !sh.SequenceNumberRange.EndingSequenceNumber.IsZero()
 		if pos == lease.Latest && closed {
 			// Nothing will ever be written after the tip of a closed shard.
 			pos = lease.ShardEnd
@@ -221,9 +219,10 @@ func (c *coordinator) syncShards(clean bool, now time.Time) error {
 			Key:            id,
 			Checkpoint:     lease.Checkpoint{SequenceNumber: pos},
 			ParentShardIDs: parents,
-		}
-		if r := sh.HashKeyRange; r != nil {
-			l.HashKeyRange = lease.HashKeyRange{StartingHashKey: deref(r.StartingHashKey), EndingHashKey: deref(r.EndingHashKey)}
+			HashKeyRange: lease.HashKeyRange{
+				StartingHashKey: sh.HashKeyRange.StartingHashKey.String(),
+				EndingHashKey:   sh.HashKeyRange.EndingHashKey.String(),
+			},
 		}
 		if _, err := c.w.cfg.store.CreateIfNotExists(c.ctx, l); err != nil {
 			return err
@@ -379,18 +378,18 @@ func (c *coordinator) wait() {
 }
 
 // listShards lists every shard of the stream with ListShards.
-func (w *Worker) listShards(ctx context.Context) ([]types.Shard, error) {
-	var shards []types.Shard
-	in := &kinesis.ListShardsInput{StreamName: &w.stream}
+func (w *Worker) listShards(ctx context.Context) ([]freshet.Shard, error) {
+	var shards []freshet.Shard
+	in := &freshet.ListShardsInput{StreamName: w.stream}
 	for {
 		out, err := w.src.ListShards(ctx, in)
 		if err != nil {
 			return nil, err
 		}
 		shards = append(shards, out.Shards...)
-		if out.NextToken == nil || *out.NextToken == "" {
+		if out.NextToken == "" {
 			return shards, nil
 		}
-		in = &kinesis.ListShardsInput{NextToken: out.NextToken}
+		in = &freshet.ListShardsInput{NextToken: out.NextToken}
 	}
 }

@@ -63,13 +63,13 @@ func TestLeasesOfDeadWorkerExpireAfterFailoverTime(t *testing.T) {
 		return []Option{WithClock(clk), WithLeaseStore(store), WithWorkerID(id), WithFailoverTime(9 * time.Second),
 			WithInitialPosition(lease.TrimHorizon), WithMaxLeasesToStealAtOneTime(0)}
 	}
-	a := New(FromEngine(e), "s", HandlerFunc(noop), opts("a")...)
+	a := New(e, "s", HandlerFunc(noop), opts("a")...)
 	if n := next(t, cycled(t, a)); n != 4 {
 		t.Fatalf("a holds %d leases, want 4", n)
 	}
-	a.kill()
+	a.Crash()
 
-	b := cycled(t, New(FromEngine(e), "s", HandlerFunc(noop), opts("b")...))
+	b := cycled(t, New(e, "s", HandlerFunc(noop), opts("b")...))
 	for i := 0; i < 3; i++ {
 		if i > 0 {
 			clk.Advance(3 * time.Second) // the renew interval, a third of failover
@@ -103,11 +103,11 @@ func TestLeaseStealingIsBounded(t *testing.T) {
 		return []Option{WithClock(clk), WithLeaseStore(store), WithWorkerID(id), WithFailoverTime(9 * time.Second),
 			WithInitialPosition(lease.TrimHorizon), WithMetrics(m), WithIdleTimeBetweenReads(time.Hour)}
 	}
-	a := cycled(t, New(FromEngine(e), "s", HandlerFunc(noop), opts("a", ma)...))
+	a := cycled(t, New(e, "s", HandlerFunc(noop), opts("a", ma)...))
 	if n := next(t, a); n != 4 {
 		t.Fatalf("a holds %d leases, want 4", n)
 	}
-	b := cycled(t, New(FromEngine(e), "s", HandlerFunc(noop), opts("b", NopMetrics{})...))
+	b := cycled(t, New(e, "s", HandlerFunc(noop), opts("b", NopMetrics{})...))
 	// b steals one lease per cycle until it has its share; a steal may
 	// lose the race with a's renewal of the same lease and wait a cycle.
 	held, balanced := 0, 0
@@ -158,7 +158,7 @@ func TestUnrenewableLeaseIsGivenUpAfterFailoverTime(t *testing.T) {
 	e := newEngine(t, "s", 1)
 	store := &failingStore{Store: lease.NewMemoryStore()}
 	m := &leaseMetrics{}
-	a := cycled(t, New(FromEngine(e), "s", HandlerFunc(noop), WithClock(clk), WithLeaseStore(store), WithWorkerID("a"),
+	a := cycled(t, New(e, "s", HandlerFunc(noop), WithClock(clk), WithLeaseStore(store), WithWorkerID("a"),
 		WithFailoverTime(9*time.Second), WithInitialPosition(lease.TrimHorizon), WithMetrics(m)))
 	if n := next(t, a); n != 1 {
 		t.Fatalf("a holds %d leases, want 1", n)
@@ -185,7 +185,7 @@ func TestShardSyncInitialCheckpoints(t *testing.T) {
 		t.Fatal(err)
 	}
 	store := lease.NewMemoryStore()
-	w := New(FromEngine(e), "s", HandlerFunc(noop), WithLeaseStore(store), WithInitialPosition(lease.Latest),
+	w := New(e, "s", HandlerFunc(noop), WithLeaseStore(store), WithInitialPosition(lease.Latest),
 		WithIdleTimeBetweenReads(time.Millisecond), WithRenewInterval(time.Millisecond))
 	cycles := cycled(t, w)
 	next(t, cycles)
@@ -244,7 +244,7 @@ func TestMetrics(t *testing.T) {
 	putOrdered(t, e, "s", 0, 10) // "0".."9": 10 bytes
 	m := &countingMetrics{}
 	var c collector
-	stop := start(t, New(FromEngine(e), "s", HandlerFunc(c.handle), fast(WithMetrics(m))...))
+	stop := start(t, New(e, "s", HandlerFunc(c.handle), fast(WithMetrics(m))...))
 	waitFor(t, "records", func() bool { return m.records.Load() == 10 })
 	stop()
 	if m.bytes.Load() != 10 || m.held.Load() != 2 {

@@ -3,8 +3,7 @@ package consumer
 import (
 	"slices"
 
-	"github.com/aws/aws-sdk-go-v2/service/kinesis/types"
-
+	"github.com/freshet-io/freshet"
 	"github.com/freshet-io/freshet/consumer/lease"
 )
 
@@ -65,10 +64,10 @@ type lineage struct {
 	children map[string][]string
 }
 
-func newLineage(shards []types.Shard) *lineage {
+func newLineage(shards []freshet.Shard) *lineage {
 	g := &lineage{listed: make(map[string]bool, len(shards)), children: make(map[string][]string)}
 	for _, sh := range shards {
-		id := deref(sh.ShardId)
+		id := sh.ShardId
 		g.listed[id] = true
 		for _, p := range shardParents(sh) {
 			g.children[p] = append(g.children[p], id)
@@ -78,11 +77,11 @@ func newLineage(shards []types.Shard) *lineage {
 }
 
 // shardParents returns the parent and adjacent parent of sh, if any.
-func shardParents(sh types.Shard) []string {
+func shardParents(sh freshet.Shard) []string {
 	var parents []string
-	for _, p := range []*string{sh.ParentShardId, sh.AdjacentParentShardId} {
-		if p != nil && *p != "" {
-			parents = append(parents, *p)
+	for _, p := range []string{sh.ParentShardId, sh.AdjacentParentShardId} {
+		if p != "" {
+			parents = append(parents, p)
 		}
 	}
 	return parents

@@ -126,7 +126,8 @@ func WithMaxPrefetchBatches(n int) Option { return func(c *config) { c.prefetch 
 // WithEnhancedFanOut makes the worker read with SubscribeToShard as the
 // registered consumer consumerARN instead of polling GetRecords. sub is the
 // Subscriber to use; if nil, the Source itself must implement Subscriber
-// (as FromEngine's does) or be a *kinesis.Client. Default: polling.
+// (as the kinesissdk adapter does) or be a *freshet.Engine. Default:
+// polling.
 func WithEnhancedFanOut(consumerARN string, sub Subscriber) Option {
 	return func(c *config) { c.consumerARN, c.subscriber = consumerARN, sub }
 }

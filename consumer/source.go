@@ -3,110 +3,75 @@ package consumer
 import (
 	"context"
 	"errors"
-	"io"
 
-	"github.com/aws/aws-sdk-go-v2/service/kinesis"
-	"github.com/aws/aws-sdk-go-v2/service/kinesis/types"
+	"github.com/freshet-io/freshet"
 )
 
-// Source is the part of the Kinesis API a Worker reads through, in the
-// shape of the AWS SDK for Go v2: a *kinesis.Client satisfies it as is, and
-// FromEngine adapts an in-process freshet engine without going through
-// HTTP. A Worker never calls DescribeStream: it discovers shards, including
-// the children of a reshard, with ListShards.
+// Source is the part of the Kinesis API a Worker reads through, in
+// freshet's types. A *freshet.Engine satisfies it as is, so a worker reads
+// an in-process engine with plain method calls; the adapter in the
+// separate module github.com/freshet-io/freshet/kinesissdk makes an AWS
+// SDK for Go v2 client (against freshet serve or real Kinesis) a Source,
+// so this package never imports the AWS SDK. A Worker never calls
+// DescribeStream: it discovers shards, including the children of a
+// reshard, with ListShards.
+//
+// Errors are best returned as *freshet.Error, carrying the Kinesis
+// exception name: the Worker retries throttling and transient errors and
+// gets a new iterator after ExpiredIteratorException by that name.
 type Source interface {
-	ListShards(ctx context.Context, in *kinesis.ListShardsInput, optFns ...func(*kinesis.Options)) (*kinesis.ListShardsOutput, error)
-	GetShardIterator(ctx context.Context, in *kinesis.GetShardIteratorInput, optFns ...func(*kinesis.Options)) (*kinesis.GetShardIteratorOutput, error)
-	GetRecords(ctx context.Context, in *kinesis.GetRecordsInput, optFns ...func(*kinesis.Options)) (*kinesis.GetRecordsOutput, error)
+	ListShards(ctx context.Context, in *freshet.ListShardsInput) (*freshet.ListShardsOutput, error)
+	GetShardIterator(ctx context.Context, in *freshet.GetShardIteratorInput) (*freshet.GetShardIteratorOutput, error)
+	GetRecords(ctx context.Context, in *freshet.GetRecordsInput) (*freshet.GetRecordsOutput, error)
 }
 
-// A *kinesis.Client is a Source.
-var _ Source = (*kinesis.Client)(nil)
+// An in-process engine is a Source.
+var _ Source = (*freshet.Engine)(nil)
 
 // Subscriber is the enhanced fan-out part of the Kinesis API: it starts a
-// SubscribeToShard subscription.
-//
-// It is a small interface of this package rather than the SDK's
-// SubscribeToShard method because the SDK returns a
-// *kinesis.SubscribeToShardOutput whose event stream cannot be built
-// outside the SDK, so an adapter over another source could not return one.
-// SDKSubscriber implements Subscriber over a *kinesis.Client, and the Source
-// returned by FromEngine implements it too.
+// SubscribeToShard subscription. EngineSubscriber implements it over an
+// in-process engine (a Worker over a *freshet.Engine uses it without being
+// told), and the kinesissdk module over an AWS SDK client.
 type Subscriber interface {
-	// Subscribe subscribes the registered consumer consumerARN to a shard,
-	// starting at pos.
-	Subscribe(ctx context.Context, consumerARN, shardID string, pos types.StartingPosition) (EventStream, error)
+	// SubscribeToShard subscribes a registered consumer to a shard, as
+	// the Kinesis operation of the same name.
+	SubscribeToShard(ctx context.Context, in *freshet.SubscribeToShardInput) (EventStream, error)
 }
 
-// EventStream is one SubscribeToShard subscription.
+// EventStream is one SubscribeToShard subscription. *freshet.Subscription
+// implements it.
 type EventStream interface {
 	// Next blocks until the next event arrives. It returns io.EOF when
 	// the subscription ends normally (after its lifetime of 5 minutes, or
 	// after the last event of a closed shard), after which the caller
 	// subscribes again from the last ContinuationSequenceNumber.
-	Next(ctx context.Context) (*types.SubscribeToShardEvent, error)
+	Next(ctx context.Context) (*freshet.SubscribeToShardEvent, error)
 	// Close ends the subscription and releases its resources.
 	Close() error
 }
 
-// SDKSubscriber returns a Subscriber that calls SubscribeToShard with the
-// options of c.
-//
-// Each subscription gets a client of its own, made with kinesis.New from
-// c.Options(): the event streams of one client share an event-stream
-// decoder and its payload buffer (aws-sdk-go-v2 service/kinesis v1.56.13,
-// smithy-go v1.28.9) without synchronization, so concurrent subscriptions
-// on one client, one per shard, would race and could mix up each other's
-// records. A new client costs microseconds, once per subscription (at most
-// every 5 minutes per shard).
-func SDKSubscriber(c *kinesis.Client) Subscriber {
-	return sdkSubscriber{c}
-}
+// EngineSubscriber returns a Subscriber over an in-process engine's
+// SubscribeToShard.
+func EngineSubscriber(e *freshet.Engine) Subscriber { return engineSubscriber{e} }
 
-type sdkSubscriber struct{ c *kinesis.Client }
+type engineSubscriber struct{ e *freshet.Engine }
 
-func (s sdkSubscriber) Subscribe(ctx context.Context, consumerARN, shardID string, pos types.StartingPosition) (EventStream, error) {
-	client := kinesis.New(s.c.Options())
-	out, err := client.SubscribeToShard(ctx, &kinesis.SubscribeToShardInput{
-		ConsumerARN:      &consumerARN,
-		ShardId:          &shardID,
-		StartingPosition: &pos,
-	})
+func (s engineSubscriber) SubscribeToShard(ctx context.Context, in *freshet.SubscribeToShardInput) (EventStream, error) {
+	sub, err := s.e.SubscribeToShard(ctx, in)
 	if err != nil {
 		return nil, err
 	}
-	return &sdkEventStream{es: out.GetStream()}, nil
+	return sub, nil
 }
 
-type sdkEventStream struct {
-	es *kinesis.SubscribeToShardEventStream
-}
-
-func (s *sdkEventStream) Next(ctx context.Context) (*types.SubscribeToShardEvent, error) {
-	for {
-		select {
-		case <-ctx.Done():
-			return nil, ctx.Err()
-		case ev, ok := <-s.es.Events():
-			if !ok {
-				if err := s.es.Err(); err != nil {
-					return nil, err
-				}
-				return nil, io.EOF
-			}
-			if e, ok := ev.(*types.SubscribeToShardEventStreamMemberSubscribeToShardEvent); ok {
-				return &e.Value, nil
-			}
-			// Unknown union members are skipped.
-		}
-	}
-}
-
-func (s *sdkEventStream) Close() error { return s.es.Close() }
-
-// errorCode returns the Kinesis error code of err ("" if it has none), for
-// errors of the AWS SDK and of FromEngine alike.
+// errorCode returns the Kinesis error code of err ("" if it has none): the
+// Code of a *freshet.Error, or the ErrorCode of an error that has one (the
+// AWS SDK's errors do).
 func errorCode(err error) string {
+	var fe *freshet.Error
+	if errors.As(err, &fe) {
+		return fe.Code
+	}
 	var ae interface{ ErrorCode() string }
 	if errors.As(err, &ae) {
 		return ae.ErrorCode()

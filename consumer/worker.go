@@ -5,8 +5,7 @@ import (
 	"errors"
 	"sync"
 
-	"github.com/aws/aws-sdk-go-v2/service/kinesis"
-
+	"github.com/freshet-io/freshet"
 	"github.com/freshet-io/freshet/consumer/lease"
 )
 
@@ -84,8 +83,8 @@ func New(src Source, streamName string, factory ProcessorFactory, opts ...Option
 			switch s := src.(type) {
 			case Subscriber:
 				w.sub = s
-			case *kinesis.Client:
-				w.sub = SDKSubscriber(s)
+			case *freshet.Engine:
+				w.sub = EngineSubscriber(s)
 			}
 		}
 	}
@@ -174,10 +173,13 @@ func (w *Worker) Shutdown(ctx context.Context) error {
 	}
 }
 
-// kill stops the worker abruptly, as if its process died: no processor
+// Crash stops the worker abruptly, as if its process died: no processor
 // is told anything, no final checkpoint is written and no lease is
-// released. It waits until Run has returned. For tests.
-func (w *Worker) kill() {
+// released, so the other workers take its shards only once its leases
+// expire (WithFailoverTime), and read them again from their last
+// checkpoints. It waits until Run has returned. It is meant for tests of
+// an application's failover; Shutdown is the graceful stop.
+func (w *Worker) Crash() {
 	w.mu.Lock()
 	w.killed = true
 	abort, started := w.abort, w.started

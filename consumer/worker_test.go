@@ -63,7 +63,7 @@ func TestShutdownWaitsForLastBatchAndFinalCheckpoint(t *testing.T) {
 			putOrdered(t, e, "s", 0, 10)
 			store := lease.NewMemoryStore()
 			p := &slowProcessor{entered: make(chan struct{}), release: make(chan struct{})}
-			w := New(FromEngine(e), "s", func(string) RecordProcessor { return p }, fast(WithLeaseStore(store))...)
+			w := New(e, "s", func(string) RecordProcessor { return p }, fast(WithLeaseStore(store))...)
 			ctx, cancel := context.WithCancel(context.Background())
 			defer cancel()
 			ran := make(chan error, 1)
@@ -106,7 +106,7 @@ func TestShutdownWaitsForLastBatchAndFinalCheckpoint(t *testing.T) {
 
 func TestRunTwice(t *testing.T) {
 	e := newEngine(t, "s", 1)
-	w := New(FromEngine(e), "s", HandlerFunc(noop))
+	w := New(e, "s", HandlerFunc(noop))
 	if err := w.Shutdown(context.Background()); err != nil {
 		t.Fatal(err)
 	}
@@ -123,7 +123,7 @@ func TestConsume(t *testing.T) {
 	putOrdered(t, e, "s", 0, 5)
 	ctx, cancel := context.WithCancel(context.Background())
 	var n atomic.Int64
-	err := Consume(ctx, FromEngine(e), "s", func(ctx context.Context, r Record) error {
+	err := Consume(ctx, e, "s", func(ctx context.Context, r Record) error {
 		if n.Add(1) == 5 {
 			cancel()
 		}

@@ -3,8 +3,8 @@
 // between them through a shared lease table, keep consuming while the
 // stream is rescaled to six shards (children start only after their parents
 // were read to the end), and shut down cleanly with their final
-// checkpoints written. The same code reads real Kinesis if
-// consumer.FromEngine(e) is replaced by a *kinesis.Client and the memory
+// checkpoints written. The same code reads real Kinesis if the engine is
+// replaced by kinesissdk.New(client) over an AWS SDK client and the memory
 // lease store by a durable one.
 package main
 
@@ -72,7 +72,7 @@ func run(ctx context.Context) error {
 		return err
 	}
 
-	src := consumer.FromEngine(e)
+	var src consumer.Source = e     // or kinesissdk.New(client) for real Kinesis
 	store := lease.NewMemoryStore() // shared by the workers
 	t := &tally{seen: map[int]bool{}, byWorker: map[string]int{}, shards: map[string]map[string]bool{}}
 	var workers []*consumer.Worker
