@@ -34,6 +34,10 @@ type Lease struct {
 	// worker processes a shard only once its parents have been read to
 	// their end (ShardEnd) or have expired.
 	ParentShardIDs []string
+	// ChildShardIDs are the shards this shard was split or merged into,
+	// written when the shard is read to its end (as the KCL's
+	// childShardIds), and empty before.
+	ChildShardIDs []string
 	// HashKeyRange is the hash key range of the shard, used to filter
 	// de-aggregated KPL records (see kpl.ParseHashKeyRange).
 	HashKeyRange HashKeyRange
@@ -46,6 +50,7 @@ func (l Lease) clone() Lease {
 		l.PendingCheckpoint = &p
 	}
 	l.ParentShardIDs = slices.Clone(l.ParentShardIDs)
+	l.ChildShardIDs = slices.Clone(l.ChildShardIDs)
 	return l
 }
 

@@ -115,8 +115,12 @@ func (s *MemoryStore) Release(ctx context.Context, l Lease) (Lease, error) {
 
 // UpdateCheckpoint implements Store.
 func (s *MemoryStore) UpdateCheckpoint(ctx context.Context, l Lease, cp Checkpoint, pending *Checkpoint) (Lease, error) {
+	children := slices.Clone(l.ChildShardIDs)
 	return s.update(ctx, l, true, func(stored *Lease) {
 		stored.Checkpoint = cp
+		if len(children) > 0 {
+			stored.ChildShardIDs = children
+		}
 		if pending == nil {
 			stored.PendingCheckpoint = nil
 			stored.OwnerSwitchesSinceCheckpoint = 0

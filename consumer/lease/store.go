@@ -78,7 +78,9 @@ type Store interface {
 	// Two-phase checkpointing is two calls: prepare with
 	// UpdateCheckpoint(l, l.Checkpoint, &p), then commit with
 	// UpdateCheckpoint(l2, p, nil). The store does not check that cp is
-	// ahead of the stored checkpoint.
+	// ahead of the stored checkpoint. If l.ChildShardIDs is not empty, it
+	// is stored too (a worker names the children when it checkpoints
+	// SHARD_END); an empty one leaves the stored children alone.
 	UpdateCheckpoint(ctx context.Context, l Lease, cp Checkpoint, pending *Checkpoint) (Lease, error)
 
 	// Delete removes the lease with the given key, unconditionally.

@@ -274,6 +274,26 @@ func testUpdateCheckpoint(t *testing.T, s lease.Store) {
 		equal(t, tt.name+": Get after UpdateCheckpoint", get(t, s, "shard-0"), want)
 		l = got
 	}
+
+	// SHARD_END with the children: they are stored, and a later
+	// checkpoint without children leaves them.
+	l.ChildShardIDs = []string{"shardId-000000000007", "shardId-000000000008"}
+	got, err := s.UpdateCheckpoint(ctx, l, lease.Checkpoint{SequenceNumber: lease.ShardEnd}, nil)
+	if err != nil {
+		t.Fatalf("SHARD_END with children: %v", err)
+	}
+	want := l
+	want.Counter++
+	want.Checkpoint = lease.Checkpoint{SequenceNumber: lease.ShardEnd}
+	equal(t, "SHARD_END with children: result", got, want)
+	equal(t, "SHARD_END with children: Get", get(t, s, "shard-0"), want)
+	got.ChildShardIDs = nil
+	again, err := s.UpdateCheckpoint(ctx, got, lease.Checkpoint{SequenceNumber: lease.ShardEnd}, nil)
+	if err != nil {
+		t.Fatalf("checkpoint without children: %v", err)
+	}
+	want.Counter++
+	equal(t, "checkpoint without children keeps them", again, want)
 }
 
 func testTwoPhaseCheckpoint(t *testing.T, s lease.Store) {
