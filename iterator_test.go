@@ -161,7 +161,7 @@ func TestIteratorRecordsBreak(t *testing.T) {
 		require.NoError(t, err)
 		data = append(data, string(rec.Data))
 		if len(data) == 3 {
-			break // must not panic nor leave anything running (goleak)
+			break // must not panic nor leave anything running (leakcheck)
 		}
 	}
 	require.Equal(t, []string{"0", "1", "2"}, data)

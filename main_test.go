@@ -3,11 +3,11 @@ package freshet
 import (
 	"testing"
 
-	"go.uber.org/goleak"
+	"github.com/freshet-io/freshet/internal/leakcheck"
 )
 
 // TestMain leak-checks every test of the package: no goroutine started by
 // an engine, a subscription or a test may outlive the run.
 func TestMain(m *testing.M) {
-	goleak.VerifyTestMain(m)
+	leakcheck.VerifyTestMain(m)
 }

@@ -3,9 +3,9 @@ package consumer
 import (
 	"testing"
 
-	"go.uber.org/goleak"
+	"github.com/freshet-io/freshet/internal/leakcheck"
 )
 
 func TestMain(m *testing.M) {
-	goleak.VerifyTestMain(m)
+	leakcheck.VerifyTestMain(m)
 }

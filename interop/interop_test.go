@@ -14,7 +14,7 @@ import (
 	"testing"
 	"time"
 
-	"go.uber.org/goleak"
+	"github.com/freshet-io/freshet/internal/leakcheck"
 
 	"github.com/freshet-io/freshet"
 	"github.com/freshet-io/freshet/kinesisapi"
@@ -24,7 +24,7 @@ import (
 // TestMain fails the run if a test leaves a goroutine behind: a server or
 // the output copier of a script.
 func TestMain(m *testing.M) {
-	goleak.VerifyTestMain(m)
+	leakcheck.VerifyTestMain(m)
 }
 
 // scriptTimeout bounds one run of a script; the AWS CLI (one Python start

@@ -9,7 +9,6 @@ require (
 	github.com/aws/smithy-go v1.28.9
 	github.com/freshet-io/freshet v0.0.0
 	github.com/stretchr/testify v1.12.1
-	go.uber.org/goleak v1.3.0
 )
 
 require (

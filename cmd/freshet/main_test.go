@@ -33,11 +33,11 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/kinesis"
 	"github.com/aws/aws-sdk-go-v2/service/kinesis/types"
 	"github.com/freshet-io/freshet"
-	"go.uber.org/goleak"
+	"github.com/freshet-io/freshet/internal/leakcheck"
 )
 
 func TestMain(m *testing.M) {
-	goleak.VerifyTestMain(m)
+	leakcheck.VerifyTestMain(m)
 }
 
 // syncBuffer is a bytes.Buffer safe for the server's logger and the test

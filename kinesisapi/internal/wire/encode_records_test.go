@@ -2,6 +2,7 @@ package wire
 
 import (
 	"bytes"
+	"github.com/freshet-io/freshet/kinesisapi/internal/wiretest"
 	"math/rand/v2"
 	"reflect"
 	"strconv"
@@ -15,16 +16,16 @@ import (
 func TestEncodeRecordListsAsReflection(t *testing.T) {
 	for _, contentType := range []string{ContentTypeJSON, ContentTypeCBOR} {
 		for seed := range uint64(50) {
-			f := newFiller(seed)
+			f := wiretest.NewFiller(seed, TimestampFromMillis)
 			lists := []any{&[]Record{}, &[]PutRecordsResultEntry{}}
 			for _, l := range lists {
 				v := reflect.ValueOf(l).Elem()
-				f.fill(v)
+				f.Fill(v)
 				// Clear members at random, the optional ones included.
 				for i := range v.Len() {
 					el := v.Index(i)
 					for j := range el.NumField() {
-						if f.rnd.IntN(3) == 0 {
+						if f.IntN(3) == 0 {
 							el.Field(j).SetZero()
 						}
 					}
@@ -106,12 +107,12 @@ func TestEncodeRecordsSharedTimestamps(t *testing.T) {
 func TestEncodePutRecordResponseAsReflection(t *testing.T) {
 	for _, contentType := range []string{ContentTypeJSON, ContentTypeCBOR} {
 		for seed := range uint64(50) {
-			f := newFiller(seed)
+			f := wiretest.NewFiller(seed, TimestampFromMillis)
 			var r PutRecordResponse
 			v := reflect.ValueOf(&r).Elem()
-			f.fill(v)
+			f.Fill(v)
 			for j := range v.NumField() {
-				if f.rnd.IntN(3) == 0 {
+				if f.IntN(3) == 0 {
 					v.Field(j).SetZero()
 				}
 			}

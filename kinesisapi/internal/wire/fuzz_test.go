@@ -2,6 +2,7 @@ package wire
 
 import (
 	"errors"
+	"github.com/freshet-io/freshet/kinesisapi/internal/wiretest"
 	"reflect"
 	"testing"
 
@@ -13,7 +14,7 @@ import (
 func addSeeds(f *testing.F, contentType string) {
 	for _, op := range Operations {
 		for _, v := range []any{op.NewRequest(), op.NewResponse()} {
-			newFiller(1).fill(reflect.ValueOf(v).Elem())
+			wiretest.NewFiller(1, TimestampFromMillis).Fill(reflect.ValueOf(v).Elem())
 			b, err := Encode(contentType, v)
 			if err != nil {
 				f.Fatal(err)

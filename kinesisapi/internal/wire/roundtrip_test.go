@@ -2,6 +2,7 @@ package wire
 
 import (
 	"encoding/json"
+	"github.com/freshet-io/freshet/kinesisapi/internal/wiretest"
 	"reflect"
 	"testing"
 
@@ -19,7 +20,7 @@ func TestRoundTrip(t *testing.T) {
 			typ := reflect.TypeOf(newValue()).Elem().Name()
 			for seed := range uint64(20) {
 				x := newValue()
-				newFiller(seed).fill(reflect.ValueOf(x).Elem())
+				wiretest.NewFiller(seed, TimestampFromMillis).Fill(reflect.ValueOf(x).Elem())
 				var decoded []any
 				for _, ct := range []string{ContentTypeJSON, ContentTypeCBOR} {
 					b, err := Encode(ct, x)

@@ -1,13 +1,16 @@
-package wire
+package wire_test
 
 import (
 	"bytes"
 	"context"
 	"fmt"
+	"github.com/freshet-io/freshet/kinesisapi/internal/wire"
+	"github.com/freshet-io/freshet/kinesisapi/internal/wiretest"
 	"io"
 	"net/http"
 	"net/http/httptest"
 	"reflect"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -37,7 +40,7 @@ func TestSDKCompatibility(t *testing.T) {
 		mu.Lock()
 		requested, body = body, answer
 		mu.Unlock()
-		w.Header().Set("Content-Type", ContentTypeJSON)
+		w.Header().Set("Content-Type", wire.ContentTypeJSON)
 		w.Write(body)
 	}))
 	defer srv.Close()
@@ -49,7 +52,7 @@ func TestSDKCompatibility(t *testing.T) {
 		HTTPClient:       srv.Client(),
 	})
 
-	for _, op := range Operations {
+	for _, op := range wire.Operations {
 		if op.EventStream {
 			continue // SubscribeToShard answers with an event stream.
 		}
@@ -59,10 +62,10 @@ func TestSDKCompatibility(t *testing.T) {
 		}
 		for seed := range uint64(5) {
 			in := reflect.New(method.Type().In(1).Elem())
-			newFiller(seed).fill(in.Elem())
+			wiretest.NewFiller(seed, wire.TimestampFromMillis).Fill(in.Elem())
 			resp := op.NewResponse()
-			newFiller(seed + 100).fill(reflect.ValueOf(resp).Elem())
-			body, err := Encode(ContentTypeJSON, resp)
+			wiretest.NewFiller(seed+100, wire.TimestampFromMillis).Fill(reflect.ValueOf(resp).Elem())
+			body, err := wire.Encode(wire.ContentTypeJSON, resp)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -82,10 +85,10 @@ func TestSDKCompatibility(t *testing.T) {
 			sent := bytes.Clone(requested)
 			mu.Unlock()
 			req := op.NewRequest()
-			if err := Decode(ContentTypeJSON, sent, req); err != nil {
+			if err := wire.Decode(wire.ContentTypeJSON, sent, req); err != nil {
 				t.Fatalf("%s: decoding %s: %v", op.Name, sent, err)
 			}
-			if diff := compareSDK(reflect.ValueOf(req), in, op.Name+"Request"); diff != "" {
+			if diff := compareSDK(reflect.ValueOf(req), in, op.Name+"wire.Request"); diff != "" {
 				t.Errorf("request %s\n%s", diff, sent)
 			}
 			if !op.EmptyOutput {
@@ -108,8 +111,8 @@ func compareSDK(ours, sdk reflect.Value, path string) string {
 		return ""
 	}
 	switch {
-	case ours.Type() == timestampType && sdk.Type() == timeType:
-		if o, s := ours.Interface().(Timestamp).UnixMilli(), sdk.Interface().(time.Time).UnixMilli(); o != s {
+	case ours.Type() == reflect.TypeFor[wire.Timestamp]() && sdk.Type() == reflect.TypeFor[time.Time]():
+		if o, s := ours.Interface().(wire.Timestamp).UnixMilli(), sdk.Interface().(time.Time).UnixMilli(); o != s {
 			return fmt.Sprintf("%s: ours %d ms, SDK %d ms", path, o, s)
 		}
 		return ""
@@ -117,17 +120,22 @@ func compareSDK(ours, sdk reflect.Value, path string) string {
 		if sdk.Kind() != reflect.Struct {
 			return fmt.Sprintf("%s: SDK type %s", path, sdk.Type())
 		}
-		for _, f := range fieldsOf(ours.Type()) {
-			sf := sdk.FieldByName(f.name)
-			if !sf.IsValid() {
-				return fmt.Sprintf("%s.%s: no such member in the SDK's %s", path, f.name, sdk.Type())
+		for i := range ours.NumField() {
+			tag, ok := ours.Type().Field(i).Tag.Lookup("json")
+			if !ok || !ours.Type().Field(i).IsExported() {
+				continue
 			}
-			if diff := compareSDK(ours.Field(f.index), sf, path+"."+f.name); diff != "" {
+			name, _, _ := strings.Cut(tag, ",")
+			sf := sdk.FieldByName(name)
+			if !sf.IsValid() {
+				return fmt.Sprintf("%s.%s: no such member in the SDK's %s", path, name, sdk.Type())
+			}
+			if diff := compareSDK(ours.Field(i), sf, path+"."+name); diff != "" {
 				return diff
 			}
 		}
 		return ""
-	case ours.Kind() == reflect.Slice && ours.Type() != bytesType:
+	case ours.Kind() == reflect.Slice && ours.Type() != reflect.TypeFor[[]byte]():
 		if sdk.Kind() != reflect.Slice || ours.Len() != sdk.Len() {
 			return fmt.Sprintf("%s: ours %v, SDK %v", path, show(ours), show(sdk))
 		}

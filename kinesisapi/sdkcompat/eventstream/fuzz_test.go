@@ -1,9 +1,10 @@
-package eventstream
+package eventstream_test
 
 import (
 	"bytes"
 	"encoding/binary"
 	"errors"
+	"github.com/freshet-io/freshet/kinesisapi/internal/eventstream"
 	"io"
 	"testing"
 )
@@ -12,7 +13,7 @@ import (
 // every message it accepts must re-encode to exactly the bytes it was read
 // from and be accepted, with the same content, by the AWS SDK's decoder; and
 // the SDK must not accept a first message we reject, except where we are
-// deliberately stricter (empty names, MaxMessageLength, a lone name-length
+// deliberately stricter (empty names, eventstream.MaxMessageLength, a lone name-length
 // byte ending the header section).
 func FuzzDecode(f *testing.F) {
 	var seeds [][]byte
@@ -25,18 +26,18 @@ func FuzzDecode(f *testing.F) {
 		seeds = append(seeds, mustHex(f, v.hex))
 	}
 	golden := mustHex(f, goldenHex)
-	event := mustEncode(f, EventMessage("SubscribeToShardEvent", "application/json", []byte(`{"Records":[]}`)))
+	event := mustEncode(f, eventstream.EventMessage("SubscribeToShardEvent", "application/json", []byte(`{"Records":[]}`)))
 	seeds = append(seeds,
 		nil,
 		append(bytes.Clone(golden), event...), // a stream of two messages
 		append(bytes.Clone(golden), event[:30]...), // complete then truncated
 		golden[:5], golden[:12], golden[:len(golden)-1], // truncated
-		frame([]byte{0, byte(TypeBoolTrue)}, nil),                // empty name
-		frame([]byte{1, 'a', 10}, nil),                           // unknown type
-		frame([]byte{1, 'a', byte(TypeString), 0, 9, 'x'}, nil),  // value overrun
-		frameLengths(MaxMessageLength+1, 0, nil),                 // too large
-		frameLengths(20, 5, []byte("abcd")),                      // headers_length > total-16
-		frameLengths(MaxMessageLength, 0, make([]byte, 64))[:76], // lying length
+		frame([]byte{0, byte(eventstream.TypeBoolTrue)}, nil),                // empty name
+		frame([]byte{1, 'a', 10}, nil),                                       // unknown type
+		frame([]byte{1, 'a', byte(eventstream.TypeString), 0, 9, 'x'}, nil),  // value overrun
+		frameLengths(eventstream.MaxMessageLength+1, 0, nil),                 // too large
+		frameLengths(20, 5, []byte("abcd")),                                  // headers_length > total-16
+		frameLengths(eventstream.MaxMessageLength, 0, make([]byte, 64))[:76], // lying length
 	)
 	for i := range 8 { // bit flips across the golden message
 		b := bytes.Clone(golden)
@@ -60,9 +61,9 @@ func FuzzDecodeFramed(f *testing.F) {
 			f.Add(b[12:12+headersLen], b[12+headersLen:len(b)-4])
 		}
 	}
-	f.Add([]byte{0, byte(TypeBoolTrue)}, []byte(nil))
+	f.Add([]byte{0, byte(eventstream.TypeBoolTrue)}, []byte(nil))
 	f.Add([]byte{1, 'a', 10}, []byte(nil))
-	f.Add([]byte{1, 'a', byte(TypeString), 0, 9, 'x'}, []byte("payload"))
+	f.Add([]byte{1, 'a', byte(eventstream.TypeString), 0, 9, 'x'}, []byte("payload"))
 	f.Fuzz(func(t *testing.T, headers, payload []byte) {
 		checkStream(t, frame(headers, payload))
 	})
@@ -72,7 +73,7 @@ func FuzzDecodeFramed(f *testing.F) {
 // FuzzDecode.
 func checkStream(t *testing.T, data []byte) {
 	r := bytes.NewReader(data)
-	dec := NewDecoder(r)
+	dec := eventstream.NewDecoder(r)
 	start := 0
 	for i := 0; ; i++ {
 		m, err := dec.ReadMessage()
@@ -87,9 +88,9 @@ func checkStream(t *testing.T, data []byte) {
 		raw := data[start:end]
 		start = end
 
-		enc, err := AppendMessage(nil, m)
+		enc, err := eventstream.AppendMessage(nil, m)
 		switch {
-		case errors.Is(err, ErrTooLarge) && exceedsEncoderLimits(raw, m):
+		case errors.Is(err, eventstream.ErrTooLarge) && exceedsEncoderLimits(raw, m):
 			// The decoder accepts splits the encoder refuses to produce.
 		case err != nil:
 			t.Fatalf("message %d: decoded %#v from %x, but re-encoding failed: %v", i, m, raw, err)
@@ -108,7 +109,7 @@ func checkStream(t *testing.T, data []byte) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if enc, err := AppendMessage(nil, back); err == nil && !bytes.Equal(enc, raw) {
+		if enc, err := eventstream.AppendMessage(nil, back); err == nil && !bytes.Equal(enc, raw) {
 			t.Fatalf("message %d: the SDK decoded %x differently: %#v", i, raw, back)
 		}
 	}
@@ -127,7 +128,7 @@ func checkDecodeError(t *testing.T, data []byte, start int, err error) {
 		if start == len(data) {
 			t.Fatal("io.ErrUnexpectedEOF at a message boundary")
 		}
-	case errors.Is(err, ErrChecksum), errors.Is(err, ErrMalformed), errors.Is(err, ErrTooLarge):
+	case errors.Is(err, eventstream.ErrChecksum), errors.Is(err, eventstream.ErrMalformed), errors.Is(err, eventstream.ErrTooLarge):
 	default:
 		t.Fatalf("undocumented error %v", err)
 	}
@@ -145,8 +146,8 @@ func checkSDKRejects(t *testing.T, data []byte, err error) {
 	if sdkErr != nil {
 		return
 	}
-	if errors.Is(err, ErrTooLarge) {
-		return // the SDK has no MaxMessageLength
+	if errors.Is(err, eventstream.ErrTooLarge) {
+		return // the SDK has no eventstream.MaxMessageLength
 	}
 	for _, h := range sm.Headers {
 		if h.Name == "" {
@@ -176,13 +177,13 @@ func endsInLoneNameLength(data []byte) bool {
 	if headers[len(headers)-1] == 0 {
 		return false
 	}
-	_, err := NewDecoder(bytes.NewReader(frame(headers[:len(headers)-1], payload))).ReadMessage()
+	_, err := eventstream.NewDecoder(bytes.NewReader(frame(headers[:len(headers)-1], payload))).ReadMessage()
 	return err == nil
 }
 
 // exceedsEncoderLimits reports whether a decoded message is larger than the
 // encoder allows, which the decoder does not check.
-func exceedsEncoderLimits(raw []byte, m Message) bool {
+func exceedsEncoderLimits(raw []byte, m eventstream.Message) bool {
 	headersLen := binary.BigEndian.Uint32(raw[4:8])
-	return headersLen > MaxHeadersLength || len(m.Payload) > MaxPayloadLength
+	return headersLen > eventstream.MaxHeadersLength || len(m.Payload) > eventstream.MaxPayloadLength
 }

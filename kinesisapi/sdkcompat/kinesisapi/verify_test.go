@@ -1,12 +1,15 @@
-package kinesisapi
+package kinesisapi_test
 
 import (
 	"bytes"
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
+	"encoding/json"
+	"github.com/freshet-io/freshet/kinesisapi"
 	"net/http"
 	"net/http/httptest"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -50,7 +53,7 @@ func TestVerifiedSignatures(t *testing.T) {
 	const alice = "arn:aws:iam::000000000000:user/alice"
 	store, err := sigv4.NewCredentialStore(sigv4.Credentials{AccessKeyID: "AKIDALICE", SecretAccessKey: "right-secret", Principal: alice})
 	require.NoError(t, err)
-	h := newTestHandler(t, WithEngine(e), WithCredentials(store))
+	h := newTestHandler(t, kinesisapi.WithEngine(e), kinesisapi.WithCredentials(store))
 	now := time.Now()
 	body := `{"StreamName":"s","ShardCount":1}`
 
@@ -109,7 +112,7 @@ func TestAuditRejectedOnce(t *testing.T) {
 		events = append(events, ev)
 	}))
 	t.Cleanup(func() { e.Close() })
-	h := newTestHandler(t, WithEngine(e))
+	h := newTestHandler(t, kinesisapi.WithEngine(e))
 	rec := do(h, "CreateStream", `{"StreamName":"s","ShardCount":0}`)
 	require.Equal(t, http.StatusBadRequest, rec.Code)
 	rec = do(h, "DescribeStream", `{"StreamName":"missing"}`)
@@ -123,4 +126,42 @@ func TestAuditRejectedOnce(t *testing.T) {
 	require.Equal(t, "ValidationException", events[0].ErrorCode)
 	require.Equal(t, "DescribeStream", events[1].EventName)
 	require.Equal(t, "ResourceNotFoundException", events[1].ErrorCode)
+}
+
+// newTestHandler returns a handler closed when the test ends.
+func newTestHandler(t testing.TB, opts ...kinesisapi.Option) *kinesisapi.Handler {
+	t.Helper()
+	h := kinesisapi.NewHandler(opts...)
+	t.Cleanup(func() { h.Close() })
+	return h
+}
+
+// serve runs one request through h.
+func serve(h http.Handler, r *http.Request) *httptest.ResponseRecorder {
+	rec := httptest.NewRecorder()
+	h.ServeHTTP(rec, r)
+	return rec
+}
+
+// newRequest returns an unsigned JSON 1.1 POST of operation op with body.
+func newRequest(op, body string) *http.Request {
+	r := httptest.NewRequest(http.MethodPost, "/", strings.NewReader(body))
+	r.Header.Set("Content-Type", wire.ContentTypeJSON)
+	r.Header.Set("X-Amz-Target", wire.TargetPrefix+op)
+	return r
+}
+
+// jsonError decodes the code and message of a JSON error response.
+func jsonError(t testing.TB, rec *httptest.ResponseRecorder) (code, message string, raw map[string]any) {
+	t.Helper()
+	require.NoError(t, json.Unmarshal(rec.Body.Bytes(), &raw), "%s", rec.Body)
+	code, _ = raw["__type"].(string)
+	message, _ = raw["message"].(string)
+	require.Equal(t, code, rec.Header().Get("X-Amzn-ErrorType"))
+	return code, message, raw
+}
+
+// do runs an unsigned JSON operation and returns the recorder.
+func do(h http.Handler, op, body string) *httptest.ResponseRecorder {
+	return serve(h, newRequest(op, body))
 }

@@ -14,7 +14,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/credentials"
 	"github.com/aws/aws-sdk-go-v2/service/kinesis"
 	"github.com/aws/aws-sdk-go-v2/service/kinesis/types"
-	"go.uber.org/goleak"
+	"github.com/freshet-io/freshet/internal/leakcheck"
 
 	"github.com/freshet-io/freshet/kinesistest"
 )
@@ -22,7 +22,7 @@ import (
 // TestMain fails the run if a test leaves a goroutine behind: a server, an
 // SDK event stream reader or an HTTP connection.
 func TestMain(m *testing.M) {
-	goleak.VerifyTestMain(m)
+	leakcheck.VerifyTestMain(m)
 }
 
 // recorder is an http.RoundTripper that notes the operation (X-Amz-Target)

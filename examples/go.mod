@@ -1,0 +1,23 @@
+module github.com/freshet-io/freshet/examples
+
+go 1.24.0
+
+require (
+	github.com/aws/aws-sdk-go-v2 v1.48.0
+	github.com/aws/aws-sdk-go-v2/credentials v1.21.0
+	github.com/aws/aws-sdk-go-v2/service/kinesis v1.56.13
+	github.com/freshet-io/freshet v0.0.0
+)
+
+require (
+	github.com/aws/aws-sdk-go-v2/aws/protocol/eventstream v1.7.27 // indirect
+	github.com/aws/aws-sdk-go-v2/internal/configsources v1.5.12 // indirect
+	github.com/aws/aws-sdk-go-v2/internal/endpoints/v2 v2.8.12 // indirect
+	github.com/aws/smithy-go v1.28.9 // indirect
+	github.com/fxamacker/cbor/v2 v2.10.0 // indirect
+	github.com/google/btree v1.1.3 // indirect
+	github.com/x448/float16 v0.8.4 // indirect
+	golang.org/x/time v0.14.0 // indirect
+)
+
+replace github.com/freshet-io/freshet => ..
