@@ -6,14 +6,6 @@ import (
 	"iter"
 )
 
-// Put writes one record to the stream, like PutRecord.
-func (st *Stream) Put(ctx context.Context, partitionKey string, data []byte) (*PutRecordOutput, error) {
-	if err := st.alive(); err != nil {
-		return nil, err // deleted, perhaps recreated: never write to the new stream
-	}
-	return st.e.PutRecord(ctx, &PutRecordInput{StreamName: st.name, StreamARN: st.arn, PartitionKey: partitionKey, Data: data})
-}
-
 // Shards lists the stream's shards (open and closed, not expired) in index
 // order.
 func (st *Stream) Shards() []Shard {
