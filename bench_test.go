@@ -572,3 +572,29 @@ func benchPipeline(b *testing.B, st *Stream, consume func(want int) error) {
 	}
 	reportRate(b)
 }
+
+// BenchmarkAppendFollow is BenchmarkAppendRecords with the consumer
+// following the stream with Stream.Follow, on a 1-shard and a 4-shard
+// stream.
+func BenchmarkAppendFollow(b *testing.B) {
+	for _, shards := range []int{1, 4} {
+		b.Run(fmt.Sprintf("shards=%d", shards), func(b *testing.B) {
+			_, st := benchEngine(b, shards)
+			ctx, cancel := context.WithCancel(context.Background())
+			defer cancel()
+			recs := st.Follow(ctx, StartingPosition{Type: TrimHorizon})
+			benchPipeline(b, st, func(want int) error {
+				got := 0
+				for _, err := range recs {
+					if err != nil {
+						return err
+					}
+					if got++; got == want {
+						break
+					}
+				}
+				return nil
+			})
+		})
+	}
+}
