@@ -449,3 +449,152 @@ func BenchmarkSnapshot(b *testing.B) {
 		report(b)
 	})
 }
+
+// The event-bus benchmarks (issue 15) compare the Go-native write and read
+// paths with BenchmarkChannel (one producer, one consumer goroutine) and
+// BenchmarkChannelParallel (8 producers), run in the same process:
+//
+//	go test -run '^$' -bench 'Channel|PutRecord1Shard|StreamPut|Append' -benchmem -count 3 .
+
+// BenchmarkPutRecord1Shard writes 100-byte records from one goroutine to
+// a 1-shard stream with Engine.PutRecord.
+func BenchmarkPutRecord1Shard(b *testing.B) {
+	e, _ := benchEngine(b, 1)
+	ctx := context.Background()
+	in := &PutRecordInput{StreamName: "bench", Data: make([]byte, benchPayload)}
+	b.ReportAllocs()
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		in.PartitionKey = benchKeys[i&1023]
+		if _, err := e.PutRecord(ctx, in); err != nil {
+			b.Fatal(err)
+		}
+	}
+	reportRate(b)
+}
+
+// BenchmarkStreamPut writes the same records with Stream.Put.
+func BenchmarkStreamPut(b *testing.B) {
+	_, st := benchEngine(b, 1)
+	ctx := context.Background()
+	data := make([]byte, benchPayload)
+	b.ReportAllocs()
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		if _, err := st.Put(ctx, benchKeys[i&1023], data); err != nil {
+			b.Fatal(err)
+		}
+	}
+	reportRate(b)
+}
+
+// BenchmarkAppend writes the same records with Stream.Append, to a 1-shard
+// and a 4-shard stream.
+func BenchmarkAppend(b *testing.B) {
+	for _, shards := range []int{1, 4} {
+		b.Run(fmt.Sprintf("shards=%d", shards), func(b *testing.B) {
+			_, st := benchEngine(b, shards)
+			ctx := context.Background()
+			data := make([]byte, benchPayload)
+			b.ReportAllocs()
+			b.ResetTimer()
+			for i := 0; i < b.N; i++ {
+				if _, err := st.Append(ctx, benchKeys[i&1023], data); err != nil {
+					b.Fatal(err)
+				}
+			}
+			reportRate(b)
+		})
+	}
+}
+
+// BenchmarkAppendParallel writes from 8 goroutines to a 4-shard stream with
+// Stream.Append; its baseline is BenchmarkChannelParallel.
+func BenchmarkAppendParallel(b *testing.B) {
+	_, st := benchEngine(b, 4)
+	ctx := context.Background()
+	b.ReportAllocs()
+	b.SetParallelism(max(1, 8/runtime.GOMAXPROCS(0)))
+	b.ResetTimer()
+	b.RunParallel(func(pb *testing.PB) {
+		data := make([]byte, benchPayload)
+		i := 0
+		for pb.Next() {
+			if _, err := st.Append(ctx, benchKeys[i&1023], data); err != nil {
+				b.Error(err)
+				return
+			}
+			i++
+		}
+	})
+	reportRate(b)
+}
+
+// BenchmarkAppendRecords is the event bus: a producer goroutine appends to
+// a 1-shard stream while a consumer goroutine ranges over Stream.Records;
+// one op is one record delivered. Its baseline is BenchmarkChannel.
+func BenchmarkAppendRecords(b *testing.B) {
+	_, st := benchEngine(b, 1)
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	recs := st.Records(ctx, "shardId-000000000000", StartingPosition{Type: TrimHorizon})
+	benchPipeline(b, st, func(want int) error {
+		got := 0
+		for _, err := range recs {
+			if err != nil {
+				return err
+			}
+			if got++; got == want {
+				break
+			}
+		}
+		return nil
+	})
+}
+
+// benchPipeline appends b.N records from the benchmark's goroutine while
+// consume reads them in another.
+func benchPipeline(b *testing.B, st *Stream, consume func(want int) error) {
+	b.Helper()
+	ctx := context.Background()
+	data := make([]byte, benchPayload)
+	done := make(chan error, 1)
+	b.ReportAllocs()
+	b.ResetTimer()
+	go func() { done <- consume(b.N) }()
+	for i := 0; i < b.N; i++ {
+		if _, err := st.Append(ctx, benchKeys[i&1023], data); err != nil {
+			b.Fatal(err)
+		}
+	}
+	if err := <-done; err != nil {
+		b.Fatal(err)
+	}
+	reportRate(b)
+}
+
+// BenchmarkAppendFollow is BenchmarkAppendRecords with the consumer
+// following the stream with Stream.Follow, on a 1-shard and a 4-shard
+// stream.
+func BenchmarkAppendFollow(b *testing.B) {
+	for _, shards := range []int{1, 4} {
+		b.Run(fmt.Sprintf("shards=%d", shards), func(b *testing.B) {
+			_, st := benchEngine(b, shards)
+			ctx, cancel := context.WithCancel(context.Background())
+			defer cancel()
+			recs := st.Follow(ctx, StartingPosition{Type: TrimHorizon})
+			benchPipeline(b, st, func(want int) error {
+				got := 0
+				for _, err := range recs {
+					if err != nil {
+						return err
+					}
+					if got++; got == want {
+						break
+					}
+				}
+				return nil
+			})
+		})
+	}
+}

@@ -135,7 +135,7 @@ func (e *Engine) registerStreamConsumer(ctx context.Context, in *RegisterStreamC
 		return nil, err
 	}
 	var v validator
-	v.arn("streamARN", in.StreamARN, reStreamARN, patternStreamARN, true)
+	v.arn("streamARN", in.StreamARN, streamARNShape, true)
 	v.name("consumerName", in.ConsumerName, 128, true)
 	v.tagMap("tags", in.Tags)
 	if err := v.err(); err != nil {
@@ -253,9 +253,9 @@ func (e *Engine) findConsumer(streamARN, name, arn string) (*Stream, *consumer, 
 
 // consumerRef checks the model constraints of consumer addressing.
 func (v *validator) consumerRef(streamARN, name, arn string) {
-	v.arn("streamARN", streamARN, reStreamARN, patternStreamARN, false)
+	v.arn("streamARN", streamARN, streamARNShape, false)
 	v.name("consumerName", name, 128, false)
-	v.arn("consumerARN", arn, reConsumerARN, patternConsumer, false)
+	v.arn("consumerARN", arn, consumerARNShape, false)
 }
 
 // DescribeStreamConsumerInput is the input of DescribeStreamConsumer:
@@ -378,7 +378,7 @@ func (e *Engine) listStreamConsumers(ctx context.Context, in *ListStreamConsumer
 		return nil, err
 	}
 	var v validator
-	v.arn("streamARN", in.StreamARN, reStreamARN, patternStreamARN, true)
+	v.arn("streamARN", in.StreamARN, streamARNShape, true)
 	if in.MaxResults != 0 {
 		v.intRange("maxResults", in.MaxResults, 1, 10000)
 	}

@@ -19,8 +19,9 @@ import (
 //	e := freshet.New()
 //	defer e.Close()
 type Engine struct {
-	cfg config
-	key [32]byte // HMAC key of iterators and pagination tokens
+	cfg  config
+	key  [32]byte   // HMAC key of iterators and pagination tokens
+	wall *wallClock // the system clock, cheaper; nil unless cfg.clock is SystemClock
 
 	mu      sync.Mutex                         // serializes changes to the set of streams
 	streams atomic.Pointer[map[string]*Stream] // copy-on-write; read without locks
@@ -52,6 +53,9 @@ func New(opts ...Option) *Engine {
 // New and Restore fill it, then start it.
 func newEngine(cfg config) *Engine {
 	e := &Engine{cfg: cfg, done: make(chan struct{})}
+	if _, ok := cfg.clock.(SystemClock); ok {
+		e.wall = newWallClock()
+	}
 	empty := map[string]*Stream{}
 	e.streams.Store(&empty)
 	return e
@@ -86,7 +90,12 @@ func (e *Engine) Region() string { return e.cfg.region }
 // Clock returns the engine's clock.
 func (e *Engine) Clock() Clock { return e.cfg.clock }
 
-func (e *Engine) now() time.Time { return e.cfg.clock.Now() }
+func (e *Engine) now() time.Time {
+	if e.wall != nil {
+		return e.wall.now()
+	}
+	return e.cfg.clock.Now()
+}
 
 // sweep applies retention periodically until Close.
 func (e *Engine) sweep() {

@@ -234,7 +234,7 @@ func (e *Engine) getRecords(ctx context.Context, in *GetRecordsInput) (*GetRecor
 	if in.Limit != 0 {
 		v.intRange("limit", in.Limit, 1, 10000)
 	}
-	v.arn("streamARN", in.StreamARN, reStreamARN, patternStreamARN, false)
+	v.arn("streamARN", in.StreamARN, streamARNShape, false)
 	if err := v.err(); err != nil {
 		return nil, err
 	}

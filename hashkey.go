@@ -4,6 +4,7 @@ import (
 	"crypto/md5"
 	"encoding/binary"
 	"errors"
+	"math/big"
 	"math/bits"
 )
 
@@ -175,4 +176,35 @@ func uitoa(v uint64) string {
 		}
 	}
 	return string(buf[i:])
+}
+
+// Big returns h as a new big.Int.
+func (h HashKey) Big() *big.Int {
+	var b [16]byte
+	binary.BigEndian.PutUint64(b[:8], h.hi)
+	binary.BigEndian.PutUint64(b[8:], h.lo)
+	return new(big.Int).SetBytes(b[:])
+}
+
+// HashKeyFromBig returns the hash key of value b, or an error when b is
+// outside [0, 2^128-1].
+func HashKeyFromBig(b *big.Int) (HashKey, error) {
+	if b.Sign() < 0 || b.BitLen() > 128 {
+		return HashKey{}, errBadHashKey
+	}
+	var buf [16]byte
+	b.FillBytes(buf[:])
+	return HashKey{hi: binary.BigEndian.Uint64(buf[:8]), lo: binary.BigEndian.Uint64(buf[8:])}, nil
+}
+
+// Midpoint returns floor((start + end) / 2) of the range: the
+// NewStartingHashKey that splits a shard into two halves, as the AWS
+// documentation computes it for SplitShard. SplitShard accepts it for a
+// shard owning at least five hash keys.
+func (r HashKeyRange) Midpoint() HashKey {
+	s, e := r.StartingHashKey, r.EndingHashKey
+	// (s + e) / 2 in 129 bits: add with carry, then shift the carry in.
+	lo, c := bits.Add64(s.lo, e.lo, 0)
+	hi, c := bits.Add64(s.hi, e.hi, c)
+	return HashKey{hi: hi>>1 | c<<63, lo: lo>>1 | hi<<63}
 }

@@ -2,17 +2,10 @@ package freshet
 
 import (
 	"context"
+	"errors"
 	"io"
 	"iter"
 )
-
-// Put writes one record to the stream, like PutRecord.
-func (st *Stream) Put(ctx context.Context, partitionKey string, data []byte) (*PutRecordOutput, error) {
-	if err := st.alive(); err != nil {
-		return nil, err // deleted, perhaps recreated: never write to the new stream
-	}
-	return st.e.PutRecord(ctx, &PutRecordInput{StreamName: st.name, StreamARN: st.arn, PartitionKey: partitionKey, Data: data})
-}
 
 // Shards lists the stream's shards (open and closed, not expired) in index
 // order.
@@ -50,6 +43,7 @@ type Iterator struct {
 	ended    bool
 	children []ChildShard
 	buf      []Record // reused by Next
+	w        *waiter  // parks the iterator; made at its first wait
 }
 
 // Iterator returns an iterator over the shard with the given id, starting
@@ -123,21 +117,36 @@ func (it *Iterator) next(ctx context.Context, buf []Record) ([]Record, error) {
 			it.children = res.children
 			return nil, io.EOF
 		}
-		sh := it.sh
-		sh.mu.Lock()
-		if sh.next > max(it.pos, sh.trim) || sh.closed || sh.gone {
-			sh.mu.Unlock()
-			continue
+		if err := it.wait(ctx); err != nil {
+			return nil, err
 		}
-		ch := sh.waitLocked()
+	}
+}
+
+// wait parks the iterator until its shard changes, ctx is done or the
+// engine closes.
+func (it *Iterator) wait(ctx context.Context) error {
+	sh := it.sh
+	sh.mu.Lock()
+	if sh.readableLocked(it.pos) {
 		sh.mu.Unlock()
-		select {
-		case <-ch:
-		case <-ctx.Done():
-			return nil, ctx.Err()
-		case <-e.done:
-			return nil, ErrClosed
-		}
+		return nil
+	}
+	if it.w == nil {
+		it.w = newWaiter()
+	}
+	it.w.reset()
+	sh.parkLocked(it.w)
+	sh.mu.Unlock()
+	select {
+	case <-it.w.ch:
+		return nil // the waking write removed the waiter
+	case <-ctx.Done():
+		sh.unpark(it.w)
+		return ctx.Err()
+	case <-it.st.e.done:
+		sh.unpark(it.w)
+		return ErrClosed
 	}
 }
 
@@ -147,8 +156,9 @@ func (it *Iterator) ChildShards() []ChildShard { return it.children }
 
 // Records returns the records of one shard from p onward as a Go iterator.
 // It blocks waiting for new records and ends after the last record of a
-// closed shard. When ctx is done, the engine closes or the shard can no
-// longer be read, it yields the error once and ends:
+// closed shard, or when ctx is done: cancelling ctx is how a reader stops,
+// so it ends the range without an error item. When the engine closes or the
+// shard can no longer be read, it yields the error once and ends:
 //
 //	for rec, err := range st.Records(ctx, "shardId-000000000000", freshet.StartingPosition{Type: freshet.TrimHorizon}) {
 //		if err != nil {
@@ -166,7 +176,7 @@ func (st *Stream) Records(ctx context.Context, shardID string, p StartingPositio
 		var buf []Record // reused: the records are yielded by value
 		for {
 			recs, err := it.next(ctx, buf)
-			if err == io.EOF {
+			if err == io.EOF || stopped(ctx, err) {
 				return
 			}
 			if err != nil {
@@ -181,4 +191,10 @@ func (st *Stream) Records(ctx context.Context, shardID string, p StartingPositio
 			buf = recs
 		}
 	}
+}
+
+// stopped reports whether err is ctx's own error: the reader's owner
+// cancelled it, which ends a range function without an error item.
+func stopped(ctx context.Context, err error) bool {
+	return ctx.Err() != nil && errors.Is(err, ctx.Err())
 }

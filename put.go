@@ -63,7 +63,7 @@ func (e *Engine) putRecord(ctx context.Context, in *PutRecordInput) (*PutRecordO
 	if err != nil {
 		return nil, err
 	}
-	key, err := routingKey(in.PartitionKey, in.ExplicitHashKey)
+	r, err := newRouter(in.PartitionKey, in.ExplicitHashKey)
 	if err != nil {
 		return nil, err
 	}
@@ -83,7 +83,7 @@ func (e *Engine) putRecord(ctx context.Context, in *PutRecordInput) (*PutRecordO
 		start = time.Now()
 	}
 	for {
-		sh := st.route(key)
+		sh := r.route(st)
 		if sh == nil {
 			return nil, e.errStreamNotFound(st.name)
 		}
@@ -237,10 +237,10 @@ func (e *Engine) putRecords(ctx context.Context, in *PutRecordsInput) (*PutRecor
 		return nil, err
 	}
 	total := 0
-	keys := make([]HashKey, len(in.Records))
+	routers := make([]router, len(in.Records))
 	for i := range in.Records {
 		r := &in.Records[i]
-		if keys[i], err = routingKey(r.PartitionKey, r.ExplicitHashKey); err != nil {
+		if routers[i], err = newRouter(r.PartitionKey, r.ExplicitHashKey); err != nil {
 			return nil, err
 		}
 		if err := st.checkRecordSize(r.PartitionKey, r.Data); err != nil {
@@ -259,7 +259,7 @@ func (e *Engine) putRecords(ctx context.Context, in *PutRecordsInput) (*PutRecor
 		r := &in.Records[i]
 		res := &out.Records[i]
 		for {
-			sh := st.route(keys[i])
+			sh := routers[i].route(st)
 			if sh == nil {
 				return nil, e.errStreamNotFound(st.name)
 			}

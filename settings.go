@@ -42,7 +42,7 @@ func (e *Engine) updateStreamMode(ctx context.Context, in *UpdateStreamModeInput
 		return nil, err
 	}
 	var v validator
-	v.arn("streamARN", in.StreamARN, reStreamARN, patternStreamARN, true)
+	v.arn("streamARN", in.StreamARN, streamARNShape, true)
 	v.enum("streamModeDetails.streamMode", string(in.StreamModeDetails.StreamMode), true, "PROVISIONED, ON_DEMAND")
 	if in.WarmThroughputMiBps < 0 {
 		v.add(itoa(in.WarmThroughputMiBps), "warmThroughputMiBps", constraint.MinValue(0))
@@ -592,7 +592,7 @@ func (e *Engine) putResourcePolicy(ctx context.Context, in *PutResourcePolicyInp
 		return nil, err
 	}
 	var v validator
-	v.arn("resourceARN", in.ResourceARN, reResourceARN, patternResource, true)
+	v.arn("resourceARN", in.ResourceARN, resourceARNShape, true)
 	if in.Policy == "" {
 		v.null("policy")
 	}
@@ -655,7 +655,7 @@ func (e *Engine) getResourcePolicy(ctx context.Context, in *GetResourcePolicyInp
 		return nil, err
 	}
 	var v validator
-	v.arn("resourceARN", in.ResourceARN, reResourceARN, patternResource, true)
+	v.arn("resourceARN", in.ResourceARN, resourceARNShape, true)
 	if err := v.err(); err != nil {
 		return nil, err
 	}
@@ -688,7 +688,7 @@ func (e *Engine) deleteResourcePolicy(ctx context.Context, in *DeleteResourcePol
 		return nil, err
 	}
 	var v validator
-	v.arn("resourceARN", in.ResourceARN, reResourceARN, patternResource, true)
+	v.arn("resourceARN", in.ResourceARN, resourceARNShape, true)
 	if err := v.err(); err != nil {
 		return nil, err
 	}

@@ -102,6 +102,7 @@ type shard struct {
 	children    []ChildShard
 	gone        bool          // the stream was deleted or the shard expired
 	notify      chan struct{} // closed when records arrive or the shard closes; nil if nobody waits
+	waiters     []*waiter     // readers parked on the shard (waiter.go)
 	limiter     *shardLimiter
 	counters    shardCounters
 }
@@ -216,6 +217,9 @@ func (sh *shard) wakeLocked() {
 	if sh.notify != nil {
 		close(sh.notify)
 		sh.notify = nil
+	}
+	if len(sh.waiters) > 0 {
+		sh.wakeWaitersLocked()
 	}
 }
 

@@ -76,7 +76,7 @@ func (e *Engine) SubscribeToShard(ctx context.Context, in *SubscribeToShardInput
 // subscribeToShard implements SubscribeToShard.
 func (e *Engine) subscribeToShard(ctx context.Context, in *SubscribeToShardInput) (*Subscription, error) {
 	var v validator
-	v.arn("consumerARN", in.ConsumerARN, reConsumerARN, patternConsumer, true)
+	v.arn("consumerARN", in.ConsumerARN, consumerARNShape, true)
 	v.shardID("shardId", in.ShardId, true)
 	v.enum("startingPosition.type", string(in.StartingPosition.Type), true, iteratorTypes)
 	if sn := in.StartingPosition.SequenceNumber; sn != "" && !isDecimal(sn, 129) {

@@ -276,7 +276,7 @@ func (e *Engine) tagResource(ctx context.Context, in *TagResourceInput) (*TagRes
 		return nil, err
 	}
 	var v validator
-	v.arn("resourceARN", in.ResourceARN, reResourceARN, patternResource, true)
+	v.arn("resourceARN", in.ResourceARN, resourceARNShape, true)
 	v.tagsRequired("tags", in.Tags)
 	if err := v.err(); err != nil {
 		return nil, err
@@ -316,7 +316,7 @@ func (e *Engine) untagResource(ctx context.Context, in *UntagResourceInput) (*Un
 		return nil, err
 	}
 	var v validator
-	v.arn("resourceARN", in.ResourceARN, reResourceARN, patternResource, true)
+	v.arn("resourceARN", in.ResourceARN, resourceARNShape, true)
 	v.tagKeys("tagKeys", in.TagKeys)
 	if err := v.err(); err != nil {
 		return nil, err
@@ -357,7 +357,7 @@ func (e *Engine) listTagsForResource(ctx context.Context, in *ListTagsForResourc
 		return nil, err
 	}
 	var v validator
-	v.arn("resourceARN", in.ResourceARN, reResourceARN, patternResource, true)
+	v.arn("resourceARN", in.ResourceARN, resourceARNShape, true)
 	if err := v.err(); err != nil {
 		return nil, err
 	}

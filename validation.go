@@ -1,7 +1,6 @@
 package freshet
 
 import (
-	"regexp"
 	"sort"
 	"strconv"
 	"strings"
@@ -88,17 +87,21 @@ func (v *validator) err() error {
 // Model patterns, printed as the Kinesis model prints them.
 const (
 	patternName      = "[a-zA-Z0-9_.-]+"
-	patternStreamARN = `arn:aws.*:kinesis:.*:\d{12}:stream/\S+`
 	patternHashKey   = `0|([1-9]\d{0,38})`
 	patternSeqNumber = `0|([1-9]\d{0,128})`
-	patternConsumer  = `^(arn):aws.*:kinesis:.*:\d{12}:.*stream\/[a-zA-Z0-9_.-]+\/consumer\/[a-zA-Z0-9_.-]+:[0-9]+$`
-	patternResource  = `arn:aws.*:kinesis:.*:\d{12}:.*stream/\S+`
 )
 
+// arnShape is an ARN member's model pattern: its text for messages and a
+// hand-written matcher (no regular expression on the request path).
+type arnShape struct {
+	pattern string
+	match   func(string) bool
+}
+
 var (
-	reStreamARN   = regexp.MustCompile("^(?:" + patternStreamARN + ")$")
-	reConsumerARN = regexp.MustCompile(patternConsumer)
-	reResourceARN = regexp.MustCompile("^(?:" + patternResource + ")$")
+	streamARNShape   = arnShape{constraint.PatternStreamARN, constraint.MatchStreamARN}
+	consumerARNShape = arnShape{constraint.PatternConsumerARN, constraint.MatchConsumerARN}
+	resourceARNShape = arnShape{constraint.PatternResourceARN, constraint.MatchResourceARN}
 )
 
 func itoa(n int) string { return strconv.Itoa(n) }
@@ -138,15 +141,15 @@ func (v *validator) streamName(path, s string, required bool) { v.name(path, s, 
 func (v *validator) shardID(path, s string, required bool)    { v.name(path, s, 128, required) }
 
 // arn checks an ARN member against its model pattern and length.
-func (v *validator) arn(path, s string, re *regexp.Regexp, pattern string, required bool) {
+func (v *validator) arn(path, s string, shape arnShape, required bool) {
 	if s == "" {
 		if required {
 			v.null(path)
 		}
 		return
 	}
-	if !re.MatchString(s) {
-		v.add(s, path, constraint.Pattern(pattern))
+	if !shape.match(s) {
+		v.add(s, path, constraint.Pattern(shape.pattern))
 	}
 	if len(s) > 2048 {
 		v.add(s, path, constraint.MaxLength(2048))
@@ -156,7 +159,7 @@ func (v *validator) arn(path, s string, re *regexp.Regexp, pattern string, requi
 // streamRef checks the optional StreamName and StreamARN members.
 func (v *validator) streamRef(name, arn string) {
 	v.streamName("streamName", name, false)
-	v.arn("streamARN", arn, reStreamARN, patternStreamARN, false)
+	v.arn("streamARN", arn, streamARNShape, false)
 }
 
 // intRange checks lo <= n <= hi.

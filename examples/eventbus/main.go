@@ -1,16 +1,14 @@
 // Command eventbus uses freshet as an event bus inside one binary: several
-// producers write to a 4-shard stream while one consumer per shard reads
-// with blocking iterators (no polling loop). Halfway through, a shard is
-// split; its consumer follows the lineage into the children. At the end the
-// program checks that every event was delivered exactly once and in order
-// per partition key.
+// producers write to a 4-shard stream while one consumer follows the whole
+// stream with Stream.Follow (no polling loop). Halfway through, a shard is
+// split; the follower reads the parent to its end before its children. At
+// the end the program checks that every event was delivered exactly once
+// and in order per partition key.
 package main
 
 import (
 	"context"
-	"errors"
 	"fmt"
-	"io"
 	"log"
 	"strconv"
 	"strings"
@@ -44,56 +42,22 @@ func run() error {
 		return err
 	}
 
-	// Consumers: one goroutine per shard; a finished parent hands its
-	// children to new consumers once all their parents are done.
+	// The consumer: one goroutine follows every shard, parents before
+	// children, until ctx is cancelled (which ends the range without an
+	// error).
 	bus := newTracker(producers * perProducer)
-	var consumers sync.WaitGroup
-	var lineage sync.Mutex
-	finished := map[string]bool{}
-	started := map[string]bool{}
-	var consume func(shardID string)
-	consume = func(shardID string) {
-		defer consumers.Done()
-		it, err := st.Iterator(shardID, freshet.StartingPosition{Type: freshet.TrimHorizon})
-		if err != nil {
-			bus.fail(err)
-			return
-		}
-		for {
-			recs, err := it.Next(ctx)
-			if errors.Is(err, io.EOF) {
-				break // the shard was closed by a reshard and is fully read
-			}
+	var consumer sync.WaitGroup
+	consumer.Add(1)
+	go func() {
+		defer consumer.Done()
+		for r, err := range st.Follow(ctx, freshet.StartingPosition{Type: freshet.TrimHorizon}) {
 			if err != nil {
-				if ctx.Err() == nil {
-					bus.fail(err)
-				}
+				bus.fail(err)
 				return
 			}
-			for _, r := range recs {
-				bus.deliver(r.PartitionKey, string(r.Data))
-			}
+			bus.deliver(r.PartitionKey, string(r.Data))
 		}
-		lineage.Lock()
-		defer lineage.Unlock()
-		finished[shardID] = true
-		for _, child := range it.ChildShards() {
-			ready := true
-			for _, p := range child.ParentShards {
-				ready = ready && finished[p]
-			}
-			if ready && !started[child.ShardId] {
-				started[child.ShardId] = true
-				consumers.Add(1)
-				go consume(child.ShardId)
-			}
-		}
-	}
-	for _, sh := range st.Shards() {
-		started[sh.ShardId] = true
-		consumers.Add(1)
-		go consume(sh.ShardId)
-	}
+	}()
 
 	// Producers: each writes its own partition keys with increasing
 	// numbers, so order per key can be checked.
@@ -105,15 +69,16 @@ func run() error {
 			defer producing.Done()
 			for i := range perProducer {
 				key := "producer-" + strconv.Itoa(p) + "-key-" + strconv.Itoa(i%16)
-				if _, err := st.Put(ctx, key, []byte(strconv.Itoa(i))); err != nil {
+				if _, err := st.Append(ctx, key, []byte(strconv.Itoa(i))); err != nil {
 					bus.fail(err)
 					return
 				}
 				if p == 0 && i == perProducer/2 {
+					shard := st.Shards()[1]
 					_, err := e.SplitShard(ctx, &freshet.SplitShardInput{
 						StreamName:         "events",
-						ShardToSplit:       "shardId-000000000001",
-						NewStartingHashKey: "127605887595351923798765477786913079296", // 3/8 of 2^128
+						ShardToSplit:       shard.ShardId,
+						NewStartingHashKey: shard.HashKeyRange.Midpoint().String(),
 					})
 					if err != nil {
 						bus.fail(err)
@@ -129,8 +94,8 @@ func run() error {
 		return err
 	}
 	elapsed := time.Since(start)
-	cancel() // stop the consumers of open shards, which block for more
-	consumers.Wait()
+	cancel() // stop the consumer, which blocks for more
+	consumer.Wait()
 	fmt.Printf("delivered %d events exactly once, in order per key, through %d shards in %v\n",
 		bus.total, len(st.Shards()), elapsed.Round(time.Millisecond))
 	return nil

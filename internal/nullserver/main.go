@@ -6,11 +6,10 @@
 //
 // The rates a client reaches against nullserver are the ceiling of that
 // client on that machine: no Kinesis server, however fast, can be measured
-// above them. The README compares freshet and kinesalite with it:
+// above them. bench/run.sh (the load client in the module bench/) compares
+// freshet and kinesalite with it:
 //
-//	go run ./internal/nullserver --addr 127.0.0.1:4569 &
-//	cp -r ../shared/bench /tmp/bench && cd /tmp/bench    # the shared folder is read-only
-//	go run . -endpoint http://127.0.0.1:4569 -label ceiling -phases perf -read-dur 10s
+//	bash bench/run.sh
 //
 // The canned GetRecords response holds --records records of --size bytes
 // and never ends, so a read-back loop runs until its time bound and counts

@@ -1,6 +1,10 @@
 package wire
 
-import "regexp"
+import (
+	"regexp"
+
+	"github.com/freshet-io/freshet/internal/constraint"
+)
 
 // This file holds the constraints of the model's named shapes that appear in
 // requests, as the validators in validate_requests.go check them.
@@ -42,12 +46,15 @@ func patternShape(minLen, maxLen int, p string) stringShape {
 	return stringShape{minLen: minLen, maxLen: maxLen, pattern: re, patternText: text, match: fastMatchers[p]}
 }
 
-// fastMatchers match the patterns of names and decimal numbers without
-// regexp.
+// fastMatchers match the patterns of names, decimal numbers and ARNs
+// without regexp.
 var fastMatchers = map[string]func(string) bool{
-	`[a-zA-Z0-9_.-]+`:    isName,
-	`0|([1-9]\d{0,38})`:  func(s string) bool { return isDecimal(s, 39) },
-	`0|([1-9]\d{0,128})`: func(s string) bool { return isDecimal(s, 129) },
+	constraint.PatternStreamARN:   constraint.MatchStreamARN,
+	constraint.PatternResourceARN: constraint.MatchResourceARN,
+	constraint.PatternConsumerARN: constraint.MatchConsumerARN,
+	`[a-zA-Z0-9_.-]+`:             isName,
+	`0|([1-9]\d{0,38})`:           func(s string) bool { return isDecimal(s, 39) },
+	`0|([1-9]\d{0,128})`:          func(s string) bool { return isDecimal(s, 129) },
 }
 
 // isName matches [a-zA-Z0-9_.-]+.
