@@ -15,7 +15,7 @@ import (
 // never collide with the package's shared helpers.
 
 // dpEpoch is where the data-plane tests' ManualClocks start: the time of
-// SPEC's ExpiredIteratorException example, Thu Jan 22 01:22:02 UTC 2015.
+// a production ExpiredIteratorException example, Thu Jan 22 01:22:02 UTC 2015.
 var dpEpoch = time.Date(2015, 1, 22, 1, 22, 2, 0, time.UTC)
 
 // dpAccount is the engine's default account.

@@ -60,7 +60,11 @@
 // An Engine is safe for concurrent use. Writers and readers of a shard
 // take only that shard's mutex, briefly; control-plane calls take the
 // stream's mutex; creating and deleting streams takes the engine's. The
-// lock order is engine, then stream, then shard. No goroutine runs per
+// lock order is engine, then stream, then shard, then the stream's
+// counters lock (taken by a shard dropped by retention, to keep its
+// counts in the stream's totals); the interceptor list, the account
+// settings and a subscription have locks of their own that are taken
+// alone. No goroutine runs per
 // record, reader or stream: the only background goroutine is the retention
 // sweep, which Close stops.
 //

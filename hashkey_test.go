@@ -191,7 +191,7 @@ func TestUniformBoundary(t *testing.T) {
 	check(1, ^uint64(0))
 }
 
-// TestRoutingProductionExample is SPEC §4.2's production-verified routing:
+// TestRoutingProductionExample is the production-verified routing of docs/kinesis-notes.md §4.2:
 // in a 3-shard stream, a → 0, b → 1, e → 2, f → 1.
 func TestRoutingProductionExample(t *testing.T) {
 	e, _ := dpEngine(t)
@@ -207,8 +207,8 @@ func TestRoutingProductionExample(t *testing.T) {
 }
 
 // TestCreateStreamHashRanges checks the hash-key ranges of new streams: the
-// production values of SPEC §4.2 for 2, 3 and 4 shards, and for every shard
-// count the layout of SPEC §4.2: with w = floor(2^128/N), shard i starts at
+// production values of docs/kinesis-notes.md §4.2 for 2, 3 and 4 shards, and for every shard
+// count the layout of docs/kinesis-notes.md §4.2: with w = floor(2^128/N), shard i starts at
 // i·w and the last shard ends at 2^128-1, covering the hash space without
 // gap or overlap.
 func TestCreateStreamHashRanges(t *testing.T) {

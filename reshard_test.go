@@ -17,7 +17,7 @@ import (
 	"github.com/stretchr/testify/require"
 )
 
-// SPEC §6.1: a 1-shard stream split at NewStartingHashKey "2".
+// docs/kinesis-notes.md §6.1: a 1-shard stream split at NewStartingHashKey "2".
 func TestReshardSplitProductionExample(t *testing.T) {
 	ctx := context.Background()
 	e, clk := rsClockEngine(t)
@@ -156,7 +156,7 @@ func TestReshardSplitNewStartingHashKeyRule(t *testing.T) {
 		"Could not find shard shardId-x in stream s under account "+rsAccount+".")
 }
 
-// SPEC §6.2: merging shards 0 and 1 of a 3-shard stream.
+// docs/kinesis-notes.md §6.2: merging shards 0 and 1 of a 3-shard stream.
 func TestReshardMergeProductionExample(t *testing.T) {
 	ctx := context.Background()
 	e := rsEngine(t)
@@ -331,7 +331,7 @@ func TestReshardShardLimit(t *testing.T) {
 	rsErr(t, err, ErrLimitExceeded, limitMsg(3, 1))
 }
 
-// SPEC §6.3's worked examples, shard by shard.
+// The worked examples of docs/kinesis-notes.md §6.3, shard by shard.
 func TestReshardUpdateShardCountExamples(t *testing.T) {
 	type child struct {
 		id, parent, adjacent int // -1: none

@@ -12,8 +12,8 @@ import (
 	"github.com/stretchr/testify/require"
 )
 
-// TestSequenceNumberProductionExample decodes SPEC §4.3.2's real sequence
-// number: hex 2 055f6f53d 4 0000000000000000 00 0560ae8de 00000384 2.
+// TestSequenceNumberProductionExample decodes the real sequence number of
+// docs/kinesis-notes.md §4.3.2: hex 2 055f6f53d 4 0000000000000000 00 0560ae8de 00000384 2.
 func TestSequenceNumberProductionExample(t *testing.T) {
 	const real = "49554468589304656985365895156298971236367941927203518530"
 	sn, err := ParseSequenceNumber(real)
@@ -31,7 +31,7 @@ func TestSequenceNumberProductionExample(t *testing.T) {
 }
 
 // TestSequenceNumberLayout checks makeSequenceNumber against the bit layout
-// of SPEC §4.3.2, computed with math/big, and the accessors against the
+// of docs/kinesis-notes.md §4.3.2, computed with math/big, and the accessors against the
 // fields, for random fields.
 func TestSequenceNumberLayout(t *testing.T) {
 	r := rand.New(rand.NewPCG(21, 22))
@@ -190,7 +190,7 @@ func dpMustSN(t testing.TB, s string) SequenceNumber {
 // 56 digits, encoding the shard, its creation second (a second before the
 // CreateStream call), the counter (0 for StartingSequenceNumber, then
 // 1, 2, ...) and the arrival second; adjacent shards created together differ
-// by exactly 2^144 + 16 in their StartingSequenceNumber (SPEC §4.3.2).
+// by exactly 2^144 + 16 in their StartingSequenceNumber (docs/kinesis-notes.md §4.3.2).
 func TestIssuedSequenceNumbers(t *testing.T) {
 	e, clk := dpEngine(t)
 	dpCreate(t, e, "s", 3)

@@ -316,7 +316,7 @@ func (e *Engine) createStream(ctx context.Context, in *CreateStreamInput) (*Crea
 	st.maxRecordSize.Store(int64(recordSize))
 	st.setPhase(StreamStatusCreating, now, e.cfg.delays.Create)
 	created := now.Add(-time.Second) // like production, shards predate the call slightly
-	// SPEC §4.2, production-verified: with w = floor(2^128/N), shard i
+	// docs/kinesis-notes.md §4.2, production-verified: with w = floor(2^128/N), shard i
 	// owns [i·w, (i+1)·w - 1] and the last shard ends at 2^128-1.
 	open := make([]*shard, count)
 	w, _ := uniformBoundary(1, uint64(count))

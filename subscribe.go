@@ -221,7 +221,7 @@ func (s *Subscription) Next(ctx context.Context) (*SubscribeToShardEvent, error)
 				s.lastSN = res.records[n-1].SequenceNumber
 				ev.ContinuationSequenceNumber = s.lastSN
 			} else if !s.lastSN.IsZero() {
-				ev.ContinuationSequenceNumber = s.lastSN // as SPEC §1.7.4: the last delivered record's
+				ev.ContinuationSequenceNumber = s.lastSN // as docs/kinesis-notes.md §1.7.4: the last delivered record's
 			} else {
 				ev.ContinuationSequenceNumber = s.sh.positionSequenceNumber(s.pos)
 			}

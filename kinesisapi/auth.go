@@ -10,7 +10,7 @@ import (
 	"github.com/freshet-io/freshet/kinesisapi/sigv4"
 )
 
-// Authentication (SPEC §1.6): the handler reads who is calling, and from
+// Authentication (docs/kinesis-notes.md §1.6): the handler reads who is calling, and from
 // where, but never verifies a signature. A request is signed with an
 // Authorization header ("AWS4-HMAC-SHA256 Credential=AKID/20250101/
 // us-east-1/kinesis/aws4_request, SignedHeaders=..., Signature=..."),

@@ -18,7 +18,7 @@
 // or error back. Every rule of the service (states, limits, messages) is the
 // engine's; the handler adds only what belongs to the protocol:
 //
-//   - the protocol checks, in production's order (SPEC §1.5.4): CORS
+//   - the protocol checks, in production's order (docs/kinesis-notes.md §1.5.4): CORS
 //     preflight, the method (403 XML AccessDeniedException), the content
 //     type (403 or 404 XML), the body size (413), the body's syntax
 //     (SerializationException), the operation (UnknownOperationException),
@@ -43,14 +43,17 @@
 // engine of their credential scope's region and, when the access key id is
 // exactly 12 digits, of that account (as kinesis-mock does); those engines
 // are created on demand and kept until Close (region names are limited to
-// 32 lower-case letters, digits and dashes). Signatures are never verified: any secret works.
-// WithRequireAuth refuses unsigned requests as Kinesis does. The access key
+// 32 lower-case letters, digits and dashes). By default signatures are
+// not verified: any secret works. WithCredentials verifies every SigV4
+// signature (header and presigned forms) against known keys, with AWS's
+// errors, and makes each key's principal the caller; WithRequireAuth
+// refuses unsigned requests as Kinesis does. The access key
 // id of a signed request is available to engine interceptors through
 // Principal.
 //
 // # What deliberately differs from AWS
 //
-//   - Signatures are not verified.
+//   - Signatures are not verified unless WithCredentials is given.
 //   - An empty body is read as {} (production answered
 //     SerializationException).
 //   - The legacy content type application/json is read as JSON 1.1
@@ -60,7 +63,7 @@
 //     __type RequestEntityTooLargeException.
 //   - A request arriving after Handler.Close is answered 503
 //     ServiceUnavailable.
-//   - SubscribeToShard events to CBOR clients carry CBOR payloads (SPEC §11
+//   - SubscribeToShard events to CBOR clients carry CBOR payloads (docs/kinesis-notes.md §11
 //     lists this as unverified).
 //
 // # Transport

@@ -27,7 +27,7 @@ const (
 )
 
 // The XML bodies Kinesis answers requests it cannot attribute to an
-// operation with (SPEC §1.5.2).
+// operation with (docs/kinesis-notes.md §1.5.2).
 const (
 	accessDeniedXML = "<AccessDeniedException>\n" +
 		"  <Message>Unable to determine service/operation name to be authorized</Message>\n" +

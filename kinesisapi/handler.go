@@ -279,7 +279,7 @@ var encodeBuffers = sync.Pool{New: func() any { return new([]byte) }}
 // response holding 10 MiB of data in base64.
 const maxPooledBuffer = 16 << 20
 
-// accept runs the protocol checks in the order Kinesis runs them (SPEC
+// accept runs the protocol checks in the order Kinesis runs them (docs/kinesis-notes.md
 // §1.5.4) and returns the operation, its decoded and validated request and
 // the caller. When a check fails it answers the request and returns false.
 func (c *call) accept() (op wire.Operation, req wire.Request, p principal, ok bool) {

@@ -22,7 +22,7 @@ var uuidV4 = regexp.MustCompile(`^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-
 const signedAuth = "AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE/20250101/us-east-1/kinesis/aws4_request, " +
 	"SignedHeaders=content-type;host;x-amz-date;x-amz-target, Signature=abcdef0123456789"
 
-// TestCheckOrder walks the protocol checks of SPEC §1.5.4 in order: each
+// TestCheckOrder walks the protocol checks of docs/kinesis-notes.md §1.5.4 in order: each
 // case breaks one check and everything after it, and must be answered by
 // the first broken one.
 func TestCheckOrder(t *testing.T) {

@@ -1,6 +1,6 @@
 package kinesisapi
 
-// Behavior: SubscribeToShard (SPEC §1.7). Everything the engine can refuse
+// Behavior: SubscribeToShard (docs/kinesis-notes.md §1.7). Everything the engine can refuse
 // up front (validation, unknown consumer or shard, consumer not ACTIVE,
 // another subscription within 5 s, the subscribe rate limit) is a normal
 // JSON or CBOR error response. Otherwise the answer is 200 with an

@@ -256,7 +256,7 @@ func TestExplicitHashKey(t *testing.T) {
 	}
 }
 
-// threeShards are the hash key ranges of a 3-shard stream (SPEC §4.2).
+// threeShards are the hash key ranges of a 3-shard stream (docs/kinesis-notes.md §4.2).
 var threeShards = [][2]string{
 	{"0", "113427455640312821154458202477256070484"},
 	{"113427455640312821154458202477256070485", "226854911280625642308916404954512140969"},

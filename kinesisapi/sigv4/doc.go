@@ -34,7 +34,7 @@
 //
 // # Messages
 //
-// These texts are AWS's own, as observed from Kinesis (SPEC §8.4) or other
+// These texts are AWS's own, as observed from Kinesis (docs/kinesis-notes.md §8.4) or other
 // services sharing its front end: "Missing Authentication Token"; "Found
 // both 'X-Amz-Algorithm' as a query-string param and 'Authorization' as
 // HTTP header."; the composite "Authorization header requires ...

@@ -1,7 +1,7 @@
 package sigv4
 
 // The AWS error codes Verify returns. Kinesis answers every one of them
-// with HTTP 400 to a JSON or CBOR request (SPEC §1.5.2).
+// with HTTP 400 to a JSON or CBOR request (docs/kinesis-notes.md §1.5.2).
 const (
 	// CodeMissingAuthenticationToken: the request is neither signed nor
 	// presigned.

@@ -1,6 +1,6 @@
 // Package eventstream encodes and decodes the AWS event-stream binary
 // format (content type application/vnd.amazon.eventstream), the framing of
-// SubscribeToShard response bodies (SPEC §1.7.2).
+// SubscribeToShard response bodies (docs/kinesis-notes.md §1.7.2).
 //
 // # Format
 //

@@ -20,7 +20,7 @@ import (
 //
 //	Message{Headers: []Header{{":message-type", StringValue("event")}}, Payload: []byte("{}")}
 //
-// worked out by hand from SPEC §1.7.2 (the two CRCs were computed
+// worked out by hand from docs/kinesis-notes.md §1.7.2 (the two CRCs were computed
 // independently with Python's zlib.crc32):
 //
 //	00000028          total_length   = 16 + 22 + 2 = 40

@@ -44,7 +44,7 @@ var (
 )
 
 // Header names and values of the RPC-bound event streams Kinesis uses
-// (SPEC §1.7.3). The names are those of the AWS SDK for Go v2 package
+// (docs/kinesis-notes.md §1.7.3). The names are those of the AWS SDK for Go v2 package
 // aws/protocol/eventstream/eventstreamapi.
 const (
 	MessageTypeHeader   = ":message-type"   // kind of message: event, exception or error

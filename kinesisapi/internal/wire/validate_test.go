@@ -33,7 +33,7 @@ func TestValidate(t *testing.T) {
 		req  Request
 		want string
 	}{
-		// Production examples (SPEC §8.1 and §5).
+		// Production examples (docs/kinesis-notes.md §8.1 and §5).
 		{"GetShardIterator {}", &GetShardIteratorRequest{},
 			"2 validation errors detected: Value null at 'shardId' failed to satisfy constraint: Member must not be null; " +
 				"Value null at 'shardIteratorType' failed to satisfy constraint: Member must not be null"},

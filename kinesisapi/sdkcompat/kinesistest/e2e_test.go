@@ -19,7 +19,7 @@ import (
 	"github.com/freshet-io/freshet/kinesistest"
 )
 
-// allOperations are the 39 operations of the Kinesis API (SPEC §0).
+// allOperations are the 39 operations of the Kinesis API (docs/kinesis-notes.md §0).
 var allOperations = []string{
 	"AddTagsToStream", "CreateStream", "DecreaseStreamRetentionPeriod",
 	"DeleteResourcePolicy", "DeleteStream", "DeregisterStreamConsumer",
