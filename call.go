@@ -120,6 +120,9 @@ func (e *Engine) Audit(ev AuditEvent) {
 
 // invoke runs one operation of the API.
 func invoke[I, O any](ctx context.Context, e *Engine, op string, in *I, fn func(context.Context, *I) (*O, error)) (*O, error) {
+	if in == nil {
+		in = new(I) // as the AWS SDK does, a nil input is an empty one
+	}
 	if e.cfg.authorizer == nil && e.cfg.audit == nil {
 		return fn(ctx, in)
 	}
