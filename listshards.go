@@ -71,11 +71,43 @@ func (e *Engine) ListShards(ctx context.Context, in *ListShardsInput) (*ListShar
 	return invoke(ctx, e, opListShards, in, e.listShards)
 }
 
-// listShards implements ListShards.
+// listShards implements ListShards in four steps: validate the input,
+// find where the listing starts (from the input or from a NextToken),
+// settle the filter against the stream's retention, and list one page.
 func (e *Engine) listShards(ctx context.Context, in *ListShardsInput) (*ListShardsOutput, error) {
 	if err := e.before(ctx, opListShards, in.StreamName, in); err != nil {
 		return nil, err
 	}
+	if err := validateListShards(in); err != nil {
+		return nil, err
+	}
+	now := e.now()
+	start, err := e.listShardsStart(in, now)
+	if err != nil {
+		return nil, err
+	}
+	st, err := e.resolve(start.stream, in.StreamARN)
+	if err != nil {
+		return nil, err
+	}
+	if in.NextToken != "" && st.id != start.streamID {
+		return nil, e.errStreamNotFound(start.stream)
+	}
+	if !in.StreamCreationTimestamp.IsZero() && !in.StreamCreationTimestamp.Equal(st.created) &&
+		in.StreamCreationTimestamp.UnixMilli() != st.created.UnixMilli() {
+		return nil, e.errStreamNotFound(st.name)
+	}
+	if s := st.status(now); s == StreamStatusCreating {
+		return nil, st.errNotActive(s)
+	}
+	if err := start.settleFilter(st, in.NextToken != "", now); err != nil {
+		return nil, err
+	}
+	return e.listShardsPage(st, start, in.MaxResults, now), nil
+}
+
+// validateListShards checks the members' constraints.
+func validateListShards(in *ListShardsInput) error {
 	var v validator
 	v.streamRef(in.StreamName, in.StreamARN)
 	if in.ExclusiveStartShardId != "" {
@@ -90,97 +122,104 @@ func (e *Engine) listShards(ctx context.Context, in *ListShardsInput) (*ListShar
 			v.shardID("shardFilter.shardId", in.ShardFilter.ShardId, false)
 		}
 	}
-	if err := v.err(); err != nil {
-		return nil, err
-	}
-	now := e.now()
-	name := in.StreamName
-	after := -1
-	var id uint64 // the stream a NextToken was issued for
-	filter := ShardFilter{Type: FromTrimHorizon}
-	if in.NextToken != "" {
-		switch {
-		case in.StreamName != "":
-			return nil, errInvalid("NextToken and StreamName cannot be provided together.")
-		case in.StreamARN != "":
-			return nil, errInvalid("NextToken and StreamARN cannot be provided together.")
-		case in.ExclusiveStartShardId != "":
-			return nil, errInvalid("NextToken and ExclusiveStartShardId cannot be provided together.")
-		case in.ShardFilter != nil:
-			return nil, errInvalid("NextToken and ShardFilter cannot be provided together.")
-		case !in.StreamCreationTimestamp.IsZero():
-			return nil, errInvalid("NextToken and StreamCreationTimestamp cannot be provided together.")
-		}
-		r, err := e.openPageToken(tokenListShards, in.NextToken, now)
-		if err != nil {
-			return nil, err
-		}
-		name = r.str()
-		id = r.u64()
-		after = int(r.i64())
-		filter.Type = ShardFilterType(r.str())
-		filter.Timestamp = r.time()
-		if !r.done() {
-			return nil, errInvalidNextToken(in.NextToken)
-		}
-	} else {
+	return v.err()
+}
+
+// listStart is where a listing starts: the stream, the index after which
+// shards are listed, and the filter; a NextToken carries all three.
+type listStart struct {
+	stream   string
+	streamID uint64 // the stream a NextToken was issued for
+	after    int
+	filter   ShardFilter
+}
+
+// listShardsStart reads the start of a listing from a NextToken, which
+// excludes every other member, or from the input.
+func (e *Engine) listShardsStart(in *ListShardsInput, now time.Time) (listStart, error) {
+	start := listStart{stream: in.StreamName, after: -1, filter: ShardFilter{Type: FromTrimHorizon}}
+	if in.NextToken == "" {
 		if in.StreamName == "" && in.StreamARN == "" {
-			return nil, errInvalid("Either NextToken or StreamName should be provided.")
+			return start, errInvalid("Either NextToken or StreamName should be provided.")
 		}
 		if in.ExclusiveStartShardId != "" {
 			if idx, ok := parseShardID(in.ExclusiveStartShardId); ok {
-				after = idx
+				start.after = idx
 			}
 		}
 		if in.ShardFilter != nil {
-			filter = *in.ShardFilter
+			start.filter = *in.ShardFilter
 		}
+		return start, nil
 	}
-	st, err := e.resolve(name, in.StreamARN)
+	switch {
+	case in.StreamName != "":
+		return start, errInvalid("NextToken and StreamName cannot be provided together.")
+	case in.StreamARN != "":
+		return start, errInvalid("NextToken and StreamARN cannot be provided together.")
+	case in.ExclusiveStartShardId != "":
+		return start, errInvalid("NextToken and ExclusiveStartShardId cannot be provided together.")
+	case in.ShardFilter != nil:
+		return start, errInvalid("NextToken and ShardFilter cannot be provided together.")
+	case !in.StreamCreationTimestamp.IsZero():
+		return start, errInvalid("NextToken and StreamCreationTimestamp cannot be provided together.")
+	}
+	r, err := e.openPageToken(tokenListShards, in.NextToken, now)
 	if err != nil {
-		return nil, err
+		return start, err
 	}
-	if in.NextToken != "" && st.id != id {
-		return nil, e.errStreamNotFound(name)
+	start.stream = r.str()
+	start.streamID = r.u64()
+	start.after = int(r.i64())
+	start.filter.Type = ShardFilterType(r.str())
+	start.filter.Timestamp = r.time()
+	if !r.done() {
+		return start, errInvalidNextToken(in.NextToken)
 	}
-	if !in.StreamCreationTimestamp.IsZero() && !in.StreamCreationTimestamp.Equal(st.created) &&
-		in.StreamCreationTimestamp.UnixMilli() != st.created.UnixMilli() {
-		return nil, e.errStreamNotFound(st.name)
-	}
-	if s := st.status(now); s == StreamStatusCreating {
-		return nil, st.errNotActive(s)
-	}
-	ret := st.retentionPeriod()
-	horizon := now.Add(-ret)
-	switch filter.Type {
+	return start, nil
+}
+
+// settleFilter checks the filter's members and turns its times into
+// instants of the stream: the trim horizon for AT_TRIM_HORIZON, the
+// horizon at the latest for FROM_TIMESTAMP, and no earlier than the
+// stream's creation (before it, its first shards are what was open).
+func (start *listStart) settleFilter(st *Stream, fromToken bool, now time.Time) error {
+	f := &start.filter
+	horizon := now.Add(-st.retentionPeriod())
+	switch f.Type {
 	case AfterShardId:
-		if filter.ShardId == "" && in.NextToken == "" { // a token's position already follows it
-			return nil, errInvalid("ShardId must be provided for AFTER_SHARD_ID shard filter type.")
+		if f.ShardId == "" && !fromToken { // a token's position already follows it
+			return errInvalid("ShardId must be provided for AFTER_SHARD_ID shard filter type.")
 		}
-		if idx, ok := parseShardID(filter.ShardId); ok {
-			after = max(after, idx)
+		if idx, ok := parseShardID(f.ShardId); ok {
+			start.after = max(start.after, idx)
 		}
 	case AtTimestampFilter, FromTimestamp:
-		if filter.Timestamp.IsZero() {
-			return nil, errInvalid("Timestamp must be provided for %s shard filter type.", filter.Type)
+		if f.Timestamp.IsZero() {
+			return errInvalid("Timestamp must be provided for %s shard filter type.", f.Type)
 		}
-		if filter.Type == FromTimestamp && filter.Timestamp.Before(horizon) {
-			filter.Timestamp = horizon
+		if f.Type == FromTimestamp && f.Timestamp.Before(horizon) {
+			f.Timestamp = horizon
 		}
 	case AtTrimHorizon:
-		filter.Timestamp = horizon
+		f.Timestamp = horizon
 	}
-	if (filter.Type == AtTrimHorizon || filter.Type == AtTimestampFilter) && filter.Timestamp.Before(st.created) {
-		// Before the stream existed, its first shards are what was open.
-		filter.Timestamp = st.created
+	if (f.Type == AtTrimHorizon || f.Type == AtTimestampFilter) && f.Timestamp.Before(st.created) {
+		f.Timestamp = st.created
 	}
-	limit := in.MaxResults
+	return nil
+}
+
+// listShardsPage lists up to maxResults (default 1,000) shards after the
+// start, and a NextToken when more remain.
+func (e *Engine) listShardsPage(st *Stream, start listStart, maxResults int, now time.Time) *ListShardsOutput {
+	limit := maxResults
 	if limit == 0 {
 		limit = 1000
 	}
 	out := &ListShardsOutput{Shards: []Shard{}}
 	for _, sh := range st.liveShards(now) {
-		if int(sh.index) <= after || !filter.matches(sh) {
+		if int(sh.index) <= start.after || !start.filter.matches(sh) {
 			continue
 		}
 		if len(out.Shards) == limit {
@@ -189,14 +228,14 @@ func (e *Engine) listShards(ctx context.Context, in *ListShardsInput) (*ListShar
 			w.str(st.name)
 			w.u64(st.id)
 			w.i64(int64(out.Shards[len(out.Shards)-1].index()))
-			w.str(string(filter.Type))
-			w.time(filter.Timestamp)
+			w.str(string(start.filter.Type))
+			w.time(start.filter.Timestamp)
 			out.NextToken = e.seal(tokenListShards, w.b)
 			break
 		}
 		out.Shards = append(out.Shards, sh.describe())
 	}
-	return out, nil
+	return out
 }
 
 // index returns the shard's index from its id.
