@@ -5,9 +5,12 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"iter"
 	"runtime"
 	"sync"
+	"sync/atomic"
 	"testing"
+	"time"
 )
 
 // The benchmarks measure the hot paths against a baseline run in the same
@@ -597,4 +600,209 @@ func BenchmarkAppendFollow(b *testing.B) {
 			})
 		})
 	}
+}
+
+// BenchmarkSideBySide measures each event-bus path and its channel baseline
+// in alternating slices of 10,000 records within one benchmark, so that both
+// see the same machine load (the machine these numbers come from is shared:
+// separate benchmarks drift apart by more than the differences measured).
+// It reports the path's ns per record, the baseline's ("chan-ns/rec") and
+// their ratio ("x-chan"); ns/op is the two together.
+//
+//	go test -run '^$' -bench '^BenchmarkSideBySide$' -benchtime 2000000x -count 3 .
+func BenchmarkSideBySide(b *testing.B) {
+	ctx := context.Background()
+	data := make([]byte, benchPayload)
+	single := func(shards int, put func(st *Stream, e *Engine, i int) error) func(b *testing.B) {
+		return func(b *testing.B) {
+			e, st := benchEngine(b, shards)
+			sideBySide(b, channelPipeline, func(n int) {
+				for i := 0; i < n; i++ {
+					if err := put(st, e, i); err != nil {
+						b.Fatal(err)
+					}
+				}
+			})
+		}
+	}
+	appendRec := func(st *Stream, _ *Engine, i int) error {
+		_, err := st.Append(ctx, benchKeys[i&1023], data)
+		return err
+	}
+	in := &PutRecordInput{StreamName: "bench", Data: data}
+	putRecord := func(_ *Stream, e *Engine, i int) error {
+		in.PartitionKey = benchKeys[i&1023]
+		_, err := e.PutRecord(ctx, in)
+		return err
+	}
+	putStream := func(st *Stream, _ *Engine, i int) error {
+		_, err := st.Put(ctx, benchKeys[i&1023], data)
+		return err
+	}
+	b.Run("PutRecord/shards=1", single(1, putRecord))
+	b.Run("PutRecord/shards=4", single(4, putRecord))
+	b.Run("StreamPut/shards=1", single(1, putStream))
+	b.Run("Append/shards=1", single(1, appendRec))
+	b.Run("Append/shards=4", single(4, appendRec))
+	b.Run("AppendRecords/shards=1", func(b *testing.B) {
+		_, st := benchEngine(b, 1)
+		sideBySide(b, channelPipeline, streamPipeline(b, st, func(ctx context.Context) iter.Seq2[Record, error] {
+			return st.Records(ctx, "shardId-000000000000", StartingPosition{Type: TrimHorizon})
+		}))
+	})
+	for _, shards := range []int{1, 4} {
+		b.Run(fmt.Sprintf("AppendFollow/shards=%d", shards), func(b *testing.B) {
+			_, st := benchEngine(b, shards)
+			sideBySide(b, channelPipeline, streamPipeline(b, st, func(ctx context.Context) iter.Seq2[Record, error] {
+				return st.Follow(ctx, StartingPosition{Type: TrimHorizon})
+			}))
+		})
+	}
+	b.Run("AppendParallel8/shards=4", func(b *testing.B) {
+		_, st := benchEngine(b, 4)
+		sideBySide(b, channelParallel, func(n int) {
+			parallel8(n, func(i int) {
+				if _, err := st.Append(ctx, benchKeys[i&1023], data); err != nil {
+					b.Error(err)
+				}
+			})
+		})
+	})
+}
+
+// sideBySide runs b.N records through base and through subject, in
+// alternating slices, and reports both.
+func sideBySide(b *testing.B, base func(b *testing.B) (run func(n int), stop func()), subject func(n int)) {
+	const slice = 10_000
+	runBase, stop := base(b)
+	defer stop()
+	var tBase, tSubject time.Duration
+	b.ReportAllocs()
+	b.ResetTimer()
+	for done := 0; done < b.N; done += slice {
+		n := min(slice, b.N-done)
+		t0 := time.Now()
+		runBase(n)
+		t1 := time.Now()
+		subject(n)
+		tBase += t1.Sub(t0)
+		tSubject += time.Since(t1)
+	}
+	b.StopTimer()
+	perBase := float64(tBase.Nanoseconds()) / float64(b.N)
+	perSubject := float64(tSubject.Nanoseconds()) / float64(b.N)
+	b.ReportMetric(perSubject, "ns/rec")
+	b.ReportMetric(perBase, "chan-ns/rec")
+	b.ReportMetric(perSubject/perBase, "x-chan")
+}
+
+// channelPipeline is the baseline: records (with a copy of their data, as
+// a put copies it) sent on a buffered channel to a consumer goroutine; a
+// slice ends when the consumer has received all of it.
+func channelPipeline(b *testing.B) (func(n int), func()) {
+	data := make([]byte, benchPayload)
+	ch := make(chan benchRecord, 1024)
+	c := newCountdown()
+	go func() {
+		for range ch {
+			c.tick()
+		}
+	}()
+	run := func(n int) {
+		c.expect(n)
+		for i := 0; i < n; i++ {
+			d := make([]byte, len(data))
+			copy(d, data)
+			ch <- benchRecord{key: benchKeys[i&1023], data: d}
+		}
+		c.wait()
+	}
+	return run, func() { close(ch) }
+}
+
+// channelParallel is the baseline of 8 producers sharing one buffered
+// channel to one consumer.
+func channelParallel(b *testing.B) (func(n int), func()) {
+	data := make([]byte, benchPayload)
+	ch := make(chan benchRecord, 1024)
+	c := newCountdown()
+	go func() {
+		for range ch {
+			c.tick()
+		}
+	}()
+	run := func(n int) {
+		c.expect(n)
+		parallel8(n, func(i int) {
+			d := make([]byte, len(data))
+			copy(d, data)
+			ch <- benchRecord{key: benchKeys[i&1023], data: d}
+		})
+		c.wait()
+	}
+	return run, func() { close(ch) }
+}
+
+// streamPipeline returns a subject that appends n records while a
+// consumer goroutine ranging over seq receives them; a slice ends when the
+// consumer has received all of it.
+func streamPipeline(b *testing.B, st *Stream, seq func(context.Context) iter.Seq2[Record, error]) func(n int) {
+	ctx, cancel := context.WithCancel(context.Background())
+	b.Cleanup(cancel)
+	c := newCountdown()
+	go func() {
+		for _, err := range seq(ctx) {
+			if err != nil {
+				if ctx.Err() == nil { // else the engine closed as the benchmark ended
+					b.Error(err)
+				}
+				return
+			}
+			c.tick()
+		}
+	}()
+	data := make([]byte, benchPayload)
+	return func(n int) {
+		c.expect(n)
+		for i := 0; i < n; i++ {
+			if _, err := st.Append(ctx, benchKeys[i&1023], data); err != nil {
+				b.Fatal(err)
+			}
+		}
+		c.wait()
+	}
+}
+
+// countdown lets a producer wait until a consumer goroutine has received
+// the n records of a slice.
+type countdown struct {
+	left atomic.Int64
+	done chan struct{}
+}
+
+func newCountdown() *countdown { return &countdown{done: make(chan struct{}, 1)} }
+
+func (c *countdown) expect(n int) { c.left.Store(int64(n)) }
+
+func (c *countdown) tick() {
+	if c.left.Add(-1) == 0 {
+		c.done <- struct{}{}
+	}
+}
+
+func (c *countdown) wait() { <-c.done }
+
+// parallel8 calls f n times from 8 goroutines.
+func parallel8(n int, f func(i int)) {
+	var wg sync.WaitGroup
+	for g := range 8 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := g; i < n; i += 8 {
+				f(i)
+			}
+		}()
+	}
+	wg.Wait()
 }

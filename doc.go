@@ -13,9 +13,11 @@
 // codec over them.
 //
 // For an in-process event bus, Stream handles add Go-native calls:
-// Stream.Put writes, Stream.Iterator and Stream.Records read a shard with
-// blocking waits (no polling), and SubscribeToShard returns a Subscription
-// whose Next blocks for events.
+// Stream.Put and Stream.Append (which allocates nothing) write,
+// Stream.Iterator and Stream.Records read a shard with blocking waits (no
+// polling), Stream.Follow and Stream.Follower read the whole stream through
+// resharding (parents before children, with checkpoints), and
+// SubscribeToShard returns a Subscription whose Next blocks for events.
 //
 // # What is emulated
 //
@@ -60,11 +62,12 @@
 // An Engine is safe for concurrent use. Writers and readers of a shard
 // take only that shard's mutex, briefly; control-plane calls take the
 // stream's mutex; creating and deleting streams takes the engine's. The
-// lock order is engine, then stream, then shard, then the stream's
-// counters lock (taken by a shard dropped by retention, to keep its
-// counts in the stream's totals); the interceptor list, the account
-// settings and a subscription have locks of their own that are taken
-// alone. No goroutine runs per
+// lock order is engine, then stream, then shard; under a shard's mutex
+// two leaf locks may be taken: the stream's counters lock (by a shard
+// dropped by retention, to keep its counts in the stream's totals) and the
+// stream's list of parked Followers (waiter.go). The interceptor list, the
+// account settings and a subscription have locks of their own that are
+// taken alone. No goroutine runs per
 // record, reader or stream: the only background goroutine is the retention
 // sweep, which Close stops.
 //

@@ -3,6 +3,7 @@ package freshet
 import (
 	"context"
 	"iter"
+	"runtime"
 )
 
 // Following a stream through resharding
@@ -11,9 +12,10 @@ import (
 // goroutine: a shard is started once all its parents have been read to
 // their end, so the records of a partition key, which move from a parent to
 // one of its children at a reshard, arrive in write order. Shards that are
-// readable at the same time are read in turn, a batch from each. The
-// follower parks one waiter on all the shards it reads (waiter.go), so it
-// does not poll, and a write to any of them wakes it.
+// readable at the same time are read in turn, a batch from each; a shard
+// that has not changed since a read found nothing in it is not read again.
+// The follower parks on the stream (waiter.go), so it does not poll, and a
+// change of any shard wakes it.
 
 // Checkpoint records how far a Follower has read a stream, for resuming it
 // later with Stream.ResumeFollower: for each shard the follower knows and
@@ -45,7 +47,16 @@ type cursor struct {
 	pos     uint64         // counter of the next record to read
 	last    SequenceNumber // the last record delivered; zero if none
 	started bool
-	done    bool // read to the end of the closed shard
+	done    bool   // read to the end of the closed shard
+	seen    uint64 // sh.changes when a read found nothing new; unread before
+}
+
+// unread is cursor.seen before the first read: no count of changes, so the
+// shard is read (a restored shard holds records without counted changes).
+const unread = ^uint64(0)
+
+func newCursor(sh *shard) *cursor {
+	return &cursor{sh: sh, seen: unread}
 }
 
 // Follower returns a reader of the whole stream. p says where it starts:
@@ -68,7 +79,7 @@ func (st *Stream) Follower(p StartingPosition) (*Follower, error) {
 	now := st.e.now()
 	f := st.newFollower()
 	for _, sh := range st.liveShards(now) {
-		c := &cursor{sh: sh}
+		c := newCursor(sh)
 		f.cursors[sh.id] = c
 		if p.Type == Latest {
 			if closed, _ := sh.state(); closed {
@@ -97,7 +108,7 @@ func (st *Stream) ResumeFollower(cp Checkpoint) (*Follower, error) {
 	now := st.e.now()
 	f := st.newFollower()
 	for _, sh := range st.liveShards(now) {
-		c := &cursor{sh: sh}
+		c := newCursor(sh)
 		f.cursors[sh.id] = c
 		sn, ok := cp[sh.id]
 		if !ok {
@@ -187,7 +198,7 @@ func (f *Follower) cursor(id string) *cursor {
 	if err != nil {
 		return nil // expired: nothing to wait for
 	}
-	c := &cursor{sh: sh}
+	c := newCursor(sh)
 	f.cursors[id] = c
 	return c
 }
@@ -232,6 +243,11 @@ func (f *Follower) next(ctx context.Context) ([]Record, error) {
 		for n := 0; n < len(f.active); {
 			i := (f.turn + n) % len(f.active)
 			c := f.active[i]
+			changes := c.sh.changes.Load()
+			if changes == c.seen {
+				n++
+				continue // nothing new since the last read found nothing
+			}
 			res, err := c.sh.read(readIterator, c.pos, f.limit, maxGetRecordsBytes, now, ret, f.buf)
 			if err != nil {
 				return nil, err
@@ -249,6 +265,7 @@ func (f *Follower) next(ctx context.Context) ([]Record, error) {
 				f.finish(i, res.children)
 				continue // active changed: the same n is the next shard
 			}
+			c.seen = changes
 			n++
 		}
 		if len(f.active) == 0 {
@@ -271,50 +288,58 @@ func (f *Follower) next(ctx context.Context) ([]Record, error) {
 func (f *Follower) discover() {
 	for _, sh := range f.st.liveShards(f.st.e.now()) {
 		if f.cursors[sh.id] == nil {
-			f.cursors[sh.id] = &cursor{sh: sh}
+			f.cursors[sh.id] = newCursor(sh)
 		}
 	}
 	f.startReady()
 }
 
-// wait parks the follower on every shard it reads until one changes, ctx is
-// done or the engine closes.
+// wait parks the follower on the stream until one of the shards it reads
+// changes, ctx is done or the engine closes.
 func (f *Follower) wait(ctx context.Context) error {
+	if f.changed(spinRounds) {
+		return nil
+	}
 	if f.w == nil {
 		f.w = newWaiter()
 	}
 	f.w.reset()
-	parked := 0
+	waiters := &f.st.followers
+	waiters.park(f.w)
 	for _, c := range f.active {
-		sh := c.sh
-		sh.mu.Lock()
-		if sh.readableLocked(c.pos) {
-			sh.mu.Unlock()
-			f.unpark(parked)
+		if c.sh.changes.Load() != c.seen {
+			waiters.unpark(f.w)
 			return nil
 		}
-		sh.parkLocked(f.w)
-		sh.mu.Unlock()
-		parked++
 	}
 	var err error
 	select {
 	case <-f.w.ch:
+		return nil // the waking write removed the waiter
 	case <-ctx.Done():
 		err = ctx.Err()
 	case <-f.st.e.done:
 		err = ErrClosed
 	}
-	f.unpark(parked)
+	waiters.unpark(f.w)
 	return err
 }
 
-// unpark removes the follower's waiter from the first n active shards.
-// With a single shard there is nothing to do after a wake-up: the waking
-// write removed it.
-func (f *Follower) unpark(n int) {
-	for _, c := range f.active[:n] {
-		c.sh.unpark(f.w)
+// changed reports whether a shard the follower reads has changed since it
+// was last read, checking again after yielding the processor up to rounds
+// times: a writer on another processor often writes again before parking
+// would have completed.
+func (f *Follower) changed(rounds int) bool {
+	for r := 0; ; r++ {
+		for _, c := range f.active {
+			if c.sh.changes.Load() != c.seen {
+				return true
+			}
+		}
+		if r == rounds {
+			return false
+		}
+		runtime.Gosched()
 	}
 }
 

@@ -304,11 +304,9 @@ func TestFollowerWakesOnAnyShard(t *testing.T) {
 		require.NoError(t, err)
 		require.Equal(t, v, <-done)
 	}
-	for _, c := range f.cursors {
-		c.sh.mu.Lock()
-		assert.Empty(t, c.sh.waiters, "no waiter left behind")
-		c.sh.mu.Unlock()
-	}
+	st.followers.mu.Lock()
+	assert.Empty(t, st.followers.list, "no waiter left behind")
+	st.followers.mu.Unlock()
 }
 
 // Property: while producers write and shards are split and merged

@@ -6,6 +6,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/google/btree"
@@ -103,6 +104,7 @@ type shard struct {
 	gone        bool          // the stream was deleted or the shard expired
 	notify      chan struct{} // closed when records arrive or the shard closes; nil if nobody waits
 	waiters     []*waiter     // readers parked on the shard (waiter.go)
+	changes     atomic.Uint64 // counts the changes that wake readers, readable without mu
 	limiter     *shardLimiter
 	counters    shardCounters
 }
@@ -214,6 +216,10 @@ func (sh *shard) append(key string, data []byte, now time.Time, flags uint16, si
 
 // wakeLocked wakes every reader waiting for this shard.
 func (sh *shard) wakeLocked() {
+	sh.changes.Add(1) // before the followers are checked: see waiter.go
+	if sh.st.followers.parked.Load() != 0 {
+		sh.st.followers.wake()
+	}
 	if sh.notify != nil {
 		close(sh.notify)
 		sh.notify = nil

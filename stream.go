@@ -63,6 +63,7 @@ type Stream struct {
 	maxRecordSize atomic.Int64             // bytes
 	encrypted     atomic.Bool
 	counters      streamCounters
+	followers     followerWaiters // Followers parked on the stream (waiter.go)
 
 	mu          sync.Mutex // guards the fields below; before shard.mu
 	shards      []*shard   // every shard ever created, by index

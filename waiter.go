@@ -1,15 +1,27 @@
 package freshet
 
+import (
+	"sync"
+	"sync/atomic"
+)
+
 // Waking readers
 //
-// A reader that has read everything parks on the shards it reads and a
-// write wakes it. A writer pays for this only when a reader is parked: it
-// checks one slice length under the shard lock it holds anyway. A waiter is
-// a channel of capacity one that a reader allocates once and reuses, so
-// parking allocates nothing, and one waiter may be parked on several shards
-// at once (a Follower reads every open shard of a stream): the first write
-// to any of them wakes it. A reader that wakes finds everything written
-// since it parked and drains it in one read.
+// A reader that has read everything parks and a write wakes it. A writer
+// pays for this only when a reader is parked: it checks one slice length
+// under the shard lock it holds anyway, and one atomic counter of the
+// stream. A waiter is a channel of capacity one that a reader allocates once
+// and reuses, so parking allocates nothing. A reader that wakes finds
+// everything written since it parked and drains it in one read.
+//
+// An Iterator parks on its shard. A Follower reads every open shard of a
+// stream, so it parks on the stream instead: locking each of its shards to
+// park and again to leave would cost more than the records. Every change of
+// a shard (a record, a close, a deletion) first counts itself in
+// shard.changes and then wakes the stream's parked followers; a follower
+// first parks and then compares each shard's changes with the count it had
+// read them at. Both sides use sequentially consistent atomics, so either
+// the follower sees the change or the writer sees the follower.
 
 // waiter is a parked reader.
 type waiter struct {
@@ -73,3 +85,52 @@ func (sh *shard) wakeWaitersLocked() {
 func (sh *shard) readableLocked(pos uint64) bool {
 	return sh.next > max(pos, sh.trim) || sh.closed || sh.gone
 }
+
+// followerWaiters are the Followers parked on a stream.
+type followerWaiters struct {
+	parked atomic.Int32 // len(list), readable without mu
+	mu     sync.Mutex   // a leaf lock: taken under shard.mu by writers
+	list   []*waiter
+}
+
+// park registers w.
+func (f *followerWaiters) park(w *waiter) {
+	f.mu.Lock()
+	f.list = append(f.list, w)
+	f.parked.Store(int32(len(f.list)))
+	f.mu.Unlock()
+}
+
+// unpark removes w, if a wake-up has not already.
+func (f *followerWaiters) unpark(w *waiter) {
+	f.mu.Lock()
+	for i, x := range f.list {
+		if x == w {
+			last := len(f.list) - 1
+			f.list[i] = f.list[last]
+			f.list[last] = nil
+			f.list = f.list[:last]
+			break
+		}
+	}
+	f.parked.Store(int32(len(f.list)))
+	f.mu.Unlock()
+}
+
+// wake wakes and forgets every parked follower.
+func (f *followerWaiters) wake() {
+	f.mu.Lock()
+	for i, w := range f.list {
+		w.wake()
+		f.list[i] = nil
+	}
+	f.list = f.list[:0]
+	f.parked.Store(0)
+	f.mu.Unlock()
+}
+
+// spinRounds is how often a reader that found nothing yields the processor
+// and looks again before it parks. Parking and waking cost about as much
+// as reading a few records; a producer on another processor often writes
+// again within one yield.
+const spinRounds = 3

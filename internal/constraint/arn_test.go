@@ -97,7 +97,7 @@ func TestARNMatchersAgreeWithRegexp(t *testing.T) {
 	matched := map[string]int{}
 	for _, m := range arnMatchers {
 		re := anchored(m.pattern)
-		for range 100_000 {
+		for range 20_000 {
 			s := randomARN(r)
 			want := re.MatchString(s)
 			require.Equal(t, want, m.match(s), "%s pattern on %q", m.name, s)
@@ -109,7 +109,7 @@ func TestARNMatchersAgreeWithRegexp(t *testing.T) {
 	// The generator must reach the matching side of every pattern often
 	// enough for the comparison to mean something.
 	for _, m := range arnMatchers {
-		assert.Greater(t, matched[m.name], 5000, m.name)
+		assert.Greater(t, matched[m.name], 1000, m.name)
 	}
 }
 
