@@ -163,12 +163,11 @@ func WithWriteTimeout(d time.Duration) Option {
 // and the default engine do not count). Without signature verification any
 // 12-digit access key id names an account, so without a bound a client
 // could make the handler create engines without end. A request that would
-// need one more is answered 400 LimitExceededException. n < 0 means no
+// need one more is answered 400 LimitExceededException. n = 0 serves only
+// the default engine and those passed with WithEngine; n < 0 means no
 // bound. Default: DefaultMaxEngines.
 func WithMaxEngines(n int) Option {
 	return func(c *config) {
-		if n != 0 {
-			c.maxEngines = n
-		}
+		c.maxEngines = n
 	}
 }
