@@ -273,6 +273,10 @@ func (c *call) serve() {
 	rc := http.NewResponseController(c.w)
 	if d := c.h.cfg.writeTimeout; d > 0 {
 		_ = rc.SetWriteDeadline(time.Now().Add(d)) // unsupported by recorders and some middleware: then unbounded
+		// The deadline must not outlive the request: on HTTP/1.1 it is the
+		// connection's, and would cut the next response on a keep-alive
+		// connection that another handler (/_health) writes.
+		defer func() { _ = rc.SetWriteDeadline(time.Time{}) }()
 	}
 	op, req, p, ok := c.accept()
 	if !ok {
