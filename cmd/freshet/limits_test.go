@@ -53,3 +53,18 @@ func TestServeReadTimeout(t *testing.T) {
 	require.Equal(t, http.StatusRequestTimeout, resp.StatusCode)
 	require.Equal(t, "RequestTimeoutException", resp.Header.Get("X-Amzn-Errortype"))
 }
+
+// TestHealthCommand: freshet health succeeds against a running server and
+// fails against an address nothing serves.
+func TestHealthCommand(t *testing.T) {
+	url, _, _ := startRun(t, "serve", "--addr", "127.0.0.1:0", "--log-format", "json")
+	var out bytes.Buffer
+	require.NoError(t, run(t.Context(), []string{"health", "--endpoint", url}, &out))
+	require.Equal(t, "{\"status\":\"ok\"}\n", out.String())
+
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	require.NoError(t, err)
+	addr := ln.Addr().String()
+	ln.Close()
+	require.Error(t, run(t.Context(), []string{"health", "--endpoint", "http://" + addr}, &out))
+}

@@ -35,6 +35,7 @@ Commands:
   serve           run a Kinesis Data Streams server (freshet serve -h for flags)
   streams         list the streams of a running server (freshet streams -h)
   tail STREAM     print the records of a stream of a running server as they arrive (freshet tail -h)
+  health          check that a running server is healthy (for container health checks)
   version         print the version (also --version)
   help            print this text
 `
@@ -58,6 +59,8 @@ func run(ctx context.Context, args []string, stdout io.Writer) error {
 		return runStreams(ctx, args[1:], stdout)
 	case "tail":
 		return runTail(ctx, args[1:], stdout)
+	case "health":
+		return runHealth(ctx, args[1:], stdout)
 	case "version", "-version", "--version":
 		printVersion(stdout)
 		return nil
