@@ -77,9 +77,11 @@ func (c *call) commonHeaders() {
 	}
 }
 
-// preflight answers a CORS preflight request.
+// preflight answers a CORS preflight request. Production's answer has
+// no x-amz-id-2.
 func (c *call) preflight() {
 	h := c.w.Header()
+	delete(h, "X-Amz-Id-2")
 	if v := c.r.Header.Get("Access-Control-Request-Headers"); v != "" {
 		h.Set("Access-Control-Allow-Headers", v)
 	}
@@ -94,10 +96,11 @@ func (c *call) preflight() {
 }
 
 // writeXML answers with one of the XML bodies of requests Kinesis cannot
-// attribute to an operation.
+// attribute to an operation. Production sends them without a Content-Type
+// (the nil value keeps net/http from sniffing one).
 func (c *call) writeXML(status int, body string) {
 	h := c.w.Header()
-	h.Set("Content-Type", "application/xml")
+	h["Content-Type"] = nil
 	h.Set("Content-Length", strconv.Itoa(len(body)))
 	c.started = true
 	c.status, c.respBytes = status, int64(len(body))
