@@ -305,9 +305,15 @@ func (e *Engine) openIterator(tok string, now time.Time) (*Stream, *shard, uint6
 	}
 	ttl := e.cfg.iteratorTTL
 	if now.UnixMilli()-issued > ttl.Milliseconds() || gen != e.iteratorGen.Load() {
+		// An iterator expired by ExpireIterators is reported as if its
+		// lifetime had passed, so that the message agrees with itself.
+		reported := now
+		if end := time.UnixMilli(issued + ttl.Milliseconds() + 1); reported.Before(end) {
+			reported = end
+		}
 		return nil, nil, 0, NewError(codeExpiredIterator,
 			"Iterator expired. The iterator was created at time %s while right now it is %s which is further in the future than the tolerated delay of %d milliseconds.",
-			javaDate(time.UnixMilli(issued)), javaDate(now), ttl.Milliseconds())
+			javaDate(time.UnixMilli(issued)), javaDate(reported), ttl.Milliseconds())
 	}
 	id := shardID(int(idx))
 	st := e.lookupName(name)

@@ -140,9 +140,13 @@ func (e *Engine) faultError(err error, c *Call) error {
 		if shard == "" {
 			shard = e.faultShard(c)
 		}
-		switch c.Operation {
-		case opGetRecords, opGetShardIterator, opSubscribeToShard: // as the engine's own read throttling
+		switch {
+		case c.Operation == opGetRecords || c.Operation == opGetShardIterator || c.Operation == opSubscribeToShard:
+			// as the engine's own read throttling
 			return e.errReadThrottled(c.StreamName, shard)
+		case shard == "":
+			// A PutRecords call over several shards: no shard to name.
+			return NewError(codeProvisionedThroughputExceeded, "Rate exceeded for stream %s under account %s.", c.StreamName, e.cfg.account)
 		}
 		return e.errWriteThrottled(c.StreamName, shard)
 	case codeLimitExceeded:
@@ -156,7 +160,8 @@ func (e *Engine) faultError(err error, c *Call) error {
 }
 
 // faultShard names the shard a call-level fault's message refers to: the
-// shard the call addresses (for PutRecords, the first entry's).
+// shard the call addresses (for PutRecords, the shard of all its entries,
+// or "" when they route to several shards).
 func (e *Engine) faultShard(c *Call) string {
 	var key HashKey
 	switch in := c.Input.(type) {
@@ -172,10 +177,7 @@ func (e *Engine) faultShard(c *Call) string {
 	case *PutRecordInput:
 		key, _ = routingKey(in.PartitionKey, in.ExplicitHashKey)
 	case *PutRecordsInput:
-		if len(in.Records) == 0 {
-			return ""
-		}
-		key, _ = routingKey(in.Records[0].PartitionKey, in.Records[0].ExplicitHashKey)
+		return e.putRecordsShard(c.StreamName, in)
 	default:
 		return ""
 	}
@@ -185,6 +187,32 @@ func (e *Engine) faultShard(c *Call) string {
 		}
 	}
 	return ""
+}
+
+// putRecordsShard returns the shard every entry of a PutRecords call
+// routes to, or "" if they route to several (or none).
+func (e *Engine) putRecordsShard(stream string, in *PutRecordsInput) string {
+	st := e.lookupName(stream)
+	if st == nil {
+		return ""
+	}
+	shard := ""
+	for i := range in.Records {
+		key, err := routingKey(in.Records[i].PartitionKey, in.Records[i].ExplicitHashKey)
+		if err != nil {
+			return ""
+		}
+		sh := st.route(key)
+		switch {
+		case sh == nil:
+			return ""
+		case shard == "":
+			shard = sh.id
+		case shard != sh.id:
+			return ""
+		}
+	}
+	return shard
 }
 
 func (e *Engine) normalShardID(id string) string {

@@ -5,7 +5,6 @@ import (
 	"errors"
 	"strconv"
 	"time"
-	"unicode/utf8"
 
 	"github.com/freshet-io/freshet/internal/constraint"
 )
@@ -19,8 +18,8 @@ type PutRecordInput struct {
 	// may not exceed the stream's maximum record size (1 MiB by default).
 	// The engine copies it.
 	Data []byte
-	// PartitionKey is required: 1 to 256 Unicode characters. Its MD5 hash
-	// picks the shard.
+	// PartitionKey is required: 1 to 256 UTF-16 code units, as Kinesis
+	// counts (an emoji counts 2). Its MD5 hash picks the shard.
 	PartitionKey string
 	// ExplicitHashKey, a decimal in [0, 2^128-1], overrides the partition
 	// key's hash for routing.
@@ -306,7 +305,7 @@ func (e *Engine) putRecords(ctx context.Context, in *PutRecordsInput) (*PutRecor
 // constraints, without building validation messages.
 func entryValid(r *PutRecordsRequestEntry) bool {
 	return len(r.Data) <= maxDataBytes && r.PartitionKey != "" &&
-		(len(r.PartitionKey) <= 256 || utf8.RuneCountInString(r.PartitionKey) <= 256) &&
+		!partitionKeyTooLong(r.PartitionKey) &&
 		(r.ExplicitHashKey == "" || isDecimal(r.ExplicitHashKey, 39))
 }
 
@@ -337,13 +336,13 @@ func renderEntries(n int) string {
 // maxDataBytes is the model's maximum blob size for Data.
 const maxDataBytes = 10 << 20
 
-// partitionKey checks the PartitionKey model constraints (1-256 characters).
+// partitionKey checks the PartitionKey model constraints (1-256 UTF-16 code units).
 func (v *validator) partitionKey(path, key string) {
 	if key == "" {
 		v.null(path)
 		return
 	}
-	if len(key) > 256 && utf8.RuneCountInString(key) > 256 {
+	if partitionKeyTooLong(key) {
 		v.add(key, path, constraint.MaxLength(256))
 	}
 }

@@ -148,12 +148,13 @@ func TestPutRecordAccepts(t *testing.T) {
 	out2 := dpPut(t, e, "s", "k", []byte{})
 	require.Equal(t, out.ShardId, out2.ShardId)
 
-	// Partition keys are counted in characters: 256 two-byte characters
-	// (512 bytes) are fine; the record size counts bytes.
+	// Partition keys are counted in UTF-16 code units: 256 two-byte
+	// characters (512 bytes) are fine, and 128 emoji (2 units each); the
+	// record size counts bytes.
 	wide := strings.Repeat("é", 256)
 	dpPut(t, e, "s", wide, nil)
 	dpPut(t, e, "s", strings.Repeat("k", 256), nil)
-	dpPut(t, e, "s", strings.Repeat("😀", 256), nil) // 1024 bytes
+	dpPut(t, e, "s", strings.Repeat("😀", 128), nil) // 512 bytes
 	_, err := e.PutRecord(ctx, &PutRecordInput{StreamName: "s", PartitionKey: wide, Data: make([]byte, 1<<20-512)})
 	require.NoError(t, err)
 	_, err = e.PutRecord(ctx, &PutRecordInput{StreamName: "s", PartitionKey: wide, Data: make([]byte, 1<<20-511)})
@@ -189,7 +190,7 @@ func TestPutRecordAccepts(t *testing.T) {
 			got = append(got, fmt.Sprintf("%d:%d", len(r.PartitionKey), len(r.Data)))
 		}
 	}
-	require.ElementsMatch(t, []string{"1:0", "1:0", "512:0", "256:0", "1024:0", "512:1048064", "1:1048575", "1:0", "1:0",
+	require.ElementsMatch(t, []string{"1:0", "1:0", "512:0", "256:0", "512:0", "512:1048064", "1:1048575", "1:0", "1:0",
 		"7:1", "7:1", "1:0"}, got)
 }
 

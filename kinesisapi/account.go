@@ -5,8 +5,9 @@ package kinesisapi
 // operations (PutResourcePolicy, GetResourcePolicy, DeleteResourcePolicy)
 // are translated member for member. Each (account, region) pair has its own
 // engine, so limits and settings are per account and region. Policies are
-// stored, never evaluated; GetResourcePolicy on a resource without one
-// returns "{}".
+// evaluated by the engine's authorizer when it evaluates them (package
+// policy's Set does); GetResourcePolicy on a resource without one returns
+// "{}".
 
 import (
 	"context"

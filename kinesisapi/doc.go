@@ -43,24 +43,30 @@
 // engine of their credential scope's region and, when the access key id is
 // exactly 12 digits, of that account (as kinesis-mock does); those engines
 // are created on demand and kept until Close (region names are limited to
-// 32 lower-case letters, digits and dashes). By default signatures are
-// not verified: any secret works. WithCredentials verifies every SigV4
-// signature (header and presigned forms) against known keys, with AWS's
-// errors, and makes each key's principal the caller; WithRequireAuth
-// refuses unsigned requests as Kinesis does. The access key
+// 32 lower-case letters, digits and dashes), at most WithMaxEngines of
+// them (default 100). By default signatures are not verified: any secret
+// works. WithCredentials verifies every SigV4 signature (header and
+// presigned forms) against known keys, with AWS's errors, and makes each
+// key's principal the caller; WithRequireAuth refuses unsigned requests as
+// Kinesis does. The access key
 // id of a signed request is available to engine interceptors through
 // Principal.
 //
 // # What deliberately differs from AWS
 //
 //   - Signatures are not verified unless WithCredentials is given.
+//   - Limits of the server, each answered with a documented error: a body
+//     over the limit (413 RequestEntityTooLargeException), request bodies
+//     held at once over WithMaxInFlightBytes (503 ServiceUnavailable, which
+//     SDKs retry), a body slower than WithReadTimeout (408
+//     RequestTimeoutException), an account or region past WithMaxEngines
+//     (400 LimitExceededException). A client refused by a limit is logged
+//     at level Warn once, then at level Debug.
 //   - An empty body is read as {} (production answered
 //     SerializationException).
 //   - The legacy content type application/json is read as JSON 1.1
 //     (production answered 404 with a Coral "UnknownOperationException"
 //     envelope).
-//   - A body over the limit (16 MiB by default) is answered 413 with
-//     __type RequestEntityTooLargeException.
 //   - A request arriving after Handler.Close is answered 503
 //     ServiceUnavailable.
 //   - SubscribeToShard events to CBOR clients carry CBOR payloads (docs/kinesis-notes.md §11

@@ -7,6 +7,7 @@ import (
 	"math/rand/v2"
 	"net/http"
 	"strconv"
+	"strings"
 
 	"github.com/freshet-io/freshet"
 	"github.com/freshet-io/freshet/internal/uuid"
@@ -24,7 +25,21 @@ const (
 	codeServiceUnavailable   = "ServiceUnavailable"
 	codeRequestTooLarge      = "RequestEntityTooLargeException"
 	codeInternalFailureEvent = "InternalFailureException"
+	codeRequestTimeout       = "RequestTimeoutException"
+	codeLimitExceeded        = "LimitExceededException"
 )
+
+// msgBusy is the message of the 503 answering a request that finds the
+// in-flight budget spent.
+const msgBusy = "Slow down: the server is holding as many request bytes as it allows; retry later."
+
+// errTooManyEngines answers a request that would make the handler create
+// an engine past WithMaxEngines.
+func errTooManyEngines(max int, account, region string) error {
+	return freshet.NewError(codeLimitExceeded,
+		"This server serves at most %d accounts and regions besides its default one; account %s in region %s would exceed that limit.",
+		max, account, region)
+}
 
 // The XML bodies Kinesis answers requests it cannot attribute to an
 // operation with (docs/kinesis-notes.md §1.5.2).
@@ -62,9 +77,11 @@ func (c *call) commonHeaders() {
 	}
 }
 
-// preflight answers a CORS preflight request.
+// preflight answers a CORS preflight request. Production's answer has
+// no x-amz-id-2.
 func (c *call) preflight() {
 	h := c.w.Header()
+	delete(h, "X-Amz-Id-2")
 	if v := c.r.Header.Get("Access-Control-Request-Headers"); v != "" {
 		h.Set("Access-Control-Allow-Headers", v)
 	}
@@ -74,16 +91,22 @@ func (c *call) preflight() {
 	h.Set("Access-Control-Max-Age", "172800")
 	h.Set("Content-Length", "0")
 	c.started = true
+	c.status = http.StatusOK
 	c.w.WriteHeader(http.StatusOK)
 }
 
 // writeXML answers with one of the XML bodies of requests Kinesis cannot
-// attribute to an operation.
+// attribute to an operation. Production sends them without a Content-Type
+// (the nil value keeps net/http from sniffing one).
 func (c *call) writeXML(status int, body string) {
 	h := c.w.Header()
-	h.Set("Content-Type", "application/xml")
+	h["Content-Type"] = nil
 	h.Set("Content-Length", strconv.Itoa(len(body)))
 	c.started = true
+	c.status, c.respBytes = status, int64(len(body))
+	if status != http.StatusOK && c.errCode == "" {
+		c.errCode = xmlErrorCode(body)
+	}
 	c.w.WriteHeader(status)
 	_, _ = c.w.Write([]byte(body))
 }
@@ -95,6 +118,7 @@ func (c *call) writeBody(status int, body []byte) {
 	h["Content-Type"] = c.headers[2:3:3]
 	h["Content-Length"] = c.headers[3:4:4]
 	c.started = true
+	c.status, c.respBytes = status, int64(len(body))
 	c.w.WriteHeader(status)
 	if len(body) > 0 {
 		_, _ = c.w.Write(body)
@@ -158,4 +182,17 @@ func newIDs() (requestID, id2 string) {
 	base64.StdEncoding.Encode(b[36:], r[16:])
 	s := string(b[:])
 	return s[:36], s[36:]
+}
+
+// xmlErrorCode returns the code of one of the XML error bodies: the name of
+// its root element.
+func xmlErrorCode(body string) string {
+	if len(body) < 2 || body[0] != '<' {
+		return ""
+	}
+	end := strings.IndexAny(body, "/> \n")
+	if end < 0 {
+		return ""
+	}
+	return body[1:end]
 }

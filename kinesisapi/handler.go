@@ -3,7 +3,6 @@ package kinesisapi
 import (
 	"context"
 	"errors"
-	"io"
 	"log/slog"
 	"net"
 	"net/http"
@@ -11,6 +10,7 @@ import (
 	"slices"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/freshet-io/freshet"
@@ -35,9 +35,18 @@ type Handler struct {
 	log *slog.Logger
 	def *freshet.Engine // serves unsigned requests
 
+	// budget bounds the bytes of request bodies held at once.
+	budget byteBudget
+	// bodyReads counts the request bodies being read.
+	bodyReads atomic.Int64
+	// limits logs refusals by a limit once per client.
+	limits limitLog
+
 	mu      sync.Mutex
 	engines map[engineKey]*freshet.Engine
 	owned   []*freshet.Engine // created by the handler, closed by Close
+	// created counts the engines created on demand for signed requests.
+	created int
 	subs    map[*freshet.Subscription]struct{}
 	closed  bool
 }
@@ -53,8 +62,12 @@ type engineKey struct {
 // otherwise).
 func NewHandler(opts ...Option) *Handler {
 	cfg := config{
-		maxRequestBytes: DefaultMaxRequestBytes,
-		logger:          slog.New(slog.DiscardHandler),
+		maxRequestBytes:  DefaultMaxRequestBytes,
+		logger:           slog.New(slog.DiscardHandler),
+		maxInFlightBytes: DefaultMaxInFlightBytes,
+		readTimeout:      DefaultReadTimeout,
+		writeTimeout:     DefaultWriteTimeout,
+		maxEngines:       DefaultMaxEngines,
 	}
 	for _, o := range opts {
 		o(&cfg)
@@ -65,6 +78,7 @@ func NewHandler(opts ...Option) *Handler {
 		engines: make(map[engineKey]*freshet.Engine),
 		subs:    make(map[*freshet.Subscription]struct{}),
 	}
+	h.budget.limit = cfg.maxInFlightBytes
 	for _, e := range cfg.engines {
 		k := engineKey{e.Account(), e.Region()}
 		if _, dup := h.engines[k]; !dup {
@@ -97,6 +111,7 @@ func (h *Handler) Engine(account, region string) *freshet.Engine {
 	e := freshet.New(opts...)
 	h.engines[k] = e
 	h.owned = append(h.owned, e)
+	h.created++
 	if h.closed {
 		e.Close()
 	}
@@ -179,10 +194,12 @@ func (h *Handler) removeSubscription(s *freshet.Subscription) {
 
 // engineFor returns the engine serving a caller: the default engine for
 // unsigned requests, else the engine of the credential scope's region and of
-// the access key's account when the key is a 12-digit account id.
-func (h *Handler) engineFor(p principal) *freshet.Engine {
+// the access key's account when the key is a 12-digit account id. It fails
+// with errTooManyEngines when that engine does not exist and the handler
+// serves WithMaxEngines engines already.
+func (h *Handler) engineFor(p principal) (*freshet.Engine, error) {
 	if !p.signed {
-		return h.def
+		return h.def, nil
 	}
 	account, region := h.def.Account(), h.def.Region()
 	if isAccountID(p.accessKey) {
@@ -192,9 +209,20 @@ func (h *Handler) engineFor(p principal) *freshet.Engine {
 		region = p.region
 	}
 	if account == h.def.Account() && region == h.def.Region() {
-		return h.def
+		return h.def, nil
 	}
-	return h.Engine(account, region)
+	k := engineKey{account, region}
+	h.mu.Lock()
+	e, ok := h.engines[k]
+	full := !ok && h.cfg.maxEngines >= 0 && h.created >= h.cfg.maxEngines
+	h.mu.Unlock()
+	switch {
+	case ok:
+		return e, nil
+	case full:
+		return nil, errTooManyEngines(h.cfg.maxEngines, account, region)
+	}
+	return h.Engine(account, region), nil
 }
 
 // call is the state of one request.
@@ -216,13 +244,24 @@ type call struct {
 	started bool
 	// errCode and errMessage are the error the response carries, if any.
 	errCode, errMessage string
+	// req is the decoded request, once known, for the access log.
+	req wire.Request
+	// status is the HTTP status written; bodyBytes and respBytes the sizes
+	// of the request body read and of the response body written.
+	status               int
+	bodyBytes, respBytes int64
+	// reserved is what the body holds of the handler's in-flight budget.
+	reserved int64
 }
 
 // ServeHTTP serves one Kinesis API request. No panic escapes it: a panic in
 // the engine (or an interceptor) is answered with a 500 InternalFailure.
 func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	start := time.Now()
 	c := &call{h: h, w: w, r: r}
 	c.requestID, c.id2 = newIDs()
+	defer c.observe(start)
+	defer c.releaseBody()
 	defer c.recoverPanic()
 	c.serve()
 }
@@ -231,19 +270,40 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 // the operation.
 func (c *call) serve() {
 	c.commonHeaders()
+	rc := http.NewResponseController(c.w)
+	if d := c.h.cfg.writeTimeout; d > 0 {
+		_ = rc.SetWriteDeadline(time.Now().Add(d)) // unsupported by recorders and some middleware: then unbounded
+		// The deadline must not outlive the request: on HTTP/1.1 it is the
+		// connection's, and would cut the next response on a keep-alive
+		// connection that another handler (/_health) writes.
+		defer func() { _ = rc.SetWriteDeadline(time.Time{}) }()
+	}
 	op, req, p, ok := c.accept()
 	if !ok {
 		c.auditRejected(p)
 		return
 	}
+	c.req = req
 	if c.h.isClosed() {
 		c.writeError(errHandlerClosed)
 		return
 	}
-	e := c.h.engineFor(p)
+	e, err := c.h.engineFor(p)
+	if err != nil {
+		c.h.limits.log(c.h.log, clientIP(c.r.RemoteAddr), "max-engines",
+			"kinesisapi: request refused: the handler serves its maximum number of accounts and regions",
+			"accessKey", p.accessKey, "region", p.region)
+		c.writeError(err)
+		c.auditRejected(p) // to the default engine
+		return
+	}
 	ctx := withPrincipal(c.r.Context(), p)
 	ctx = freshet.ContextWithCaller(ctx, c.caller(p))
 	if op.EventStream {
+		// An event stream lasts minutes: no write deadline (not even the
+		// server's), and its tiny body no longer holds the budget.
+		_ = rc.SetWriteDeadline(time.Time{})
+		c.releaseBody()
 		c.subscribe(ctx, e, req.(*wire.SubscribeToShardRequest))
 		return
 	}
@@ -308,11 +368,26 @@ func (c *call) accept() (op wire.Operation, req wire.Request, p principal, ok bo
 	}
 	c.contentType = mediaType
 	body, err := c.readBody()
+	c.bodyBytes = int64(len(body))
 	if err != nil {
 		var tooLarge *http.MaxBytesError
-		if errors.As(err, &tooLarge) {
+		client := clientIP(r.RemoteAddr)
+		switch {
+		case errors.As(err, &tooLarge):
+			c.h.limits.log(c.h.log, client, "max-request-bytes", "kinesisapi: request body over the limit refused",
+				"maxRequestBytes", c.h.cfg.maxRequestBytes, "contentLength", r.ContentLength)
 			c.writeErrorStatus(http.StatusRequestEntityTooLarge, codeRequestTooLarge, "Request body is larger than the limit of the server.")
-		} else {
+		case errors.Is(err, errBusy):
+			c.h.limits.log(c.h.log, client, "max-inflight-bytes", "kinesisapi: request refused: in-flight request bytes at the limit",
+				"maxInFlightBytes", c.h.cfg.maxInFlightBytes, "contentLength", r.ContentLength)
+			c.writeErrorStatus(http.StatusServiceUnavailable, codeServiceUnavailable, msgBusy)
+		case errors.Is(err, errBodyTimeout):
+			c.h.limits.log(c.h.log, client, "read-timeout", "kinesisapi: request body not received within the read timeout",
+				"readTimeout", c.h.cfg.readTimeout.String(), "contentLength", r.ContentLength)
+			c.w.Header().Set("Connection", "close")
+			c.writeErrorStatus(http.StatusRequestTimeout, codeRequestTimeout,
+				"The request body was not received within the server's read timeout of "+c.h.cfg.readTimeout.String()+".")
+		default:
 			c.writeErrorStatus(http.StatusBadRequest, codeSerialization, "")
 		}
 		return op, nil, p, false
@@ -385,7 +460,10 @@ func (c *call) auditRejected(p principal) {
 	if c.op == "" || c.errCode == "" || c.h.isClosed() {
 		return
 	}
-	e := c.h.engineFor(p)
+	e, err := c.h.engineFor(p)
+	if err != nil {
+		e = c.h.def
+	}
 	caller := c.caller(p)
 	e.Audit(freshet.AuditEvent{
 		EventID:            newRequestID(),
@@ -406,14 +484,10 @@ func (c *call) auditRejected(p principal) {
 // caller describes the request's caller to the engine, for its authorizer
 // and audit events. The request id is the one the response carries.
 func (c *call) caller(p principal) freshet.Caller {
-	ip := c.r.RemoteAddr
-	if host, _, err := net.SplitHostPort(ip); err == nil {
-		ip = host
-	}
 	return freshet.Caller{
 		Principal:       p.arn,
 		AccessKeyID:     p.accessKey,
-		SourceIPAddress: ip,
+		SourceIPAddress: clientIP(c.r.RemoteAddr),
 		UserAgent:       c.r.UserAgent(),
 		RequestID:       c.requestID,
 	}
@@ -451,40 +525,12 @@ func (c *call) recoverPanic() {
 	}
 }
 
-// readBody reads the request body, at most the configured limit.
-func (c *call) readBody() ([]byte, error) {
-	limit := c.h.cfg.maxRequestBytes
-	if c.r.ContentLength > limit {
-		return nil, &http.MaxBytesError{Limit: limit}
+// clientIP returns the IP address of a request's RemoteAddr.
+func clientIP(remoteAddr string) string {
+	if host, _, err := net.SplitHostPort(remoteAddr); err == nil {
+		return host
 	}
-	if c.r.Body == nil {
-		return nil, nil
-	}
-	return readAll(http.MaxBytesReader(c.w, c.r.Body, limit), c.r.ContentLength)
-}
-
-// readAll reads r to its end, as io.ReadAll does, into a buffer sized for
-// n bytes (when n is positive) and the end of file after them, so that a
-// body of the announced length is read without growing the buffer.
-func readAll(r io.Reader, n int64) ([]byte, error) {
-	size := 512
-	if n > 0 {
-		size = int(n) + 1
-	}
-	b := make([]byte, 0, size)
-	for {
-		m, err := r.Read(b[len(b):cap(b)])
-		b = b[:len(b)+m]
-		if err != nil {
-			if err == io.EOF {
-				err = nil
-			}
-			return b, err
-		}
-		if len(b) == cap(b) {
-			b = append(b, 0)[:len(b)]
-		}
-	}
+	return remoteAddr
 }
 
 // checkSyntax reports a SerializationException when body is not an object

@@ -2,6 +2,7 @@ package kinesisapi
 
 import (
 	"log/slog"
+	"time"
 
 	"github.com/freshet-io/freshet"
 	"github.com/freshet-io/freshet/kinesisapi/sigv4"
@@ -22,6 +23,12 @@ type config struct {
 	logger          *slog.Logger
 	requireAuth     bool
 	credentials     sigv4.CredentialLookup
+
+	maxInFlightBytes int64
+	readTimeout      time.Duration
+	writeTimeout     time.Duration
+	maxEngines       int
+	observer         func(*RequestInfo)
 }
 
 // WithEngine makes the handler serve e for e's account and region. The first
@@ -93,5 +100,74 @@ func WithRequireAuth(b bool) Option {
 func WithCredentials(c sigv4.CredentialLookup) Option {
 	return func(cfg *config) {
 		cfg.credentials = c
+	}
+}
+
+// Defaults of the limits a Handler enforces unless options say otherwise.
+const (
+	// DefaultMaxInFlightBytes bounds the request body bytes a handler holds
+	// at once (WithMaxInFlightBytes): 256 MiB.
+	DefaultMaxInFlightBytes = 256 << 20
+	// DefaultReadTimeout bounds the time a request body may take to
+	// arrive (WithReadTimeout).
+	DefaultReadTimeout = time.Minute
+	// DefaultWriteTimeout bounds the time a response may take to be
+	// written (WithWriteTimeout); SubscribeToShard event streams are not
+	// bounded.
+	DefaultWriteTimeout = time.Minute
+	// DefaultMaxEngines bounds the account and region pairs a handler
+	// serves (WithMaxEngines).
+	DefaultMaxEngines = 100
+)
+
+// WithMaxInFlightBytes bounds the memory of the request bodies the handler
+// is reading or serving at once. A body's buffer grows as its bytes arrive
+// (never up front from its announced Content-Length), and each growth is
+// taken from this budget; a request that finds it spent is answered 503
+// ServiceUnavailable ("Slow down"), which the AWS SDKs retry. It should be
+// several times WithMaxRequestBytes, or a single large request cannot be
+// served. n < 0 means no bound. Default: DefaultMaxInFlightBytes.
+func WithMaxInFlightBytes(n int64) Option {
+	return func(c *config) {
+		if n != 0 {
+			c.maxInFlightBytes = n
+		}
+	}
+}
+
+// WithReadTimeout bounds the time the handler waits for a request's body,
+// from the moment it starts reading it; a body that takes longer is
+// answered 408 RequestTimeoutException and the connection is closed. It
+// uses http.ResponseController, so it works with HTTP/1.1 and HTTP/2
+// servers; d <= 0 means no bound. Default: DefaultReadTimeout.
+func WithReadTimeout(d time.Duration) Option {
+	return func(c *config) {
+		c.readTimeout = d
+	}
+}
+
+// WithWriteTimeout bounds the time the handler takes to write a response,
+// from the moment the request arrives; a client that does not read its
+// response in time loses its connection. SubscribeToShard event streams,
+// which last up to 5 minutes, are exempt (their deadline, and any
+// http.Server.WriteTimeout, is lifted). d <= 0 means no bound. Default:
+// DefaultWriteTimeout.
+func WithWriteTimeout(d time.Duration) Option {
+	return func(c *config) {
+		c.writeTimeout = d
+	}
+}
+
+// WithMaxEngines bounds the engines the handler creates on demand for the
+// accounts and regions of signed requests (engines passed with WithEngine
+// and the default engine do not count). Without signature verification any
+// 12-digit access key id names an account, so without a bound a client
+// could make the handler create engines without end. A request that would
+// need one more is answered 400 LimitExceededException. n = 0 serves only
+// the default engine and those passed with WithEngine; n < 0 means no
+// bound. Default: DefaultMaxEngines.
+func WithMaxEngines(n int) Option {
+	return func(c *config) {
+		c.maxEngines = n
 	}
 }

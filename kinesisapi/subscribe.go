@@ -68,6 +68,7 @@ func (c *call) subscribe(ctx context.Context, e *freshet.Engine, r *wire.Subscri
 	}
 	c.w.Header().Set("Content-Type", eventStreamContentType)
 	c.started = true
+	c.status = http.StatusOK
 	c.w.WriteHeader(http.StatusOK)
 	rc := http.NewResponseController(c.w)
 	enc := eventstream.NewEncoder(c.w)

@@ -4,7 +4,10 @@
 //
 // Usage:
 //
-//	freshet serve [flags]
+//	freshet serve [flags]            run the server
+//	freshet streams [flags]          list the streams of a running server
+//	freshet tail [flags] STREAM      print a stream's records as they arrive
+//	freshet version                  print the version (also --version)
 //
 // For example:
 //
@@ -23,6 +26,26 @@
 // SIGINT or SIGTERM the server stops accepting connections, ends open
 // subscriptions, waits up to --shutdown-timeout for requests in flight
 // and exits.
+//
+// Limits: request bodies are read as they arrive, within --read-timeout,
+// and all bodies held at once are bounded by --max-inflight-bytes (past it,
+// 503 ServiceUnavailable, which SDKs retry); responses are written within
+// --write-timeout (SubscribeToShard event streams excepted); idle
+// keep-alive connections close after --idle-timeout; --max-accounts bounds
+// the accounts and regions served (LimitExceededException past it). A
+// client refused by a limit is logged at level warn once, then at debug.
+//
+// Metrics: GET --metrics-path (default /metrics) serves the engines'
+// stream metrics, request metrics (freshet_requests_total,
+// freshet_request_errors_total by code, freshet_request_duration_seconds)
+// and Go runtime and process metrics. By default they are served on --addr
+// without authentication; --metrics-addr moves them to a listener of their
+// own and --metrics-token requires "Authorization: Bearer TOKEN". At
+// --log-level debug every request is logged (operation, stream, status,
+// duration, bytes).
+//
+// --create-stream NAME[:SHARDS] (repeatable; FRESHET_CREATE_STREAM takes
+// a comma-separated list) creates streams at start-up unless they exist.
 //
 // The data lives in memory. With --data-file PATH it survives restarts, as
 // kinesalite's --path does: the server restores PATH at start if it exists

@@ -23,9 +23,6 @@ import (
 	"github.com/freshet-io/freshet/kinesisapi"
 	"github.com/freshet-io/freshet/kinesisapi/sigv4"
 	"github.com/freshet-io/freshet/policy"
-	"github.com/freshet-io/freshet/prom"
-	"github.com/prometheus/client_golang/prometheus"
-	"github.com/prometheus/client_golang/prometheus/promhttp"
 )
 
 // errUsage reports a command line that could not be parsed; the problem has
@@ -35,8 +32,12 @@ var errUsage = errors.New("usage error")
 const usage = `Usage: freshet <command> [flags]
 
 Commands:
-  serve    run a Kinesis Data Streams server (freshet serve -h for flags)
-  help     print this text
+  serve           run a Kinesis Data Streams server (freshet serve -h for flags)
+  streams         list the streams of a running server (freshet streams -h)
+  tail STREAM     print the records of a stream of a running server as they arrive (freshet tail -h)
+  health          check that a running server is healthy (for container health checks)
+  version         print the version (also --version)
+  help            print this text
 `
 
 // run is the whole program behind main: it parses args (without the program
@@ -54,6 +55,15 @@ func run(ctx context.Context, args []string, stdout io.Writer) error {
 			return err
 		}
 		return serve(ctx, cfg, stdout)
+	case "streams":
+		return runStreams(ctx, args[1:], stdout)
+	case "tail":
+		return runTail(ctx, args[1:], stdout)
+	case "health":
+		return runHealth(ctx, args[1:], stdout)
+	case "version", "-version", "--version":
+		printVersion(stdout)
+		return nil
 	case "help", "-h", "-help", "--help":
 		fmt.Fprint(stdout, usage)
 		return nil
@@ -87,9 +97,12 @@ type serveConfig struct {
 	auditLogBackups  int
 	policyFile       string
 	credentialsFile  string
-	metricsPath      string
 	dataFile         string
 	snapshotInterval time.Duration
+
+	bounds        serverLimits  // limits.go
+	metrics       metricsConfig // metrics.go
+	createStreams streamSpecs   // createstream.go
 }
 
 var accountPattern = regexp.MustCompile(`^[0-9]{12}$`)
@@ -117,7 +130,9 @@ func parseServeFlags(args []string, out io.Writer) (*serveConfig, error) {
 	fs.StringVar(&c.logFormat, "log-format", "text", "log `format`: text or json")
 	fs.TextVar(&c.logLevel, "log-level", slog.LevelInfo, "log `level`: debug, info, warn or error")
 	fs.DurationVar(&c.shutdownTimeout, "shutdown-timeout", 10*time.Second, "how long to wait for requests in flight on shutdown")
-	fs.StringVar(&c.metricsPath, "metrics-path", "/metrics", "URL `path` serving the engines' metrics in Prometheus text format on GET (empty: none)")
+	c.metrics.register(fs)
+	c.bounds.register(fs)
+	fs.Var(&c.createStreams, "create-stream", "create stream `NAME[:SHARDS]` (1 shard by default) at start unless it exists; repeatable, or comma-separated in FRESHET_CREATE_STREAM")
 	fs.StringVar(&c.auditLog, "audit-log", "", "write an audit event (CloudTrail-style JSON line) per API call to this `file`")
 	fs.Int64Var(&c.auditLogMaxBytes, "audit-log-max-bytes", 100<<20, "rotate the audit log before it grows past this many `bytes`")
 	fs.IntVar(&c.auditLogBackups, "audit-log-backups", 5, "rotated audit logs to keep (file.1 ... file.N)")
@@ -194,7 +209,10 @@ func (c *serveConfig) check(extra []string) error {
 	case c.snapshotInterval < 0:
 		return errors.New("--snapshot-interval must not be negative")
 	}
-	return nil
+	if err := c.bounds.check(c.maxRequestBytes); err != nil {
+		return err
+	}
+	return c.metrics.check()
 }
 
 // engineOptions returns the options of the server's engines, but for their
@@ -247,11 +265,14 @@ func serve(ctx context.Context, c *serveConfig, stdout io.Writer) error {
 	}
 
 	opts := c.engineOptions()
+	metrics := newServerMetrics()
 	handlerOpts := []kinesisapi.Option{
 		kinesisapi.WithMaxRequestBytes(c.maxRequestBytes),
 		kinesisapi.WithLogger(logger),
 		kinesisapi.WithRequireAuth(c.requireAuth),
+		kinesisapi.WithRequestObserver(metrics.observe),
 	}
+	handlerOpts = append(handlerOpts, c.bounds.handlerOptions()...)
 	gov, err := c.governance(logger)
 	if err != nil {
 		ln.Close()
@@ -267,6 +288,10 @@ func serve(ctx context.Context, c *serveConfig, stdout io.Writer) error {
 	}
 	for _, e := range engines {
 		defer e.Close()
+	}
+	if err := createStreams(ctx, engines[0], c.createStreams, logger); err != nil {
+		ln.Close()
+		return err
 	}
 	handlerOpts = append(handlerOpts, kinesisapi.WithEngineOptions(opts...))
 	for _, e := range engines {
@@ -295,7 +320,24 @@ func serve(ctx context.Context, c *serveConfig, stdout io.Writer) error {
 	}
 
 	srv := kinesisapi.NewServer(c.addr, h)
-	srv.Handler = withHealth(withMetrics(c.metricsPath, h, h))
+	c.bounds.apply(srv)
+	srv.Handler = withHealth(h)
+	if c.metrics.path != "" {
+		scrape := metrics.scrape(h, c.metrics.token)
+		if c.metrics.addr == "" {
+			srv.Handler = withHealth(withMetrics(c.metrics.path, scrape, h))
+			if c.metrics.token == "" && (c.credentialsFile != "" || c.policyFile != "") {
+				logger.Warn("metrics are served to anyone on --addr; set --metrics-addr or --metrics-token to protect them", "path", c.metrics.path)
+			}
+		} else {
+			ms, err := startMetricsServer(c.metrics.addr, c.metrics.path, scrape, logger)
+			if err != nil {
+				ln.Close()
+				return fmt.Errorf("--metrics-addr: %w", err)
+			}
+			defer ms.close()
+		}
+	}
 	srv.TLSConfig = tlsConfig
 	srv.ErrorLog = slog.NewLogLogger(logger.Handler(), slog.LevelWarn)
 	// Subscriptions last minutes: end them as soon as shutdown starts
@@ -462,28 +504,4 @@ func (g *governance) close(logger *slog.Logger) {
 	if err := g.audit.Close(); err != nil {
 		logger.Warn("closing the audit log", "err", err)
 	}
-}
-
-// withMetrics answers GET of path with the metrics of the handler's
-// engines in Prometheus text format and passes every other request to next.
-// The engines are read at each scrape: the handler creates engines for new
-// regions and accounts on demand.
-func withMetrics(path string, h *kinesisapi.Handler, next http.Handler) http.Handler {
-	if path == "" {
-		return next
-	}
-	collector := prom.NewCollector()
-	reg := prometheus.NewRegistry()
-	reg.MustRegister(collector)
-	metrics := promhttp.HandlerFor(reg, promhttp.HandlerOpts{})
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if r.URL.Path != path || r.Method != http.MethodGet {
-			next.ServeHTTP(w, r)
-			return
-		}
-		for _, e := range h.Engines() {
-			collector.Add(e)
-		}
-		metrics.ServeHTTP(w, r)
-	})
 }

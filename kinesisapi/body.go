@@ -1,0 +1,143 @@
+package kinesisapi
+
+// Behavior: reading request bodies without trusting their announced
+// length. A body buffer starts small and doubles as bytes arrive, up to the
+// announced length and the request limit, so a client announcing 16 MB and
+// sending 11 bytes costs 11 bytes of buffer, not 16 MB. Every byte of
+// buffer is first reserved from the handler's in-flight budget
+// (WithMaxInFlightBytes); a request that cannot reserve what it needs is
+// answered 503 ServiceUnavailable, which every AWS SDK retries. The body
+// must arrive within the read timeout (WithReadTimeout), else 408.
+
+import (
+	"errors"
+	"io"
+	"net/http"
+	"os"
+	"sync/atomic"
+	"time"
+)
+
+// initialBodyBuffer is the largest buffer a body read starts with: most
+// requests fit, and a body that announces more only gets more as it
+// arrives.
+const initialBodyBuffer = 32 << 10
+
+// errBusy is returned by readBody when the in-flight budget is spent.
+var errBusy = errors.New("kinesisapi: in-flight request bytes exhausted")
+
+// errBodyTimeout is returned by readBody when the body did not arrive in
+// time.
+var errBodyTimeout = errors.New("kinesisapi: request body read timed out")
+
+// byteBudget bounds the bytes held by request bodies being read or served
+// at once. The zero value with limit 0 refuses everything; a negative limit
+// allows everything.
+type byteBudget struct {
+	limit int64
+	used  atomic.Int64
+}
+
+// acquire reserves n bytes and reports whether it could.
+func (b *byteBudget) acquire(n int64) bool {
+	if b.limit < 0 {
+		b.used.Add(n)
+		return true
+	}
+	for {
+		used := b.used.Load()
+		if used+n > b.limit {
+			return false
+		}
+		if b.used.CompareAndSwap(used, used+n) {
+			return true
+		}
+	}
+}
+
+// release returns n bytes reserved by acquire.
+func (b *byteBudget) release(n int64) {
+	b.used.Add(-n)
+}
+
+// releaseBody returns the bytes the call reserved for its body to the
+// handler's budget. It is idempotent.
+func (c *call) releaseBody() {
+	if c.reserved > 0 {
+		c.h.budget.release(c.reserved)
+		c.reserved = 0
+	}
+}
+
+// readBody reads the request body, at most the configured limit, within
+// the read timeout, growing its buffer (and its reservation of the
+// in-flight budget) as bytes arrive.
+func (c *call) readBody() ([]byte, error) {
+	limit := c.h.cfg.maxRequestBytes
+	if c.r.ContentLength > limit {
+		return nil, &http.MaxBytesError{Limit: limit}
+	}
+	if c.r.Body == nil || c.r.Body == http.NoBody {
+		return nil, nil
+	}
+	rc := http.NewResponseController(c.w)
+	if d := c.h.cfg.readTimeout; d > 0 {
+		_ = rc.SetReadDeadline(time.Now().Add(d)) // unsupported by recorders and some middleware: then unbounded
+		// The deadline must not outlive the body: on HTTP/1.1 the server
+		// keeps reading the connection while the handler runs, and an
+		// expired deadline there cancels the request.
+		defer func() { _ = rc.SetReadDeadline(time.Time{}) }()
+	}
+	c.h.bodyReads.Add(1)
+	defer c.h.bodyReads.Add(-1)
+	b, err := c.readAll(http.MaxBytesReader(c.w, c.r.Body, limit), c.r.ContentLength, limit)
+	if errors.Is(err, os.ErrDeadlineExceeded) {
+		return nil, errBodyTimeout
+	}
+	return b, err
+}
+
+// readAll reads r to its end, as io.ReadAll does, into a buffer that starts
+// at initialBodyBuffer bytes (or the announced length n and one more byte
+// for the end of file, if smaller) and doubles when full, never beyond n+1
+// or limit+1 bytes. Each growth is reserved from the handler's budget
+// first; readAll fails with errBusy when the budget is spent.
+func (c *call) readAll(r io.Reader, n, limit int64) ([]byte, error) {
+	ceiling := limit + 1
+	if n >= 0 {
+		ceiling = min(ceiling, n+1)
+	}
+	size := min(int64(initialBodyBuffer), ceiling)
+	if !c.reserve(size) {
+		return nil, errBusy
+	}
+	b := make([]byte, 0, size)
+	for {
+		m, err := r.Read(b[len(b):cap(b)])
+		b = b[:len(b)+m]
+		if err != nil {
+			if err == io.EOF {
+				err = nil
+			}
+			return b, err
+		}
+		if len(b) == cap(b) {
+			grown := min(2*int64(cap(b)), max(ceiling, int64(cap(b))+1))
+			if !c.reserve(grown - int64(cap(b))) {
+				return nil, errBusy
+			}
+			nb := make([]byte, len(b), grown)
+			copy(nb, b)
+			b = nb
+		}
+	}
+}
+
+// reserve takes n more bytes of the in-flight budget for the call's body.
+func (c *call) reserve(n int64) bool {
+	if !c.h.budget.acquire(n) {
+		return false
+	}
+	c.reserved += n
+	return true
+}

@@ -1,0 +1,207 @@
+package kinesisapi
+
+import (
+	"bufio"
+	"bytes"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"net/http/httptest"
+	"runtime"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/require"
+
+	"github.com/freshet-io/freshet/kinesisapi/internal/wire"
+)
+
+// slowRequest is the head of a request announcing contentLength bytes of
+// body, followed by the first 11 of them: a client that then stalls.
+func slowRequest(op string, contentLength int) string {
+	return "POST / HTTP/1.1\r\nHost: freshet\r\n" +
+		"Content-Type: " + wire.ContentTypeJSON + "\r\n" +
+		"X-Amz-Target: " + wire.TargetPrefix + op + "\r\n" +
+		fmt.Sprintf("Content-Length: %d\r\n\r\n", contentLength) +
+		`{"Limit":1}`
+}
+
+// openSlow opens n connections to srv that each send slowRequest and
+// stall; they are closed when the test ends.
+func openSlow(t *testing.T, srv *httptest.Server, n, contentLength int) []net.Conn {
+	t.Helper()
+	conns := make([]net.Conn, n)
+	for i := range conns {
+		c, err := net.Dial("tcp", srv.Listener.Addr().String())
+		require.NoError(t, err)
+		t.Cleanup(func() { c.Close() })
+		_, err = io.WriteString(c, slowRequest("ListStreams", contentLength))
+		require.NoError(t, err)
+		conns[i] = c
+	}
+	return conns
+}
+
+// post sends a JSON request to srv with a fresh connection.
+func post(t *testing.T, url, op, body string) (*http.Response, []byte) {
+	t.Helper()
+	req, err := http.NewRequest(http.MethodPost, url, strings.NewReader(body))
+	require.NoError(t, err)
+	req.Header.Set("Content-Type", wire.ContentTypeJSON)
+	req.Header.Set("X-Amz-Target", wire.TargetPrefix+op)
+	client := &http.Client{Transport: &http.Transport{DisableKeepAlives: true}}
+	resp, err := client.Do(req)
+	require.NoError(t, err)
+	defer resp.Body.Close()
+	b, err := io.ReadAll(resp.Body)
+	require.NoError(t, err)
+	return resp, b
+}
+
+// TestSlowBodiesDoNotReserveTheirAnnouncedLength is the regression test of
+// a client that announces a 16 MiB body, sends 11 bytes and stalls: the
+// handler used to allocate the announced length up front, per connection.
+// Now memory follows the bytes that arrived, and other clients are served
+// meanwhile.
+func TestSlowBodiesDoNotReserveTheirAnnouncedLength(t *testing.T) {
+	h := newTestHandler(t)
+	srv := httptest.NewServer(h)
+	t.Cleanup(srv.Close) // after the slow connections close
+	mustCreateStream(t, h, "kept", 1)
+	mustCall(t, h, "PutRecord", `{"StreamName":"kept","PartitionKey":"k","Data":"AQID"}`)
+
+	const conns = 40
+	var before runtime.MemStats
+	runtime.GC()
+	runtime.ReadMemStats(&before)
+	openSlow(t, srv, conns, DefaultMaxRequestBytes)
+	require.Eventually(t, func() bool { return h.bodyReads.Load() == conns },
+		10*time.Second, time.Millisecond, "the handler is reading every slow body")
+
+	var after runtime.MemStats
+	runtime.ReadMemStats(&after)
+	// Allocated up front, the bodies would take conns*16 MiB = 640 MiB.
+	allocated := after.TotalAlloc - before.TotalAlloc
+	require.Less(t, allocated, uint64(conns<<20), "bytes allocated while %d slow bodies are read", conns)
+	require.LessOrEqual(t, h.budget.used.Load(), int64(conns*initialBodyBuffer))
+
+	// Another client is served meanwhile, and the stored record is intact.
+	resp, body := post(t, srv.URL, "DescribeStreamSummary", `{"StreamName":"kept"}`)
+	require.Equal(t, http.StatusOK, resp.StatusCode, "%s", body)
+	out := mustCall(t, h, "GetShardIterator", `{"StreamName":"kept","ShardId":"shardId-000000000000","ShardIteratorType":"TRIM_HORIZON"}`)
+	got := mustCall(t, h, "GetRecords", `{"ShardIterator":"`+out["ShardIterator"].(string)+`"}`)
+	require.Len(t, got["Records"], 1)
+}
+
+// syncLog is a log destination safe for concurrent handlers.
+type syncLog struct {
+	mu  sync.Mutex
+	buf bytes.Buffer
+}
+
+func (l *syncLog) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.buf.Write(p)
+}
+
+func (l *syncLog) String() string {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.buf.String()
+}
+
+// TestInFlightBudget: requests that find the in-flight budget spent are
+// answered 503 ServiceUnavailable (which SDKs retry), logged at level Warn
+// once per client, and served again once the budget frees up.
+func TestInFlightBudget(t *testing.T) {
+	var log syncLog
+	logger := slog.New(slog.NewTextHandler(&log, &slog.HandlerOptions{Level: slog.LevelWarn}))
+	h := newTestHandler(t, WithMaxInFlightBytes(2*initialBodyBuffer), WithLogger(logger))
+	srv := httptest.NewServer(h)
+	t.Cleanup(srv.Close) // after the slow connections close
+	mustCreateStream(t, h, "kept", 1)
+
+	slow := openSlow(t, srv, 2, 1<<20)
+	require.Eventually(t, func() bool { return h.budget.used.Load() == 2*initialBodyBuffer },
+		10*time.Second, time.Millisecond)
+
+	for range 3 {
+		resp, body := post(t, srv.URL, "DescribeStreamSummary", `{"StreamName":"kept"}`)
+		require.Equal(t, http.StatusServiceUnavailable, resp.StatusCode, "%s", body)
+		require.Equal(t, codeServiceUnavailable, resp.Header.Get("X-Amzn-Errortype"))
+		require.Contains(t, string(body), "Slow down")
+	}
+	require.Equal(t, 1, strings.Count(log.String(), "limit=max-inflight-bytes"), "%s", log.String())
+
+	slow[0].Close()
+	require.Eventually(t, func() bool { return h.budget.used.Load() == initialBodyBuffer },
+		10*time.Second, time.Millisecond)
+	resp, body := post(t, srv.URL, "DescribeStreamSummary", `{"StreamName":"kept"}`)
+	require.Equal(t, http.StatusOK, resp.StatusCode, "%s", body)
+}
+
+// TestBodyGrowsToItsRealSize: bodies larger than the initial buffer, with
+// and without a Content-Length, are read whole, and their reservations are
+// returned.
+func TestBodyGrowsToItsRealSize(t *testing.T) {
+	h := newTestHandler(t)
+	mustCreateStream(t, h, "s", 1)
+	data := bytes.Repeat([]byte("QUJD"), 100_000) // 400 kB of base64
+	body := `{"StreamName":"s","PartitionKey":"k","Data":"` + string(data) + `"}`
+	for _, chunked := range []bool{false, true} {
+		r := newRequest("PutRecord", body)
+		if chunked {
+			r.ContentLength = -1
+		}
+		rec := serve(h, r)
+		require.Equal(t, http.StatusOK, rec.Code, "%s", rec.Body)
+	}
+	require.Zero(t, h.budget.used.Load())
+}
+
+// TestBodyReadTimeout: a body that does not arrive within the read timeout
+// is answered 408 RequestTimeoutException and the connection closed.
+func TestBodyReadTimeout(t *testing.T) {
+	h := newTestHandler(t, WithReadTimeout(100*time.Millisecond))
+	srv := httptest.NewServer(h)
+	t.Cleanup(srv.Close) // after the slow connections close
+	conn := openSlow(t, srv, 1, 100)[0]
+	resp, err := http.ReadResponse(bufio.NewReader(conn), nil)
+	require.NoError(t, err)
+	defer resp.Body.Close()
+	b, err := io.ReadAll(resp.Body)
+	require.NoError(t, err)
+	require.Equal(t, http.StatusRequestTimeout, resp.StatusCode, "%s", b)
+	require.Equal(t, codeRequestTimeout, resp.Header.Get("X-Amzn-Errortype"))
+	require.True(t, resp.Close, "the connection is closed")
+	require.Zero(t, h.budget.used.Load())
+}
+
+// TestMaxEngines: the handler creates at most WithMaxEngines engines for
+// the accounts and regions of signed requests, answering
+// LimitExceededException past them; known accounts are still served.
+func TestMaxEngines(t *testing.T) {
+	var log syncLog
+	logger := slog.New(slog.NewTextHandler(&log, &slog.HandlerOptions{Level: slog.LevelWarn}))
+	h := newTestHandler(t, WithMaxEngines(2), WithLogger(logger))
+	for _, key := range []string{"111111111111", "222222222222"} {
+		rec := serve(h, signed("ListStreams", `{}`, key, "us-east-1"))
+		require.Equal(t, http.StatusOK, rec.Code, "%s", rec.Body)
+	}
+	for range 2 {
+		rec := serve(h, signed("ListStreams", `{}`, "333333333333", "us-east-1"))
+		msg := requireError(t, rec, http.StatusBadRequest, codeLimitExceeded)
+		require.Contains(t, msg, "at most 2 accounts and regions")
+	}
+	rec := serve(h, signed("ListStreams", `{}`, "111111111111", "us-east-1"))
+	require.Equal(t, http.StatusOK, rec.Code, "%s", rec.Body)
+	rec = serve(h, signed("ListStreams", `{}`, "AKIDEXAMPLE", "us-east-1")) // the default engine
+	require.Equal(t, http.StatusOK, rec.Code, "%s", rec.Body)
+	require.Len(t, h.Engines(), 3)
+	require.Equal(t, 1, strings.Count(log.String(), "limit=max-engines"), "%s", log.String())
+}
