@@ -125,7 +125,7 @@ func (it *Iterator) next(ctx context.Context, buf []Record) ([]Record, error) {
 		}
 		sh := it.sh
 		sh.mu.Lock()
-		if sh.next > max(it.pos, sh.trim) || sh.closed || sh.gone {
+		if sh.next > max(it.pos, sh.trim) || sh.closed && sh.drainedLocked() || sh.gone {
 			sh.mu.Unlock()
 			continue
 		}
