@@ -249,4 +249,3 @@ func (c *rawClient) call(op string, in, out any) error {
 	}
 	return json.Unmarshal(b, out)
 }
-
