@@ -1,6 +1,7 @@
 package freshet
 
 import (
+	"runtime"
 	"sync"
 	"time"
 
@@ -63,19 +64,48 @@ func (s *store) run() {
 	}
 }
 
-// enqueueLocked queues sh for the committer; the caller holds sh.mu.
-func (s *store) enqueueLocked(sh *shard) {
+// enqueueLocked queues sh for the committer; the caller holds sh.mu. The
+// committer is woken now if kick, else by the caller later (PutRecords
+// wakes it once all its records are pending, so that one fsync covers
+// them).
+func (s *store) enqueueLocked(sh *shard, kick bool) {
 	s.mu.Lock()
 	s.queue = append(s.queue, sh)
 	s.mu.Unlock()
+	if kick {
+		s.wake()
+	}
+}
+
+// wake wakes the committer.
+func (s *store) wake() {
 	select {
 	case s.kick <- struct{}{}:
 	default:
 	}
 }
 
-// commitQueued commits the shards queued so far.
+// commitQueued commits the shards queued so far. With SyncBatch, when the
+// last batch held several records, it first waits a little (while records
+// keep arriving, up to half the last fsync's duration): the
+// writers the last commit released are then writing their next records,
+// and one fsync covers them all instead of a few.
 func (s *store) commitQueued() {
+	if s.policy.mode == syncBatch && s.lastBatch > 1 {
+		// Yield to the writers while records keep arriving (a timer
+		// would sleep far longer than an fsync on some systems).
+		deadline := time.Now().Add(min(s.lastSync/2, 2*time.Millisecond))
+		prev, still := int64(-1), 0
+		for still < 3 && time.Now().Before(deadline) {
+			runtime.Gosched()
+			if n := s.pendingRecords.Load(); n != prev {
+				prev, still = n, 0
+			} else {
+				still++
+			}
+		}
+	}
+	s.lastBatch = s.pendingRecords.Swap(0)
 	s.mu.Lock()
 	q := s.queue
 	s.queue = nil
@@ -123,7 +153,7 @@ func (s *store) commit(shards []*shard, sync bool) {
 			// next save.
 			l.pending = append(p, l.pending...)
 			l.queued = true
-			s.enqueueLocked(sh)
+			s.enqueueLocked(sh, true)
 			p = nil
 		}
 		sh.mu.Unlock()
@@ -134,7 +164,9 @@ func (s *store) commit(shards []*shard, sync bool) {
 		jobs = append(jobs, commitJob{sh: sh, p: p, err: l.write(s, p)})
 	}
 	if sync {
+		start := time.Now()
 		s.syncJobs(jobs)
+		s.lastSync = time.Since(start)
 	}
 	for i := range jobs {
 		j := &jobs[i]

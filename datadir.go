@@ -85,6 +85,11 @@ type store struct {
 
 	evictMu sync.Mutex
 
+	// Group commit (the committer's).
+	pendingRecords atomic.Int64  // records accepted since the committer last took the queue
+	lastBatch      int64         // records of the last batch
+	lastSync       time.Duration // duration of the last fsync
+
 	logsMu sync.Mutex
 	logs   map[string]*shardLog // open logs by directory
 }
@@ -280,6 +285,7 @@ func (s *store) recoverShard(st *Stream, sh *shard, now time.Time) error {
 	sh.lastArrival = max(sh.lastArrival, w.LastArrival())
 	l.w = w
 	l.assigned = sh.next
+	l.published.Store(sh.next)
 	l.lastArrival = sh.lastArrival
 	s.addLog(l)
 	return nil

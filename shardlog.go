@@ -22,7 +22,8 @@ type shardLog struct {
 	s          *store
 	sh         *shard
 	dir        string
-	registered atomic.Bool // the saved metadata holds the shard
+	registered atomic.Bool   // the saved metadata holds the shard
+	published  atomic.Uint64 // sh.next, for writers to check without the lock
 
 	flushMu sync.Mutex // held while a batch is written and synced
 	w       *wal.Log   // nil until the first write; set under flushMu and sh.mu
@@ -63,9 +64,12 @@ func (sh *shard) appendLogLocked(key string, data []byte, now time.Time, flags u
 	if single {
 		sh.counters.putRecordSuccess++
 	}
-	if !l.queued && l.s.policy.mode != syncAlways {
-		l.queued = true
-		l.s.enqueueLocked(sh)
+	if l.s.policy.mode != syncAlways {
+		l.s.pendingRecords.Add(1)
+		if !l.queued {
+			l.queued = true
+			l.s.enqueueLocked(sh, single)
+		}
 	}
 	sh.mu.Unlock()
 	return counter, arrival, appended
@@ -87,6 +91,7 @@ func (sh *shard) publishLocked(p []byte) {
 		sh.next = r.Counter + 1
 		sh.lastArrival = r.Arrival
 	})
+	sh.log.published.Store(sh.next)
 	sh.wakeLocked()
 }
 
@@ -135,16 +140,24 @@ func (l *shardLog) await(next uint64) error {
 	if l.s.policy.mode == syncAlways {
 		l.s.commit([]*shard{sh}, true)
 	}
-	sh.mu.Lock()
-	defer sh.mu.Unlock()
 	for {
+		if l.published.Load() >= next {
+			return nil
+		}
+		sh.mu.Lock()
+		var err error
 		switch {
 		case sh.next >= next:
+			sh.mu.Unlock()
 			return nil
 		case l.err != nil:
-			return sh.errStorage(l.err)
+			err = sh.errStorage(l.err)
 		case sh.gone:
-			return sh.errStorage(errors.New("the shard was deleted before the record was stored"))
+			err = sh.errStorage(errors.New("the shard was deleted before the record was stored"))
+		}
+		if err != nil {
+			sh.mu.Unlock()
+			return err
 		}
 		ch := sh.waitLocked()
 		sh.mu.Unlock()
@@ -152,12 +165,13 @@ func (l *shardLog) await(next uint64) error {
 		case <-ch:
 		case <-l.s.stopped:
 			sh.mu.Lock()
-			if sh.next >= next {
+			stored := sh.next >= next
+			sh.mu.Unlock()
+			if stored {
 				return nil
 			}
 			return sh.errStorage(errors.New("the engine was closed before the record was stored"))
 		}
-		sh.mu.Lock()
 	}
 }
 
@@ -180,6 +194,7 @@ func (e *Engine) awaitPutRecords(st *Stream, out *PutRecordsOutput) {
 			want[sh] = c + 1
 		}
 	}
+	e.store.wake()
 	if e.store.policy.mode == syncAlways {
 		shards := make([]*shard, 0, len(want))
 		for sh := range want {

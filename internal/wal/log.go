@@ -465,8 +465,14 @@ func (l *Log) Read(pos, end uint64, horizon int64, limit, maxBytes, have int) (R
 			continue
 		}
 		off := s.seek(pos)
+		// Read about what the limits allow: the records left to the limit
+		// at the segment's average size, plus the distance from the index
+		// entry, within the byte budget.
+		avg := (s.size - segmentHeaderSize) / int64(s.count)
+		want := int64(limit-len(res.Records))*avg + l.opt.IndexEvery
+		want = min(want, int64(maxBytes-res.Bytes)+int64(limit-len(res.Records))*HeaderSize+l.opt.IndexEvery)
 		for off < s.size {
-			n := min(s.size-off, max(256<<10, int64(min(maxBytes-res.Bytes, 4<<20))))
+			n := min(s.size-off, max(16<<10, min(want, 4<<20)))
 			buf := make([]byte, n)
 			if _, err := s.f.ReadAt(buf, off); err != nil {
 				return res, fmt.Errorf("reading %s: %w", s.path, err)
