@@ -123,6 +123,15 @@ func invoke[I, O any](ctx context.Context, e *Engine, op string, in *I, fn func(
 	if in == nil {
 		in = new(I) // as the AWS SDK does, a nil input is an empty one
 	}
+	if e.store != nil && changesMetadata(op) {
+		return invokeDurable(ctx, e, op, in, fn)
+	}
+	return invokeCall(ctx, e, op, in, fn)
+}
+
+// invokeCall runs one operation of the API: authorization, the call and
+// its audit event.
+func invokeCall[I, O any](ctx context.Context, e *Engine, op string, in *I, fn func(context.Context, *I) (*O, error)) (*O, error) {
 	if e.cfg.authorizer == nil && e.cfg.audit == nil {
 		return fn(ctx, in)
 	}

@@ -57,6 +57,33 @@
 // costs its partition key and data plus about 24 bytes. Records handed to
 // readers share that storage: their Data must not be modified.
 //
+// WithMaxMemory bounds the chunks an engine holds. Without a data
+// directory, a write beyond the budget fails with a
+// ProvisionedThroughputExceededException whose message begins "Memory
+// budget exhausted" (the SDKs retry it), until retention trims records or
+// streams are deleted.
+//
+// # Durability
+//
+// With WithDataDir (use Open to get its errors), an engine keeps each
+// shard's records in an append-only log of segment files, with a CRC-32C
+// per record, and its streams' metadata beside them, replaced atomically
+// after every change. Writes are acknowledged, and visible to readers, only
+// once their record is in the log: WithSync chooses whether that also
+// means fsynced. SyncBatch (the default) and SyncAlways fsync before
+// acknowledging, so nothing acknowledged is lost even by a machine crash;
+// SyncInterval(d) may lose d of acknowledged writes to a machine crash,
+// SyncNone what the operating system had not written back. No policy loses
+// acknowledged writes to a crash of the process. Restarting replays every
+// log to its last complete record, cuts a torn tail, continues each
+// shard's sequence numbers after the last one issued (they never run
+// backwards), and keeps shard iterators valid. The newest records stay in
+// memory within the WithMaxMemory budget (256 MiB by default); older ones
+// are read back from disk with exactly the same GetRecords results.
+// Retention deletes whole segments. With SyncBatch a committer goroutine
+// per engine groups the records of all waiting writers into one write and
+// one fsync per log; Close stops it after committing what is pending.
+//
 // # Concurrency
 //
 // An Engine is safe for concurrent use. Writers and readers of a shard
@@ -65,11 +92,13 @@
 // lock order is engine, then stream, then shard; under a shard's mutex
 // two leaf locks may be taken: the stream's counters lock (by a shard
 // dropped by retention, to keep its counts in the stream's totals) and the
-// stream's list of parked Followers (waiter.go). The interceptor list, the
-// account settings and a subscription have locks of their own that are
-// taken alone. No goroutine runs per
-// record, reader or stream: the only background goroutine is the retention
-// sweep, which Close stops.
+// stream's list of parked Followers (waiter.go). With a data directory, a
+// shard log's flush lock comes before the shard's mutex, and the
+// committer's queue lock after it. The interceptor list, the account
+// settings and a subscription have locks of their own that are taken
+// alone. No goroutine runs per record, reader or stream: the background
+// goroutines are the retention sweep and, with a data directory, the
+// committer, which Close stops.
 //
 // # Snapshots
 //

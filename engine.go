@@ -31,6 +31,8 @@ type Engine struct {
 	intercept   interceptors
 	account     accountSettings
 	policies    sync.Map // resource ARN -> policy document
+	mem         memoryUsage
+	store       *store // durable storage; nil without a data directory
 
 	closeOnce sync.Once
 	done      chan struct{}
@@ -40,7 +42,17 @@ type Engine struct {
 // New returns an engine configured by opts. Defaults: the wall clock,
 // account 000000000000, region us-east-1, NoLimits, instant state
 // transitions, 5-minute iterators and a retention sweep every minute.
+//
+// With WithDataDir, New panics if the data directory cannot be opened:
+// use Open to get the error instead.
 func New(opts ...Option) *Engine {
+	if cfg := newConfig(opts); cfg.storage.dataDir != "" {
+		e, err := openStore(cfg)
+		if err != nil {
+			panic(err.Error() + " (use freshet.Open to handle this error)")
+		}
+		return e
+	}
 	e := newEngine(newConfig(opts))
 	if _, err := rand.Read(e.key[:]); err != nil {
 		panic("freshet: no randomness: " + err.Error())
@@ -73,12 +85,21 @@ func (e *Engine) start() {
 // every blocked reader with an error. It is idempotent and safe to call
 // from t.Cleanup. The engine's data stays readable; Close only ends
 // goroutines.
+//
+// With a data directory, Close also commits the writes in flight, fsyncs
+// every log, saves the metadata and releases the directory; it returns
+// what failed. Writes after Close fail; records still in memory stay
+// readable.
 func (e *Engine) Close() error {
+	var err error
 	e.closeOnce.Do(func() {
 		close(e.done)
 		e.wg.Wait()
+		if e.store != nil {
+			err = e.store.close()
+		}
 	})
-	return nil
+	return err
 }
 
 // Account returns the account id the engine emulates.

@@ -331,5 +331,6 @@ func (e *Engine) openIterator(tok string, now time.Time) (*Stream, *shard, uint6
 // five minutes had passed for them: the next GetRecords with one fails with
 // ExpiredIteratorException. For tests of iterator-renewal code.
 func (e *Engine) ExpireIterators() {
+	defer e.persistMetadata()
 	e.iteratorGen.Add(1)
 }

@@ -36,6 +36,7 @@ type config struct {
 	heartbeat       time.Duration
 	authorizer      Authorizer
 	audit           func(AuditEvent)
+	storage         storageConfig // data directory, sync policy, memory budget
 
 	// accountSet and regionSet tell that WithAccount and WithRegion were
 	// given: Restore requires them to match the snapshot.

@@ -92,6 +92,9 @@ func (e *Engine) putRecord(ctx context.Context, in *PutRecordInput) (*PutRecordO
 		counter, arrival, res := sh.append(in.PartitionKey, in.Data, now, flags, true)
 		switch res {
 		case appended:
+			if err := sh.awaitDurable(counter); err != nil {
+				return nil, err
+			}
 			if !start.IsZero() {
 				st.counters.putRecordLatency.observe(time.Since(start))
 			}
@@ -104,6 +107,8 @@ func (e *Engine) putRecord(ctx context.Context, in *PutRecordInput) (*PutRecordO
 			return nil, e.errWriteThrottled(st.name, sh.id)
 		case appendGone:
 			return nil, e.errStreamNotFound(st.name)
+		case appendNoMemory, appendFailed:
+			return nil, sh.appendError(res)
 		}
 		// appendClosed: a reshard closed the shard; route again.
 	}
@@ -284,10 +289,17 @@ func (e *Engine) putRecords(ctx context.Context, in *PutRecordsInput) (*PutRecor
 				throttled++
 			case appendGone:
 				return nil, e.errStreamNotFound(st.name)
+			case appendNoMemory, appendFailed:
+				res.ErrorCode, res.ErrorMessage = errorFields(sh.appendError(ar))
+				out.FailedRecordCount++
+				if ar == appendNoMemory {
+					throttled++
+				}
 			}
 			break
 		}
 	}
+	e.awaitPutRecords(st, out)
 	c := &st.counters
 	c.putRecordsTotal.Add(int64(len(in.Records)))
 	c.putRecordsOK.Add(int64(len(in.Records) - out.FailedRecordCount))

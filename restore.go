@@ -48,18 +48,33 @@ import (
 // the format version is not supported or r failed. On error nothing is
 // left behind: no engine, no goroutine, no policy in the authorizer.
 func Restore(r io.Reader, opts ...Option) (*Engine, error) {
+	cfg := newConfig(opts)
+	if cfg.storage.dataDir != "" {
+		return importSnapshot(r, cfg)
+	}
+	e := newEngine(cfg)
+	if err := e.restoreFrom(r, false); err != nil {
+		return nil, err
+	}
+	e.start()
+	return e, nil
+}
+
+// restoreFrom reads a snapshot (or, if meta, the metadata of a data
+// directory: a snapshot without records) into e, a new engine.
+func (e *Engine) restoreFrom(r io.Reader, meta bool) error {
 	rs := &restorer{
-		e:         newEngine(newConfig(opts)),
+		e:         e,
 		r:         r,
+		meta:      meta,
 		streams:   map[string]*Stream{},
 		ids:       map[uint64]bool{},
 		resources: map[string]bool{},
 		policies:  map[string]string{},
 	}
 	if err := rs.run(); err != nil {
-		return nil, err
+		return err
 	}
-	e := rs.e
 	e.storeStreams(rs.streams)
 	store, _ := e.cfg.authorizer.(ResourcePolicyStore)
 	arns := slices.Sorted(maps.Keys(rs.policies))
@@ -70,13 +85,12 @@ func Restore(r io.Reader, opts ...Option) (*Engine, error) {
 				for _, done := range arns[:i] {
 					store.DeleteResourcePolicy(done)
 				}
-				return nil, fmt.Errorf("freshet: restoring the resource policy of %s: the authorizer refused it: %w", arn, err)
+				return fmt.Errorf("freshet: restoring the resource policy of %s: the authorizer refused it: %w", arn, err)
 			}
 		}
 		e.policies.Store(arn, doc)
 	}
-	e.start()
-	return e, nil
+	return nil
 }
 
 // restorer builds an engine from a snapshot. Nothing it builds is visible
@@ -84,6 +98,7 @@ func Restore(r io.Reader, opts ...Option) (*Engine, error) {
 type restorer struct {
 	e       *Engine
 	r       io.Reader
+	meta    bool   // the metadata of a data directory: no records
 	buf     []byte // the current section, reused
 	section int    // sections read so far
 	kind    byte   // of the current section, once its checksum matched
@@ -491,7 +506,7 @@ func (rs *restorer) shard(d *snapshotDecoder) error {
 // recordBlock reads a records section into a chunk of the current shard.
 func (rs *restorer) recordBlock(d *snapshotDecoder) error {
 	sh := rs.sh
-	if sh == nil || sh.gone {
+	if sh == nil || sh.gone || rs.meta {
 		return rs.corrupt("a records section out of place")
 	}
 	index := d.u()
@@ -532,6 +547,7 @@ func (rs *restorer) recordBlock(d *snapshotDecoder) error {
 	}
 	// Cloning (rather than make and copy) spares zeroing the new slab.
 	c := &chunk{first: first, entries: entries, slab: slices.Clone(d.b), used: off}
+	rs.e.mem.used.Add(chunkBytes(c))
 	sh.chunks.ReplaceOrInsert(c)
 	sh.tail = c
 	rs.expect += uint64(n)
@@ -547,7 +563,7 @@ func (rs *restorer) finishShard() error {
 		return nil
 	}
 	rs.sh = nil
-	if !sh.gone && rs.expect != sh.next {
+	if !sh.gone && !rs.meta && rs.expect != sh.next {
 		return rs.corruptStream("shard %d holds records up to counter %d, its next counter is %d", sh.index, rs.expect, sh.next)
 	}
 	if sh.tail != nil && len(sh.tail.slab) >= minSlab {

@@ -145,5 +145,6 @@ func trimShards(shards []*shard, now time.Time, ret time.Duration) {
 			sh.trimLocked(horizon)
 		}
 		sh.mu.Unlock()
+		sh.removeExpiredSegments()
 	}
 }

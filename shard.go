@@ -107,6 +107,7 @@ type shard struct {
 	changes     atomic.Uint64 // counts the changes that wake readers, readable without mu
 	limiter     *shardLimiter
 	counters    shardCounters
+	log         *shardLog // the shard's log on disk; nil without a data directory
 }
 
 func chunkLess(a, b *chunk) bool { return a.first < b.first }
@@ -116,7 +117,7 @@ func chunkLess(a, b *chunk) bool { return a.first < b.first }
 // of a reshard one second after their parent closed, as in production.
 func newShard(st *Stream, index int, r HashKeyRange, created time.Time, snSec int64, parent, adjacent string) *shard {
 	sec := snSec
-	return &shard{
+	sh := &shard{
 		st:         st,
 		index:      uint32(index),
 		id:         shardID(index),
@@ -131,6 +132,10 @@ func newShard(st *Stream, index int, r HashKeyRange, created time.Time, snSec in
 		trim:       1,
 		limiter:    newShardLimiter(st.e.cfg.limits),
 	}
+	if st.e.store != nil {
+		sh.log = st.e.store.newShardLog(sh)
+	}
+	return sh
 }
 
 // describe returns the shard's public description.
@@ -172,6 +177,8 @@ const (
 	appendClosed
 	appendThrottled
 	appendGone
+	appendNoMemory // the engine's memory budget is exhausted
+	appendFailed   // the shard's log failed or the engine is closed
 )
 
 // append stores one record. It reports appendClosed when the shard was
@@ -193,10 +200,17 @@ func (sh *shard) append(key string, data []byte, now time.Time, flags uint16, si
 		sh.counters.writeThrottled++
 		sh.mu.Unlock()
 		return 0, 0, appendThrottled
+	case sh.log != nil:
+		return sh.appendLogLocked(key, data, now, flags, single)
 	}
 	arrival = max(now.UnixMilli(), sh.lastArrival)
 	if sh.tail == nil || !sh.tail.fits(n) {
-		sh.tail = newChunk(sh.next, sh.lastSlab, n)
+		c := newChunk(sh.next, sh.lastSlab, n)
+		if !sh.st.e.reserveChunk(c) {
+			sh.mu.Unlock()
+			return 0, 0, appendNoMemory
+		}
+		sh.tail = c
 		sh.lastSlab = len(sh.tail.slab)
 		sh.chunks.ReplaceOrInsert(sh.tail)
 	}
@@ -259,13 +273,24 @@ func (sh *shard) drop() {
 	}
 	sh.st.retire(&sh.counters)
 	sh.gone = true
+	sh.chunks.Ascend(func(c *chunk) bool {
+		sh.st.e.releaseChunk(c)
+		return true
+	})
 	sh.chunks.Clear(false)
 	sh.tail = nil
+	if sh.log != nil {
+		sh.log.pending = nil
+	}
 	sh.wakeLocked()
 }
 
 // trimLocked drops records that arrived before horizon (unix ms).
 func (sh *shard) trimLocked(horizon int64) {
+	if sh.log != nil {
+		sh.trimLogLocked(horizon)
+		return
+	}
 	for {
 		c, ok := sh.chunks.Min()
 		if !ok {
@@ -277,6 +302,7 @@ func (sh *shard) trimLocked(horizon int64) {
 			if c == sh.tail {
 				sh.tail = nil
 			}
+			sh.st.e.releaseChunk(c)
 			continue
 		}
 		i := sort.Search(len(c.entries), func(i int) bool { return c.entries[i].arrival >= horizon })
@@ -314,6 +340,9 @@ func (sh *shard) positionAtLocked(ts int64) uint64 {
 		pos = c.first + uint64(i)
 		return i == 0
 	})
+	if sh.log != nil {
+		pos = sh.positionOnDiskLocked(ts, pos)
+	}
 	return max(pos, sh.trim)
 }
 
@@ -376,6 +405,9 @@ func (sh *shard) snapshotLocked(pos uint64, limit, maxBytes int) (segs []segment
 // common core of GetRecords, iterators and subscriptions. The records are
 // stored in dst when it is large enough, else in a new slice.
 func (sh *shard) read(kind readKind, pos uint64, limit, maxBytes int, now time.Time, retention time.Duration, dst []Record) (readResult, error) {
+	if sh.log != nil {
+		return sh.readLog(kind, pos, limit, maxBytes, now, retention, dst)
+	}
 	sh.mu.Lock()
 	if sh.gone {
 		sh.mu.Unlock()

@@ -143,7 +143,20 @@ type SnapshotStats struct {
 // incomplete snapshot in w that Restore refuses. w is written through a
 // buffer; WriteSnapshot does not close or sync it.
 func (e *Engine) WriteSnapshot(ctx context.Context, w io.Writer) (SnapshotStats, error) {
-	sw := &snapshotWriter{w: bufio.NewWriterSize(w, 64<<10)}
+	stats, _, err := e.writeSnapshotStats(ctx, w, false)
+	return stats, err
+}
+
+// writeSnapshot writes a snapshot, or, if meta, the metadata of a data
+// directory: a snapshot without records. It returns what it captured.
+func (e *Engine) writeSnapshot(ctx context.Context, w io.Writer, meta bool) ([]*streamCapture, error) {
+	_, captured, err := e.writeSnapshotStats(ctx, w, meta)
+	return captured, err
+}
+
+func (e *Engine) writeSnapshotStats(ctx context.Context, w io.Writer, meta bool) (SnapshotStats, []*streamCapture, error) {
+	sw := &snapshotWriter{w: bufio.NewWriterSize(w, 64<<10), meta: meta}
+	var captured []*streamCapture
 	// The streams are listed before the engine section reads the stream-id
 	// counter, so that the counter covers the id of every stream listed.
 	streams := e.list()
@@ -160,18 +173,19 @@ func (e *Engine) WriteSnapshot(ctx context.Context, w io.Writer) (SnapshotStats,
 	resources := map[string]bool{}
 	for _, name := range names {
 		if err := ctx.Err(); err != nil {
-			return stats, fmt.Errorf("freshet: snapshot interrupted: %w", err)
+			return stats, nil, fmt.Errorf("freshet: snapshot interrupted: %w", err)
 		}
-		c := streams[name].capture()
+		c := streams[name].capture(meta)
 		if c == nil {
 			continue // deleted
 		}
+		captured = append(captured, c)
 		resources[c.st.arn] = true
 		for _, cc := range c.consumers {
 			resources[cc.arn] = true
 		}
 		if err := sw.writeStream(ctx, c, &stats); err != nil {
-			return stats, err
+			return stats, nil, err
 		}
 		stats.Streams++
 	}
@@ -198,9 +212,9 @@ func (e *Engine) WriteSnapshot(ctx context.Context, w io.Writer) (SnapshotStats,
 	}
 	stats.Bytes = sw.n
 	if sw.err != nil {
-		return stats, fmt.Errorf("freshet: writing snapshot: %w", sw.err)
+		return stats, nil, fmt.Errorf("freshet: writing snapshot: %w", sw.err)
 	}
-	return stats, nil
+	return stats, captured, nil
 }
 
 // writeEngineSection writes the engine-wide state.
@@ -265,7 +279,7 @@ type shardCapture struct {
 // form a valid topology. The clock is read under the lock: a stream whose
 // shards were dropped is then gone at that time (a time read before it was
 // deleted would see it DELETING, with shards already dropped).
-func (st *Stream) capture() *streamCapture {
+func (st *Stream) capture(meta bool) *streamCapture {
 	st.mu.Lock()
 	defer st.mu.Unlock()
 	now := st.e.now()
@@ -295,15 +309,16 @@ func (st *Stream) capture() *streamCapture {
 	sort.Slice(c.consumers, func(i, j int) bool { return c.consumers[i].name < c.consumers[j].name })
 	c.shards = make([]shardCapture, len(st.shards))
 	for i, sh := range st.shards {
-		c.shards[i] = sh.capture(now, c.retention)
+		c.shards[i] = sh.capture(now, c.retention, meta)
 	}
 	return c
 }
 
 // capture trims the shard and copies its state and the position of its
-// retained records. A shard whose retention has passed is captured as
-// expired, without records.
-func (sh *shard) capture(now time.Time, retention time.Duration) shardCapture {
+// retained records (unless meta: the metadata of a data directory holds
+// no records). A shard whose retention has passed is captured as expired,
+// without records.
+func (sh *shard) capture(now time.Time, retention time.Duration, meta bool) shardCapture {
 	sh.mu.Lock()
 	defer sh.mu.Unlock()
 	c := shardCapture{
@@ -312,11 +327,19 @@ func (sh *shard) capture(now time.Time, retention time.Duration) shardCapture {
 		closedAt: sh.closedAt,
 		gone:     sh.gone || sh.closed && !now.Before(sh.closedAt.Add(retention)),
 	}
-	if !c.gone {
-		sh.trimLocked(now.Add(-retention).UnixMilli())
-		c.segs = sh.retainedLocked()
-	}
 	c.trim, c.next, c.lastArrival = sh.trim, sh.next, sh.lastArrival
+	if !c.gone {
+		horizon := now.Add(-retention).UnixMilli()
+		sh.trimLocked(horizon)
+		c.trim = sh.trim
+		switch {
+		case meta:
+		case sh.log != nil:
+			c.segs, c.trim = sh.retainedLogLocked(horizon)
+		default:
+			c.segs = sh.retainedLocked()
+		}
+	}
 	return c
 }
 
@@ -460,10 +483,11 @@ func (sw *snapshotWriter) writeRecords(index uint32, seg segment) {
 
 // snapshotWriter writes sections; the first error sticks.
 type snapshotWriter struct {
-	w   *bufio.Writer
-	n   int64
-	err error
-	p   snapshotEncoder // the payload of the section being built
+	meta bool // metadata only: no records sections
+	w    *bufio.Writer
+	n    int64
+	err  error
+	p    snapshotEncoder // the payload of the section being built
 }
 
 func (sw *snapshotWriter) fail(err error) {

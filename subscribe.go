@@ -243,7 +243,7 @@ func (s *Subscription) Next(ctx context.Context) (*SubscribeToShardEvent, error)
 func (s *Subscription) wait(ctx context.Context, now time.Time) error {
 	sh := s.sh
 	sh.mu.Lock()
-	if sh.next > max(s.pos, sh.trim) || sh.closed || sh.gone {
+	if sh.next > max(s.pos, sh.trim) || sh.closed && sh.drainedLocked() || sh.gone {
 		sh.mu.Unlock()
 		return nil
 	}

@@ -83,7 +83,7 @@ func (sh *shard) wakeWaitersLocked() {
 // waiting: records to read, or the end of a closed or deleted shard. The
 // caller holds sh.mu.
 func (sh *shard) readableLocked(pos uint64) bool {
-	return sh.next > max(pos, sh.trim) || sh.closed || sh.gone
+	return sh.next > max(pos, sh.trim) || sh.closed && sh.drainedLocked() || sh.gone
 }
 
 // followerWaiters are the Followers parked on a stream.

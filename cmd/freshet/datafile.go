@@ -10,6 +10,8 @@ import (
 	"log/slog"
 	"os"
 	"path/filepath"
+	"slices"
+	"strings"
 	"sync"
 	"time"
 
@@ -29,6 +31,10 @@ import (
 // complete, intact data file is an error: the server must not start empty
 // over someone's data.
 func loadDataFile(path string, opts []freshet.Option) ([]*freshet.Engine, error) {
+	// A crash in the middle of a save leaves its temporary file behind.
+	if err := removeTempFiles(path); err != nil {
+		return nil, err
+	}
 	f, err := os.Open(path)
 	if errors.Is(err, fs.ErrNotExist) {
 		return nil, nil
@@ -106,6 +112,27 @@ func writeDataFile(ctx context.Context, path string, engines []*freshet.Engine) 
 	return total, syncDir(filepath.Dir(path))
 }
 
+// removeTempFiles removes the temporary files (PATH.tmp-*) of saves that a
+// crash interrupted.
+func removeTempFiles(path string) error {
+	ents, err := os.ReadDir(filepath.Dir(path))
+	if err != nil {
+		if errors.Is(err, fs.ErrNotExist) {
+			return nil
+		}
+		return err
+	}
+	prefix := filepath.Base(path) + ".tmp-"
+	for _, e := range ents {
+		if !e.IsDir() && strings.HasPrefix(e.Name(), prefix) {
+			if err := os.Remove(filepath.Join(filepath.Dir(path), e.Name())); err != nil && !errors.Is(err, fs.ErrNotExist) {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
 // syncDir makes a rename in dir durable.
 func syncDir(dir string) error {
 	d, err := os.Open(dir)
@@ -123,20 +150,31 @@ type dataSaver struct {
 	engines func() []*freshet.Engine
 	log     *slog.Logger
 
-	mu sync.Mutex
+	mu    sync.Mutex
+	saved []uint64 // the engines' fingerprints at the last save
 }
 
-// save writes the data file now; reason goes to the log.
+// save writes the data file now, unless no engine changed since the last
+// save; reason goes to the log.
 func (d *dataSaver) save(ctx context.Context, reason string) error {
 	d.mu.Lock()
 	defer d.mu.Unlock()
 	start := time.Now()
 	engines := d.engines()
+	prints := make([]uint64, len(engines))
+	for i, e := range engines {
+		prints[i] = e.Fingerprint()
+	}
+	if d.saved != nil && slices.Equal(prints, d.saved) {
+		d.log.Debug("data file unchanged; not saved", "file", d.path, "reason", reason)
+		return nil
+	}
 	s, err := writeDataFile(ctx, d.path, engines)
 	if err != nil {
 		d.log.Error("saving the data file failed", "file", d.path, "reason", reason, "err", err)
 		return err
 	}
+	d.saved = prints
 	d.log.Info("data file saved", "file", d.path, "reason", reason, "engines", len(engines),
 		"streams", s.Streams, "shards", s.Shards, "records", s.Records, "bytes", s.Bytes,
 		"duration", time.Since(start).String())

@@ -59,6 +59,18 @@
 // restart stay valid after it, until they expire.
 //
 //	freshet serve --data-file /var/lib/freshet/data --snapshot-interval 30s
+//
+// With --data-dir DIR the streams live on disk instead, in a log per shard
+// under DIR/ACCOUNT/REGION: acknowledged writes survive a crash, and
+// retention is not bounded by memory (--max-memory BYTES of the newest
+// records stay in memory, 256 MiB by default). --sync chooses when a write
+// is acknowledged: batch (the default: fsync first, concurrent writers
+// sharing fsyncs), always (each writer fsyncs its shard itself),
+// interval=DURATION or none (written to the operating system only, fsynced
+// every DURATION or never: a machine crash may lose that window). Given
+// --data-file too, a new data directory imports the data file's snapshots.
+//
+//	freshet serve --data-dir /var/lib/freshet --sync batch
 package main
 
 import (

@@ -99,6 +99,7 @@ type serveConfig struct {
 	credentialsFile  string
 	dataFile         string
 	snapshotInterval time.Duration
+	storage          storageFlags // --data-dir, --sync, --max-memory (datadir.go)
 
 	bounds        serverLimits  // limits.go
 	metrics       metricsConfig // metrics.go
@@ -140,6 +141,7 @@ func parseServeFlags(args []string, out io.Writer) (*serveConfig, error) {
 	fs.StringVar(&c.credentialsFile, "credentials-file", "", "credentials `file` (see package kinesisapi/sigv4); every request's SigV4 signature is then verified")
 	fs.StringVar(&c.dataFile, "data-file", "", "keep the data in this `file`: restored at start if it exists, saved every --snapshot-interval and at shutdown")
 	fs.DurationVar(&c.snapshotInterval, "snapshot-interval", time.Minute, "how often to save --data-file (0: only at shutdown)")
+	c.storage.register(fs)
 	fs.Usage = func() {
 		fmt.Fprintf(out, "Usage: freshet serve [flags]\n\n"+
 			"Every flag may also be set by the environment variable FRESHET_<FLAG>\n"+
@@ -212,6 +214,9 @@ func (c *serveConfig) check(extra []string) error {
 	if err := c.bounds.check(c.maxRequestBytes); err != nil {
 		return err
 	}
+	if err := c.storage.check(); err != nil {
+		return err
+	}
 	return c.metrics.check()
 }
 
@@ -226,7 +231,7 @@ func (c *serveConfig) engineOptions() []freshet.Option {
 	if c.shardLimit > 0 {
 		limits.ShardLimit = c.shardLimit
 	}
-	return []freshet.Option{
+	return append([]freshet.Option{
 		freshet.WithLimits(limits),
 		freshet.WithStateDelays(freshet.StateDelays{
 			Create:   c.createDelay,
@@ -235,7 +240,7 @@ func (c *serveConfig) engineOptions() []freshet.Option {
 			Consumer: c.consumerDelay,
 		}),
 		freshet.WithIteratorLifetime(c.iteratorLifetime),
-	}
+	}, c.storage.options()...)
 }
 
 // newLogger returns the logger the settings ask for, writing to w.
@@ -398,6 +403,9 @@ func serve(ctx context.Context, c *serveConfig, stdout io.Writer) error {
 // saved in --data-file, if it exists, and a new default engine unless the
 // file holds one of the account and region the flags ask for.
 func (c *serveConfig) engines(opts []freshet.Option, logger *slog.Logger) ([]*freshet.Engine, error) {
+	if c.storage.dataDir != "" {
+		return c.dataDirEngines(opts, logger)
+	}
 	var engines []*freshet.Engine
 	if c.dataFile != "" {
 		start := time.Now()

@@ -1,0 +1,660 @@
+// Package wal is freshet's on-disk log: one append-only, segmented log per
+// shard, with a CRC-32C per record, a sparse sequence-to-offset index kept
+// in memory and rebuilt when the log is opened, torn-tail recovery, and
+// retention by whole segments.
+//
+// A Log has one writer (the engine's committer) and any number of
+// concurrent readers. Records become readable once Write returned; they
+// are durable once Sync returned.
+package wal
+
+import (
+	"bufio"
+	"encoding/binary"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"sort"
+	"strconv"
+	"strings"
+	"sync"
+)
+
+// ErrCorrupt is wrapped by the errors of a log whose files are damaged
+// (other than a torn tail, which Open repairs).
+var ErrCorrupt = errors.New("corrupt log")
+
+// ErrVersion is wrapped by the error of a segment written by a newer
+// format version.
+var ErrVersion = errors.New("unsupported log format version")
+
+// CorruptError tells where a log is damaged.
+type CorruptError struct {
+	Path   string
+	Offset int64
+	Reason string
+}
+
+func (e *CorruptError) Error() string {
+	return fmt.Sprintf("corrupt log segment %s at offset %d: %s", e.Path, e.Offset, e.Reason)
+}
+
+// Is makes errors.Is(err, ErrCorrupt) true.
+func (e *CorruptError) Is(target error) bool { return target == ErrCorrupt }
+
+// Options configure a Log.
+type Options struct {
+	// FS is the file layer (default OS).
+	FS FS
+	// SegmentBytes is the size after which a new segment starts (default
+	// 64 MiB).
+	SegmentBytes int64
+	// IndexEvery is the distance in bytes between entries of the sparse
+	// index (default 64 KiB).
+	IndexEvery int64
+}
+
+const segmentSuffix = ".seg"
+
+// segment is one file of a log.
+type segment struct {
+	first        uint64 // from the file name: no record of it is below
+	path         string
+	f            File
+	size         int64  // bytes readable (header and whole records)
+	count        int    // records
+	last         uint64 // counter of the last record (valid if count > 0)
+	lastArrival  int64
+	firstArrival int64
+	index        []indexEntry // sparse: the first record, then every IndexEvery bytes
+}
+
+type indexEntry struct {
+	counter uint64
+	off     int64
+	arrival int64
+}
+
+// Log is the log of one shard.
+type Log struct {
+	fs  FS
+	dir string
+	opt Options
+
+	mu   sync.RWMutex // guards segs and each segment's fields
+	segs []*segment
+
+	// Writer state (the single writer's, unguarded).
+	next        uint64 // counter after the last record; 0 if the log never held one
+	unsynced    []File // files written since the last Sync
+	syncDir     bool   // a segment was created since the last Sync
+	err         error  // sticky: the first write or sync failure
+	truncated   int64
+	totalBytes  int64
+	lastArrival int64
+}
+
+// Open opens the log in dir, creating the directory if needed. It checks
+// every record and cuts a torn tail (an incomplete last record, or a last
+// record whose checksum fails) off the last segment; any other damage is a
+// *CorruptError.
+func Open(dir string, opt Options) (*Log, error) {
+	if opt.FS == nil {
+		opt.FS = OS
+	}
+	if opt.SegmentBytes <= 0 {
+		opt.SegmentBytes = 64 << 20
+	}
+	if opt.IndexEvery <= 0 {
+		opt.IndexEvery = 64 << 10
+	}
+	l := &Log{fs: opt.FS, dir: dir, opt: opt}
+	if err := l.fs.MkdirAll(dir); err != nil {
+		return nil, err
+	}
+	ents, err := l.fs.ReadDir(dir)
+	if err != nil {
+		return nil, err
+	}
+	var firsts []uint64
+	for _, e := range ents {
+		name := e.Name()
+		if e.IsDir() || !strings.HasSuffix(name, segmentSuffix) {
+			continue
+		}
+		n, err := strconv.ParseUint(strings.TrimSuffix(name, segmentSuffix), 10, 64)
+		if err != nil {
+			continue
+		}
+		firsts = append(firsts, n)
+	}
+	sort.Slice(firsts, func(i, j int) bool { return firsts[i] < firsts[j] })
+	for i, first := range firsts {
+		s := &segment{first: first, path: filepath.Join(dir, segmentName(first))}
+		if err := l.recover(s, i == len(firsts)-1); err != nil {
+			l.Close()
+			return nil, err
+		}
+		if n := len(l.segs); n > 0 {
+			prev := l.segs[n-1]
+			if prev.count > 0 && s.first <= prev.last {
+				l.Close()
+				s.f.Close()
+				return nil, &CorruptError{Path: s.path, Reason: fmt.Sprintf("starts at counter %d, before the end of the previous segment (%d)", s.first, prev.last)}
+			}
+		}
+		l.segs = append(l.segs, s)
+		l.totalBytes += s.size
+	}
+	if n := len(l.segs); n > 0 {
+		s := l.segs[n-1]
+		if s.count > 0 {
+			l.next = s.last + 1
+		} else {
+			l.next = s.first
+		}
+	}
+	for _, s := range l.segs {
+		if s.count > 0 {
+			l.lastArrival = s.lastArrival
+		}
+	}
+	return l, nil
+}
+
+func segmentName(first uint64) string {
+	return fmt.Sprintf("%020d%s", first, segmentSuffix)
+}
+
+// recover opens and checks one segment, cutting a torn tail off the last.
+func (l *Log) recover(s *segment, last bool) error {
+	f, err := l.fs.OpenFile(s.path, os.O_RDWR|os.O_APPEND, 0)
+	if err != nil {
+		return err
+	}
+	s.f = f
+	size, err := f.Size()
+	if err != nil {
+		return err
+	}
+	torn := func(off int64) error {
+		if !last {
+			return &CorruptError{Path: s.path, Offset: off, Reason: "truncated record in a segment that is not the last"}
+		}
+		if err := f.Truncate(off); err != nil {
+			return fmt.Errorf("cutting the torn tail of %s: %w", s.path, err)
+		}
+		l.truncated += size - off
+		size = off
+		s.size = off
+		return nil
+	}
+	if size < segmentHeaderSize {
+		// A crash while the segment was created: start it again.
+		if err := torn(0); err != nil {
+			return err
+		}
+		if _, err := f.Write(segmentHeader()); err != nil {
+			return err
+		}
+		s.size = segmentHeaderSize
+		return nil
+	}
+	var hdr [segmentHeaderSize]byte
+	if _, err := f.ReadAt(hdr[:], 0); err != nil {
+		return err
+	}
+	if string(hdr[:8]) != segmentMagic {
+		return &CorruptError{Path: s.path, Reason: "not a freshet log segment"}
+	}
+	if v := binary.BigEndian.Uint32(hdr[8:]); v != Version {
+		return fmt.Errorf("%w: segment %s has format version %d; this freshet reads version %d", ErrVersion, s.path, v, Version)
+	}
+	br := bufio.NewReaderSize(io.NewSectionReader(f, segmentHeaderSize, size-segmentHeaderSize), 1<<20)
+	off := int64(segmentHeaderSize)
+	buf := make([]byte, 64<<10)
+	prevCounter, prevArrival := uint64(0), int64(-1<<63)
+	for off < size {
+		if size-off < HeaderSize {
+			return torn(off)
+		}
+		if _, err := io.ReadFull(br, buf[:HeaderSize]); err != nil {
+			return fmt.Errorf("reading %s: %w", s.path, err)
+		}
+		h, ok := parseHeader(buf)
+		if !ok {
+			if last && l.zeros(f, off, size) {
+				return torn(off)
+			}
+			return &CorruptError{Path: s.path, Offset: off, Reason: "invalid record length"}
+		}
+		if off+int64(h.size()) > size {
+			return torn(off)
+		}
+		if cap(buf) < h.size() {
+			nb := make([]byte, h.size())
+			copy(nb, buf[:HeaderSize])
+			buf = nb
+		}
+		rec := buf[:h.size()]
+		if _, err := io.ReadFull(br, rec[HeaderSize:]); err != nil {
+			return fmt.Errorf("reading %s: %w", s.path, err)
+		}
+		if !checksumOK(&h, rec) {
+			if off+int64(h.size()) == size {
+				return torn(off) // the last record, partly written
+			}
+			return &CorruptError{Path: s.path, Offset: off, Reason: "checksum mismatch"}
+		}
+		switch {
+		case h.counter < s.first || s.count > 0 && h.counter <= prevCounter:
+			return &CorruptError{Path: s.path, Offset: off, Reason: fmt.Sprintf("counter %d out of order", h.counter)}
+		case h.arrival < prevArrival:
+			return &CorruptError{Path: s.path, Offset: off, Reason: "arrival time goes back"}
+		}
+		s.add(&h, off, l.opt.IndexEvery)
+		prevCounter, prevArrival = h.counter, h.arrival
+		off += int64(h.size())
+	}
+	s.size = off
+	return nil
+}
+
+// zeros reports whether f holds only zero bytes from off to size (a tail
+// the file system extended but never wrote).
+func (l *Log) zeros(f File, off, size int64) bool {
+	buf := make([]byte, 64<<10)
+	for off < size {
+		n := min(int64(len(buf)), size-off)
+		if _, err := f.ReadAt(buf[:n], off); err != nil {
+			return false
+		}
+		for _, b := range buf[:n] {
+			if b != 0 {
+				return false
+			}
+		}
+		off += n
+	}
+	return true
+}
+
+// add accounts for a record at off in the segment's metadata.
+func (s *segment) add(h *header, off, every int64) {
+	if s.count == 0 || off-s.index[len(s.index)-1].off >= every {
+		s.index = append(s.index, indexEntry{counter: h.counter, off: off, arrival: h.arrival})
+	}
+	if s.count == 0 {
+		s.firstArrival = h.arrival
+	}
+	s.count++
+	s.last = h.counter
+	s.lastArrival = h.arrival
+}
+
+// Next returns the counter after the last record, or, for a log whose last
+// segment is empty, that segment's first counter; 0 for a log that never
+// held a segment.
+func (l *Log) Next() uint64 { return l.next }
+
+// Truncated returns the bytes Open cut off a torn tail.
+func (l *Log) Truncated() int64 { return l.truncated }
+
+// Size returns the bytes in the log's segments.
+func (l *Log) Size() int64 {
+	l.mu.RLock()
+	defer l.mu.RUnlock()
+	var n int64
+	for _, s := range l.segs {
+		n += s.size
+	}
+	return n
+}
+
+// Err returns the log's sticky write error, if any.
+func (l *Log) Err() error { return l.err }
+
+// Write appends p, whole records with increasing counters as AppendRecord
+// encodes them, to the log, starting a new segment when the current one is
+// full. The records are readable when Write returns, durable after Sync. A
+// failed write makes the log refuse every later write and sync (the error
+// sticks): what it had written is cut off again where possible, and a torn
+// tail is cut at the next Open anyway.
+func (l *Log) Write(p []byte) error {
+	if l.err != nil {
+		return l.err
+	}
+	if len(p) < HeaderSize {
+		return nil
+	}
+	first, _ := parseHeader(p)
+	l.mu.RLock()
+	var s *segment
+	if n := len(l.segs); n > 0 {
+		s = l.segs[n-1]
+	}
+	l.mu.RUnlock()
+	if s == nil || s.size >= l.opt.SegmentBytes && s.count > 0 {
+		var err error
+		if s, err = l.roll(first.counter); err != nil {
+			l.err = fmt.Errorf("creating a log segment in %s: %w", l.dir, err)
+			return l.err
+		}
+	}
+	n, err := s.f.Write(p)
+	if err != nil {
+		if n > 0 {
+			s.f.Truncate(s.size) // best effort; Open cuts a torn tail anyway
+		}
+		l.err = fmt.Errorf("writing %s: %w", s.path, err)
+		return l.err
+	}
+	l.markUnsynced(s.f)
+	l.mu.Lock()
+	base := s.size
+	Each(p, func(r Record, off int) {
+		h := header{counter: r.Counter, arrival: r.Arrival}
+		s.add(&h, base+int64(off), l.opt.IndexEvery)
+	})
+	s.size += int64(len(p))
+	l.totalBytes += int64(len(p))
+	l.mu.Unlock()
+	l.next = s.last + 1
+	l.lastArrival = s.lastArrival
+	return nil
+}
+
+// LastArrival returns the arrival time (Unix ms) of the last record, or 0.
+func (l *Log) LastArrival() int64 { return l.lastArrival }
+
+func (l *Log) markUnsynced(f File) {
+	for _, u := range l.unsynced {
+		if u == f {
+			return
+		}
+	}
+	l.unsynced = append(l.unsynced, f)
+}
+
+// roll starts a new segment whose first record has counter first.
+func (l *Log) roll(first uint64) (*segment, error) {
+	path := filepath.Join(l.dir, segmentName(first))
+	f, err := l.fs.OpenFile(path, os.O_RDWR|os.O_APPEND|os.O_CREATE|os.O_TRUNC, 0o644)
+	if err != nil {
+		return nil, err
+	}
+	if _, err := f.Write(segmentHeader()); err != nil {
+		f.Close()
+		l.fs.Remove(path)
+		return nil, err
+	}
+	s := &segment{first: first, path: path, f: f, size: segmentHeaderSize}
+	l.mu.Lock()
+	l.segs = append(l.segs, s)
+	l.mu.Unlock()
+	l.syncDir = true
+	l.markUnsynced(f)
+	return s, nil
+}
+
+// Dirty reports whether data was written since the last Sync.
+func (l *Log) Dirty() bool { return len(l.unsynced) > 0 || l.syncDir }
+
+// Sync makes everything written so far durable: the files written and,
+// when a segment was created, the directory. A failure sticks, as in
+// Write.
+func (l *Log) Sync() error {
+	if l.err != nil {
+		return l.err
+	}
+	for _, f := range l.unsynced {
+		if err := f.Sync(); err != nil {
+			l.err = fmt.Errorf("syncing the log in %s: %w", l.dir, err)
+			return l.err
+		}
+	}
+	l.unsynced = l.unsynced[:0]
+	if l.syncDir {
+		if err := l.fs.SyncDir(l.dir); err != nil {
+			l.err = fmt.Errorf("syncing the directory %s: %w", l.dir, err)
+			return l.err
+		}
+		l.syncDir = false
+	}
+	return nil
+}
+
+// ReadResult is what Read found.
+type ReadResult struct {
+	Records []Record
+	// Bytes counts the keys and data of Records.
+	Bytes int
+	// Next is the counter to read from next.
+	Next uint64
+	// Full tells that Read stopped at the limit or byte budget (rather
+	// than at end).
+	Full bool
+}
+
+// Read returns the records with counters in [pos, end) that arrived at or
+// after horizon, in order: at most limit, and no more bytes (keys and
+// data) than maxBytes, except that the first record of a response is
+// always returned; have is the number of records the response already
+// holds.
+func (l *Log) Read(pos, end uint64, horizon int64, limit, maxBytes, have int) (ReadResult, error) {
+	res := ReadResult{Next: pos}
+	l.mu.RLock()
+	defer l.mu.RUnlock()
+	i := sort.Search(len(l.segs), func(i int) bool {
+		s := l.segs[i]
+		return s.count > 0 && s.last >= pos
+	})
+	for ; i < len(l.segs); i++ {
+		s := l.segs[i]
+		if s.count == 0 {
+			continue
+		}
+		if s.first >= end {
+			break
+		}
+		if s.lastArrival < horizon {
+			res.Next = max(res.Next, s.last+1)
+			continue
+		}
+		off := s.seek(pos)
+		// Read about what the limits allow: the records left to the limit
+		// at the segment's average size, plus the distance from the index
+		// entry, within the byte budget.
+		avg := (s.size - segmentHeaderSize) / int64(s.count)
+		want := int64(limit-len(res.Records))*avg + l.opt.IndexEvery
+		want = min(want, int64(maxBytes-res.Bytes)+int64(limit-len(res.Records))*HeaderSize+l.opt.IndexEvery)
+		for off < s.size {
+			n := min(s.size-off, max(16<<10, min(want, 4<<20)))
+			buf := make([]byte, n)
+			if _, err := s.f.ReadAt(buf, off); err != nil {
+				return res, fmt.Errorf("reading %s: %w", s.path, err)
+			}
+			p := 0
+			for len(buf)-p >= HeaderSize {
+				h, ok := parseHeader(buf[p:])
+				if !ok {
+					return res, &CorruptError{Path: s.path, Offset: off + int64(p), Reason: "invalid record length"}
+				}
+				if p+h.size() > len(buf) {
+					if p == 0 { // a record larger than the buffer
+						buf = make([]byte, h.size())
+						if _, err := s.f.ReadAt(buf, off); err != nil {
+							return res, fmt.Errorf("reading %s: %w", s.path, err)
+						}
+						continue
+					}
+					break
+				}
+				rec := buf[p : p+h.size()]
+				if !checksumOK(&h, rec) {
+					return res, &CorruptError{Path: s.path, Offset: off + int64(p), Reason: "checksum mismatch"}
+				}
+				p += h.size()
+				switch {
+				case h.counter >= end:
+					res.Next = max(res.Next, end)
+					return res, nil
+				case h.counter < pos:
+					continue
+				case h.arrival < horizon:
+					res.Next = h.counter + 1
+					continue
+				}
+				size := h.length - bodyFixed
+				if have+len(res.Records) > 0 && res.Bytes+size > maxBytes {
+					res.Next = h.counter
+					res.Full = true
+					return res, nil
+				}
+				res.Records = append(res.Records, decode(&h, rec))
+				res.Bytes += size
+				res.Next = h.counter + 1
+				if len(res.Records) >= limit || res.Bytes >= maxBytes {
+					res.Full = true
+					return res, nil
+				}
+			}
+			off += int64(p)
+		}
+	}
+	res.Next = max(res.Next, end)
+	return res, nil
+}
+
+// seek returns the offset of the index entry at or before pos.
+func (s *segment) seek(pos uint64) int64 {
+	j := sort.Search(len(s.index), func(j int) bool { return s.index[j].counter > pos })
+	if j == 0 {
+		return segmentHeaderSize
+	}
+	return s.index[j-1].off
+}
+
+// FirstAt returns the counter of the first record in [from, end) that
+// arrived at or after ts (Unix ms), or end if there is none.
+func (l *Log) FirstAt(ts int64, from, end uint64) (uint64, error) {
+	l.mu.RLock()
+	defer l.mu.RUnlock()
+	for _, s := range l.segs {
+		if s.count == 0 || s.last < from || s.lastArrival < ts {
+			continue
+		}
+		if s.first >= end {
+			break
+		}
+		// Start at the last index entry that arrived before ts.
+		j := sort.Search(len(s.index), func(j int) bool { return s.index[j].arrival >= ts })
+		off := int64(segmentHeaderSize)
+		if j > 0 {
+			off = s.index[j-1].off
+		}
+		if o := s.seek(from); o > off {
+			off = o
+		}
+		for off < s.size {
+			var hb [HeaderSize]byte
+			if _, err := s.f.ReadAt(hb[:], off); err != nil {
+				return end, fmt.Errorf("reading %s: %w", s.path, err)
+			}
+			h, ok := parseHeader(hb[:])
+			if !ok {
+				return end, &CorruptError{Path: s.path, Offset: off, Reason: "invalid record length"}
+			}
+			if h.counter >= end {
+				return end, nil
+			}
+			if h.counter >= from && h.arrival >= ts {
+				return h.counter, nil
+			}
+			off += int64(h.size())
+		}
+	}
+	return end, nil
+}
+
+// RetainedFrom returns a lower bound of the counter of the first record
+// that arrived at or after horizon, from the segments' metadata, without
+// reading any file: Read skips the older records below it exactly. It
+// returns Next when every record is older.
+func (l *Log) RetainedFrom(horizon int64) uint64 {
+	l.mu.RLock()
+	defer l.mu.RUnlock()
+	for _, s := range l.segs {
+		if s.count == 0 || s.lastArrival < horizon {
+			continue
+		}
+		j := sort.Search(len(s.index), func(j int) bool { return s.index[j].arrival >= horizon })
+		if j == 0 {
+			return s.index[0].counter
+		}
+		return s.index[j-1].counter
+	}
+	return l.next
+}
+
+// RemoveBefore deletes the segments, but the last, whose records all have
+// counters below counter. It returns the number of segments removed.
+func (l *Log) RemoveBefore(counter uint64) (int, error) {
+	l.mu.Lock()
+	var drop []*segment
+	for len(l.segs) > 1 {
+		s, nxt := l.segs[0], l.segs[1]
+		if nxt.first > counter {
+			break
+		}
+		drop = append(drop, s)
+		l.segs = l.segs[1:]
+	}
+	l.mu.Unlock()
+	for _, s := range drop {
+		s.f.Close()
+		if err := l.fs.Remove(s.path); err != nil && !errors.Is(err, fs.ErrNotExist) {
+			return len(drop), err
+		}
+	}
+	return len(drop), nil
+}
+
+// Segments returns the number of segment files.
+func (l *Log) Segments() int {
+	l.mu.RLock()
+	defer l.mu.RUnlock()
+	return len(l.segs)
+}
+
+// Close closes the log's files. It does not sync them.
+func (l *Log) Close() error {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	var first error
+	for _, s := range l.segs {
+		if s.f != nil {
+			if err := s.f.Close(); err != nil && first == nil {
+				first = err
+			}
+			s.f = nil
+		}
+	}
+	l.segs = nil
+	return first
+}
+
+// Exists reports whether dir exists.
+func Exists(fsys FS, dir string) (bool, error) {
+	_, err := fsys.ReadDir(dir)
+	switch {
+	case err == nil:
+		return true, nil
+	case errors.Is(err, fs.ErrNotExist):
+		return false, nil
+	}
+	return false, err
+}

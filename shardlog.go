@@ -1,0 +1,483 @@
+package freshet
+
+import (
+	"errors"
+	"sort"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/freshet-io/freshet/internal/wal"
+)
+
+// shardLog is the durable side of a shard of an engine with a data
+// directory: its log on disk and the records waiting to be written.
+//
+// Records are visible to readers only once written to the log (and, with
+// SyncAlways or SyncBatch, fsynced): the shard's in-memory chunks and its
+// next counter hold published records only, so a reader never sees a
+// record a crash could take back, and the next counter recovered from the
+// log never reissues a sequence number anyone saw.
+type shardLog struct {
+	s          *store
+	sh         *shard
+	dir        string
+	registered atomic.Bool   // the saved metadata holds the shard
+	published  atomic.Uint64 // sh.next, for writers to check without the lock
+
+	flushMu sync.Mutex // held while a batch is written and synced
+	w       *wal.Log   // nil until the first write; set under flushMu and sh.mu
+	dead    bool       // closed for good (the shard is gone); under flushMu
+
+	// Guarded by sh.mu.
+	pending     []byte // encoded records not yet written
+	spare       []byte
+	assigned    uint64 // counter of the next record to accept
+	lastArrival int64  // arrival of the last record accepted
+	queued      bool   // the shard is in the committer's queue
+	err         error  // the log failed: the shard accepts no more writes
+}
+
+var errLogClosed = errors.New("the log is closed")
+
+// newShardLog returns the log state of a new shard.
+func (s *store) newShardLog(sh *shard) *shardLog {
+	return &shardLog{s: s, sh: sh, dir: s.shardDir(sh.st, sh.index), assigned: sh.next}
+}
+
+// appendLogLocked accepts a record into the pending buffer; the caller
+// holds sh.mu and this unlocks it. The record is published (and its writer
+// acknowledged) by a commit.
+func (sh *shard) appendLogLocked(key string, data []byte, now time.Time, flags uint16, single bool) (counter uint64, arrival int64, res appendResult) {
+	l := sh.log
+	if l.err != nil || l.s.closed.Load() {
+		sh.mu.Unlock()
+		return 0, 0, appendFailed
+	}
+	arrival = max(now.UnixMilli(), l.lastArrival)
+	counter = l.assigned
+	l.assigned++
+	l.lastArrival = arrival
+	l.pending = wal.AppendRecord(l.pending, counter, arrival, flags, key, data)
+	sh.counters.incomingBytes += int64(len(key) + len(data))
+	sh.counters.incomingRecords++
+	if single {
+		sh.counters.putRecordSuccess++
+	}
+	if l.s.policy.mode != syncAlways {
+		l.s.pendingRecords.Add(1)
+		if !l.queued {
+			l.queued = true
+			l.s.enqueueLocked(sh, single)
+		}
+	}
+	sh.mu.Unlock()
+	return counter, arrival, appended
+}
+
+// publishLocked adds records written to the log (p, as encoded) to the
+// shard's chunks and wakes its readers and writers.
+func (sh *shard) publishLocked(p []byte) {
+	e := sh.st.e
+	wal.Each(p, func(r wal.Record, _ int) {
+		n := len(r.Key) + len(r.Data)
+		if t := sh.tail; t == nil || !t.fits(n) || t.first+uint64(len(t.entries)) != r.Counter {
+			sh.tail = newChunk(r.Counter, sh.lastSlab, n)
+			sh.lastSlab = len(sh.tail.slab)
+			sh.chunks.ReplaceOrInsert(sh.tail)
+			e.reserveChunk(sh.tail)
+		}
+		sh.tail.add(bytesToString(r.Key), r.Data, r.Arrival, r.Flags)
+		sh.next = r.Counter + 1
+		sh.lastArrival = r.Arrival
+	})
+	sh.log.published.Store(sh.next)
+	sh.wakeLocked()
+}
+
+// failLocked records that the log cannot be written: the pending records
+// are dropped (their writers get an error) and the shard refuses writes
+// until the engine is opened again.
+func (l *shardLog) failLocked(sh *shard, err error) {
+	if l.err == nil {
+		l.err = err
+	}
+	l.pending = nil
+	sh.wakeLocked()
+}
+
+func (l *shardLog) fail(sh *shard, err error) {
+	sh.mu.Lock()
+	l.failLocked(sh, err)
+	sh.mu.Unlock()
+}
+
+// closeLog closes the log's files for good; the caller holds flushMu.
+func (l *shardLog) closeLog() {
+	l.dead = true
+	if l.w != nil {
+		l.sh.mu.Lock()
+		w := l.w
+		l.w = nil
+		l.sh.mu.Unlock()
+		w.Close()
+	}
+}
+
+// awaitDurable waits until the record with counter counter, just
+// accepted, is published, and returns the error of a log that failed
+// first. Without a data directory it returns nil at once.
+func (sh *shard) awaitDurable(counter uint64) error {
+	if sh.log == nil {
+		return nil
+	}
+	return sh.log.await(counter + 1)
+}
+
+// await waits until the shard's published records reach counter next.
+func (l *shardLog) await(next uint64) error {
+	sh := l.sh
+	if l.s.policy.mode == syncAlways {
+		l.s.commit([]*shard{sh}, true)
+	}
+	for {
+		if l.published.Load() >= next {
+			return nil
+		}
+		sh.mu.Lock()
+		var err error
+		switch {
+		case sh.next >= next:
+			sh.mu.Unlock()
+			return nil
+		case l.err != nil:
+			err = sh.errStorage(l.err)
+		case sh.gone:
+			err = sh.errStorage(errors.New("the shard was deleted before the record was stored"))
+		}
+		if err != nil {
+			sh.mu.Unlock()
+			return err
+		}
+		ch := sh.waitLocked()
+		sh.mu.Unlock()
+		select {
+		case <-ch:
+		case <-l.s.stopped:
+			sh.mu.Lock()
+			stored := sh.next >= next
+			sh.mu.Unlock()
+			if stored {
+				return nil
+			}
+			return sh.errStorage(errors.New("the engine was closed before the record was stored"))
+		}
+	}
+}
+
+// awaitPutRecords waits until the records a PutRecords call wrote are
+// durable, and turns the entries whose shard's log failed into
+// InternalFailure entries. Without a data directory it does nothing.
+func (e *Engine) awaitPutRecords(st *Stream, out *PutRecordsOutput) {
+	if e.store == nil {
+		return
+	}
+	// The highest counter written per shard.
+	want := map[*shard]uint64{}
+	for i := range out.Records {
+		r := &out.Records[i]
+		if r.ErrorCode != "" {
+			continue
+		}
+		sh := st.shardByIndex(r.SequenceNumber.ShardIndex())
+		if c := r.SequenceNumber.Counter(); sh != nil && c+1 > want[sh] {
+			want[sh] = c + 1
+		}
+	}
+	e.store.wake()
+	if e.store.policy.mode == syncAlways {
+		shards := make([]*shard, 0, len(want))
+		for sh := range want {
+			shards = append(shards, sh)
+		}
+		e.store.commit(shards, true)
+	}
+	failed := map[*shard]error{}
+	for sh, next := range want {
+		if err := sh.log.await(next); err != nil {
+			failed[sh] = err
+		}
+	}
+	if len(failed) == 0 {
+		return
+	}
+	for i := range out.Records {
+		r := &out.Records[i]
+		if r.ErrorCode != "" {
+			continue
+		}
+		sh := st.shardByIndex(r.SequenceNumber.ShardIndex())
+		if err, ok := failed[sh]; ok {
+			sh.mu.Lock()
+			stored := sh.next > r.SequenceNumber.Counter()
+			sh.mu.Unlock()
+			if !stored {
+				r.ErrorCode, r.ErrorMessage = errorFields(err)
+				r.SequenceNumber, r.ShardId = SequenceNumber{}, ""
+				out.FailedRecordCount++
+			}
+		}
+	}
+}
+
+// shardByIndex returns the stream's shard with the given index, or nil.
+func (st *Stream) shardByIndex(i int) *shard {
+	st.mu.Lock()
+	defer st.mu.Unlock()
+	if i < 0 || i >= len(st.shards) {
+		return nil
+	}
+	return st.shards[i]
+}
+
+// errStorage is the error of a write the log could not store: an
+// InternalFailure, which the AWS SDKs retry.
+func (sh *shard) errStorage(err error) error {
+	return NewError(codeInternalFailure, "freshet could not store the record in shard %s of stream %s under account %s: %v. "+
+		"The shard accepts no more writes until the engine is opened again.", sh.id, sh.st.name, sh.st.e.cfg.account, err)
+}
+
+// appendError is the error of an append refused by the memory budget or a
+// failed log.
+func (sh *shard) appendError(res appendResult) error {
+	if res == appendNoMemory {
+		return sh.st.e.errMemoryExhausted(sh.st.name, sh.id)
+	}
+	sh.mu.Lock()
+	err := sh.log.err
+	sh.mu.Unlock()
+	if err == nil {
+		err = errors.New("the engine is closed")
+	}
+	return sh.errStorage(err)
+}
+
+// drainedLocked reports whether every record the shard accepted is
+// published (always true without a data directory): a closed shard ends
+// for readers only then.
+func (sh *shard) drainedLocked() bool {
+	return sh.log == nil || sh.log.assigned == sh.next || sh.log.err != nil
+}
+
+// memFirstLocked returns the counter of the first record in memory, or
+// sh.next when none is.
+func (sh *shard) memFirstLocked() uint64 {
+	if c, ok := sh.chunks.Min(); ok {
+		return c.first
+	}
+	return sh.next
+}
+
+// trimLogLocked is trimLocked for a shard with a log: the records before
+// the first one in memory are on disk, where whole segments are deleted
+// by the retention sweep; sh.trim may stay below the first retained
+// record of a segment, whose older records reads skip.
+func (sh *shard) trimLogLocked(horizon int64) {
+	for {
+		c, ok := sh.chunks.Min()
+		if !ok || c.entries[len(c.entries)-1].arrival >= horizon {
+			break
+		}
+		sh.chunks.DeleteMin()
+		if c == sh.tail {
+			sh.tail = nil
+		}
+		sh.st.e.releaseChunk(c)
+	}
+	memFirst := sh.memFirstLocked()
+	if sh.trim < memFirst {
+		t := memFirst
+		if w := sh.log.w; w != nil {
+			t = min(w.RetainedFrom(horizon), memFirst)
+		}
+		sh.trim = max(sh.trim, t)
+		if sh.trim < memFirst {
+			return
+		}
+	}
+	c, ok := sh.chunks.Min()
+	if !ok {
+		sh.trim = max(sh.trim, sh.next)
+		return
+	}
+	i := sort.Search(len(c.entries), func(i int) bool { return c.entries[i].arrival >= horizon })
+	sh.trim = max(sh.trim, c.first+uint64(i))
+}
+
+// positionOnDiskLocked refines positionAtLocked's answer pos (the first
+// record in memory that arrived at or after ts) with the records on disk.
+func (sh *shard) positionOnDiskLocked(ts int64, pos uint64) uint64 {
+	memFirst := sh.memFirstLocked()
+	w := sh.log.w
+	if pos != memFirst || sh.trim >= memFirst || w == nil {
+		return pos
+	}
+	p, err := w.FirstAt(ts, sh.trim, memFirst)
+	if err != nil {
+		return pos
+	}
+	return p
+}
+
+// removeExpiredSegments deletes the segments of the shard's log whose
+// records are all older than the trim horizon.
+func (sh *shard) removeExpiredSegments() {
+	if sh.log == nil {
+		return
+	}
+	sh.mu.Lock()
+	w, trim := sh.log.w, sh.trim
+	sh.mu.Unlock()
+	if w != nil {
+		w.RemoveBefore(trim)
+	}
+}
+
+// readLog is read for a shard with a log: the records before the first
+// one in memory come from the segment files, then the rest from memory,
+// with the same limits, byte budget and MillisBehindLatest as read.
+func (sh *shard) readLog(kind readKind, pos uint64, limit, maxBytes int, now time.Time, retention time.Duration, dst []Record) (readResult, error) {
+	horizon := now.Add(-retention).UnixMilli()
+	var disk []wal.Record
+	bytes := 0
+	full := false
+	for {
+		sh.mu.Lock()
+		if sh.gone {
+			sh.mu.Unlock()
+			return readResult{}, sh.st.errShardGone(sh.id)
+		}
+		sh.trimLocked(horizon)
+		pos = max(pos, sh.trim)
+		memFirst := sh.memFirstLocked()
+		w := sh.log.w
+		if !full && pos < memFirst && w != nil {
+			sh.mu.Unlock()
+			r, err := w.Read(pos, memFirst, horizon, limit-len(disk), maxBytes-bytes, len(disk))
+			if err != nil {
+				return readResult{}, NewError(codeInternalFailure, "freshet could not read shard %s of stream %s from disk: %v", sh.id, sh.st.name, err)
+			}
+			disk = append(disk, r.Records...)
+			bytes += r.Bytes
+			pos = r.Next
+			full = r.Full
+			continue
+		}
+		var segs []segment
+		next, memBytes := pos, 0
+		if !full && len(disk) < limit {
+			segs, next, memBytes = sh.snapshotLocked(pos, limit-len(disk), maxBytes-bytes)
+			if len(disk) > 0 && len(segs) > 0 {
+				if e := &segs[0].entries[0]; bytes+int(e.keyLen)+int(e.dataLen) > maxBytes {
+					segs, next, memBytes = nil, pos, 0
+				}
+			}
+		}
+		res := readResult{next: next, bytes: bytes + memBytes}
+		if next >= sh.next && sh.closed && sh.drainedLocked() {
+			res.atEnd = true
+			res.children = sh.children
+		}
+		n := len(disk)
+		for _, s := range segs {
+			n += len(s.entries)
+		}
+		if next < sh.next {
+			last := sh.lastArrival
+			switch {
+			case len(segs) > 0:
+				s := segs[len(segs)-1]
+				last = s.entries[len(s.entries)-1].arrival
+			case len(disk) > 0:
+				last = disk[len(disk)-1].Arrival
+			}
+			res.behindMs = max(0, now.UnixMilli()-last)
+		}
+		sh.countRead(kind, n, res.bytes, res.behindMs)
+		sh.mu.Unlock()
+
+		if n > 0 {
+			if cap(dst) >= n {
+				res.records = dst[:n]
+			} else {
+				res.records = make([]Record, n)
+			}
+			for i := range disk {
+				sh.fillDisk(&res.records[i], &disk[i])
+			}
+			i := len(disk)
+			for _, s := range segs {
+				for j := range s.entries {
+					sh.fill(&res.records[i], s.slab, &s.entries[j], s.first+uint64(j))
+					i++
+				}
+			}
+		}
+		return res, nil
+	}
+}
+
+// fillDisk materializes a record read from the log.
+func (sh *shard) fillDisk(r *Record, d *wal.Record) {
+	r.SequenceNumber = makeSequenceNumber(sh.createdSec, sh.index, d.Counter, d.Arrival/1000)
+	r.ApproximateArrivalTimestamp = time.UnixMilli(d.Arrival).UTC()
+	r.Data = d.Data
+	r.PartitionKey = bytesToString(d.Key)
+	if d.Flags&entryKMS != 0 {
+		r.EncryptionType = EncryptionKMS
+	} else {
+		r.EncryptionType = EncryptionNone
+	}
+}
+
+// retainedLogLocked is retainedLocked for a shard with a log: the
+// retained records on disk, then those in memory, as segments, and the
+// counter of the first one (the exact trim horizon). It reads the disk
+// records into memory: a snapshot of a data directory is an export.
+func (sh *shard) retainedLogLocked(horizon int64) ([]segment, uint64) {
+	memFirst := sh.memFirstLocked()
+	trim := max(sh.trim, memFirst)
+	var segs []segment
+	if w := sh.log.w; w != nil && sh.trim < memFirst {
+		found := false
+		for pos := sh.trim; pos < memFirst; {
+			r, err := w.Read(pos, memFirst, horizon, maxEntries, blockBytes, 0)
+			if err != nil || r.Next <= pos {
+				break
+			}
+			if len(r.Records) > 0 {
+				if !found {
+					trim, found = r.Records[0].Counter, true
+				}
+				segs = append(segs, diskSegment(r.Records))
+			}
+			pos = r.Next
+		}
+	}
+	return append(segs, sh.retainedLocked()...), trim
+}
+
+// diskSegment copies records read from a log into a segment.
+func diskSegment(recs []wal.Record) segment {
+	n := 0
+	for _, r := range recs {
+		n += len(r.Key) + len(r.Data)
+	}
+	s := segment{slab: make([]byte, 0, n), entries: make([]entry, len(recs)), first: recs[0].Counter}
+	for i, r := range recs {
+		s.entries[i] = entry{arrival: r.Arrival, off: uint32(len(s.slab)), dataLen: uint32(len(r.Data)), keyLen: uint16(len(r.Key)), flags: r.Flags}
+		s.slab = append(s.slab, r.Key...)
+		s.slab = append(s.slab, r.Data...)
+	}
+	return s
+}
