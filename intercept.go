@@ -98,8 +98,12 @@ func (e *Engine) Intercept(fn Interceptor) (remove func()) {
 func (e *Engine) InjectFault(f Fault) (remove func()) {
 	var left atomic.Int64
 	left.Store(int64(f.Times))
-	var removeFn func()
-	removeFn = e.Intercept(func(ctx context.Context, c *Call) error {
+	// The interceptor can run before Intercept returns its remover (a call
+	// in flight on another goroutine), so the remover is published
+	// atomically; an interceptor whose count ran out before then stays a
+	// no-op until remove is called.
+	var removeFn atomic.Pointer[func()]
+	remove = e.Intercept(func(ctx context.Context, c *Call) error {
 		if f.Operation != "" && f.Operation != c.Operation ||
 			f.StreamName != "" && f.StreamName != c.StreamName ||
 			f.ShardId != c.ShardId {
@@ -111,7 +115,9 @@ func (e *Engine) InjectFault(f Fault) (remove func()) {
 				return nil
 			}
 			if n == 0 {
-				defer removeFn()
+				if r := removeFn.Load(); r != nil {
+					defer (*r)()
+				}
 			}
 		}
 		if f.Delay > 0 {
@@ -125,7 +131,8 @@ func (e *Engine) InjectFault(f Fault) (remove func()) {
 		}
 		return e.faultError(f.Err, c)
 	})
-	return removeFn
+	removeFn.Store(&remove)
+	return remove
 }
 
 // faultError fills in the message Kinesis would send for a bare sentinel.

@@ -3,7 +3,9 @@ package freshet
 import (
 	"context"
 	"errors"
+	"runtime"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -257,4 +259,45 @@ func TestInterceptOrderAndShortCircuit(t *testing.T) {
 	require.NoError(t, err)
 	require.Equal(t, []string{"second", "second"}, order)
 	r2()
+}
+
+// InjectFault's interceptor may run on another goroutine before
+// InjectFault returns; it must not read the remover unsynchronized (a data
+// race found under -race by the Watermill tests). Each fault of Times 1
+// fails exactly one call, whichever goroutine makes it.
+func TestInjectFaultWhileCallsAreInFlight(t *testing.T) {
+	e := newTestEngine(t)
+	ctx := context.Background()
+	_, err := e.CreateStream(ctx, &CreateStreamInput{StreamName: "s", ShardCount: 1})
+	require.NoError(t, err)
+	var failed atomic.Int64
+	stop := make(chan struct{})
+	var wg sync.WaitGroup
+	for range 4 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for {
+				select {
+				case <-stop:
+					return
+				default:
+				}
+				if _, err := e.DescribeStreamSummary(ctx, &DescribeStreamSummaryInput{StreamName: "s"}); err != nil {
+					failed.Add(1)
+				}
+			}
+		}()
+	}
+	const faults = 200
+	for range faults {
+		e.InjectFault(Fault{Operation: "DescribeStreamSummary", Times: 1, Err: ErrLimitExceeded})
+		for failed.Load() == 0 {
+			runtime.Gosched()
+		}
+		failed.Add(-1)
+	}
+	close(stop)
+	wg.Wait()
+	require.Zero(t, failed.Load(), "more calls failed than faults were injected")
 }
