@@ -299,3 +299,37 @@ func waitTimer(t *testing.T, clk *freshet.ManualClock) {
 	t.Helper()
 	require.Eventually(t, func() bool { return clk.Timers() == 1 }, waitTimeout, time.Millisecond)
 }
+
+// When a read fails and the worker restarts the shard from its checkpoint,
+// the messages the failed processor had in flight are abandoned (their
+// contexts cancelled) and delivered again; acknowledging those moves the
+// checkpoint.
+func TestShardRestartAfterReadError(t *testing.T) {
+	g := newGroupSetup(t, 10)
+	_, ch := g.subscribe(t, func(c *kinesiswm.SubscriberConfig) { c.Window = 10 })
+	first := receive(t, ch, 10)
+	first[0].Ack()
+	waitCheckpoint(t, g.store, g.shard, seqOf(first[0]))
+	// (InjectFault with Times races with calls in flight: its remove
+	// function is set after the rule is registered.)
+	var failed atomic.Bool
+	g.e.Intercept(func(_ context.Context, c *freshet.Call) error {
+		if c.Operation == "GetRecords" && c.ShardId == "" && failed.CompareAndSwap(false, true) {
+			return freshet.ErrAccessDenied
+		}
+		return nil
+	})
+	again := receive(t, ch, 9)
+	for i, m := range again {
+		assert.Equal(t, first[i+1].UUID, m.UUID)
+		m.Ack()
+	}
+	for _, m := range first[1:] {
+		select {
+		case <-m.Context().Done():
+		case <-time.After(waitTimeout):
+			t.Fatalf("message %s of the failed processor: context not cancelled", m.UUID)
+		}
+	}
+	waitCheckpoint(t, g.store, g.shard, seqOf(again[8]))
+}

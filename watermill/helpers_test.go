@@ -2,6 +2,7 @@ package kinesiswm_test
 
 import (
 	"context"
+	"errors"
 	"strconv"
 	"sync"
 	"testing"
@@ -164,3 +165,5 @@ func (l *poisonLog) list() []kinesiswm.Poisoned {
 	defer l.mu.Unlock()
 	return append([]kinesiswm.Poisoned(nil), l.got...)
 }
+
+func asErr(err error, target any) bool { return errors.As(err, target) }

@@ -261,6 +261,8 @@ func (p *shardProcessor) checkpointLoop() {
 		case <-p.cpSignal:
 		case <-p.cpStop:
 			return
+		case <-p.ctx.Done(): // the subscription ended: ShutdownRequested writes the last one
+			return
 		}
 		err := p.writeCheckpoint(p.cpCtx)
 		switch {
@@ -269,14 +271,14 @@ func (p *shardProcessor) checkpointLoop() {
 		case err != nil:
 			failures++
 			cfg.Logger.Error("Checkpoint failed", err, watermill.LogFields{"topic": p.sub.topic, "shard": p.shardID})
-			if sleep(p.cpCtx, cfg.Clock, cfg.Redelivery.pause(failures), p.cpStop) != nil {
+			if sleep(p.ctx, cfg.Clock, cfg.Redelivery.pause(failures), p.cpStop) != nil {
 				return
 			}
 			signal(p.cpSignal)
 			continue
 		}
 		failures = 0
-		if cfg.CheckpointInterval > 0 && sleep(p.cpCtx, cfg.Clock, cfg.CheckpointInterval, p.cpStop) != nil {
+		if cfg.CheckpointInterval > 0 && sleep(p.ctx, cfg.Clock, cfg.CheckpointInterval, p.cpStop) != nil {
 			return
 		}
 	}
@@ -301,6 +303,10 @@ func (p *shardProcessor) writeCheckpoint(ctx context.Context) error {
 }
 
 // stop ends the processor's message goroutines and its checkpoint loop.
+// The worker calls one of ShardEnded, LeaseLost and ShutdownRequested, which
+// stop the processor; when it replaces a processor without calling any
+// (after a read error, it retries the shard from its checkpoint with a new
+// one), the subscription stops the old one.
 func (p *shardProcessor) stop() {
 	p.stopOnce.Do(func() {
 		close(p.stopped)

@@ -31,7 +31,10 @@ type subscription struct {
 	slots chan struct{}
 	// messages counts the goroutines that follow delivered messages.
 	messages sync.WaitGroup
-	done     chan struct{} // closed once out is closed
+
+	mu    sync.Mutex
+	procs map[string]*shardProcessor // the current processor of each shard
+	done  chan struct{}              // closed once out is closed
 }
 
 func newSubscription(s *Subscriber, ctx context.Context, topic string, store lease.Store) *subscription {
@@ -44,6 +47,7 @@ func newSubscription(s *Subscriber, ctx context.Context, topic string, store lea
 		ctx:    sctx,
 		cancel: cancel,
 		done:   make(chan struct{}),
+		procs:  map[string]*shardProcessor{},
 	}
 	if s.cfg.MaxUnacked > 0 {
 		sub.slots = make(chan struct{}, s.cfg.MaxUnacked)
@@ -90,8 +94,20 @@ func (sub *subscription) start() {
 	}()
 }
 
+// newProcessor is the worker's ProcessorFactory. A processor the worker
+// replaces without telling it (see shardProcessor.stop) is stopped: its
+// messages in flight are abandoned (their contexts cancelled), as the new
+// one delivers them again from the checkpoint.
 func (sub *subscription) newProcessor(shardID string) consumer.RecordProcessor {
-	return newShardProcessor(sub, shardID)
+	p := newShardProcessor(sub, shardID)
+	sub.mu.Lock()
+	old := sub.procs[shardID]
+	sub.procs[shardID] = p
+	sub.mu.Unlock()
+	if old != nil {
+		old.stop()
+	}
+	return p
 }
 
 // acquireSlot takes a MaxUnacked token; it fails if stop or the
@@ -153,7 +169,11 @@ func (sub *subscription) buildMessage(ctx context.Context, shardID string, r *co
 	if r.Aggregated {
 		md[MetadataSubSequenceNumber] = strconv.FormatInt(r.SubSequenceNumber, 10)
 	}
-	mctx, cancel := context.WithCancel(ctx)
+	// The message's context is cancelled by its owner (the goroutine
+	// that follows it), on acknowledgement and when the processor or the
+	// subscription stops; not through ctx, whose list of children would
+	// otherwise be a point of contention with a large window.
+	mctx, cancel := context.WithCancel(context.WithoutCancel(ctx))
 	msg.SetContext(mctx)
 	return msg, cancel, invalid
 }
