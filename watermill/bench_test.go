@@ -123,3 +123,44 @@ func benchSubscriber(b *testing.B, shards, window int) {
 	report(b, start)
 	require.NoError(b, sub.Close())
 }
+
+// BenchmarkRouterSlowHandler is BenchmarkConsume's Router with a handler
+// that waits 1 ms (a call to a database or a service) before it
+// acknowledges, over one shard: what the window buys when handlers wait.
+// With a window of 1 a shard is handled one message at a time (at most
+// 1,000 messages/s); with a window of 1,000, up to 1,000 at once.
+//
+//	go test -run '^$' -bench RouterSlowHandler -benchtime 3000x
+func BenchmarkRouterSlowHandler(b *testing.B) {
+	for _, window := range []int{1, 1000} {
+		b.Run("window="+strconv.Itoa(window), func(b *testing.B) {
+			e := filledStream(b, 1, b.N)
+			sub, err := kinesiswm.NewSubscriber(kinesiswm.SubscriberConfig{Source: e, Window: window})
+			require.NoError(b, err)
+			router, err := message.NewRouter(message.RouterConfig{}, watermill.NopLogger{})
+			require.NoError(b, err)
+			var n atomic.Int64
+			done := make(chan struct{})
+			router.AddConsumerHandler("bench", "bench", sub, func(*message.Message) error {
+				time.Sleep(time.Millisecond)
+				if n.Add(1) == int64(b.N) {
+					close(done)
+				}
+				return nil
+			})
+			ctx, cancel := context.WithCancel(context.Background())
+			stopped := make(chan struct{})
+			b.ResetTimer()
+			start := time.Now()
+			go func() {
+				defer close(stopped)
+				_ = router.Run(ctx)
+			}()
+			<-done
+			report(b, start)
+			cancel()
+			<-stopped
+			require.NoError(b, sub.Close())
+		})
+	}
+}
