@@ -10,6 +10,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/credentials"
 	"github.com/aws/aws-sdk-go-v2/service/kinesis"
 	"github.com/freshet-io/freshet"
+	"github.com/freshet-io/freshet/consumer"
 	"github.com/freshet-io/freshet/kinesissdk"
 	"github.com/freshet-io/freshet/kinesistest"
 	"github.com/stretchr/testify/assert"
@@ -111,3 +112,9 @@ func TestConformanceOverAWSSDK(t *testing.T) {
 		return c.pubSub(t, "conformance")
 	}, c.pubSub)
 }
+
+// The AWS SDK adapter is a RecordPutter and a consumer.Source.
+var (
+	_ kinesiswm.RecordPutter = (*kinesissdk.Client)(nil)
+	_ consumer.Source        = (*kinesissdk.Client)(nil)
+)
