@@ -186,7 +186,7 @@ func (p *shardProcessor) follow(e *inflight, msg *message.Message, cancel contex
 			return
 		}
 	}
-	for n := 1; ; n++ {
+	for n := 1; p.ctx.Err() == nil; n++ {
 		err := callPoison(p.ctx, cfg.Poison, poison)
 		if err == nil {
 			p.complete(e)
