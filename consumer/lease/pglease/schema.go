@@ -21,10 +21,18 @@ const columns = `lease_key, COALESCE(lease_owner, ''), lease_counter,
 // lease created without one), a decimal sequence number, or a sentinel.
 const checkpointPattern = `^([0-9]{1,128}|TRIM_HORIZON|LATEST|AT_TIMESTAMP|SHARD_END)?$`
 
-// wellFormed is the condition of every conditional update on the stored
-// checkpoints, so that a row corrupted by hand is never overwritten.
+// wellFormed is the condition of every conditional update that the stored
+// row is a valid lease, so that a row corrupted by hand is never
+// overwritten.
+// It says in SQL what scanOne checks in Go.
 const wellFormed = `checkpoint ~ '` + checkpointPattern + `'
-	AND (pending_checkpoint IS NULL OR pending_checkpoint ~ '` + checkpointPattern + `')`
+	AND checkpoint_sub_sequence_number >= 0
+	AND (pending_checkpoint IS NULL) = (pending_checkpoint_sub_sequence_number IS NULL)
+	AND (pending_checkpoint IS NULL OR (pending_checkpoint ~ '` + checkpointPattern + `'
+		AND pending_checkpoint_sub_sequence_number >= 0))
+	AND owner_switches_since_checkpoint >= 0
+	AND array_position(parent_shard_ids, NULL) IS NULL
+	AND array_position(child_shard_ids, NULL) IS NULL`
 
 // Schema returns the CREATE TABLE statement of a lease table named table
 // (a table name, optionally qualified by a schema, as New accepts it), for
