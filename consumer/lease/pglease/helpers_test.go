@@ -32,7 +32,11 @@ func newTable() string {
 // newStore returns a Store over a new table of pool.
 func newStore(t testing.TB, pool *pgxpool.Pool) *pglease.Store {
 	t.Helper()
-	s, err := pglease.New(context.Background(), pool, newTable())
+	s, err := newStoreNamed(pool, newTable())
 	require.NoError(t, err)
 	return s
+}
+
+func newStoreNamed(pool *pgxpool.Pool, table string) (*pglease.Store, error) {
+	return pglease.New(context.Background(), pool, table)
 }
