@@ -52,6 +52,15 @@
 // not overwritten either. Fix the row, and increment its lease_counter so
 // that workers see the change, as with the KCL.
 //
+// # Connections
+//
+// A Store takes a connection from the pool for each call and gives it
+// back at once. A worker renews each lease it holds every third of the
+// failover time and checkpoints each shard after every batch, from one
+// goroutine per shard, so a pool of a few connections (pgxpool's default
+// is the larger of 4 and the number of CPUs) serves a worker holding
+// dozens of leases; give it more if checkpoints queue behind each other.
+//
 // # Outages
 //
 // While PostgreSQL cannot be reached, every method returns the driver's
