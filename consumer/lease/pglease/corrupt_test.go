@@ -12,7 +12,6 @@ import (
 
 	"github.com/freshet-io/freshet/consumer/lease"
 	"github.com/freshet-io/freshet/consumer/lease/pglease"
-	"github.com/freshet-io/freshet/internal/testserver"
 )
 
 // rawRow returns a row of table as text, column by column, to compare a
@@ -28,9 +27,8 @@ func rawRow(t *testing.T, pool *pgxpool.Pool, table, key string) string {
 
 // A row broken by hand is reported with its key and column by every
 // method that reads it, and no method overwrites it.
-func TestCorruptRows(t *testing.T) {
+func testCorruptRows(t *testing.T, pool *pgxpool.Pool) {
 	ctx := context.Background()
-	pool := newPool(t, testserver.StartPostgres(t))
 	tests := []struct {
 		name, set, column string
 	}{
@@ -109,9 +107,9 @@ func TestCorruptRows(t *testing.T) {
 }
 
 // The store refuses to write what it would read back as a corrupt row.
-func TestInvalidCheckpointsNotWritten(t *testing.T) {
+func testInvalidCheckpointsNotWritten(t *testing.T, pool *pgxpool.Pool) {
 	ctx := context.Background()
-	s := newStore(t, newPool(t, testserver.StartPostgres(t)))
+	s := newStore(t, pool)
 	bad := []lease.Checkpoint{
 		{SequenceNumber: "12a"},
 		{SequenceNumber: "LAST"},

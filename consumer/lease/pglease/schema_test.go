@@ -6,17 +6,16 @@ import (
 	"testing"
 
 	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgxpool"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
 	"github.com/freshet-io/freshet/consumer/lease"
 	"github.com/freshet-io/freshet/consumer/lease/pglease"
-	"github.com/freshet-io/freshet/internal/testserver"
 )
 
-func TestSchema(t *testing.T) {
+func testSchema(t *testing.T, pool *pgxpool.Pool) {
 	ctx := context.Background()
-	pool := newPool(t, testserver.StartPostgres(t))
 
 	t.Run("workers starting together", func(t *testing.T) {
 		table := newTable()
@@ -97,9 +96,8 @@ func TestSchema(t *testing.T) {
 // The row a Store writes, column by column, for readers of the table:
 // NULL owner when no worker holds the lease, NULL pending checkpoint when
 // there is none, empty arrays, and the children once written.
-func TestStoredRow(t *testing.T) {
+func testStoredRow(t *testing.T, pool *pgxpool.Pool) {
 	ctx := context.Background()
-	pool := newPool(t, testserver.StartPostgres(t))
 	table := newTable()
 	s, err := pglease.New(ctx, pool, table)
 	require.NoError(t, err)
