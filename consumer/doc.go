@@ -46,9 +46,23 @@
 // # Leases
 //
 // The lease table (package lease) holds one lease per shard, keyed by
-// shard id, so one table serves one application reading one stream. The
-// default is an in-memory table, which suits workers in one process; a
-// durable lease.Store lets workers in many processes cooperate. Lease
+// shard id, so one table serves one application reading one stream.
+//
+// The default lease table is a lease.MemoryStore, and it works within one
+// process only. Workers in two processes that each use a MemoryStore (the
+// default) do not see each other's leases: each takes every shard, and
+// every record is processed once per process. To run an application's
+// workers in several processes or on several machines, give all of them
+// one durable store with WithLeaseStore: PostgreSQL with module
+// github.com/freshet-io/freshet/consumer/lease/pglease, or any lease.Store
+// that passes lease/leasetest. A worker logs the type of its store when it
+// starts, and warns if it is a MemoryStore; if, in addition, its Source is
+// not an in-process *freshet.Engine (an AWS SDK client of freshet serve or
+// of Kinesis, which other processes can read too), it warns even without
+// a logger (through slog.Default) that other processes will process the
+// same records.
+//
+// Lease
 // timing follows the KCL: a lease not renewed for the failover time
 // (WithFailoverTime, 10 s) is expired and taken by another worker; leases
 // are renewed every third of it; a worker below its share of the leases

@@ -35,6 +35,7 @@ type config struct {
 	backoff, maxPause time.Duration
 	metrics           Metrics
 	logger            *slog.Logger
+	loggerSet         bool // WithLogger was given
 }
 
 func defaultConfig() config {
@@ -63,7 +64,10 @@ func WithWorkerID(id string) Option { return func(c *config) { c.workerID = id }
 
 // WithLeaseStore sets the lease table shared by the workers of one
 // application and stream. Default: a new lease.MemoryStore, which suits a
-// single worker; workers that share a stream must share a store.
+// single worker, or workers in one process given the same MemoryStore.
+// Workers in different processes must share a durable store (such as the
+// PostgreSQL store of module consumer/lease/pglease): with a MemoryStore
+// each process takes every lease and processes every record.
 func WithLeaseStore(s lease.Store) Option { return func(c *config) { c.store = s } }
 
 // WithClock sets the clock used for lease expiry, renewal, idle waits and
@@ -148,8 +152,12 @@ func WithRetryBackoff(first, max time.Duration) Option {
 // NopMetrics.
 func WithMetrics(m Metrics) Option { return func(c *config) { c.metrics = m } }
 
-// WithLogger sets the logger. Default: a logger that discards everything.
-func WithLogger(l *slog.Logger) Option { return func(c *config) { c.logger = l } }
+// WithLogger sets the logger. Default: a logger that discards everything,
+// except for one warning: a worker that keeps its leases in a
+// lease.MemoryStore while reading through a Source other than an
+// in-process *freshet.Engine writes at start, through slog.Default, that
+// other processes will process the same records.
+func WithLogger(l *slog.Logger) Option { return func(c *config) { c.logger, c.loggerSet = l, true } }
 
 func defaultWorkerID() string {
 	host, _ := os.Hostname()

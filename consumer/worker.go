@@ -3,6 +3,8 @@ package consumer
 import (
 	"context"
 	"errors"
+	"fmt"
+	"log/slog"
 	"sync"
 
 	"github.com/freshet-io/freshet"
@@ -136,6 +138,7 @@ func (w *Worker) Run(ctx context.Context) error {
 	defer abort()
 
 	w.cfg.logger.Info("worker started", "worker", w.id, "stream", w.stream)
+	w.logLeaseStore()
 	c := newCoordinator(w, actx)
 	c.loop(ctx, w.stop)
 	if actx.Err() == nil {
@@ -145,6 +148,38 @@ func (w *Worker) Run(ctx context.Context) error {
 	c.wait()
 	w.cfg.logger.Info("worker stopped", "worker", w.id)
 	return nil
+}
+
+// logLeaseStore says at start which lease store the worker uses, and warns
+// when that store cannot coordinate it with workers in other processes: a
+// lease.MemoryStore lives in this process only, so a second process
+// consuming the same stream as the same application takes every lease in
+// its own store and processes every record again. Over a Source that is
+// not an in-process engine (the stream can be read by other processes)
+// the warning is written even when no logger was configured, through
+// slog.Default, because nothing else would reveal the duplication.
+func (w *Worker) logLeaseStore() {
+	log := w.cfg.logger
+	storeType := fmt.Sprintf("%T", w.cfg.store)
+	log.Info("lease store", "worker", w.id, "stream", w.stream, "store", storeType)
+	if _, ok := w.cfg.store.(*lease.MemoryStore); !ok {
+		return
+	}
+	if _, inProcess := w.src.(*freshet.Engine); inProcess {
+		log.Warn("leases are kept in memory (lease.MemoryStore): they coordinate the workers of this process only; "+
+			"workers in other processes would process the same records. Share a durable lease store (WithLeaseStore) between processes",
+			"worker", w.id, "stream", w.stream, "store", storeType)
+		return
+	}
+	if !w.cfg.loggerSet {
+		log = slog.Default()
+	}
+	log.Warn("LEASES ARE IN MEMORY BUT THE STREAM IS SHARED: this worker keeps its leases in a lease.MemoryStore, "+
+		"which no other process sees, and reads a stream that other processes can read (its Source is not an in-process *freshet.Engine). "+
+		"Every other process consuming this stream as the same application will process the same records, and none will notice. "+
+		"Give all workers one durable lease store with WithLeaseStore (for example pglease or a DynamoDB store), "+
+		"or run a single worker",
+		"worker", w.id, "stream", w.stream, "store", storeType)
 }
 
 func (w *Worker) consumerARNWithoutSubscriber() bool {

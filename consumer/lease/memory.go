@@ -13,6 +13,14 @@ import (
 // process: tests, and applications that consume a freshet engine in
 // process. Its state is lost when the process ends.
 //
+// A MemoryStore coordinates only the workers that share it, inside one
+// process. It is not a lease table for workers in several processes:
+// two processes that each use a MemoryStore (the consumer's default) each
+// take every lease, and each processes every record of the stream. Such
+// workers must share a durable Store, such as the PostgreSQL store of
+// module github.com/freshet-io/freshet/consumer/lease/pglease. A consumer
+// worker warns in its log when it starts with a MemoryStore.
+//
 // A MemoryStore is safe for concurrent use. Every method holds one mutex
 // for a short, non-blocking critical section. The zero value is an empty
 // store ready to use; it must not be copied after first use.

@@ -1,0 +1,199 @@
+package pglease_test
+
+import (
+	"context"
+	"strconv"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/freshet-io/freshet"
+	"github.com/freshet-io/freshet/consumer"
+	"github.com/freshet-io/freshet/consumer/consumertest"
+	"github.com/freshet-io/freshet/consumer/lease"
+	"github.com/freshet-io/freshet/internal/testserver"
+)
+
+// benchStores runs bench with the memory store (the baseline) and with a
+// Store in a PostgreSQL started for the benchmark, in the same run.
+func benchStores(b *testing.B, bench func(b *testing.B, newStore func(b *testing.B) lease.Store)) {
+	pool := newPool(b, testserver.StartPostgres(b))
+	b.Run("store=memory", func(b *testing.B) {
+		bench(b, func(*testing.B) lease.Store { return lease.NewMemoryStore() })
+	})
+	b.Run("store=postgres", func(b *testing.B) {
+		bench(b, func(b *testing.B) lease.Store { return newStore(b, pool) })
+	})
+}
+
+// BenchmarkLease measures one call of each of the lease operations a
+// worker makes while it runs: a renewal (every third of the failover
+// time per lease), a take, and a checkpoint (after every batch by
+// default). Each is one round trip to PostgreSQL.
+func BenchmarkLease(b *testing.B) {
+	ctx := context.Background()
+	benchStores(b, func(b *testing.B, newStore func(b *testing.B) lease.Store) {
+		setup := func(b *testing.B) (lease.Store, lease.Lease) {
+			s := newStore(b)
+			if _, err := s.CreateIfNotExists(ctx, lease.Lease{Key: "shardId-000000000000", Checkpoint: lease.Checkpoint{SequenceNumber: lease.TrimHorizon}}); err != nil {
+				b.Fatal(err)
+			}
+			l, err := s.Take(ctx, lease.Lease{Key: "shardId-000000000000"}, "worker-0")
+			if err != nil {
+				b.Fatal(err)
+			}
+			return s, l
+		}
+		b.Run("op=renew", func(b *testing.B) {
+			s, l := setup(b)
+			b.ResetTimer()
+			for range b.N {
+				var err error
+				if l, err = s.Renew(ctx, l); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+		b.Run("op=take", func(b *testing.B) {
+			s, l := setup(b)
+			owners := []string{"worker-0", "worker-1"}
+			b.ResetTimer()
+			for i := range b.N {
+				var err error
+				if l, err = s.Take(ctx, l, owners[i%2]); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+		b.Run("op=checkpoint", func(b *testing.B) {
+			s, l := setup(b)
+			seq := "49590338271490256608559692538361571095921575989136588898"
+			b.ResetTimer()
+			for i := range b.N {
+				var err error
+				cp := lease.Checkpoint{SequenceNumber: seq[:len(seq)-6] + strconv.Itoa(100000+i)}
+				if l, err = s.UpdateCheckpoint(ctx, l, cp, nil); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	})
+}
+
+// BenchmarkConsumer consumes b.N records of 100 bytes from a 4-shard
+// stream of an in-process engine with one worker at the default settings
+// (batches of up to 10,000 records, a checkpoint after every batch), with
+// its leases in memory and in PostgreSQL.
+func BenchmarkConsumer(b *testing.B) {
+	benchStores(b, func(b *testing.B, newStore func(b *testing.B) lease.Store) {
+		e := benchStream(b, b.N)
+		store := newStore(b)
+		b.SetBytes(100)
+		var n atomic.Int64
+		done := make(chan struct{})
+		w := consumer.New(e, "bench", consumer.HandlerFunc(func(ctx context.Context, r consumer.Record) error {
+			if n.Add(1) == int64(b.N) {
+				close(done)
+			}
+			return nil
+		}), consumer.WithLeaseStore(store), consumer.WithInitialPosition(lease.TrimHorizon),
+			consumer.WithIdleTimeBetweenReads(time.Millisecond))
+		b.ResetTimer()
+		start := time.Now()
+		errc := make(chan error, 1)
+		go func() { errc <- w.Run(context.Background()) }()
+		<-done
+		elapsed := time.Since(start)
+		b.StopTimer()
+		if err := w.Shutdown(context.Background()); err != nil {
+			b.Fatal(err)
+		}
+		if err := <-errc; err != nil {
+			b.Fatal(err)
+		}
+		b.ReportMetric(float64(b.N)/elapsed.Seconds(), "records/s")
+	})
+}
+
+// benchStream returns an engine holding n records of 100 bytes spread over
+// a 4-shard stream.
+func benchStream(b *testing.B, n int) *freshet.Engine {
+	b.Helper()
+	e := freshet.New()
+	b.Cleanup(func() { e.Close() })
+	ctx := context.Background()
+	if _, err := e.CreateStream(ctx, &freshet.CreateStreamInput{StreamName: "bench", ShardCount: 4}); err != nil {
+		b.Fatal(err)
+	}
+	data := make([]byte, 100)
+	entries := make([]freshet.PutRecordsRequestEntry, 0, 500)
+	for i := 0; i < n; i++ {
+		entries = append(entries, freshet.PutRecordsRequestEntry{PartitionKey: strconv.Itoa(i), Data: data})
+		if len(entries) == 500 || i == n-1 {
+			if _, err := e.PutRecords(ctx, &freshet.PutRecordsInput{StreamName: "bench", Records: entries}); err != nil {
+				b.Fatal(err)
+			}
+			entries = entries[:0]
+		}
+	}
+	return e
+}
+
+// BenchmarkTakeover measures how long the survivor of two workers takes
+// to hold every lease after the other crashed (Worker.Crash: no lease
+// released), against the failover time (1 s; leases renewed every third
+// of it). A lease expires once its counter has not changed for the
+// failover time as the survivor observes it, and the survivor looks once
+// per renewal period, so the expected takeover time lies between the
+// failover time less one renewal period and the failover time plus one.
+func BenchmarkTakeover(b *testing.B) {
+	const failover = time.Second
+	pool := newPool(b, testserver.StartPostgres(b))
+	var total time.Duration
+	for range b.N {
+		e := benchStream(b, 1)
+		store := newStore(b, pool)
+		nop := func(string) consumer.RecordProcessor { return nopProcessor{} }
+		f := consumertest.NewFleet(b, e, "bench", store, nop, consumer.WithFailoverTime(failover),
+			consumer.WithRenewInterval(failover/3), consumer.WithShardSyncInterval(time.Minute))
+		f.Start("a")
+		waitFor(b, func() bool { return f.Owned("a") == 4 })
+		f.Start("b")
+		waitFor(b, func() bool { return f.Owned("b") == 2 && f.Owned("a") == 2 })
+		f.Crash("a")
+		start := time.Now()
+		waitFor(b, func() bool { return f.Owned("b") == 4 })
+		total += time.Since(start)
+		f.ShutdownAll()
+	}
+	avg := total / time.Duration(b.N)
+	b.ReportMetric(float64(avg.Milliseconds()), "takeover-ms")
+	b.ReportMetric(float64(failover.Milliseconds()), "failover-ms")
+	b.ReportMetric(avg.Seconds()/failover.Seconds(), "takeover/failover")
+}
+
+type nopProcessor struct{}
+
+func (nopProcessor) Initialize(context.Context, consumer.InitializeInput) error { return nil }
+func (nopProcessor) ProcessRecords(ctx context.Context, in consumer.ProcessRecordsInput) error {
+	return in.Checkpointer.Checkpoint(ctx)
+}
+func (nopProcessor) LeaseLost(context.Context) {}
+func (nopProcessor) ShardEnded(ctx context.Context, cp *consumer.Checkpointer) error {
+	return cp.Checkpoint(ctx)
+}
+func (nopProcessor) ShutdownRequested(ctx context.Context, cp *consumer.Checkpointer) error {
+	return cp.Checkpoint(ctx)
+}
+
+// waitFor polls cond every millisecond, failing b after a minute.
+func waitFor(b *testing.B, cond func() bool) {
+	b.Helper()
+	deadline := time.Now().Add(time.Minute)
+	for !cond() {
+		if time.Now().After(deadline) {
+			b.Fatal("timed out")
+		}
+		time.Sleep(time.Millisecond)
+	}
+}
