@@ -221,3 +221,41 @@ func (d *DeadLetter) Letters() []connect.Letter {
 	defer d.mu.Unlock()
 	return append([]connect.Letter(nil), d.letters...)
 }
+
+// Reader is what ReadAll reads through: a *freshet.Engine or a
+// kinesissdk.Client.
+type Reader interface {
+	ListShards(ctx context.Context, in *freshet.ListShardsInput) (*freshet.ListShardsOutput, error)
+	GetShardIterator(ctx context.Context, in *freshet.GetShardIteratorInput) (*freshet.GetShardIteratorOutput, error)
+	GetRecords(ctx context.Context, in *freshet.GetRecordsInput) (*freshet.GetRecordsOutput, error)
+}
+
+// ReadAll returns every record of the stream, shard by shard.
+func ReadAll(t testing.TB, r Reader, stream string) []freshet.Record {
+	t.Helper()
+	ctx := context.Background()
+	shards, err := r.ListShards(ctx, &freshet.ListShardsInput{StreamName: stream})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out []freshet.Record
+	for _, sh := range shards.Shards {
+		it, err := r.GetShardIterator(ctx, &freshet.GetShardIteratorInput{StreamName: stream, ShardId: sh.ShardId, ShardIteratorType: "TRIM_HORIZON"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		iter := it.ShardIterator
+		for iter != "" {
+			res, err := r.GetRecords(ctx, &freshet.GetRecordsInput{ShardIterator: iter})
+			if err != nil {
+				t.Fatal(err)
+			}
+			out = append(out, res.Records...)
+			if len(res.Records) == 0 {
+				break
+			}
+			iter = res.NextShardIterator
+		}
+	}
+	return out
+}
