@@ -24,8 +24,10 @@ type S3 struct {
 	URL     string
 	Backend *s3mem.Backend
 
+	afterPut func(n int, key string)
 	down atomic.Bool
 	srv  *httptest.Server
+	n    int
 
 	mu   sync.Mutex
 	puts map[string]int // "bucket/key" -> successful PUTs
@@ -51,9 +53,15 @@ func NewS3(t testing.TB, buckets ...string) *S3 {
 		rec := &statusRecorder{ResponseWriter: w, status: http.StatusOK}
 		faker.ServeHTTP(rec, r)
 		if r.Method == http.MethodPut && rec.status == http.StatusOK {
+			key := strings.TrimPrefix(r.URL.Path, "/")
 			s.mu.Lock()
-			s.puts[strings.TrimPrefix(r.URL.Path, "/")]++
+			s.puts[key]++
+			s.n++
+			n, hook := s.n, s.afterPut
 			s.mu.Unlock()
+			if hook != nil {
+				hook(n, key)
+			}
 		}
 	}))
 	s.URL = s.srv.URL
@@ -143,4 +151,12 @@ func Lines(objects map[string][]byte) map[string]int {
 		}
 	}
 	return n
+}
+
+// SetAfterPut sets a function called after each object is stored and
+// before the client is answered, with the number of PUTs stored so far.
+func (s *S3) SetAfterPut(fn func(n int, key string)) {
+	s.mu.Lock()
+	s.afterPut = fn
+	s.mu.Unlock()
 }
