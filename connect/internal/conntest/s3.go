@@ -25,9 +25,9 @@ type S3 struct {
 	Backend *s3mem.Backend
 
 	afterPut func(n int, key string)
-	down atomic.Bool
-	srv  *httptest.Server
-	n    int
+	down     atomic.Bool
+	srv      *httptest.Server
+	n        int
 
 	mu   sync.Mutex
 	puts map[string]int // "bucket/key" -> successful PUTs
