@@ -9,7 +9,7 @@ require (
 	github.com/aws/aws-sdk-go-v2/service/kinesis v1.56.13
 	github.com/aws/aws-sdk-go-v2/service/s3 v1.115.0
 	github.com/freshet-io/freshet v0.0.0
-	github.com/freshet-io/freshet/kinesissdk v0.0.0-00010101000000-000000000000
+	github.com/freshet-io/freshet/kinesissdk v0.0.0
 	github.com/johannesboyne/gofakes3 v1.2.0
 )
 
