@@ -29,7 +29,7 @@ func Example() {
 	e := freshet.New()
 	defer e.Close()
 	_, _ = e.CreateStream(ctx, &freshet.CreateStreamInput{StreamName: "words", ShardCount: 1})
-	for _, w := range []string{"alpha", "beta", "gamma", "delta", "epsilon"} {
+	for _, w := range []string{"alpha", "beta", "gamma", "delta", "epsilon", "zeta"} {
 		_, _ = e.PutRecord(ctx, &freshet.PutRecordInput{StreamName: "words", PartitionKey: w, Data: []byte(w)})
 	}
 
@@ -41,7 +41,7 @@ func Example() {
 	runCtx, stop := context.WithCancel(ctx)
 	done := make(chan error, 1)
 	go func() { done <- p.Run(runCtx) }()
-	for p.Stats().Total.Records < 5 {
+	for p.Stats().Total.Records < 6 {
 		time.Sleep(time.Millisecond)
 	}
 	stop() // the last, partial batch is flushed on shutdown
@@ -49,5 +49,6 @@ func Example() {
 	// Output:
 	// shardId-000000000000: ALPHA BETA
 	// shardId-000000000000: DELTA EPSILON
+	// shardId-000000000000: ZETA
 	// <nil>
 }
