@@ -102,8 +102,8 @@ func WithLogger(l *slog.Logger) Option {
 }
 
 // WithOnBlock sets a function called once for each shard the Block policy
-// stops, from the shard's goroutine. It may cancel the pipeline's context
-// to stop the whole pipeline. Default: none (the block is logged and
+// stops, from the shard's goroutine; it must not block. It may cancel the
+// pipeline's context to stop the whole pipeline. Default: none (the block is logged and
 // reported by Run and Stats).
 func WithOnBlock(fn func(*BlockedError)) Option {
 	return func(s *settings) { s.onBlock = fn }

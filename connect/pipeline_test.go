@@ -537,3 +537,41 @@ func halfway(lo, hi string) string {
 	b, _ := new(big.Int).SetString(hi, 10)
 	return new(big.Int).Rsh(new(big.Int).Add(a, b), 1).String()
 }
+
+func TestPipelinesShareAStreamThroughTheLeaseStore(t *testing.T) {
+	e := conntest.NewStream(t, stream, 4)
+	store := lease.NewMemoryStore()
+	em := &conntest.Emitter[int]{}
+	newP := func(id string) *connect.Pipeline[int] {
+		return connect.New(e, stream, atoi, connect.Emitter[int](em),
+			reading(store, consumer.WithWorkerID(id), consumer.WithFailoverTime(300*time.Millisecond)),
+			connect.WithBufferLimits(connect.BufferLimits{MaxRecords: 50, MaxAge: 20 * time.Millisecond}))
+	}
+	a, b := newP("a"), newP("b")
+	stopA, stopB := start(t, a), start(t, b)
+	conntest.WaitFor(t, "both pipelines holding leases", func() bool {
+		leases, err := store.List(context.Background())
+		require.NoError(t, err)
+		owners := map[string]int{}
+		for _, l := range leases {
+			owners[l.Owner]++
+		}
+		return owners["a"] == 2 && owners["b"] == 2
+	})
+	conntest.Put(t, e, stream, 0, 2000)
+	conntest.WaitFor(t, "every record stored", func() bool { return em.Len() == 2000 })
+	require.NoError(t, stopA())
+	require.NoError(t, stopB())
+	assert.NotZero(t, a.Stats().Total.Emitted)
+	assert.NotZero(t, b.Stats().Total.Emitted)
+	// A record stored twice (a lease moving mid-flush) was stored in a
+	// batch with the same bounds both times.
+	bs := em.Batches()
+	for i := range bs {
+		for j := range i {
+			if bs[i].ShardID == bs[j].ShardID && (inBatch(bs[i].First, bs[j]) || inBatch(bs[j].First, bs[i])) {
+				assert.Equal(t, bs[i], bs[j], "overlapping batches")
+			}
+		}
+	}
+}

@@ -110,11 +110,17 @@ func (s *shard[T]) Initialize(ctx context.Context, in consumer.InitializeInput) 
 	return nil
 }
 
-// stop ends the processor: its age goroutine returns and writes in
-// progress are cancelled. It waits for the goroutine.
+// stop ends the processor: its age goroutine returns, writes in progress
+// are cancelled and the buffer is dropped (its records were not
+// checkpointed: the next processor reads them again). It waits for the
+// goroutine. The caller must not hold s.mu.
 func (s *shard[T]) stop() {
 	s.cancel()
 	<-s.exited
+	s.mu.Lock()
+	s.st.buffered.Add(-int64(len(s.entries)))
+	s.entries, s.raws, s.letters = nil, nil, nil
+	s.mu.Unlock()
 	s.p.mu.Lock()
 	if s.p.active[s.id] == s {
 		delete(s.p.active, s.id)
@@ -629,13 +635,7 @@ func (s *shard[T]) ShutdownRequested(_ context.Context, cp *consumer.Checkpointe
 
 // LeaseLost implements consumer.RecordProcessor: the buffer is dropped;
 // the new owner reads its records again from the checkpoint.
-func (s *shard[T]) LeaseLost(context.Context) {
-	s.stop()
-	s.mu.Lock()
-	s.st.buffered.Add(-int64(len(s.entries)))
-	s.entries, s.raws, s.letters = nil, nil, nil
-	s.mu.Unlock()
-}
+func (s *shard[T]) LeaseLost(context.Context) { s.stop() }
 
 var _ consumer.RecordProcessor = (*shard[int])(nil)
 
