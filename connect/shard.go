@@ -161,11 +161,15 @@ func (s *shard[T]) process(records []consumer.Record) error {
 		return errBlocked
 	}
 	lim := &s.p.set.limits
+	var size int64
+	for i := range records {
+		size += int64(len(records[i].Data))
+	}
+	s.st.records.Add(int64(len(records)))
+	s.st.bytes.Add(size)
 	for i := range records {
 		r := &records[i]
 		at := posOf(r)
-		s.st.records.Add(1)
-		s.st.bytes.Add(int64(len(r.Data)))
 		if s.replay != nil && at.compare(*s.replay) > 0 {
 			// The record the previous owner flushed at is gone (it cannot
 			// be, short of a trimmed shard): flush here instead.
@@ -183,6 +187,10 @@ func (s *shard[T]) process(records []consumer.Record) error {
 		case s.p.filter != nil && !s.p.filter(item):
 			s.st.filtered.Add(1)
 		default:
+			if s.entries == nil {
+				n := min(lim.MaxRecords, 1024)
+				s.entries, s.raws = make([]Entry[T], 0, n), make([][]byte, 0, n)
+			}
 			s.entries = append(s.entries, Entry[T]{
 				Item:              item,
 				ShardID:           s.id,
