@@ -575,3 +575,60 @@ func TestPipelinesShareAStreamThroughTheLeaseStore(t *testing.T) {
 		}
 	}
 }
+
+func TestShutdownTimeoutAbandonsAFailingFlushWithoutCheckpoint(t *testing.T) {
+	e := conntest.NewStream(t, stream, 1)
+	store := lease.NewMemoryStore()
+	clk := freshet.NewManualClock(time.Date(2024, 5, 1, 12, 0, 0, 0, time.UTC))
+	em := &conntest.Emitter[int]{Fail: func(int, *connect.Batch[int]) ([]connect.Failure, error) {
+		return nil, errors.New("store down")
+	}}
+	p := connect.New(e, stream, atoi, em, reading(store), connect.WithClock(clk),
+		connect.WithBufferLimits(connect.BufferLimits{MaxRecords: 5, MaxAge: time.Hour}),
+		connect.WithBackoff(connect.Backoff{First: time.Second, Max: time.Second, MaxElapsed: 24 * time.Hour}),
+		connect.WithShutdownTimeout(10*time.Second))
+	errc := make(chan error, 1)
+	go func() { errc <- p.Run(context.Background()) }()
+	put := conntest.Put(t, e, stream, 0, 5)
+	conntest.WaitFor(t, "the first retry", func() bool { return p.Stats().Total.Retries == 1 })
+
+	shut := make(chan error, 1)
+	go func() { shut <- p.Shutdown(context.Background()) }()
+	// The retry pause and the shutdown timeout wait on the clock.
+	conntest.WaitFor(t, "the shutdown timer", func() bool { return clk.Timers() == 2 })
+	clk.Advance(time.Second)
+	conntest.WaitFor(t, "a retry during the shutdown", func() bool { return p.Stats().Total.Retries == 2 })
+	conntest.WaitFor(t, "the next retry pause", func() bool { return clk.Timers() == 2 })
+	clk.Advance(9 * time.Second)
+	require.NoError(t, <-shut)
+	require.NoError(t, <-errc)
+	assert.Equal(t, lease.TrimHorizon, checkpointOf(t, store, put[0].ShardId).SequenceNumber,
+		"an abandoned flush leaves the checkpoint where it was")
+	l, err := store.Get(context.Background(), put[0].ShardId)
+	require.NoError(t, err)
+	require.NotNil(t, l.PendingCheckpoint, "the prepared flush is replayed by the next owner")
+	assert.Equal(t, put[4].SequenceNumber.String(), l.PendingCheckpoint.SequenceNumber)
+	assert.Empty(t, l.Owner, "the lease is released")
+}
+
+func TestDeadLetterFailingBlocksTheShard(t *testing.T) {
+	e := conntest.NewStream(t, stream, 1)
+	store := lease.NewMemoryStore()
+	dl := &conntest.DeadLetter{Fail: func(int, []connect.Letter) ([]connect.Failure, error) {
+		return nil, errors.New("errors bucket gone")
+	}}
+	p := connect.New(e, stream, failOn, &conntest.Emitter[int]{}, reading(store),
+		connect.WithFailurePolicy(connect.DeadLetterTo(dl)),
+		connect.WithBufferLimits(connect.BufferLimits{MaxRecords: 5, MaxAge: 20 * time.Millisecond}),
+		connect.WithBackoff(connect.Backoff{First: time.Millisecond, Max: time.Millisecond, MaxElapsed: 10 * time.Millisecond}))
+	stop := start(t, p)
+	put := conntest.PutData(t, e, stream, 0, 10, badAt(7))
+	conntest.WaitFor(t, "the block", func() bool { return len(p.Blocked()) == 1 })
+	b := p.Blocked()[0]
+	assert.Equal(t, connect.StageDeadLetter, b.Stage)
+	assert.Equal(t, put[7].SequenceNumber.String(), b.SequenceNumber)
+	assert.ErrorContains(t, b, "errors bucket gone")
+	assert.ErrorContains(t, b, "rejected bad-7")
+	assert.Equal(t, put[4].SequenceNumber.String(), checkpointOf(t, store, put[0].ShardId).SequenceNumber)
+	require.ErrorIs(t, stop(), connect.ErrBlocked)
+}
