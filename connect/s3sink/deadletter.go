@@ -1,0 +1,50 @@
+package s3sink
+
+import (
+	"context"
+
+	"github.com/freshet-io/freshet/connect"
+)
+
+// DeadLetter is a connect.DeadLetter that writes a pipeline's failed
+// records to S3: one object per write, holding a JSON line per
+// connect.Letter (the original record's data in base64, its position, the
+// stage that failed and why), keyed like the Emitter's objects by the
+// first and last letters' positions, so a retried write overwrites.
+type DeadLetter struct {
+	em *Emitter[connect.Letter]
+}
+
+// DefaultDeadLetterPrefix is the prefix of NewDeadLetter when given "".
+const DefaultDeadLetterPrefix = "errors/!{timestamp:yyyy/MM/dd/HH}/"
+
+// NewDeadLetter returns a DeadLetter writing to bucket under prefix (a
+// prefix as WithPrefix takes; "" means DefaultDeadLetterPrefix). Options
+// as for New apply (WithGzip, WithLocation).
+func NewDeadLetter(client API, bucket, prefix string, opts ...Option) (*DeadLetter, error) {
+	if prefix == "" {
+		prefix = DefaultDeadLetterPrefix
+	}
+	opts = append(opts, WithPrefix(prefix))
+	em, err := New(client, bucket, JSON[connect.Letter], opts...)
+	if err != nil {
+		return nil, err
+	}
+	return &DeadLetter{em: em}, nil
+}
+
+// WriteLetters implements connect.DeadLetter.
+func (d *DeadLetter) WriteLetters(ctx context.Context, letters []connect.Letter) ([]connect.Failure, error) {
+	if len(letters) == 0 {
+		return nil, nil
+	}
+	b := &connect.Batch[connect.Letter]{StreamName: letters[0].StreamName, ShardID: letters[0].ShardID,
+		Entries: make([]connect.Entry[connect.Letter], len(letters))}
+	for i, l := range letters {
+		b.Entries[i] = connect.Entry[connect.Letter]{Item: l, ShardID: l.ShardID, SequenceNumber: l.SequenceNumber,
+			SubSequenceNumber: l.SubSequenceNumber, PartitionKey: l.PartitionKey, ArrivalTime: l.ArrivalTime, Size: len(l.Data)}
+	}
+	return d.em.Emit(ctx, b)
+}
+
+var _ connect.DeadLetter = (*DeadLetter)(nil)

@@ -1,0 +1,9 @@
+package s3sink_test
+
+import (
+	"testing"
+
+	"github.com/freshet-io/freshet/internal/leakcheck"
+)
+
+func TestMain(m *testing.M) { leakcheck.VerifyTestMain(m) }
