@@ -25,5 +25,16 @@ func TestFindWaitsForGoroutinesOnTheirWayOut(t *testing.T) {
 func TestExpected(t *testing.T) {
 	assert.True(t, expected("goroutine 5 [chan receive]:\ntesting.(*T).Run(...)"))
 	assert.False(t, expected("goroutine 9 [select]:\nmain.worker()"))
-	assert.False(t, strings.Contains(strings.Join(others(), ""), "TestExpected"))
+	assert.False(t, strings.Contains(strings.Join(others(nil), ""), "TestExpected"))
+}
+
+func parked(stop chan struct{}) { <-stop }
+
+func TestIgnoredFunctionsAreNotReported(t *testing.T) {
+	stop := make(chan struct{})
+	defer close(stop)
+	go parked(stop)
+	time.Sleep(10 * time.Millisecond)
+	assert.Contains(t, Find(10*time.Millisecond), "leakcheck.parked")
+	assert.Empty(t, Find(10*time.Millisecond, "github.com/freshet-io/freshet/internal/leakcheck.parked"))
 }
