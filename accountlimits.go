@@ -26,9 +26,6 @@ func (e *Engine) DescribeLimits(ctx context.Context, in *DescribeLimitsInput) (*
 
 // describeLimits implements DescribeLimits.
 func (e *Engine) describeLimits(ctx context.Context, in *DescribeLimitsInput) (*DescribeLimitsOutput, error) {
-	if err := e.before(ctx, opDescribeLimits, "", in); err != nil {
-		return nil, err
-	}
 	out := &DescribeLimitsOutput{
 		ShardLimit:               e.cfg.limits.shardLimit(),
 		OpenShardCount:           e.openShardCount(),

@@ -68,9 +68,6 @@ func (e *Engine) DescribeAccountSettings(ctx context.Context, in *DescribeAccoun
 
 // describeAccountSettings implements DescribeAccountSettings.
 func (e *Engine) describeAccountSettings(ctx context.Context, in *DescribeAccountSettingsInput) (*AccountSettingsOutput, error) {
-	if err := e.before(ctx, opDescribeAccountSettings, "", in); err != nil {
-		return nil, err
-	}
 	e.account.mu.Lock()
 	defer e.account.mu.Unlock()
 	e.account.settleLocked(e.now())
@@ -99,9 +96,6 @@ func (e *Engine) UpdateAccountSettings(ctx context.Context, in *UpdateAccountSet
 
 // updateAccountSettings implements UpdateAccountSettings.
 func (e *Engine) updateAccountSettings(ctx context.Context, in *UpdateAccountSettingsInput) (*AccountSettingsOutput, error) {
-	if err := e.before(ctx, opUpdateAccountSettings, "", in); err != nil {
-		return nil, err
-	}
 	var v validator
 	v.enum("minimumThroughputBillingCommitment.status", in.MinimumThroughputBillingCommitment.Status, true, "ENABLED, DISABLED")
 	if err := v.err(); err != nil {

@@ -132,6 +132,9 @@ func invoke[I, O any](ctx context.Context, e *Engine, op string, in *I, fn func(
 // invokeCall runs one operation of the API: authorization, the call and
 // its audit event.
 func invokeCall[I, O any](ctx context.Context, e *Engine, op string, in *I, fn func(context.Context, *I) (*O, error)) (*O, error) {
+	if e.intercept.n.Load() != 0 {
+		fn = interceptedFn(e, op, fn)
+	}
 	if e.cfg.authorizer == nil && e.cfg.audit == nil {
 		return fn(ctx, in)
 	}

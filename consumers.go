@@ -131,9 +131,6 @@ func (e *Engine) RegisterStreamConsumer(ctx context.Context, in *RegisterStreamC
 
 // registerStreamConsumer implements RegisterStreamConsumer.
 func (e *Engine) registerStreamConsumer(ctx context.Context, in *RegisterStreamConsumerInput) (*RegisterStreamConsumerOutput, error) {
-	if err := e.before(ctx, opRegisterStreamConsumer, "", in); err != nil {
-		return nil, err
-	}
 	var v validator
 	v.arn("streamARN", in.StreamARN, streamARNShape, true)
 	v.name("consumerName", in.ConsumerName, 128, true)
@@ -278,9 +275,6 @@ func (e *Engine) DescribeStreamConsumer(ctx context.Context, in *DescribeStreamC
 
 // describeStreamConsumer implements DescribeStreamConsumer.
 func (e *Engine) describeStreamConsumer(ctx context.Context, in *DescribeStreamConsumerInput) (*DescribeStreamConsumerOutput, error) {
-	if err := e.before(ctx, opDescribeStreamConsumer, "", in); err != nil {
-		return nil, err
-	}
 	var v validator
 	v.consumerRef(in.StreamARN, in.ConsumerName, in.ConsumerARN)
 	if err := v.err(); err != nil {
@@ -322,9 +316,6 @@ func (e *Engine) DeregisterStreamConsumer(ctx context.Context, in *DeregisterStr
 
 // deregisterStreamConsumer implements DeregisterStreamConsumer.
 func (e *Engine) deregisterStreamConsumer(ctx context.Context, in *DeregisterStreamConsumerInput) (*DeregisterStreamConsumerOutput, error) {
-	if err := e.before(ctx, opDeregisterStreamConsumer, "", in); err != nil {
-		return nil, err
-	}
 	var v validator
 	v.consumerRef(in.StreamARN, in.ConsumerName, in.ConsumerARN)
 	if err := v.err(); err != nil {
@@ -374,9 +365,6 @@ func (e *Engine) ListStreamConsumers(ctx context.Context, in *ListStreamConsumer
 
 // listStreamConsumers implements ListStreamConsumers.
 func (e *Engine) listStreamConsumers(ctx context.Context, in *ListStreamConsumersInput) (*ListStreamConsumersOutput, error) {
-	if err := e.before(ctx, opListStreamConsumers, "", in); err != nil {
-		return nil, err
-	}
 	var v validator
 	v.arn("streamARN", in.StreamARN, streamARNShape, true)
 	if in.MaxResults != 0 {

@@ -65,9 +65,6 @@ func (e *Engine) stopStreamEncryption(ctx context.Context, in *StopStreamEncrypt
 }
 
 func (e *Engine) setEncryption(ctx context.Context, op, name, arn string, typ EncryptionType, keyID string, in any) error {
-	if err := e.before(ctx, op, name, in); err != nil {
-		return err
-	}
 	var v validator
 	v.streamRef(name, arn)
 	v.enum("encryptionType", string(typ), true, "NONE, KMS")

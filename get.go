@@ -83,9 +83,6 @@ func (e *Engine) getShardIterator(ctx context.Context, in *GetShardIteratorInput
 	if err != nil {
 		return nil, err
 	}
-	if err := e.before(ctx, opGetShardIterator, name, in); err != nil {
-		return nil, err
-	}
 	idx, ok := parseShardID(in.ShardId)
 	if !ok {
 		return nil, errNotFound("Could not find shard %s in stream %s under account %s.", in.ShardId, name, e.cfg.account)
@@ -245,9 +242,6 @@ func (e *Engine) getRecords(ctx context.Context, in *GetRecordsInput) (*GetRecor
 	}
 	if in.StreamARN != "" && in.StreamARN != st.arn {
 		return nil, errInvalid("StreamARN %s does not match the stream of the shard iterator.", in.StreamARN)
-	}
-	if err := e.before(ctx, opGetRecords, st.name, in); err != nil {
-		return nil, err
 	}
 	if err := e.beforeShard(ctx, opGetRecords, st.name, sh.id, in); err != nil {
 		return nil, err

@@ -3,6 +3,7 @@ package freshet
 import (
 	"context"
 	"errors"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -10,14 +11,19 @@ import (
 
 // Call describes an API call as an interceptor sees it.
 //
-// Every operation is intercepted once when it starts, with ShardId empty.
-// Operations that touch a shard are intercepted again once the shard is
-// known, with ShardId set: PutRecord after routing, every PutRecords entry
-// after routing, GetShardIterator, GetRecords and SubscribeToShard.
+// Every operation is intercepted once when it starts, at one point: after
+// authorization and before its input is validated, with ShardId empty and
+// StreamName set to the stream the call addresses however it addresses it
+// (by name, by stream ARN, by consumer or resource ARN, or through a
+// shard iterator). Operations that touch a shard are intercepted again
+// once the shard is known, with ShardId set: PutRecord after routing,
+// every PutRecords entry after routing, GetShardIterator, GetRecords and
+// SubscribeToShard.
 type Call struct {
 	// Operation is the Kinesis operation name, such as "PutRecord".
 	Operation string
-	// StreamName is the stream the call addresses, when it names one.
+	// StreamName is the name of the stream the call addresses, however it
+	// addresses it; "" for operations on no stream (ListStreams, ...).
 	StreamName string
 	// ShardId is the shard the call touches, in shard-level interception.
 	ShardId string
@@ -237,12 +243,29 @@ func (e *Engine) errReadThrottled(stream, shard string) error {
 	return NewError(codeProvisionedThroughputExceeded, "Rate exceeded for Shard - %s/%s/%s", e.cfg.account, stream, shard)
 }
 
-// before runs the call-level interceptors of an operation.
-func (e *Engine) before(ctx context.Context, op, stream string, in any) error {
-	if e.intercept.n.Load() == 0 {
-		return nil
+// interceptedFn returns fn preceded by the call-level interceptors: the
+// one point where every operation is intercepted, after authorization and
+// before its input is validated.
+func interceptedFn[I, O any](e *Engine, op string, fn func(context.Context, *I) (*O, error)) func(context.Context, *I) (*O, error) {
+	return func(ctx context.Context, in *I) (*O, error) {
+		if err := e.runInterceptors(ctx, &Call{Operation: op, StreamName: e.streamOfCall(in), Input: in}); err != nil {
+			return nil, err
+		}
+		return fn(ctx, in)
 	}
-	return e.runInterceptors(ctx, &Call{Operation: op, StreamName: stream, Input: in})
+}
+
+// streamOfCall returns the name of the stream an input addresses, by
+// StreamName, StreamARN, ConsumerARN, ResourceARN or shard iterator, or
+// "" for operations that address no stream.
+func (e *Engine) streamOfCall(in any) string {
+	arn := e.resourceOf(in)
+	_, rest, ok := strings.Cut(arn, ":stream/")
+	if !ok {
+		return ""
+	}
+	name, _, _ := strings.Cut(rest, "/")
+	return name
 }
 
 // beforeShard runs the shard-level interceptors of an operation.

@@ -9,6 +9,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
 
@@ -300,4 +301,56 @@ func TestInjectFaultWhileCallsAreInFlight(t *testing.T) {
 	close(stop)
 	wg.Wait()
 	require.Zero(t, failed.Load(), "more calls failed than faults were injected")
+}
+
+// A fault injected by stream name matches the calls on that stream however
+// they address it: by name, by stream ARN, by consumer or resource ARN, or
+// through a shard iterator. It fires before validation, so even a call
+// that would be refused sees it.
+func TestFaultByStreamNameMatchesEveryAddressing(t *testing.T) {
+	e := newTestEngine(t)
+	ctx := context.Background()
+	_, err := e.CreateStream(ctx, &CreateStreamInput{StreamName: "s", ShardCount: 1})
+	require.NoError(t, err)
+	sum, err := e.DescribeStreamSummary(ctx, &DescribeStreamSummaryInput{StreamName: "s"})
+	require.NoError(t, err)
+	arn := sum.StreamDescriptionSummary.StreamARN
+	reg, err := e.RegisterStreamConsumer(ctx, &RegisterStreamConsumerInput{StreamARN: arn, ConsumerName: "c"})
+	require.NoError(t, err)
+	it, err := e.GetShardIterator(ctx, &GetShardIteratorInput{StreamARN: arn, ShardId: "shardId-000000000000", ShardIteratorType: TrimHorizon})
+	require.NoError(t, err)
+
+	remove := e.InjectFault(Fault{StreamName: "s", Err: ErrLimitExceeded})
+	defer remove()
+	calls := map[string]func() error{
+		"DescribeStreamSummary by ARN": func() error {
+			_, err := e.DescribeStreamSummary(ctx, &DescribeStreamSummaryInput{StreamARN: arn})
+			return err
+		},
+		"PutRecord by ARN": func() error {
+			_, err := e.PutRecord(ctx, &PutRecordInput{StreamARN: arn, PartitionKey: "k", Data: []byte("x")})
+			return err
+		},
+		"DescribeStreamConsumer by consumer ARN": func() error {
+			_, err := e.DescribeStreamConsumer(ctx, &DescribeStreamConsumerInput{ConsumerARN: reg.Consumer.ConsumerARN})
+			return err
+		},
+		"ListTagsForResource by resource ARN": func() error {
+			_, err := e.ListTagsForResource(ctx, &ListTagsForResourceInput{ResourceARN: arn})
+			return err
+		},
+		"GetRecords by iterator": func() error {
+			_, err := e.GetRecords(ctx, &GetRecordsInput{ShardIterator: it.ShardIterator})
+			return err
+		},
+		"IncreaseStreamRetentionPeriod, invalid hours": func() error {
+			_, err := e.IncreaseStreamRetentionPeriod(ctx, &IncreaseStreamRetentionPeriodInput{StreamARN: arn, RetentionPeriodHours: 1})
+			return err
+		},
+	}
+	for name, call := range calls {
+		assert.ErrorIs(t, call(), ErrLimitExceeded, name)
+	}
+	_, err = e.ListStreams(ctx, nil)
+	assert.NoError(t, err, "a call on no stream does not match a stream's fault")
 }

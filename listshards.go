@@ -75,9 +75,6 @@ func (e *Engine) ListShards(ctx context.Context, in *ListShardsInput) (*ListShar
 // find where the listing starts (from the input or from a NextToken),
 // settle the filter against the stream's retention, and list one page.
 func (e *Engine) listShards(ctx context.Context, in *ListShardsInput) (*ListShardsOutput, error) {
-	if err := e.before(ctx, opListShards, in.StreamName, in); err != nil {
-		return nil, err
-	}
 	if err := validateListShards(in); err != nil {
 		return nil, err
 	}

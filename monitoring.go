@@ -64,9 +64,6 @@ func (e *Engine) disableEnhancedMonitoring(ctx context.Context, in *DisableEnhan
 }
 
 func (e *Engine) setMonitoring(ctx context.Context, op, name, arn string, metrics []string, enable bool, in any) (*EnhancedMonitoringOutput, error) {
-	if err := e.before(ctx, op, name, in); err != nil {
-		return nil, err
-	}
 	var v validator
 	v.streamRef(name, arn)
 	switch {

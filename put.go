@@ -114,16 +114,13 @@ func (e *Engine) putRecord(ctx context.Context, in *PutRecordInput) (*PutRecordO
 	}
 }
 
-// writableStream resolves the stream of a write, runs the call-level
-// interceptors and checks that the stream accepts writes. It returns the
-// time of the write, read once after the interceptors (which may delay the
-// call): reading the clock is a measurable part of a PutRecord.
+// writableStream resolves the stream of a write and checks that the
+// stream accepts writes. It returns the time of the write, read once after
+// the call's interceptors (which may delay the call) have run: reading the
+// clock is a measurable part of a PutRecord.
 func (e *Engine) writableStream(ctx context.Context, op, name, arn string, in any) (*Stream, time.Time, error) {
 	n, err := e.streamNameOf(name, arn)
 	if err != nil {
-		return nil, time.Time{}, err
-	}
-	if err := e.before(ctx, op, n, in); err != nil {
 		return nil, time.Time{}, err
 	}
 	now := e.now()

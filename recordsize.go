@@ -24,9 +24,6 @@ func (e *Engine) UpdateMaxRecordSize(ctx context.Context, in *UpdateMaxRecordSiz
 
 // updateMaxRecordSize implements UpdateMaxRecordSize.
 func (e *Engine) updateMaxRecordSize(ctx context.Context, in *UpdateMaxRecordSizeInput) (*UpdateMaxRecordSizeOutput, error) {
-	if err := e.before(ctx, opUpdateMaxRecordSize, in.StreamName, in); err != nil {
-		return nil, err
-	}
 	var v validator
 	v.streamRef(in.StreamName, in.StreamARN)
 	if in.MaxRecordSizeInKiB == 0 {

@@ -44,9 +44,6 @@ func (e *Engine) SplitShard(ctx context.Context, in *SplitShardInput) (*SplitSha
 
 // splitShard implements SplitShard.
 func (e *Engine) splitShard(ctx context.Context, in *SplitShardInput) (*SplitShardOutput, error) {
-	if err := e.before(ctx, opSplitShard, in.StreamName, in); err != nil {
-		return nil, err
-	}
 	var v validator
 	v.streamRef(in.StreamName, in.StreamARN)
 	v.shardID("shardToSplit", in.ShardToSplit, true)
@@ -104,9 +101,6 @@ func (e *Engine) MergeShards(ctx context.Context, in *MergeShardsInput) (*MergeS
 
 // mergeShards implements MergeShards.
 func (e *Engine) mergeShards(ctx context.Context, in *MergeShardsInput) (*MergeShardsOutput, error) {
-	if err := e.before(ctx, opMergeShards, in.StreamName, in); err != nil {
-		return nil, err
-	}
 	var v validator
 	v.streamRef(in.StreamName, in.StreamARN)
 	v.shardID("shardToMerge", in.ShardToMerge, true)
@@ -276,9 +270,6 @@ func (e *Engine) UpdateShardCount(ctx context.Context, in *UpdateShardCountInput
 
 // updateShardCount implements UpdateShardCount.
 func (e *Engine) updateShardCount(ctx context.Context, in *UpdateShardCountInput) (*UpdateShardCountOutput, error) {
-	if err := e.before(ctx, opUpdateShardCount, in.StreamName, in); err != nil {
-		return nil, err
-	}
 	var v validator
 	v.streamRef(in.StreamName, in.StreamARN)
 	if in.TargetShardCount == 0 {

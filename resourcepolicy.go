@@ -28,9 +28,6 @@ func (e *Engine) PutResourcePolicy(ctx context.Context, in *PutResourcePolicyInp
 
 // putResourcePolicy implements PutResourcePolicy.
 func (e *Engine) putResourcePolicy(ctx context.Context, in *PutResourcePolicyInput) (*PutResourcePolicyOutput, error) {
-	if err := e.before(ctx, opPutResourcePolicy, "", in); err != nil {
-		return nil, err
-	}
 	var v validator
 	v.arn("resourceARN", in.ResourceARN, resourceARNShape, true)
 	if in.Policy == "" {
@@ -91,9 +88,6 @@ func (e *Engine) GetResourcePolicy(ctx context.Context, in *GetResourcePolicyInp
 
 // getResourcePolicy implements GetResourcePolicy.
 func (e *Engine) getResourcePolicy(ctx context.Context, in *GetResourcePolicyInput) (*GetResourcePolicyOutput, error) {
-	if err := e.before(ctx, opGetResourcePolicy, "", in); err != nil {
-		return nil, err
-	}
 	var v validator
 	v.arn("resourceARN", in.ResourceARN, resourceARNShape, true)
 	if err := v.err(); err != nil {
@@ -124,9 +118,6 @@ func (e *Engine) DeleteResourcePolicy(ctx context.Context, in *DeleteResourcePol
 
 // deleteResourcePolicy implements DeleteResourcePolicy.
 func (e *Engine) deleteResourcePolicy(ctx context.Context, in *DeleteResourcePolicyInput) (*DeleteResourcePolicyOutput, error) {
-	if err := e.before(ctx, opDeleteResourcePolicy, "", in); err != nil {
-		return nil, err
-	}
 	var v validator
 	v.arn("resourceARN", in.ResourceARN, resourceARNShape, true)
 	if err := v.err(); err != nil {

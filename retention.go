@@ -67,9 +67,6 @@ func (e *Engine) decreaseStreamRetentionPeriod(ctx context.Context, in *Decrease
 }
 
 func (e *Engine) changeRetention(ctx context.Context, op, name, arn string, hours int, in any) error {
-	if err := e.before(ctx, op, name, in); err != nil {
-		return err
-	}
 	var v validator
 	v.streamRef(name, arn)
 	if hours == 0 {

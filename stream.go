@@ -241,9 +241,6 @@ func (e *Engine) CreateStream(ctx context.Context, in *CreateStreamInput) (*Crea
 
 // createStream implements CreateStream.
 func (e *Engine) createStream(ctx context.Context, in *CreateStreamInput) (*CreateStreamOutput, error) {
-	if err := e.before(ctx, opCreateStream, in.StreamName, in); err != nil {
-		return nil, err
-	}
 	var v validator
 	v.streamName("streamName", in.StreamName, true)
 	if in.ShardCount < 0 {
@@ -377,9 +374,6 @@ func (e *Engine) DeleteStream(ctx context.Context, in *DeleteStreamInput) (*Dele
 
 // deleteStream implements DeleteStream.
 func (e *Engine) deleteStream(ctx context.Context, in *DeleteStreamInput) (*DeleteStreamOutput, error) {
-	if err := e.before(ctx, opDeleteStream, in.StreamName, in); err != nil {
-		return nil, err
-	}
 	var v validator
 	v.streamRef(in.StreamName, in.StreamARN)
 	if err := v.err(); err != nil {
@@ -455,9 +449,6 @@ func (e *Engine) DescribeStream(ctx context.Context, in *DescribeStreamInput) (*
 
 // describeStream implements DescribeStream.
 func (e *Engine) describeStream(ctx context.Context, in *DescribeStreamInput) (*DescribeStreamOutput, error) {
-	if err := e.before(ctx, opDescribeStream, in.StreamName, in); err != nil {
-		return nil, err
-	}
 	var v validator
 	v.streamRef(in.StreamName, in.StreamARN)
 	if in.Limit != 0 {
@@ -565,9 +556,6 @@ func (e *Engine) DescribeStreamSummary(ctx context.Context, in *DescribeStreamSu
 
 // describeStreamSummary implements DescribeStreamSummary.
 func (e *Engine) describeStreamSummary(ctx context.Context, in *DescribeStreamSummaryInput) (*DescribeStreamSummaryOutput, error) {
-	if err := e.before(ctx, opDescribeStreamSummary, in.StreamName, in); err != nil {
-		return nil, err
-	}
 	var v validator
 	v.streamRef(in.StreamName, in.StreamARN)
 	if err := v.err(); err != nil {
@@ -644,9 +632,6 @@ func (e *Engine) ListStreams(ctx context.Context, in *ListStreamsInput) (*ListSt
 
 // listStreams implements ListStreams.
 func (e *Engine) listStreams(ctx context.Context, in *ListStreamsInput) (*ListStreamsOutput, error) {
-	if err := e.before(ctx, opListStreams, "", in); err != nil {
-		return nil, err
-	}
 	var v validator
 	if in.Limit != 0 {
 		v.intRange("limit", in.Limit, 1, 10000)

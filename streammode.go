@@ -29,9 +29,6 @@ func (e *Engine) UpdateStreamMode(ctx context.Context, in *UpdateStreamModeInput
 
 // updateStreamMode implements UpdateStreamMode.
 func (e *Engine) updateStreamMode(ctx context.Context, in *UpdateStreamModeInput) (*UpdateStreamModeOutput, error) {
-	if err := e.before(ctx, opUpdateStreamMode, "", in); err != nil {
-		return nil, err
-	}
 	var v validator
 	v.arn("streamARN", in.StreamARN, streamARNShape, true)
 	v.enum("streamModeDetails.streamMode", string(in.StreamModeDetails.StreamMode), true, "PROVISIONED, ON_DEMAND")

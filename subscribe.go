@@ -85,9 +85,6 @@ func (e *Engine) subscribeToShard(ctx context.Context, in *SubscribeToShardInput
 	if err := v.err(); err != nil {
 		return nil, err
 	}
-	if err := e.before(ctx, opSubscribeToShard, "", in); err != nil {
-		return nil, err
-	}
 	st, c, err := e.consumerByARN(in.ConsumerARN)
 	if err != nil {
 		return nil, err

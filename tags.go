@@ -117,9 +117,6 @@ func (e *Engine) AddTagsToStream(ctx context.Context, in *AddTagsToStreamInput) 
 
 // addTagsToStream implements AddTagsToStream.
 func (e *Engine) addTagsToStream(ctx context.Context, in *AddTagsToStreamInput) (*AddTagsToStreamOutput, error) {
-	if err := e.before(ctx, opAddTagsToStream, in.StreamName, in); err != nil {
-		return nil, err
-	}
 	var v validator
 	v.streamRef(in.StreamName, in.StreamARN)
 	v.tagsRequired("tags", in.Tags)
@@ -180,9 +177,6 @@ func (e *Engine) RemoveTagsFromStream(ctx context.Context, in *RemoveTagsFromStr
 
 // removeTagsFromStream implements RemoveTagsFromStream.
 func (e *Engine) removeTagsFromStream(ctx context.Context, in *RemoveTagsFromStreamInput) (*RemoveTagsFromStreamOutput, error) {
-	if err := e.before(ctx, opRemoveTagsFromStream, in.StreamName, in); err != nil {
-		return nil, err
-	}
 	var v validator
 	v.streamRef(in.StreamName, in.StreamARN)
 	v.tagKeys("tagKeys", in.TagKeys)
@@ -223,9 +217,6 @@ func (e *Engine) ListTagsForStream(ctx context.Context, in *ListTagsForStreamInp
 
 // listTagsForStream implements ListTagsForStream.
 func (e *Engine) listTagsForStream(ctx context.Context, in *ListTagsForStreamInput) (*ListTagsForStreamOutput, error) {
-	if err := e.before(ctx, opListTagsForStream, in.StreamName, in); err != nil {
-		return nil, err
-	}
 	var v validator
 	v.streamRef(in.StreamName, in.StreamARN)
 	if in.Limit != 0 {
@@ -272,9 +263,6 @@ func (e *Engine) TagResource(ctx context.Context, in *TagResourceInput) (*TagRes
 
 // tagResource implements TagResource.
 func (e *Engine) tagResource(ctx context.Context, in *TagResourceInput) (*TagResourceOutput, error) {
-	if err := e.before(ctx, opTagResource, "", in); err != nil {
-		return nil, err
-	}
 	var v validator
 	v.arn("resourceARN", in.ResourceARN, resourceARNShape, true)
 	v.tagsRequired("tags", in.Tags)
@@ -312,9 +300,6 @@ func (e *Engine) UntagResource(ctx context.Context, in *UntagResourceInput) (*Un
 
 // untagResource implements UntagResource.
 func (e *Engine) untagResource(ctx context.Context, in *UntagResourceInput) (*UntagResourceOutput, error) {
-	if err := e.before(ctx, opUntagResource, "", in); err != nil {
-		return nil, err
-	}
 	var v validator
 	v.arn("resourceARN", in.ResourceARN, resourceARNShape, true)
 	v.tagKeys("tagKeys", in.TagKeys)
@@ -353,9 +338,6 @@ func (e *Engine) ListTagsForResource(ctx context.Context, in *ListTagsForResourc
 
 // listTagsForResource implements ListTagsForResource.
 func (e *Engine) listTagsForResource(ctx context.Context, in *ListTagsForResourceInput) (*ListTagsForResourceOutput, error) {
-	if err := e.before(ctx, opListTagsForResource, "", in); err != nil {
-		return nil, err
-	}
 	var v validator
 	v.arn("resourceARN", in.ResourceARN, resourceARNShape, true)
 	if err := v.err(); err != nil {

@@ -36,9 +36,6 @@ func (e *Engine) UpdateStreamWarmThroughput(ctx context.Context, in *UpdateStrea
 
 // updateStreamWarmThroughput implements UpdateStreamWarmThroughput.
 func (e *Engine) updateStreamWarmThroughput(ctx context.Context, in *UpdateStreamWarmThroughputInput) (*UpdateStreamWarmThroughputOutput, error) {
-	if err := e.before(ctx, opUpdateStreamWarmThroughput, in.StreamName, in); err != nil {
-		return nil, err
-	}
 	var v validator
 	v.streamRef(in.StreamName, in.StreamARN)
 	if in.WarmThroughputMiBps < 0 {
