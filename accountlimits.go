@@ -21,7 +21,7 @@ const onDemandStreamCountLimit = 50
 
 // DescribeLimits reports the account's shard limit and usage.
 func (e *Engine) DescribeLimits(ctx context.Context, in *DescribeLimitsInput) (*DescribeLimitsOutput, error) {
-	return invoke(ctx, e, opDescribeLimits, in, e.describeLimits)
+	return invoke(ctx, e, OpDescribeLimits, in, e.describeLimits)
 }
 
 // describeLimits implements DescribeLimits.

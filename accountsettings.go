@@ -63,7 +63,7 @@ type AccountSettingsOutput struct {
 
 // DescribeAccountSettings reports the account's billing commitment.
 func (e *Engine) DescribeAccountSettings(ctx context.Context, in *DescribeAccountSettingsInput) (*AccountSettingsOutput, error) {
-	return invoke(ctx, e, opDescribeAccountSettings, in, e.describeAccountSettings)
+	return invoke(ctx, e, OpDescribeAccountSettings, in, e.describeAccountSettings)
 }
 
 // describeAccountSettings implements DescribeAccountSettings.
@@ -91,7 +91,7 @@ const commitmentMinimum = 24 * time.Hour
 // commitment. Disabling it within 24 hours of enabling leaves it
 // ENABLED_UNTIL_EARLIEST_ALLOWED_END.
 func (e *Engine) UpdateAccountSettings(ctx context.Context, in *UpdateAccountSettingsInput) (*AccountSettingsOutput, error) {
-	return invoke(ctx, e, opUpdateAccountSettings, in, e.updateAccountSettings)
+	return invoke(ctx, e, OpUpdateAccountSettings, in, e.updateAccountSettings)
 }
 
 // updateAccountSettings implements UpdateAccountSettings.

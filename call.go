@@ -119,7 +119,7 @@ func (e *Engine) Audit(ev AuditEvent) {
 }
 
 // invoke runs one operation of the API.
-func invoke[I, O any](ctx context.Context, e *Engine, op string, in *I, fn func(context.Context, *I) (*O, error)) (*O, error) {
+func invoke[I, O any](ctx context.Context, e *Engine, op Operation, in *I, fn func(context.Context, *I) (*O, error)) (*O, error) {
 	if in == nil {
 		in = new(I) // as the AWS SDK does, a nil input is an empty one
 	}
@@ -131,7 +131,7 @@ func invoke[I, O any](ctx context.Context, e *Engine, op string, in *I, fn func(
 
 // invokeCall runs one operation of the API: authorization, the call and
 // its audit event.
-func invokeCall[I, O any](ctx context.Context, e *Engine, op string, in *I, fn func(context.Context, *I) (*O, error)) (*O, error) {
+func invokeCall[I, O any](ctx context.Context, e *Engine, op Operation, in *I, fn func(context.Context, *I) (*O, error)) (*O, error) {
 	if e.intercept.n.Load() != 0 {
 		fn = interceptedFn(e, op, fn)
 	}
@@ -160,8 +160,8 @@ func invokeCall[I, O any](ctx context.Context, e *Engine, op string, in *I, fn f
 
 // authorize asks the authorizer and turns a refusal into
 // AccessDeniedException.
-func (e *Engine) authorize(ctx context.Context, a Authorizer, principal, op, resource string) error {
-	action := "kinesis:" + op
+func (e *Engine) authorize(ctx context.Context, a Authorizer, principal string, op Operation, resource string) error {
+	action := "kinesis:" + string(op)
 	err := a.Authorize(ctx, principal, action, resource)
 	if err == nil {
 		return nil
@@ -229,12 +229,12 @@ func (e *Engine) resourceOf(in any) string {
 }
 
 // auditEvent builds the audit record of a completed call.
-func (e *Engine) auditEvent(c Caller, op, resource string, in any, err error) AuditEvent {
+func (e *Engine) auditEvent(c Caller, op Operation, resource string, in any, err error) AuditEvent {
 	ev := AuditEvent{
 		EventID:            newRequestID(),
 		EventTime:          e.now().UTC(),
 		EventSource:        "kinesis.amazonaws.com",
-		EventName:          op,
+		EventName:          string(op),
 		AWSRegion:          e.cfg.region,
 		RecipientAccountID: e.cfg.account,
 		UserIdentity:       UserIdentity{ARN: c.Principal, AccessKeyID: c.AccessKeyID},

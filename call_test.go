@@ -24,12 +24,12 @@ func (l *auditLog) hook(ev AuditEvent) {
 	l.events = append(l.events, ev)
 }
 
-func (l *auditLog) byName() map[string][]AuditEvent {
+func (l *auditLog) byName() map[Operation][]AuditEvent {
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	m := map[string][]AuditEvent{}
+	m := map[Operation][]AuditEvent{}
 	for _, ev := range l.events {
-		m[ev.EventName] = append(m[ev.EventName], ev)
+		m[Operation(ev.EventName)] = append(m[Operation(ev.EventName)], ev)
 	}
 	return m
 }
@@ -45,13 +45,13 @@ func TestAuditEveryOperationOnce(t *testing.T) {
 	v := reflect.ValueOf(e)
 	require.Len(t, Operations, 39)
 	for _, op := range Operations {
-		m := v.MethodByName(op)
+		m := v.MethodByName(string(op))
 		require.True(t, m.IsValid(), op)
 		in := reflect.New(m.Type().In(1).Elem())
 		res := m.Call([]reflect.Value{reflect.ValueOf(ctx), in})
 		if err, _ := res[1].Interface().(error); err == nil {
 			// Calls that succeed with no input at all.
-			require.Contains(t, []string{opDescribeLimits, opDescribeAccountSettings, opListStreams}, op)
+			require.Contains(t, []Operation{OpDescribeLimits, OpDescribeAccountSettings, OpListStreams}, op)
 		}
 	}
 	got := log.byName()
@@ -65,8 +65,8 @@ func TestAuditEveryOperationOnce(t *testing.T) {
 		require.Len(t, ev.EventID, 36)
 	}
 	require.Len(t, log.events, len(Operations))
-	require.Equal(t, codeValidation, got[opPutRecord][0].ErrorCode)
-	require.Empty(t, got[opListStreams][0].ErrorCode)
+	require.Equal(t, codeValidation, got[OpPutRecord][0].ErrorCode)
+	require.Empty(t, got[OpListStreams][0].ErrorCode)
 }
 
 // TestAuditEventContents checks the fields of events for successful and
@@ -94,7 +94,7 @@ func TestAuditEventContents(t *testing.T) {
 	require.Error(t, err)
 
 	got := log.byName()
-	create := got[opCreateStream][0]
+	create := got[OpCreateStream][0]
 	require.Equal(t, clock.Now(), create.EventTime)
 	require.Equal(t, UserIdentity{ARN: "arn:aws:iam::000000000000:user/alice", AccessKeyID: "AKIDALICE"}, create.UserIdentity)
 	require.Equal(t, "192.0.2.7", create.SourceIPAddress)
@@ -103,7 +103,7 @@ func TestAuditEventContents(t *testing.T) {
 	require.Equal(t, []string{"arn:aws:kinesis:us-east-1:000000000000:stream/s"}, create.Resources)
 	require.Equal(t, map[string]any{"streamName": "s", "shardCount": int64(1), "tags": map[string]any{"team": "a"}}, create.RequestParameters)
 
-	put := got[opPutRecords][0]
+	put := got[OpPutRecords][0]
 	require.Equal(t, map[string]any{
 		"streamName": "s",
 		"records":    []any{map[string]any{"partitionKey": "k1"}, map[string]any{"partitionKey": "k2"}},
@@ -113,7 +113,7 @@ func TestAuditEventContents(t *testing.T) {
 	require.NotContains(t, string(raw), "secret-payload")
 	require.Contains(t, string(raw), `"eventName":"PutRecords"`)
 
-	missing := got[opDescribeStream][0]
+	missing := got[OpDescribeStream][0]
 	require.Equal(t, codeResourceNotFound, missing.ErrorCode)
 	require.Equal(t, "Stream missing under account 000000000000 not found.", missing.ErrorMessage)
 }

@@ -126,7 +126,7 @@ const maxCreatingConsumers = 5
 // CREATING for the engine's consumer delay (instant by default), then
 // ACTIVE. A stream holds at most 20 consumers (Limits.ConsumersPerStream).
 func (e *Engine) RegisterStreamConsumer(ctx context.Context, in *RegisterStreamConsumerInput) (*RegisterStreamConsumerOutput, error) {
-	return invoke(ctx, e, opRegisterStreamConsumer, in, e.registerStreamConsumer)
+	return invoke(ctx, e, OpRegisterStreamConsumer, in, e.registerStreamConsumer)
 }
 
 // registerStreamConsumer implements RegisterStreamConsumer.
@@ -270,7 +270,7 @@ type DescribeStreamConsumerOutput struct {
 
 // DescribeStreamConsumer describes a consumer.
 func (e *Engine) DescribeStreamConsumer(ctx context.Context, in *DescribeStreamConsumerInput) (*DescribeStreamConsumerOutput, error) {
-	return invoke(ctx, e, opDescribeStreamConsumer, in, e.describeStreamConsumer)
+	return invoke(ctx, e, OpDescribeStreamConsumer, in, e.describeStreamConsumer)
 }
 
 // describeStreamConsumer implements DescribeStreamConsumer.
@@ -311,7 +311,7 @@ type DeregisterStreamConsumerOutput struct{}
 // DeregisterStreamConsumer deregisters a consumer and ends its
 // subscriptions. It is DELETING for the engine's consumer delay.
 func (e *Engine) DeregisterStreamConsumer(ctx context.Context, in *DeregisterStreamConsumerInput) (*DeregisterStreamConsumerOutput, error) {
-	return invoke(ctx, e, opDeregisterStreamConsumer, in, e.deregisterStreamConsumer)
+	return invoke(ctx, e, OpDeregisterStreamConsumer, in, e.deregisterStreamConsumer)
 }
 
 // deregisterStreamConsumer implements DeregisterStreamConsumer.
@@ -360,7 +360,7 @@ type ListStreamConsumersOutput struct {
 
 // ListStreamConsumers lists a stream's consumers by name.
 func (e *Engine) ListStreamConsumers(ctx context.Context, in *ListStreamConsumersInput) (*ListStreamConsumersOutput, error) {
-	return invoke(ctx, e, opListStreamConsumers, in, e.listStreamConsumers)
+	return invoke(ctx, e, OpListStreamConsumers, in, e.listStreamConsumers)
 }
 
 // listStreamConsumers implements ListStreamConsumers.

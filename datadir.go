@@ -419,12 +419,12 @@ func (s *store) closeLogs() {
 // changesMetadata reports whether an operation may change what the
 // metadata of a data directory holds (every operation but reads and
 // record writes).
-func changesMetadata(op string) bool {
+func changesMetadata(op Operation) bool {
 	switch op {
-	case opPutRecord, opPutRecords, opGetRecords, opGetShardIterator, opSubscribeToShard,
-		opDescribeStream, opDescribeStreamSummary, opDescribeStreamConsumer, opDescribeLimits,
-		opDescribeAccountSettings, opListShards, opListStreams, opListStreamConsumers,
-		opListTagsForStream, opListTagsForResource, opGetResourcePolicy:
+	case OpPutRecord, OpPutRecords, OpGetRecords, OpGetShardIterator, OpSubscribeToShard,
+		OpDescribeStream, OpDescribeStreamSummary, OpDescribeStreamConsumer, OpDescribeLimits,
+		OpDescribeAccountSettings, OpListShards, OpListStreams, OpListStreamConsumers,
+		OpListTagsForStream, OpListTagsForResource, OpGetResourcePolicy:
 		return false
 	}
 	return true
@@ -434,7 +434,7 @@ func changesMetadata(op string) bool {
 // the metadata before answering: a change acknowledged is a change stored.
 // If the save fails, the call fails with an InternalFailure (the change is
 // in effect in memory, and saved by the next successful save).
-func invokeDurable[I, O any](ctx context.Context, e *Engine, op string, in *I, fn func(context.Context, *I) (*O, error)) (*O, error) {
+func invokeDurable[I, O any](ctx context.Context, e *Engine, op Operation, in *I, fn func(context.Context, *I) (*O, error)) (*O, error) {
 	out, err := invokeCall(ctx, e, op, in, fn)
 	if serr := e.store.saveMeta(); serr != nil && err == nil {
 		return nil, NewError(codeInternalFailure, "freshet could not save the metadata of its data directory: %v", serr)

@@ -29,12 +29,12 @@ type StartStreamEncryptionOutput struct{}
 // StartStreamEncryption records KMS encryption on a stream: records
 // written afterwards report EncryptionType KMS.
 func (e *Engine) StartStreamEncryption(ctx context.Context, in *StartStreamEncryptionInput) (*StartStreamEncryptionOutput, error) {
-	return invoke(ctx, e, opStartStreamEncryption, in, e.startStreamEncryption)
+	return invoke(ctx, e, OpStartStreamEncryption, in, e.startStreamEncryption)
 }
 
 // startStreamEncryption implements StartStreamEncryption.
 func (e *Engine) startStreamEncryption(ctx context.Context, in *StartStreamEncryptionInput) (*StartStreamEncryptionOutput, error) {
-	if err := e.setEncryption(ctx, opStartStreamEncryption, in.StreamName, in.StreamARN, in.EncryptionType, in.KeyId, in); err != nil {
+	if err := e.setEncryption(ctx, OpStartStreamEncryption, in.StreamName, in.StreamARN, in.EncryptionType, in.KeyId, in); err != nil {
 		return nil, err
 	}
 	return &StartStreamEncryptionOutput{}, nil
@@ -53,18 +53,18 @@ type StopStreamEncryptionOutput struct{}
 
 // StopStreamEncryption turns encryption off for records written from now on.
 func (e *Engine) StopStreamEncryption(ctx context.Context, in *StopStreamEncryptionInput) (*StopStreamEncryptionOutput, error) {
-	return invoke(ctx, e, opStopStreamEncryption, in, e.stopStreamEncryption)
+	return invoke(ctx, e, OpStopStreamEncryption, in, e.stopStreamEncryption)
 }
 
 // stopStreamEncryption implements StopStreamEncryption.
 func (e *Engine) stopStreamEncryption(ctx context.Context, in *StopStreamEncryptionInput) (*StopStreamEncryptionOutput, error) {
-	if err := e.setEncryption(ctx, opStopStreamEncryption, in.StreamName, in.StreamARN, in.EncryptionType, in.KeyId, in); err != nil {
+	if err := e.setEncryption(ctx, OpStopStreamEncryption, in.StreamName, in.StreamARN, in.EncryptionType, in.KeyId, in); err != nil {
 		return nil, err
 	}
 	return &StopStreamEncryptionOutput{}, nil
 }
 
-func (e *Engine) setEncryption(ctx context.Context, op, name, arn string, typ EncryptionType, keyID string, in any) error {
+func (e *Engine) setEncryption(ctx context.Context, op Operation, name, arn string, typ EncryptionType, keyID string, in any) error {
 	var v validator
 	v.streamRef(name, arn)
 	v.enum("encryptionType", string(typ), true, "NONE, KMS")
@@ -93,7 +93,7 @@ func (e *Engine) setEncryption(ctx context.Context, op, name, arn string, typ En
 	if err := st.requireActive(now); err != nil {
 		return err
 	}
-	if op == opStartStreamEncryption {
+	if op == OpStartStreamEncryption {
 		st.keyID = keyID
 		st.encrypted.Store(true)
 	} else {

@@ -64,7 +64,7 @@ type GetShardIteratorOutput struct {
 // token of at most 512 characters that names a position in a shard and
 // expires 5 minutes (of the engine's clock) after it is issued.
 func (e *Engine) GetShardIterator(ctx context.Context, in *GetShardIteratorInput) (*GetShardIteratorOutput, error) {
-	return invoke(ctx, e, opGetShardIterator, in, e.getShardIterator)
+	return invoke(ctx, e, OpGetShardIterator, in, e.getShardIterator)
 }
 
 // getShardIterator implements GetShardIterator.
@@ -96,10 +96,10 @@ func (e *Engine) getShardIterator(ctx context.Context, in *GetShardIteratorInput
 	if err != nil {
 		return nil, err
 	}
-	if err := e.beforeShard(ctx, opGetShardIterator, st.name, sh.id, in); err != nil {
+	if err := e.beforeShard(ctx, OpGetShardIterator, st.name, sh.id, in); err != nil {
 		return nil, err
 	}
-	pos, err := st.position(sh, opGetShardIterator, StartingPosition{
+	pos, err := st.position(sh, string(OpGetShardIterator), StartingPosition{
 		Type:           in.ShardIteratorType,
 		SequenceNumber: in.StartingSequenceNumber,
 		Timestamp:      in.Timestamp,
@@ -215,7 +215,7 @@ type GetRecordsOutput struct {
 // position of a shard iterator. At the end of a closed shard it returns no
 // NextShardIterator and the shard's ChildShards.
 func (e *Engine) GetRecords(ctx context.Context, in *GetRecordsInput) (*GetRecordsOutput, error) {
-	return invoke(ctx, e, opGetRecords, in, e.getRecords)
+	return invoke(ctx, e, OpGetRecords, in, e.getRecords)
 }
 
 // getRecords implements GetRecords.
@@ -243,7 +243,7 @@ func (e *Engine) getRecords(ctx context.Context, in *GetRecordsInput) (*GetRecor
 	if in.StreamARN != "" && in.StreamARN != st.arn {
 		return nil, errInvalid("StreamARN %s does not match the stream of the shard iterator.", in.StreamARN)
 	}
-	if err := e.beforeShard(ctx, opGetRecords, st.name, sh.id, in); err != nil {
+	if err := e.beforeShard(ctx, OpGetRecords, st.name, sh.id, in); err != nil {
 		return nil, err
 	}
 	sh.mu.Lock()

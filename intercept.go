@@ -3,6 +3,7 @@ package freshet
 import (
 	"context"
 	"errors"
+	"fmt"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -20,8 +21,8 @@ import (
 // every PutRecords entry after routing, GetShardIterator, GetRecords and
 // SubscribeToShard.
 type Call struct {
-	// Operation is the Kinesis operation name, such as "PutRecord".
-	Operation string
+	// Operation is the Kinesis operation, such as OpPutRecord.
+	Operation Operation
 	// StreamName is the name of the stream the call addresses, however it
 	// addresses it; "" for operations on no stream (ListStreams, ...).
 	StreamName string
@@ -44,7 +45,8 @@ type Interceptor func(ctx context.Context, call *Call) error
 // it matches wait for Delay and then fail with Err.
 type Fault struct {
 	// Operation restricts the fault to one operation ("" matches all).
-	Operation string
+	// InjectFault panics on a name that is not one of Operations.
+	Operation Operation
 	// StreamName restricts the fault to one stream ("" matches all).
 	StreamName string
 	// ShardId restricts the fault to calls (or PutRecords entries) on one
@@ -99,9 +101,12 @@ func (e *Engine) Intercept(fn Interceptor) (remove func()) {
 // its Times are used up. For example, to make the next three PutRecord calls
 // on shard 1 throttle:
 //
-//	e.InjectFault(freshet.Fault{Operation: "PutRecord", ShardId: "shardId-000000000001",
+//	e.InjectFault(freshet.Fault{Operation: freshet.OpPutRecord, ShardId: "shardId-000000000001",
 //		Times: 3, Err: freshet.ErrProvisionedThroughputExceeded})
 func (e *Engine) InjectFault(f Fault) (remove func()) {
+	if f.Operation != "" && !f.Operation.Known() {
+		panic(fmt.Sprintf("freshet: InjectFault: %q is not an operation of the Kinesis API (see Operations)", f.Operation))
+	}
 	var left atomic.Int64
 	left.Store(int64(f.Times))
 	// The interceptor can run before Intercept returns its remover (a call
@@ -154,7 +159,7 @@ func (e *Engine) faultError(err error, c *Call) error {
 			shard = e.faultShard(c)
 		}
 		switch {
-		case c.Operation == opGetRecords || c.Operation == opGetShardIterator || c.Operation == opSubscribeToShard:
+		case c.Operation == OpGetRecords || c.Operation == OpGetShardIterator || c.Operation == OpSubscribeToShard:
 			// as the engine's own read throttling
 			return e.errReadThrottled(c.StreamName, shard)
 		case shard == "":
@@ -246,7 +251,7 @@ func (e *Engine) errReadThrottled(stream, shard string) error {
 // interceptedFn returns fn preceded by the call-level interceptors: the
 // one point where every operation is intercepted, after authorization and
 // before its input is validated.
-func interceptedFn[I, O any](e *Engine, op string, fn func(context.Context, *I) (*O, error)) func(context.Context, *I) (*O, error) {
+func interceptedFn[I, O any](e *Engine, op Operation, fn func(context.Context, *I) (*O, error)) func(context.Context, *I) (*O, error) {
 	return func(ctx context.Context, in *I) (*O, error) {
 		if err := e.runInterceptors(ctx, &Call{Operation: op, StreamName: e.streamOfCall(in), Input: in}); err != nil {
 			return nil, err
@@ -269,7 +274,7 @@ func (e *Engine) streamOfCall(in any) string {
 }
 
 // beforeShard runs the shard-level interceptors of an operation.
-func (e *Engine) beforeShard(ctx context.Context, op, stream, shard string, in any) error {
+func (e *Engine) beforeShard(ctx context.Context, op Operation, stream, shard string, in any) error {
 	if e.intercept.n.Load() == 0 {
 		return nil
 	}

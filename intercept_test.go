@@ -217,7 +217,7 @@ func TestInterceptSeesTypedInput(t *testing.T) {
 	require.Len(t, calls, 6)
 	require.Equal(t, Call{Operation: "PutRecord", StreamName: "s", Input: in}, calls[0])
 	require.Equal(t, Call{Operation: "PutRecord", StreamName: "s", ShardId: "shardId-000000000001", Input: in}, calls[1])
-	require.Equal(t, "GetShardIterator", calls[2].Operation)
+	require.Equal(t, OpGetShardIterator, calls[2].Operation)
 	require.Empty(t, calls[2].ShardId)
 	giIn, ok := calls[3].Input.(*GetShardIteratorInput)
 	require.True(t, ok)
@@ -353,4 +353,15 @@ func TestFaultByStreamNameMatchesEveryAddressing(t *testing.T) {
 	}
 	_, err = e.ListStreams(ctx, nil)
 	assert.NoError(t, err, "a call on no stream does not match a stream's fault")
+}
+
+// A typo in an operation name never matches a call, silently; InjectFault
+// refuses it instead.
+func TestInjectFaultRejectsUnknownOperations(t *testing.T) {
+	e := newTestEngine(t)
+	assert.PanicsWithValue(t, `freshet: InjectFault: "PutRecords " is not an operation of the Kinesis API (see Operations)`, func() {
+		e.InjectFault(Fault{Operation: "PutRecords ", Err: ErrLimitExceeded})
+	})
+	assert.NotPanics(t, func() { e.InjectFault(Fault{Operation: OpPutRecords, Err: ErrLimitExceeded})() })
+	assert.NotPanics(t, func() { e.InjectFault(Fault{Err: ErrLimitExceeded})() }, "empty matches every operation")
 }

@@ -62,7 +62,7 @@ func (st *Stream) Iterator(shardID string, p StartingPosition) (*Iterator, error
 	if err := v.err(); err != nil {
 		return nil, err
 	}
-	pos, err := st.position(sh, opGetShardIterator, p, now)
+	pos, err := st.position(sh, string(OpGetShardIterator), p, now)
 	if err != nil {
 		return nil, err
 	}

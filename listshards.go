@@ -68,7 +68,7 @@ type ListShardsOutput struct {
 // ListShards lists a stream's shards in index order, with filters and
 // pagination.
 func (e *Engine) ListShards(ctx context.Context, in *ListShardsInput) (*ListShardsOutput, error) {
-	return invoke(ctx, e, opListShards, in, e.listShards)
+	return invoke(ctx, e, OpListShards, in, e.listShards)
 }
 
 // listShards implements ListShards in four steps: validate the input,

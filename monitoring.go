@@ -45,25 +45,25 @@ type EnhancedMonitoringOutput struct {
 // EnableEnhancedMonitoring turns shard-level metrics on (recorded and
 // reported; see the metrics snapshot for values).
 func (e *Engine) EnableEnhancedMonitoring(ctx context.Context, in *EnableEnhancedMonitoringInput) (*EnhancedMonitoringOutput, error) {
-	return invoke(ctx, e, opEnableEnhancedMonitoring, in, e.enableEnhancedMonitoring)
+	return invoke(ctx, e, OpEnableEnhancedMonitoring, in, e.enableEnhancedMonitoring)
 }
 
 // enableEnhancedMonitoring implements EnableEnhancedMonitoring.
 func (e *Engine) enableEnhancedMonitoring(ctx context.Context, in *EnableEnhancedMonitoringInput) (*EnhancedMonitoringOutput, error) {
-	return e.setMonitoring(ctx, opEnableEnhancedMonitoring, in.StreamName, in.StreamARN, in.ShardLevelMetrics, true, in)
+	return e.setMonitoring(ctx, OpEnableEnhancedMonitoring, in.StreamName, in.StreamARN, in.ShardLevelMetrics, true, in)
 }
 
 // DisableEnhancedMonitoring turns shard-level metrics off.
 func (e *Engine) DisableEnhancedMonitoring(ctx context.Context, in *DisableEnhancedMonitoringInput) (*EnhancedMonitoringOutput, error) {
-	return invoke(ctx, e, opDisableEnhancedMonitoring, in, e.disableEnhancedMonitoring)
+	return invoke(ctx, e, OpDisableEnhancedMonitoring, in, e.disableEnhancedMonitoring)
 }
 
 // disableEnhancedMonitoring implements DisableEnhancedMonitoring.
 func (e *Engine) disableEnhancedMonitoring(ctx context.Context, in *DisableEnhancedMonitoringInput) (*EnhancedMonitoringOutput, error) {
-	return e.setMonitoring(ctx, opDisableEnhancedMonitoring, in.StreamName, in.StreamARN, in.ShardLevelMetrics, false, in)
+	return e.setMonitoring(ctx, OpDisableEnhancedMonitoring, in.StreamName, in.StreamARN, in.ShardLevelMetrics, false, in)
 }
 
-func (e *Engine) setMonitoring(ctx context.Context, op, name, arn string, metrics []string, enable bool, in any) (*EnhancedMonitoringOutput, error) {
+func (e *Engine) setMonitoring(ctx context.Context, op Operation, name, arn string, metrics []string, enable bool, in any) (*EnhancedMonitoringOutput, error) {
 	var v validator
 	v.streamRef(name, arn)
 	switch {

@@ -42,7 +42,7 @@ type PutRecordOutput struct {
 // PutRecord writes one record to the open shard whose hash-key range holds
 // the MD5 hash of its partition key (or its ExplicitHashKey).
 func (e *Engine) PutRecord(ctx context.Context, in *PutRecordInput) (*PutRecordOutput, error) {
-	return invoke(ctx, e, opPutRecord, in, e.putRecord)
+	return invoke(ctx, e, OpPutRecord, in, e.putRecord)
 }
 
 // putRecord implements PutRecord.
@@ -58,7 +58,7 @@ func (e *Engine) putRecord(ctx context.Context, in *PutRecordInput) (*PutRecordO
 	if err := v.err(); err != nil {
 		return nil, err
 	}
-	st, now, err := e.writableStream(ctx, opPutRecord, in.StreamName, in.StreamARN, in)
+	st, now, err := e.writableStream(ctx, OpPutRecord, in.StreamName, in.StreamARN, in)
 	if err != nil {
 		return nil, err
 	}
@@ -86,7 +86,7 @@ func (e *Engine) putRecord(ctx context.Context, in *PutRecordInput) (*PutRecordO
 		if sh == nil {
 			return nil, e.errStreamNotFound(st.name)
 		}
-		if err := e.beforeShard(ctx, opPutRecord, st.name, sh.id, in); err != nil {
+		if err := e.beforeShard(ctx, OpPutRecord, st.name, sh.id, in); err != nil {
 			return nil, err
 		}
 		counter, arrival, res := sh.append(in.PartitionKey, in.Data, now, flags, true)
@@ -118,7 +118,7 @@ func (e *Engine) putRecord(ctx context.Context, in *PutRecordInput) (*PutRecordO
 // stream accepts writes. It returns the time of the write, read once after
 // the call's interceptors (which may delay the call) have run: reading the
 // clock is a measurable part of a PutRecord.
-func (e *Engine) writableStream(ctx context.Context, op, name, arn string, in any) (*Stream, time.Time, error) {
+func (e *Engine) writableStream(ctx context.Context, op Operation, name, arn string, in any) (*Stream, time.Time, error) {
 	n, err := e.streamNameOf(name, arn)
 	if err != nil {
 		return nil, time.Time{}, err
@@ -201,7 +201,7 @@ type PutRecordsOutput struct {
 // sequence numbers in that order. An entry that is throttled (or failed by
 // an interceptor) fails alone; the others are written.
 func (e *Engine) PutRecords(ctx context.Context, in *PutRecordsInput) (*PutRecordsOutput, error) {
-	return invoke(ctx, e, opPutRecords, in, e.putRecords)
+	return invoke(ctx, e, OpPutRecords, in, e.putRecords)
 }
 
 // putRecords implements PutRecords.
@@ -233,7 +233,7 @@ func (e *Engine) putRecords(ctx context.Context, in *PutRecordsInput) (*PutRecor
 	if err := v.err(); err != nil {
 		return nil, err
 	}
-	st, now, err := e.writableStream(ctx, opPutRecords, in.StreamName, in.StreamARN, in)
+	st, now, err := e.writableStream(ctx, OpPutRecords, in.StreamName, in.StreamARN, in)
 	if err != nil {
 		return nil, err
 	}
@@ -264,7 +264,7 @@ func (e *Engine) putRecords(ctx context.Context, in *PutRecordsInput) (*PutRecor
 			if sh == nil {
 				return nil, e.errStreamNotFound(st.name)
 			}
-			if err := e.beforeShard(ctx, opPutRecords, st.name, sh.id, in); err != nil {
+			if err := e.beforeShard(ctx, OpPutRecords, st.name, sh.id, in); err != nil {
 				res.ErrorCode, res.ErrorMessage = errorFields(err)
 				out.FailedRecordCount++
 				if res.ErrorCode == codeProvisionedThroughputExceeded {

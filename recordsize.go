@@ -19,7 +19,7 @@ type UpdateMaxRecordSizeOutput struct{}
 
 // UpdateMaxRecordSize changes the largest record a stream accepts.
 func (e *Engine) UpdateMaxRecordSize(ctx context.Context, in *UpdateMaxRecordSizeInput) (*UpdateMaxRecordSizeOutput, error) {
-	return invoke(ctx, e, opUpdateMaxRecordSize, in, e.updateMaxRecordSize)
+	return invoke(ctx, e, OpUpdateMaxRecordSize, in, e.updateMaxRecordSize)
 }
 
 // updateMaxRecordSize implements UpdateMaxRecordSize.

@@ -39,7 +39,7 @@ type SplitShardOutput struct{}
 // SplitShard closes a shard and opens two children that split its
 // hash-key range at NewStartingHashKey.
 func (e *Engine) SplitShard(ctx context.Context, in *SplitShardInput) (*SplitShardOutput, error) {
-	return invoke(ctx, e, opSplitShard, in, e.splitShard)
+	return invoke(ctx, e, OpSplitShard, in, e.splitShard)
 }
 
 // splitShard implements SplitShard.
@@ -96,7 +96,7 @@ type MergeShardsOutput struct{}
 // ranges. As in production, adjacency is directional: ShardToMerge must be
 // the lower range.
 func (e *Engine) MergeShards(ctx context.Context, in *MergeShardsInput) (*MergeShardsOutput, error) {
-	return invoke(ctx, e, opMergeShards, in, e.mergeShards)
+	return invoke(ctx, e, OpMergeShards, in, e.mergeShards)
 }
 
 // mergeShards implements MergeShards.
@@ -265,7 +265,7 @@ const (
 // uniform hash-key ranges, through the splits and merges production
 // performs (a left-to-right sweep, so every child has at most two parents).
 func (e *Engine) UpdateShardCount(ctx context.Context, in *UpdateShardCountInput) (*UpdateShardCountOutput, error) {
-	return invoke(ctx, e, opUpdateShardCount, in, e.updateShardCount)
+	return invoke(ctx, e, OpUpdateShardCount, in, e.updateShardCount)
 }
 
 // updateShardCount implements UpdateShardCount.

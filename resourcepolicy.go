@@ -23,7 +23,7 @@ type PutResourcePolicyOutput struct{}
 // PutResourcePolicy attaches a resource policy to a stream or consumer. The
 // engine checks that it is a JSON object and stores it.
 func (e *Engine) PutResourcePolicy(ctx context.Context, in *PutResourcePolicyInput) (*PutResourcePolicyOutput, error) {
-	return invoke(ctx, e, opPutResourcePolicy, in, e.putResourcePolicy)
+	return invoke(ctx, e, OpPutResourcePolicy, in, e.putResourcePolicy)
 }
 
 // putResourcePolicy implements PutResourcePolicy.
@@ -83,7 +83,7 @@ type GetResourcePolicyOutput struct {
 // GetResourcePolicy returns a resource's policy; a resource without one
 // returns "{}".
 func (e *Engine) GetResourcePolicy(ctx context.Context, in *GetResourcePolicyInput) (*GetResourcePolicyOutput, error) {
-	return invoke(ctx, e, opGetResourcePolicy, in, e.getResourcePolicy)
+	return invoke(ctx, e, OpGetResourcePolicy, in, e.getResourcePolicy)
 }
 
 // getResourcePolicy implements GetResourcePolicy.
@@ -113,7 +113,7 @@ type DeleteResourcePolicyOutput struct{}
 
 // DeleteResourcePolicy removes a resource's policy.
 func (e *Engine) DeleteResourcePolicy(ctx context.Context, in *DeleteResourcePolicyInput) (*DeleteResourcePolicyOutput, error) {
-	return invoke(ctx, e, opDeleteResourcePolicy, in, e.deleteResourcePolicy)
+	return invoke(ctx, e, OpDeleteResourcePolicy, in, e.deleteResourcePolicy)
 }
 
 // deleteResourcePolicy implements DeleteResourcePolicy.

@@ -27,12 +27,12 @@ type IncreaseStreamRetentionPeriodOutput struct{}
 // IncreaseStreamRetentionPeriod lengthens how long records are kept.
 // Records already trimmed stay gone.
 func (e *Engine) IncreaseStreamRetentionPeriod(ctx context.Context, in *IncreaseStreamRetentionPeriodInput) (*IncreaseStreamRetentionPeriodOutput, error) {
-	return invoke(ctx, e, opIncreaseStreamRetentionPeriod, in, e.increaseStreamRetentionPeriod)
+	return invoke(ctx, e, OpIncreaseStreamRetentionPeriod, in, e.increaseStreamRetentionPeriod)
 }
 
 // increaseStreamRetentionPeriod implements IncreaseStreamRetentionPeriod.
 func (e *Engine) increaseStreamRetentionPeriod(ctx context.Context, in *IncreaseStreamRetentionPeriodInput) (*IncreaseStreamRetentionPeriodOutput, error) {
-	if err := e.changeRetention(ctx, opIncreaseStreamRetentionPeriod, in.StreamName, in.StreamARN, in.RetentionPeriodHours, in); err != nil {
+	if err := e.changeRetention(ctx, OpIncreaseStreamRetentionPeriod, in.StreamName, in.StreamARN, in.RetentionPeriodHours, in); err != nil {
 		return nil, err
 	}
 	return &IncreaseStreamRetentionPeriodOutput{}, nil
@@ -55,18 +55,18 @@ type DecreaseStreamRetentionPeriodOutput struct{}
 // DecreaseStreamRetentionPeriod shortens how long records are kept;
 // records older than the new period become unreadable at once.
 func (e *Engine) DecreaseStreamRetentionPeriod(ctx context.Context, in *DecreaseStreamRetentionPeriodInput) (*DecreaseStreamRetentionPeriodOutput, error) {
-	return invoke(ctx, e, opDecreaseStreamRetentionPeriod, in, e.decreaseStreamRetentionPeriod)
+	return invoke(ctx, e, OpDecreaseStreamRetentionPeriod, in, e.decreaseStreamRetentionPeriod)
 }
 
 // decreaseStreamRetentionPeriod implements DecreaseStreamRetentionPeriod.
 func (e *Engine) decreaseStreamRetentionPeriod(ctx context.Context, in *DecreaseStreamRetentionPeriodInput) (*DecreaseStreamRetentionPeriodOutput, error) {
-	if err := e.changeRetention(ctx, opDecreaseStreamRetentionPeriod, in.StreamName, in.StreamARN, in.RetentionPeriodHours, in); err != nil {
+	if err := e.changeRetention(ctx, OpDecreaseStreamRetentionPeriod, in.StreamName, in.StreamARN, in.RetentionPeriodHours, in); err != nil {
 		return nil, err
 	}
 	return &DecreaseStreamRetentionPeriodOutput{}, nil
 }
 
-func (e *Engine) changeRetention(ctx context.Context, op, name, arn string, hours int, in any) error {
+func (e *Engine) changeRetention(ctx context.Context, op Operation, name, arn string, hours int, in any) error {
 	var v validator
 	v.streamRef(name, arn)
 	if hours == 0 {
@@ -91,7 +91,7 @@ func (e *Engine) changeRetention(ctx context.Context, op, name, arn string, hour
 		return err
 	}
 	cur := int(st.retentionPeriod() / time.Hour)
-	increase := op == opIncreaseStreamRetentionPeriod
+	increase := op == OpIncreaseStreamRetentionPeriod
 	switch {
 	case increase && hours < cur:
 		return errInvalid("Requested retention period (%d hours) for stream %s can not be shorter than existing retention period (%d hours). Use DecreaseRetentionPeriod API.", hours, st.name, cur)

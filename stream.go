@@ -236,7 +236,7 @@ type CreateStreamOutput struct{}
 // ranges split the hash space uniformly. The stream is CREATING for the
 // engine's create delay (instant by default), then ACTIVE.
 func (e *Engine) CreateStream(ctx context.Context, in *CreateStreamInput) (*CreateStreamOutput, error) {
-	return invoke(ctx, e, opCreateStream, in, e.createStream)
+	return invoke(ctx, e, OpCreateStream, in, e.createStream)
 }
 
 // createStream implements CreateStream.
@@ -369,7 +369,7 @@ type DeleteStreamOutput struct{}
 // consumers. The stream is DELETING for the engine's delete delay (instant
 // by default); reads and writes still work until it is gone.
 func (e *Engine) DeleteStream(ctx context.Context, in *DeleteStreamInput) (*DeleteStreamOutput, error) {
-	return invoke(ctx, e, opDeleteStream, in, e.deleteStream)
+	return invoke(ctx, e, OpDeleteStream, in, e.deleteStream)
 }
 
 // deleteStream implements DeleteStream.
@@ -444,7 +444,7 @@ type DescribeStreamOutput struct {
 // not expired) in index order, 100 at most per call. While the stream is
 // CREATING, Shards is empty.
 func (e *Engine) DescribeStream(ctx context.Context, in *DescribeStreamInput) (*DescribeStreamOutput, error) {
-	return invoke(ctx, e, opDescribeStream, in, e.describeStream)
+	return invoke(ctx, e, OpDescribeStream, in, e.describeStream)
 }
 
 // describeStream implements DescribeStream.
@@ -551,7 +551,7 @@ type DescribeStreamSummaryOutput struct {
 // DescribeStreamSummary summarizes a stream: status, mode, retention,
 // encryption, open shard and consumer counts.
 func (e *Engine) DescribeStreamSummary(ctx context.Context, in *DescribeStreamSummaryInput) (*DescribeStreamSummaryOutput, error) {
-	return invoke(ctx, e, opDescribeStreamSummary, in, e.describeStreamSummary)
+	return invoke(ctx, e, OpDescribeStreamSummary, in, e.describeStreamSummary)
 }
 
 // describeStreamSummary implements DescribeStreamSummary.
@@ -627,7 +627,7 @@ const nextTokenTTL = 300 * time.Second
 // ListStreams lists the account's streams in byte order of their names,
 // CREATING and DELETING ones included.
 func (e *Engine) ListStreams(ctx context.Context, in *ListStreamsInput) (*ListStreamsOutput, error) {
-	return invoke(ctx, e, opListStreams, in, e.listStreams)
+	return invoke(ctx, e, OpListStreams, in, e.listStreams)
 }
 
 // listStreams implements ListStreams.

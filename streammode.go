@@ -24,7 +24,7 @@ type UpdateStreamModeOutput struct{}
 // The shards are kept as they are; freshet does not auto-scale on-demand
 // streams.
 func (e *Engine) UpdateStreamMode(ctx context.Context, in *UpdateStreamModeInput) (*UpdateStreamModeOutput, error) {
-	return invoke(ctx, e, opUpdateStreamMode, in, e.updateStreamMode)
+	return invoke(ctx, e, OpUpdateStreamMode, in, e.updateStreamMode)
 }
 
 // updateStreamMode implements UpdateStreamMode.

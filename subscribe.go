@@ -70,7 +70,7 @@ const subscribeRetry = 5 * time.Second
 // SubscribeToShard starts an enhanced fan-out subscription. The consumer
 // must be ACTIVE and the shard must exist.
 func (e *Engine) SubscribeToShard(ctx context.Context, in *SubscribeToShardInput) (*Subscription, error) {
-	return invoke(ctx, e, opSubscribeToShard, in, e.subscribeToShard)
+	return invoke(ctx, e, OpSubscribeToShard, in, e.subscribeToShard)
 }
 
 // subscribeToShard implements SubscribeToShard.
@@ -97,10 +97,10 @@ func (e *Engine) subscribeToShard(ctx context.Context, in *SubscribeToShardInput
 	if err != nil {
 		return nil, err
 	}
-	if err := e.beforeShard(ctx, opSubscribeToShard, st.name, sh.id, in); err != nil {
+	if err := e.beforeShard(ctx, OpSubscribeToShard, st.name, sh.id, in); err != nil {
 		return nil, err
 	}
-	pos, err := st.position(sh, opSubscribeToShard, in.StartingPosition, now)
+	pos, err := st.position(sh, string(OpSubscribeToShard), in.StartingPosition, now)
 	if err != nil {
 		return nil, err
 	}

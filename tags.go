@@ -112,7 +112,7 @@ type AddTagsToStreamOutput struct{}
 
 // AddTagsToStream adds tags to a stream, overwriting existing keys.
 func (e *Engine) AddTagsToStream(ctx context.Context, in *AddTagsToStreamInput) (*AddTagsToStreamOutput, error) {
-	return invoke(ctx, e, opAddTagsToStream, in, e.addTagsToStream)
+	return invoke(ctx, e, OpAddTagsToStream, in, e.addTagsToStream)
 }
 
 // addTagsToStream implements AddTagsToStream.
@@ -172,7 +172,7 @@ type RemoveTagsFromStreamOutput struct{}
 
 // RemoveTagsFromStream removes tags from a stream.
 func (e *Engine) RemoveTagsFromStream(ctx context.Context, in *RemoveTagsFromStreamInput) (*RemoveTagsFromStreamOutput, error) {
-	return invoke(ctx, e, opRemoveTagsFromStream, in, e.removeTagsFromStream)
+	return invoke(ctx, e, OpRemoveTagsFromStream, in, e.removeTagsFromStream)
 }
 
 // removeTagsFromStream implements RemoveTagsFromStream.
@@ -212,7 +212,7 @@ type ListTagsForStreamOutput struct {
 
 // ListTagsForStream lists a stream's tags in key order.
 func (e *Engine) ListTagsForStream(ctx context.Context, in *ListTagsForStreamInput) (*ListTagsForStreamOutput, error) {
-	return invoke(ctx, e, opListTagsForStream, in, e.listTagsForStream)
+	return invoke(ctx, e, OpListTagsForStream, in, e.listTagsForStream)
 }
 
 // listTagsForStream implements ListTagsForStream.
@@ -258,7 +258,7 @@ type TagResourceOutput struct{}
 
 // TagResource adds tags to a stream or consumer addressed by ARN.
 func (e *Engine) TagResource(ctx context.Context, in *TagResourceInput) (*TagResourceOutput, error) {
-	return invoke(ctx, e, opTagResource, in, e.tagResource)
+	return invoke(ctx, e, OpTagResource, in, e.tagResource)
 }
 
 // tagResource implements TagResource.
@@ -295,7 +295,7 @@ type UntagResourceOutput struct{}
 
 // UntagResource removes tags from a stream or consumer addressed by ARN.
 func (e *Engine) UntagResource(ctx context.Context, in *UntagResourceInput) (*UntagResourceOutput, error) {
-	return invoke(ctx, e, opUntagResource, in, e.untagResource)
+	return invoke(ctx, e, OpUntagResource, in, e.untagResource)
 }
 
 // untagResource implements UntagResource.
@@ -333,7 +333,7 @@ type ListTagsForResourceOutput struct {
 
 // ListTagsForResource lists the tags of a stream or consumer by ARN.
 func (e *Engine) ListTagsForResource(ctx context.Context, in *ListTagsForResourceInput) (*ListTagsForResourceOutput, error) {
-	return invoke(ctx, e, opListTagsForResource, in, e.listTagsForResource)
+	return invoke(ctx, e, OpListTagsForResource, in, e.listTagsForResource)
 }
 
 // listTagsForResource implements ListTagsForResource.

@@ -31,7 +31,7 @@ const maxWarmThroughputMiBps = 10240
 // stream; the account must have the minimum throughput billing commitment
 // enabled (UpdateAccountSettings).
 func (e *Engine) UpdateStreamWarmThroughput(ctx context.Context, in *UpdateStreamWarmThroughputInput) (*UpdateStreamWarmThroughputOutput, error) {
-	return invoke(ctx, e, opUpdateStreamWarmThroughput, in, e.updateStreamWarmThroughput)
+	return invoke(ctx, e, OpUpdateStreamWarmThroughput, in, e.updateStreamWarmThroughput)
 }
 
 // updateStreamWarmThroughput implements UpdateStreamWarmThroughput.
