@@ -37,7 +37,7 @@ func TestAppendRoutesLikePutRecord(t *testing.T) {
 				}
 			}
 			assert.Equal(t, owner, out.ShardId, key)
-			assert.Equal(t, owner, out.SequenceNumber.ShardID())
+			assert.Equal(t, owner, out.SequenceNumber.ShardId())
 			assert.True(t, out.SequenceNumber.Valid())
 			assert.Equal(t, EncryptionNone, out.EncryptionType)
 		}

@@ -33,7 +33,7 @@ func ExampleStream_Follow() {
 		if err != nil {
 			panic(err)
 		}
-		fmt.Println(rec.SequenceNumber.ShardID(), string(rec.Data))
+		fmt.Println(rec.SequenceNumber.ShardId(), string(rec.Data))
 		if n++; n == 3 {
 			cancel() // ends the range, without an error item
 		}

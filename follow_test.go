@@ -412,7 +412,7 @@ func followProperty(t *testing.T, seed uint64) {
 	// Parents before children.
 	first, last := map[string]int{}, map[string]int{}
 	for i, r := range delivered {
-		id := r.SequenceNumber.ShardID()
+		id := r.SequenceNumber.ShardId()
 		if _, ok := first[id]; !ok {
 			first[id] = i
 		}

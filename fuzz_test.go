@@ -64,14 +64,14 @@ func FuzzParseSequenceNumber(f *testing.F) {
 		}
 		require.Equal(t, v.Cmp(dpBigSN(ref)), sn.Cmp(ref))
 		// The accessors never panic; a valid number is exactly its fields.
-		_ = sn.ShardID()
+		_ = sn.ShardId()
 		_ = sn.ShardCreated()
 		_ = sn.Time()
 		_ = sn.Counter()
 		if sn.Valid() {
 			require.Equal(t, sn, makeSequenceNumber(sn.ShardCreated().Unix(), uint32(sn.ShardIndex()), sn.Counter(), sn.Time().Unix()))
 			require.Len(t, s, 56)
-			if idx, ok := parseShardID(sn.ShardID()); sn.ShardIndex() < 1<<31 {
+			if idx, ok := parseShardID(sn.ShardId()); sn.ShardIndex() < 1<<31 {
 				require.True(t, ok)
 				require.Equal(t, sn.ShardIndex(), idx)
 			} else {

@@ -134,7 +134,7 @@ func (st *Stream) position(sh *shard, op string, p StartingPosition, now time.Ti
 		}
 		if sn.ShardIndex() != int(sh.index) {
 			return 0, errInvalid("Invalid StartingSequenceNumber. It encodes %s, while it was used in a call to a shard with %s",
-				sn.ShardID(), sh.id)
+				sn.ShardId(), sh.id)
 		}
 		if sn.shardCreatedSec() != sh.createdSec {
 			return 0, errInvalid("StartingSequenceNumber %s used in %s on shard %s in stream %s under account %s is invalid because it did not come from this stream.",

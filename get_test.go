@@ -470,7 +470,7 @@ func TestGetRecordsClosedShard(t *testing.T) {
 	for _, c := range children {
 		recs := dpReadShard(t, e, "s", c.ShardId)
 		for _, r := range recs {
-			require.Equal(t, c.ShardId, r.SequenceNumber.ShardID())
+			require.Equal(t, c.ShardId, r.SequenceNumber.ShardId())
 		}
 	}
 }

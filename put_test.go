@@ -432,7 +432,7 @@ func TestPutRecordsResults(t *testing.T) {
 		require.Equal(t, want, res.ShardId, "entry %d", i)
 		require.Empty(t, res.ErrorCode)
 		require.Empty(t, res.ErrorMessage)
-		require.Equal(t, res.ShardId, res.SequenceNumber.ShardID())
+		require.Equal(t, res.ShardId, res.SequenceNumber.ShardId())
 		if prev, ok := last[res.ShardId]; ok {
 			require.Equal(t, 1, res.SequenceNumber.Cmp(prev), "entry %d", i)
 		}
@@ -556,7 +556,7 @@ func TestPutRecordDuringReshard(t *testing.T) {
 		byID[sh.ShardId] = sh
 		for _, r := range dpReadShard(t, e, "s", sh.ShardId) {
 			require.True(t, sh.HashKeyRange.Contains(HashPartitionKey(r.PartitionKey)), "%s in %s", r.PartitionKey, sh.ShardId)
-			require.Equal(t, sh.ShardId, r.SequenceNumber.ShardID())
+			require.Equal(t, sh.ShardId, r.SequenceNumber.ShardId())
 			if end := sh.SequenceNumberRange.EndingSequenceNumber; !end.IsZero() {
 				require.Equal(t, -1, r.SequenceNumber.Cmp(end))
 			}

@@ -567,8 +567,8 @@ func rsCheckReads(t testing.TB, e *Engine, name string, acks []rsAck, read map[s
 				t.Fatalf("record %s: key %q data %q, want %s/%d", r.SequenceNumber, r.PartitionKey, r.Data, a.key, a.n)
 			case !sh.HashKeyRange.Contains(a.hash):
 				t.Fatalf("record %s of key %s is not in %s's range", r.SequenceNumber, a.key, id)
-			case r.SequenceNumber.ShardID() != id:
-				t.Fatalf("record %s encodes %s, read from %s", r.SequenceNumber, r.SequenceNumber.ShardID(), id)
+			case r.SequenceNumber.ShardId() != id:
+				t.Fatalf("record %s encodes %s, read from %s", r.SequenceNumber, r.SequenceNumber.ShardId(), id)
 			case !prev.IsZero() && r.SequenceNumber.Cmp(prev) <= 0:
 				t.Fatalf("SNs of %s do not increase: %s after %s", id, r.SequenceNumber, prev)
 			case !sh.SequenceNumberRange.EndingSequenceNumber.IsZero() && sh.SequenceNumberRange.EndingSequenceNumber.Cmp(r.SequenceNumber) <= 0:

@@ -103,9 +103,9 @@ func (s SequenceNumber) ShardIndex() int {
 	return int((s.lo >> 4) & (1<<32 - 1))
 }
 
-// ShardID returns the id of the shard that issued s, such as
+// ShardId returns the id of the shard that issued s, such as
 // "shardId-000000000900". Meaningful only when Valid.
-func (s SequenceNumber) ShardID() string {
+func (s SequenceNumber) ShardId() string {
 	return shardID(s.ShardIndex())
 }
 

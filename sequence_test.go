@@ -20,7 +20,7 @@ func TestSequenceNumberProductionExample(t *testing.T) {
 	require.NoError(t, err)
 	require.True(t, sn.Valid())
 	require.Equal(t, 900, sn.ShardIndex())
-	require.Equal(t, "shardId-000000000900", sn.ShardID())
+	require.Equal(t, "shardId-000000000900", sn.ShardId())
 	require.Equal(t, int64(1442247997), sn.ShardCreated().Unix())
 	require.Equal(t, time.UTC, sn.ShardCreated().Location())
 	require.Equal(t, uint64(0), sn.Counter())
@@ -70,7 +70,7 @@ func TestSequenceNumberLayout(t *testing.T) {
 
 		require.True(t, sn.Valid())
 		require.Equal(t, int(index), sn.ShardIndex())
-		require.Equal(t, shardID(int(index)), sn.ShardID())
+		require.Equal(t, shardID(int(index)), sn.ShardId())
 		require.Equal(t, created, sn.ShardCreated().Unix())
 		require.Equal(t, counter, sn.Counter())
 		require.Equal(t, rec, sn.Time().Unix())
