@@ -9,6 +9,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/stretchr/testify/require"
+
 	"github.com/freshet-io/freshet"
 )
 
@@ -114,9 +116,12 @@ func checkMatchesLegacy(t *testing.T, data []byte, targets []func() any) {
 		got, want := newTarget(), newTarget()
 		gotErr := Decode(ContentTypeJSON, data, got)
 		wantErr := legacyDecodeJSON(data, want)
-		if g, w := describeDecode(got, gotErr), describeDecode(want, wantErr); (gotErr == nil) != (wantErr == nil) ||
-			(gotErr != nil && g != w) || (gotErr == nil && !reflect.DeepEqual(got, want)) {
-			t.Fatalf("%T: body %q\n got %s\nwant %s", got, data, g, w)
+		g, w := describeDecode(got, gotErr), describeDecode(want, wantErr)
+		require.Equal(t, wantErr == nil, gotErr == nil, "%T: body %q\n got %s\nwant %s", got, data, g, w)
+		if gotErr != nil {
+			require.Equal(t, w, g, "%T: body %q", got, data)
+		} else {
+			require.Equal(t, want, got, "%T: body %q\n got %s\nwant %s", got, data, g, w)
 		}
 	}
 }
