@@ -1,13 +1,14 @@
 package sigv4_test
 
 import (
-	"errors"
 	"fmt"
 	"net/http"
 	"net/http/httptest"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/stretchr/testify/require"
 
 	"github.com/freshet-io/freshet/kinesisapi/sigv4"
 )
@@ -39,12 +40,8 @@ func TestVerifyHugeHeaders(t *testing.T) {
 			r.Header.Set("X-Big", big)
 			start := time.Now()
 			_, err := v.Verify(r, nil, now)
-			if !errors.Is(err, sigv4.ErrInvalidSignature) {
-				t.Fatalf("Verify = %v, want InvalidSignatureException", err)
-			}
-			if d := time.Since(start); d > 5*time.Second {
-				t.Fatalf("Verify took %v", d)
-			}
+			require.ErrorIs(t, err, sigv4.ErrInvalidSignature, "Verify, want InvalidSignatureException")
+			require.LessOrEqual(t, time.Since(start), 5*time.Second, "Verify took too long")
 		})
 	}
 }
