@@ -14,6 +14,9 @@ import (
 	"testing"
 	"time"
 
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
 	"github.com/freshet-io/freshet/internal/leakcheck"
 
 	"github.com/freshet-io/freshet"
@@ -90,9 +93,7 @@ func TestCLI(t *testing.T) {
 			srv, calls := newServer(t, false)
 			// The script calls "aws": put this one first on PATH.
 			link := filepath.Join(t.TempDir(), "aws")
-			if err := os.Symlink(aws, link); err != nil {
-				t.Fatal(err)
-			}
+			require.NoError(t, os.Symlink(aws, link))
 			path := filepath.Dir(link) + string(os.PathListSeparator) + os.Getenv("PATH")
 			run(t, srv, "bash", []string{"cli/interop.sh", srv.URL}, "cli interop: all checks passed", "PATH="+path)
 			calls.check(t, "aws-cli/", "CreateStream", "DescribeStream", "DescribeStreamSummary", "PutRecord",
@@ -104,9 +105,7 @@ func TestCLI(t *testing.T) {
 // missing skips the test, or fails it when FRESHET_INTEROP=1.
 func missing(t *testing.T, tool, install string) {
 	t.Helper()
-	if os.Getenv("FRESHET_INTEROP") == "1" {
-		t.Fatalf("%s not found, and FRESHET_INTEROP=1 requires it; install it with: %s", tool, install)
-	}
+	require.NotEqual(t, "1", os.Getenv("FRESHET_INTEROP"), "%s not found, and FRESHET_INTEROP=1 requires it; install it with: %s", tool, install)
 	t.Skipf("%s not found (FRESHET_INTEROP=1 makes this a failure); install it with: %s", tool, install)
 }
 
@@ -168,9 +167,7 @@ func run(t *testing.T, srv *kinesistest.Server, name string, args []string, done
 		"AWS_EC2_METADATA_DISABLED=true", "AWS_PAGER=")
 	if cert := srv.Certificate(); cert != nil {
 		ca := filepath.Join(t.TempDir(), "ca.pem")
-		if err := os.WriteFile(ca, pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: cert.Raw}), 0o644); err != nil {
-			t.Fatal(err)
-		}
+		require.NoError(t, os.WriteFile(ca, pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: cert.Raw}), 0o644))
 		cmd.Env = append(cmd.Env, "NODE_EXTRA_CA_CERTS="+ca, "AWS_CA_BUNDLE="+ca)
 	}
 	cmd.Env = append(cmd.Env, env...)
@@ -179,9 +176,8 @@ func run(t *testing.T, srv *kinesistest.Server, name string, args []string, done
 	if ctx.Err() != nil {
 		err = ctx.Err()
 	}
-	if err != nil || !strings.Contains(string(out), done) {
-		t.Fatalf("%s %s: %v after %v; output:\n%s", name, strings.Join(args, " "), err, time.Since(start).Round(time.Millisecond), out)
-	}
+	require.NoError(t, err, "%s %s after %v; output:\n%s", name, strings.Join(args, " "), time.Since(start).Round(time.Millisecond), out)
+	require.True(t, strings.Contains(string(out), done), "%s %s: no %q after %v; output:\n%s", name, strings.Join(args, " "), done, time.Since(start).Round(time.Millisecond), out)
 	t.Logf("%s %s (%v):\n%s", name, args[0], time.Since(start).Round(time.Millisecond), out)
 }
 
@@ -224,17 +220,11 @@ func (c *calls) check(t *testing.T, agent string, ops ...string) {
 	t.Helper()
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	if c.log.Len() > 0 {
-		t.Errorf("the handler logged errors:\n%s", c.log.String())
-	}
+	assert.Zero(t, c.log.Len(), "the handler logged errors:\n%s", c.log.String())
 	for _, op := range ops {
-		if !c.ok[op] {
-			t.Errorf("the server saw no successful %s", op)
-		}
+		assert.True(t, c.ok[op], "the server saw no successful %s", op)
 	}
 	for _, a := range c.agents {
-		if !strings.Contains(a, agent) {
-			t.Errorf("a call came with user agent %q, want one containing %q", a, agent)
-		}
+		assert.Contains(t, a, agent, "user agent of a call")
 	}
 }

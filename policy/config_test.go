@@ -5,6 +5,9 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
 )
 
 const sampleConfig = `{
@@ -27,17 +30,11 @@ const sampleConfig = `{
 
 func TestLoadFile(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "policies.json")
-	if err := os.WriteFile(path, []byte(sampleConfig), 0o600); err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, os.WriteFile(path, []byte(sampleConfig), 0o600))
 	c, err := LoadFile(path)
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	s := NewSet()
-	if err := s.Replace(c); err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, s.Replace(c))
 	tests := []struct {
 		principal, action, resource string
 		want                        Decision
@@ -50,38 +47,26 @@ func TestLoadFile(t *testing.T) {
 		{mallory, "kinesis:ListShards", payments, Allow},
 	}
 	for _, tt := range tests {
-		if got := s.Evaluate(tt.principal, tt.action, tt.resource); got != tt.want {
-			t.Errorf("Evaluate(%s, %s, %s) = %v, want %v", tt.principal, tt.action, tt.resource, got, tt.want)
-		}
+		got := s.Evaluate(tt.principal, tt.action, tt.resource)
+		assert.Equal(t, tt.want, got, "Evaluate(%s, %s, %s) = %v, want %v", tt.principal, tt.action, tt.resource, got, tt.want)
 	}
 
 	// Replace swaps everything: an empty config empties the set.
-	if err := s.Replace(&Config{}); err != nil {
-		t.Fatal(err)
-	}
-	if got := s.Evaluate(alice, "kinesis:PutRecord", orders); got != ImplicitDeny {
-		t.Errorf("after Replace(empty): %v", got)
-	}
-	if err := s.Replace(c); err != nil {
-		t.Fatal(err)
-	}
-	if err := s.Replace(nil); err != nil {
-		t.Fatal(err)
-	}
-	if s.ResourcePolicy(orders) != nil {
-		t.Error("Replace(nil) kept a resource policy")
-	}
+	require.NoError(t, s.Replace(&Config{}))
+	got := s.Evaluate(alice, "kinesis:PutRecord", orders)
+	assert.Equal(t, ImplicitDeny, got, "after Replace(empty): %v", got)
+	require.NoError(t, s.Replace(c))
+	require.NoError(t, s.Replace(nil))
+	assert.Nil(t, s.ResourcePolicy(orders), "Replace(nil) kept a resource policy")
 
-	if _, err := LoadFile(filepath.Join(t.TempDir(), "missing.json")); err == nil || !strings.HasPrefix(err.Error(), "policy: open ") {
-		t.Errorf("LoadFile(missing) = %v", err)
+	_, err = LoadFile(filepath.Join(t.TempDir(), "missing.json"))
+	if assert.Error(t, err, "LoadFile(missing)") {
+		assert.True(t, strings.HasPrefix(err.Error(), "policy: open "), "LoadFile(missing) = %v", err)
 	}
 	bad := filepath.Join(t.TempDir(), "bad.json")
-	if err := os.WriteFile(bad, []byte(`{"principal": {}}`), 0o600); err != nil {
-		t.Fatal(err)
-	}
-	if _, err := LoadFile(bad); err == nil || err.Error() != "policy: config "+bad+`: unknown key "principal" (supported: principals, resources)` {
-		t.Errorf("LoadFile(bad) = %v", err)
-	}
+	require.NoError(t, os.WriteFile(bad, []byte(`{"principal": {}}`), 0o600))
+	_, err = LoadFile(bad)
+	assert.EqualError(t, err, "policy: config "+bad+`: unknown key "principal" (supported: principals, resources)`, "LoadFile(bad)")
 }
 
 func TestParseConfigMalformed(t *testing.T) {
@@ -108,15 +93,9 @@ func TestParseConfigMalformed(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			c, err := ParseConfig([]byte(tt.config))
-			if err == nil {
-				t.Fatalf("ParseConfig succeeded: %+v", c)
-			}
-			if c != nil {
-				t.Error("ParseConfig returned a config with its error")
-			}
-			if err.Error() != tt.want {
-				t.Errorf("error\n  %s\nwant\n  %s", err, tt.want)
-			}
+			require.Error(t, err, "ParseConfig succeeded: %+v", c)
+			assert.Nil(t, c, "ParseConfig returned a config with its error")
+			assert.EqualError(t, err, tt.want)
 		})
 	}
 }
@@ -129,19 +108,11 @@ func TestReplaceAllOrNothing(t *testing.T) {
 		Principals: map[string][]*Document{carol: {MustParse(`{"Statement": {"Effect": "Allow", "Action": "*", "Resource": "*"}}`)}},
 		Resources:  map[string]*Document{orders: MustParse(`{"Statement": {"Effect": "Allow", "Action": "*", "Resource": "*"}}`)},
 	}
-	if err := s.Replace(bad); err == nil {
-		t.Fatal("Replace accepted an identity policy as a resource policy")
-	}
-	if got := s.Evaluate(alice, "kinesis:PutRecord", orders); got != Allow {
-		t.Errorf("alice lost her policies: %v", got)
-	}
-	if got := s.Evaluate(carol, "kinesis:PutRecord", orders); got != ImplicitDeny {
-		t.Errorf("carol gained policies: %v", got)
-	}
-	if err := s.Replace(&Config{Principals: map[string][]*Document{"bob": nil}}); err == nil {
-		t.Error("Replace accepted a malformed principal")
-	}
-	if err := s.Replace(&Config{Resources: map[string]*Document{"x": nil}}); err == nil {
-		t.Error("Replace accepted a malformed resource ARN")
-	}
+	require.Error(t, s.Replace(bad), "Replace accepted an identity policy as a resource policy")
+	got := s.Evaluate(alice, "kinesis:PutRecord", orders)
+	assert.Equal(t, Allow, got, "alice lost her policies: %v", got)
+	got = s.Evaluate(carol, "kinesis:PutRecord", orders)
+	assert.Equal(t, ImplicitDeny, got, "carol gained policies: %v", got)
+	assert.Error(t, s.Replace(&Config{Principals: map[string][]*Document{"bob": nil}}), "Replace accepted a malformed principal")
+	assert.Error(t, s.Replace(&Config{Resources: map[string]*Document{"x": nil}}), "Replace accepted a malformed resource ARN")
 }

@@ -3,6 +3,9 @@ package policy
 import (
 	"strings"
 	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
 )
 
 func TestParseValid(t *testing.T) {
@@ -26,24 +29,17 @@ func TestParseValid(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			d, err := Parse([]byte(tt.doc))
-			if err != nil {
-				t.Fatal(err)
-			}
-			if d.Kind() != tt.kind {
-				t.Errorf("Kind = %v, want %v", d.Kind(), tt.kind)
-			}
-			if d.String() != tt.doc {
-				t.Errorf("String() = %q, want the source", d.String())
-			}
+			require.NoError(t, err)
+			assert.Equal(t, tt.kind, d.Kind(), "Kind")
+			assert.Equal(t, tt.doc, d.String(), "String() should be the source")
 		})
 	}
 	d := MustParse(`{"Version": "2012-10-17", "Id": "my-id", "Statement": {"Effect": "Allow", "Action": "*", "Resource": "*"}}`)
-	if d.Version() != "2012-10-17" || d.ID() != "my-id" {
-		t.Errorf("Version, ID = %q, %q", d.Version(), d.ID())
-	}
-	if IdentityPolicy.String() != "identity-based" || ResourcePolicy.String() != "resource-based" || Kind(9).String() != "Kind(9)" {
-		t.Error("Kind.String")
-	}
+	assert.Equal(t, "2012-10-17", d.Version(), "Version")
+	assert.Equal(t, "my-id", d.ID(), "ID")
+	assert.Equal(t, "identity-based", IdentityPolicy.String(), "Kind.String")
+	assert.Equal(t, "resource-based", ResourcePolicy.String(), "Kind.String")
+	assert.Equal(t, "Kind(9)", Kind(9).String(), "Kind.String")
 }
 
 func TestParseMalformed(t *testing.T) {
@@ -101,24 +97,13 @@ func TestParseMalformed(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			d, err := Parse([]byte(tt.doc))
-			if err == nil {
-				t.Fatalf("Parse succeeded: %+v", d)
-			}
-			if d != nil {
-				t.Errorf("Parse returned a document with its error")
-			}
-			if err.Error() != tt.want {
-				t.Errorf("error\n  %s\nwant\n  %s", err, tt.want)
-			}
+			require.Error(t, err, "Parse succeeded: %+v", d)
+			assert.Nil(t, d, "Parse returned a document with its error")
+			assert.EqualError(t, err, tt.want)
 		})
 	}
 }
 
 func TestMustParsePanics(t *testing.T) {
-	defer func() {
-		if recover() == nil {
-			t.Error("MustParse did not panic on a malformed document")
-		}
-	}()
-	MustParse(`{}`)
+	assert.Panics(t, func() { MustParse(`{}`) }, "MustParse did not panic on a malformed document")
 }

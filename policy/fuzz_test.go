@@ -3,6 +3,8 @@ package policy
 import (
 	"context"
 	"testing"
+
+	"github.com/stretchr/testify/require"
 )
 
 func FuzzParse(f *testing.F) {
@@ -20,40 +22,26 @@ func FuzzParse(f *testing.F) {
 	f.Fuzz(func(t *testing.T, doc []byte, action, resource string) {
 		d, err := Parse(doc)
 		if err != nil {
-			if d != nil {
-				t.Fatal("Parse returned a document and an error")
-			}
+			require.Nil(t, d, "Parse returned a document and an error")
 			return
 		}
-		if d.String() == "" {
-			t.Fatal("accepted document has no source")
-		}
+		require.NotEmpty(t, d.String(), "accepted document has no source")
 		s := NewSet()
 		switch d.Kind() {
 		case IdentityPolicy:
-			if err := s.SetIdentityPolicies(alice, d); err != nil {
-				t.Fatal(err)
-			}
-			if err := s.SetResourcePolicy(orders, d); err == nil {
-				t.Fatal("identity policy accepted as a resource policy")
-			}
+			require.NoError(t, s.SetIdentityPolicies(alice, d))
+			require.Error(t, s.SetResourcePolicy(orders, d), "identity policy accepted as a resource policy")
 		case ResourcePolicy:
-			if err := s.SetResourcePolicy(orders, d); err != nil {
-				t.Fatal(err)
-			}
-			if err := s.SetIdentityPolicies(alice, d); err == nil {
-				t.Fatal("resource policy accepted as an identity policy")
-			}
+			require.NoError(t, s.SetResourcePolicy(orders, d))
+			require.Error(t, s.SetIdentityPolicies(alice, d), "resource policy accepted as an identity policy")
 		default:
-			t.Fatalf("accepted document has kind %v", d.Kind())
+			require.Failf(t, "unknown kind", "accepted document has kind %v", d.Kind())
 		}
 		for _, p := range []string{alice, carol, "", "*"} {
 			for _, r := range []string{orders, resource, "*"} {
 				dec := s.Evaluate(p, action, r)
 				err := s.Authorize(context.Background(), p, action, r)
-				if (dec == Allow) != (err == nil) {
-					t.Fatalf("Evaluate = %v but Authorize = %v", dec, err)
-				}
+				require.Equal(t, dec == Allow, err == nil, "Evaluate = %v but Authorize = %v", dec, err)
 				if err != nil {
 					_ = err.Error()
 				}
@@ -61,18 +49,15 @@ func FuzzParse(f *testing.F) {
 		}
 		// A re-parse of the source gives the same verdicts.
 		d2, err := Parse([]byte(d.String()))
-		if err != nil {
-			t.Fatalf("re-parse of accepted document failed: %v", err)
-		}
+		require.NoError(t, err, "re-parse of accepted document failed")
 		s2 := NewSet()
 		if d2.Kind() == IdentityPolicy {
 			_ = s2.SetIdentityPolicies(alice, d2)
 		} else {
 			_ = s2.SetResourcePolicy(orders, d2)
 		}
-		if a, b := s.Evaluate(alice, action, orders), s2.Evaluate(alice, action, orders); a != b {
-			t.Fatalf("re-parsed document decides %v, original %v", b, a)
-		}
+		a, b := s.Evaluate(alice, action, orders), s2.Evaluate(alice, action, orders)
+		require.Equal(t, a, b, "re-parsed document decides %v, original %v", b, a)
 	})
 }
 
@@ -85,9 +70,7 @@ func FuzzParseConfig(f *testing.F) {
 			return
 		}
 		s := NewSet()
-		if err := s.Replace(c); err != nil {
-			t.Fatalf("Replace rejected a parsed config: %v", err)
-		}
+		require.NoError(t, s.Replace(c), "Replace rejected a parsed config")
 		_ = s.Evaluate(alice, "kinesis:PutRecord", orders)
 	})
 }

@@ -4,6 +4,9 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
 )
 
 // refMatch is the reference wildcard matcher: a direct recursive definition,
@@ -61,12 +64,8 @@ func TestMatch(t *testing.T) {
 		{"arn:aws:kinesis:us-east-?:*", "arn:aws:kinesis:us-east-2:x", true},
 	}
 	for _, tt := range tests {
-		if got := match(tt.pattern, tt.s); got != tt.want {
-			t.Errorf("match(%q, %q) = %v, want %v", tt.pattern, tt.s, got, tt.want)
-		}
-		if got := refMatch(tt.pattern, tt.s); got != tt.want {
-			t.Errorf("refMatch(%q, %q) = %v, want %v", tt.pattern, tt.s, got, tt.want)
-		}
+		assert.Equal(t, tt.want, match(tt.pattern, tt.s), "match(%q, %q)", tt.pattern, tt.s)
+		assert.Equal(t, tt.want, refMatch(tt.pattern, tt.s), "refMatch(%q, %q)", tt.pattern, tt.s)
 	}
 }
 
@@ -92,9 +91,7 @@ func TestMatchExhaustive(t *testing.T) {
 	subjects := all("ab", 6)
 	for _, p := range patterns {
 		for _, s := range subjects {
-			if got, want := match(p, s), refMatch(p, s); got != want {
-				t.Fatalf("match(%q, %q) = %v, reference says %v", p, s, got, want)
-			}
+			require.Equal(t, refMatch(p, s), match(p, s), "match(%q, %q) disagrees with the reference", p, s)
 		}
 	}
 }
@@ -111,20 +108,14 @@ func TestMatchPathological(t *testing.T) {
 	}
 	start := time.Now()
 	for _, p := range patterns {
-		if match(p, s) {
-			t.Errorf("match(%.20q..., a...) = true", p)
-		}
+		assert.False(t, match(p, s), "match(%.20q..., a...)", p)
 	}
-	if d := time.Since(start); d > 2*time.Second {
-		t.Errorf("pathological patterns took %v", d)
-	}
+	assert.LessOrEqual(t, time.Since(start), 2*time.Second, "pathological patterns took too long")
 }
 
 func TestLowerASCII(t *testing.T) {
 	for in, want := range map[string]string{"": "", "abc": "abc", "Kinesis:PutRecord": "kinesis:putrecord", "ÄB\xff": "Äb\xff"} {
-		if got := lowerASCII(in); got != want {
-			t.Errorf("lowerASCII(%q) = %q, want %q", in, got, want)
-		}
+		assert.Equal(t, want, lowerASCII(in), "lowerASCII(%q)", in)
 	}
 }
 
@@ -140,9 +131,7 @@ func FuzzMatch(f *testing.F) {
 		if len(pattern) > 12 || len(s) > 24 || strings.Count(pattern, "*") > 5 {
 			return
 		}
-		if want := refMatch(pattern, s); got != want {
-			t.Fatalf("match(%q, %q) = %v, reference says %v", pattern, s, got, want)
-		}
+		require.Equal(t, refMatch(pattern, s), got, "match(%q, %q) disagrees with the reference", pattern, s)
 	})
 }
 
@@ -156,8 +145,6 @@ func TestAccountOf(t *testing.T) {
 		"aws:iam::123456789012:user/x":                        "",
 		"":                                                    "",
 	} {
-		if got := accountOf(in); got != want {
-			t.Errorf("accountOf(%q) = %q, want %q", in, got, want)
-		}
+		assert.Equal(t, want, accountOf(in), "accountOf(%q)", in)
 	}
 }

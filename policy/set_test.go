@@ -2,10 +2,12 @@ package policy
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"sync"
 	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
 )
 
 const (
@@ -34,9 +36,7 @@ func matrixSet(t testing.TB) *Set {
 	s := NewSet()
 	must := func(err error) {
 		t.Helper()
-		if err != nil {
-			t.Fatal(err)
-		}
+		require.NoError(t, err)
 	}
 	// alice: producer/consumer on orders* in us-east-1, never deletes.
 	must(s.SetIdentityPolicies(alice, MustParse(`{
@@ -169,16 +169,13 @@ func TestEvaluateMatrix(t *testing.T) {
 	for _, tt := range tests {
 		name := fmt.Sprintf("%s/%s/%s", tt.principal, tt.action, tt.resource)
 		t.Run(name, func(t *testing.T) {
-			if got := s.Evaluate(tt.principal, tt.action, tt.resource); got != tt.want {
-				t.Errorf("Evaluate = %v, want %v", got, tt.want)
-			}
+			got := s.Evaluate(tt.principal, tt.action, tt.resource)
+			assert.Equal(t, tt.want, got, "Evaluate = %v, want %v", got, tt.want)
 			err := s.Authorize(context.Background(), tt.principal, tt.action, tt.resource)
-			if (err == nil) != (tt.want == Allow) {
-				t.Fatalf("Authorize = %v, want allowed=%v", err, tt.want == Allow)
-			}
+			require.Equal(t, tt.want == Allow, err == nil, "Authorize = %v, want allowed=%v", err, tt.want == Allow)
 			var de *DeniedError
-			if err != nil && (!errors.As(err, &de) || de.Explicit != (tt.want == ExplicitDeny)) {
-				t.Errorf("Authorize = %#v, want Explicit=%v", err, tt.want == ExplicitDeny)
+			if err != nil && assert.ErrorAs(t, err, &de) {
+				assert.Equal(t, tt.want == ExplicitDeny, de.Explicit, "Authorize = %#v, want Explicit=%v", err, tt.want == ExplicitDeny)
 			}
 		})
 	}
@@ -202,12 +199,10 @@ func TestDeniedErrorText(t *testing.T) {
 	}
 	for _, tt := range tests {
 		err := s.Authorize(ctx, tt.principal, tt.action, tt.resource)
-		if err == nil || err.Error() != tt.want {
-			t.Errorf("Authorize(%s, %s, %s) =\n  %v\nwant\n  %s", tt.principal, tt.action, tt.resource, err, tt.want)
-		}
+		assert.EqualError(t, err, tt.want, "Authorize(%s, %s, %s)", tt.principal, tt.action, tt.resource)
 		var de *DeniedError
-		if !errors.As(err, &de) || de.ErrorCode() != "AccessDeniedException" {
-			t.Errorf("Authorize error %T does not carry AccessDeniedException", err)
+		if assert.ErrorAs(t, err, &de, "Authorize error %T does not carry AccessDeniedException", err) {
+			assert.Equal(t, "AccessDeniedException", de.ErrorCode(), "Authorize error %T does not carry AccessDeniedException", err)
 		}
 	}
 }
@@ -215,12 +210,9 @@ func TestDeniedErrorText(t *testing.T) {
 func TestEmptySetDeniesEverything(t *testing.T) {
 	var zero Set
 	for _, s := range []*Set{NewSet(), &zero} {
-		if got := s.Evaluate(alice, "kinesis:ListStreams", "*"); got != ImplicitDeny {
-			t.Errorf("Evaluate on empty set = %v, want ImplicitDeny", got)
-		}
-		if err := s.Authorize(context.Background(), alice, "kinesis:ListStreams", "*"); err == nil {
-			t.Error("Authorize on empty set = nil, want denial")
-		}
+		got := s.Evaluate(alice, "kinesis:ListStreams", "*")
+		assert.Equal(t, ImplicitDeny, got, "Evaluate on empty set = %v, want ImplicitDeny", got)
+		assert.Error(t, s.Authorize(context.Background(), alice, "kinesis:ListStreams", "*"), "Authorize on empty set = nil, want denial")
 	}
 }
 
@@ -229,37 +221,24 @@ func TestSetUpdates(t *testing.T) {
 	allowAll := MustParse(`{"Statement": {"Effect": "Allow", "Action": "*", "Resource": "*"}}`)
 	resPolicy := MustParse(`{"Statement": {"Effect": "Allow", "Principal": "*", "Action": "kinesis:GetRecords"}}`)
 
-	if err := s.SetIdentityPolicies(alice, allowAll); err != nil {
-		t.Fatal(err)
-	}
-	if got := s.Evaluate(alice, "kinesis:PutRecord", orders); got != Allow {
-		t.Fatalf("after SetIdentityPolicies: %v", got)
-	}
-	if got := s.IdentityPolicies(alice); len(got) != 1 || got[0] != allowAll {
-		t.Fatalf("IdentityPolicies = %v", got)
-	}
-	if err := s.SetIdentityPolicies(alice); err != nil {
-		t.Fatal(err)
-	}
-	if got := s.Evaluate(alice, "kinesis:PutRecord", orders); got != ImplicitDeny {
-		t.Fatalf("after removing identity policies: %v", got)
-	}
+	require.NoError(t, s.SetIdentityPolicies(alice, allowAll))
+	got := s.Evaluate(alice, "kinesis:PutRecord", orders)
+	require.Equal(t, Allow, got, "after SetIdentityPolicies: %v", got)
+	docs := s.IdentityPolicies(alice)
+	require.Len(t, docs, 1, "IdentityPolicies")
+	require.Same(t, allowAll, docs[0], "IdentityPolicies")
+	require.NoError(t, s.SetIdentityPolicies(alice))
+	got = s.Evaluate(alice, "kinesis:PutRecord", orders)
+	require.Equal(t, ImplicitDeny, got, "after removing identity policies: %v", got)
 
-	if err := s.SetResourcePolicy(orders, resPolicy); err != nil {
-		t.Fatal(err)
-	}
-	if got := s.ResourcePolicy(orders); got != resPolicy {
-		t.Fatalf("ResourcePolicy = %v", got)
-	}
-	if got := s.Evaluate(bob, "kinesis:GetRecords", orders); got != Allow {
-		t.Fatalf("after SetResourcePolicy: %v", got)
-	}
-	if err := s.SetResourcePolicy(orders, nil); err != nil {
-		t.Fatal(err)
-	}
-	if s.ResourcePolicy(orders) != nil || s.Evaluate(bob, "kinesis:GetRecords", orders) != ImplicitDeny {
-		t.Fatal("SetResourcePolicy(nil) did not remove the policy")
-	}
+	require.NoError(t, s.SetResourcePolicy(orders, resPolicy))
+	require.Same(t, resPolicy, s.ResourcePolicy(orders), "ResourcePolicy")
+	got = s.Evaluate(bob, "kinesis:GetRecords", orders)
+	require.Equal(t, Allow, got, "after SetResourcePolicy: %v", got)
+	require.NoError(t, s.SetResourcePolicy(orders, nil))
+	require.Nil(t, s.ResourcePolicy(orders), "SetResourcePolicy(nil) did not remove the policy")
+	got = s.Evaluate(bob, "kinesis:GetRecords", orders)
+	require.Equal(t, ImplicitDeny, got, "SetResourcePolicy(nil) did not remove the policy: %v", got)
 
 	// Misuse is an error and changes nothing.
 	errs := map[string]error{
@@ -272,19 +251,12 @@ func TestSetUpdates(t *testing.T) {
 		"wildcard resource":        s.SetResourcePolicy(region+"stream/*", resPolicy),
 	}
 	for name, err := range errs {
-		if err == nil {
-			t.Errorf("%s: no error", name)
-		}
+		assert.Error(t, err, name)
 	}
-	if s.IdentityPolicies(alice) != nil || s.ResourcePolicy(orders) != nil {
-		t.Error("a rejected update changed the set")
-	}
-	if got, want := errs["resource doc as identity"].Error(), "policy: identity policy 1 of arn:aws:iam::123456789012:user/alice: document is not an identity-based policy: its statements have a Principal"; got != want {
-		t.Errorf("error = %q, want %q", got, want)
-	}
-	if got, want := errs["identity doc as resource"].Error(), "policy: resource policy of arn:aws:kinesis:us-east-1:123456789012:stream/orders: document is not a resource-based policy: its statements have no Principal"; got != want {
-		t.Errorf("error = %q, want %q", got, want)
-	}
+	assert.Nil(t, s.IdentityPolicies(alice), "a rejected update changed the set")
+	assert.Nil(t, s.ResourcePolicy(orders), "a rejected update changed the set")
+	assert.EqualError(t, errs["resource doc as identity"], "policy: identity policy 1 of arn:aws:iam::123456789012:user/alice: document is not an identity-based policy: its statements have a Principal")
+	assert.EqualError(t, errs["identity doc as resource"], "policy: resource policy of arn:aws:kinesis:us-east-1:123456789012:stream/orders: document is not a resource-based policy: its statements have no Principal")
 }
 
 // TestConcurrentSwap evaluates while writers swap policies; run with -race.
@@ -295,9 +267,7 @@ func TestConcurrentSwap(t *testing.T) {
 	allow := MustParse(`{"Statement": [{"Effect": "Allow", "Action": "kinesis:*", "Resource": "*"}]}`)
 	deny := MustParse(`{"Statement": [{"Effect": "Allow", "Action": "kinesis:*", "Resource": "*"}, {"Effect": "Deny", "Action": "kinesis:PutRecord", "Resource": "*"}]}`)
 	res := MustParse(`{"Statement": {"Effect": "Deny", "Principal": "*", "Action": "kinesis:GetRecords"}}`)
-	if err := s.SetIdentityPolicies(alice, allow); err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, s.SetIdentityPolicies(alice, allow))
 
 	var writers, readers sync.WaitGroup
 	stop := make(chan struct{})
@@ -315,23 +285,18 @@ func TestConcurrentSwap(t *testing.T) {
 				if i%2 == 0 {
 					doc = deny
 				}
-				if err := s.SetIdentityPolicies(alice, doc); err != nil {
-					t.Error(err)
+				if !assert.NoError(t, s.SetIdentityPolicies(alice, doc)) {
 					return
 				}
 				r := res
 				if i%3 == 0 {
 					r = nil
 				}
-				if err := s.SetResourcePolicy(orders, r); err != nil {
-					t.Error(err)
+				if !assert.NoError(t, s.SetResourcePolicy(orders, r)) {
 					return
 				}
-				if i%50 == 0 {
-					if err := s.Replace(&Config{Principals: map[string][]*Document{alice: {doc}}}); err != nil {
-						t.Error(err)
-						return
-					}
+				if i%50 == 0 && !assert.NoError(t, s.Replace(&Config{Principals: map[string][]*Document{alice: {doc}}})) {
+					return
 				}
 			}
 		}()
@@ -341,12 +306,12 @@ func TestConcurrentSwap(t *testing.T) {
 		go func() {
 			defer readers.Done()
 			for i := 0; i < 2000; i++ {
-				if got := s.Evaluate(alice, "kinesis:DescribeStream", orders); got != Allow {
-					t.Errorf("DescribeStream = %v, want Allow in every version", got)
+				got := s.Evaluate(alice, "kinesis:DescribeStream", orders)
+				if !assert.Equal(t, Allow, got, "DescribeStream = %v, want Allow in every version", got) {
 					return
 				}
-				if got := s.Evaluate(alice, "kinesis:PutRecord", orders); got == ImplicitDeny {
-					t.Errorf("PutRecord = %v, want Allow or ExplicitDeny", got)
+				got = s.Evaluate(alice, "kinesis:PutRecord", orders)
+				if !assert.NotEqual(t, ImplicitDeny, got, "PutRecord = %v, want Allow or ExplicitDeny", got) {
 					return
 				}
 				_ = s.Authorize(context.Background(), alice, "kinesis:GetRecords", orders)
@@ -362,8 +327,6 @@ func TestConcurrentSwap(t *testing.T) {
 
 func TestDecisionString(t *testing.T) {
 	for d, want := range map[Decision]string{ImplicitDeny: "ImplicitDeny", Allow: "Allow", ExplicitDeny: "ExplicitDeny", 7: "Decision(7)"} {
-		if got := d.String(); got != want {
-			t.Errorf("%d.String() = %q, want %q", int(d), got, want)
-		}
+		assert.Equal(t, want, d.String(), "%d.String()", int(d))
 	}
 }

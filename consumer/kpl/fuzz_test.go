@@ -2,9 +2,9 @@ package kpl
 
 import (
 	"crypto/md5"
-	"errors"
-	"reflect"
 	"testing"
+
+	"github.com/stretchr/testify/require"
 
 	"github.com/freshet-io/freshet"
 )
@@ -41,31 +41,20 @@ func FuzzDeaggregate(f *testing.F) {
 		}
 		subs, err := Deaggregate(data)
 		if err != nil {
-			if !errors.Is(err, ErrNotAggregated) {
-				t.Fatalf("error %v is not ErrNotAggregated", err)
-			}
-			if subs != nil {
-				t.Fatalf("got %d sub-records with an error", len(subs))
-			}
+			require.ErrorIs(t, err, ErrNotAggregated)
+			require.Nil(t, subs, "got %d sub-records with an error", len(subs))
 			return
 		}
 		for i, s := range subs {
-			if s.SubSequenceNumber != int64(i) {
-				t.Fatalf("sub-record %d has sub-sequence number %d", i, s.SubSequenceNumber)
-			}
+			require.Equal(t, int64(i), s.SubSequenceNumber, "sub-record %d: sub-sequence number", i)
 		}
 		again, err := Deaggregate(Aggregate(subs))
-		if err != nil {
-			t.Fatalf("re-aggregated output does not decode: %v", err)
-		}
-		if !reflect.DeepEqual(normalize(again), normalize(subs)) {
-			t.Fatalf("round trip changed records:\n%+v\n%+v", again, subs)
-		}
+		require.NoError(t, err, "re-aggregated output does not decode")
+		require.Equal(t, normalize(subs), normalize(again), "round trip changed records")
 		kept := Filter(full, subs)
 		for _, s := range kept {
-			if _, err := s.HashKey(); err != nil {
-				t.Fatalf("kept a sub-record with a malformed hash key: %v", err)
-			}
+			_, err := s.HashKey()
+			require.NoError(t, err, "kept a sub-record with a malformed hash key")
 		}
 	})
 }

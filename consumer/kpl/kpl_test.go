@@ -3,12 +3,13 @@ package kpl
 import (
 	"bytes"
 	"crypto/md5"
-	"errors"
 	"fmt"
 	"math/rand/v2"
-	"reflect"
 	"strings"
 	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
 
 	"github.com/freshet-io/freshet"
 )
@@ -139,20 +140,13 @@ func TestDeaggregate(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			got, err := Deaggregate(tt.data)
 			if tt.wantErr != "" {
-				if !errors.Is(err, ErrNotAggregated) || !strings.Contains(err.Error(), tt.wantErr) {
-					t.Fatalf("Deaggregate() error = %v, want ErrNotAggregated containing %q", err, tt.wantErr)
-				}
-				if got != nil {
-					t.Fatalf("Deaggregate() = %v with error, want nil", got)
-				}
+				require.ErrorIs(t, err, ErrNotAggregated, "Deaggregate() error")
+				require.ErrorContains(t, err, tt.wantErr, "Deaggregate() error")
+				require.Nil(t, got, "Deaggregate() with error, want nil")
 				return
 			}
-			if err != nil {
-				t.Fatalf("Deaggregate() error = %v", err)
-			}
-			if !reflect.DeepEqual(got, tt.want) {
-				t.Fatalf("Deaggregate() =\n%+v\nwant\n%+v", got, tt.want)
-			}
+			require.NoError(t, err, "Deaggregate()")
+			require.Equal(t, tt.want, got, "Deaggregate()")
 		})
 	}
 }
@@ -170,9 +164,7 @@ func TestIsAggregated(t *testing.T) {
 		{agg, true},
 		{append([]byte{0}, agg...), false},
 	} {
-		if got := IsAggregated(tt.data); got != tt.want {
-			t.Errorf("IsAggregated(% x) = %v, want %v", tt.data, got, tt.want)
-		}
+		assert.Equal(t, tt.want, IsAggregated(tt.data), "IsAggregated(% x)", tt.data)
 	}
 }
 
@@ -183,13 +175,9 @@ func TestDeaggregateDataIsCapped(t *testing.T) {
 		{PartitionKey: "k", Data: []byte("a")},
 		{PartitionKey: "k", Data: []byte("b")},
 	}))
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	_ = append(subs[0].Data, 'X')
-	if string(subs[1].Data) != "b" {
-		t.Fatalf("second record data = %q after append to first", subs[1].Data)
-	}
+	require.Equal(t, "b", string(subs[1].Data), "second record data after append to first")
 }
 
 // TestAggregateEncoding pins the exact bytes Aggregate writes, including
@@ -205,9 +193,8 @@ func TestAggregateEncoding(t *testing.T) {
 		0x1a, 0x05, 0x08, 0x00, 0x1a, 0x01, 'x', // records: {pk 0, data "x"}
 		0x1a, 0x07, 0x08, 0x00, 0x10, 0x00, 0x1a, 0x01, 'y', // records: {pk 0, ehk 0, data "y"}
 	}
-	if want := wrap(body); !bytes.Equal(got, want) {
-		t.Fatalf("Aggregate() =\n% x\nwant\n% x", got, want)
-	}
+	want := wrap(body)
+	require.Equal(t, want, got, "Aggregate() =\n% x\nwant\n% x", got, want)
 }
 
 func TestRoundTrip(t *testing.T) {
@@ -228,12 +215,8 @@ func TestRoundTrip(t *testing.T) {
 			}
 		}
 		got, err := Deaggregate(Aggregate(records))
-		if err != nil {
-			t.Fatalf("n=%d: %v", n, err)
-		}
-		if !reflect.DeepEqual(got, records) {
-			t.Fatalf("n=%d: round trip mismatch", n)
-		}
+		require.NoError(t, err, "n=%d", n)
+		require.Equal(t, records, got, "n=%d: round trip mismatch", n)
 	}
 }
 
@@ -245,14 +228,13 @@ func TestExplicitHashKey(t *testing.T) {
 		"340282366920938463463374607431768211455": "340282366920938463463374607431768211455",
 	} {
 		h, err := SubRecord{ExplicitHashKey: s}.HashKey()
-		if err != nil || h.String() != want {
-			t.Errorf("HashKey of %q = %v, %v; want %s", s, h, err, want)
+		if assert.NoError(t, err, "HashKey of %q", s) {
+			assert.Equal(t, want, h.String(), "HashKey of %q", s)
 		}
 	}
 	for _, s := range []string{"-1", "+1", " 1", "1a", "0x10", "340282366920938463463374607431768211456", strings.Repeat("9", 100)} {
-		if _, err := (SubRecord{ExplicitHashKey: s}).HashKey(); err == nil {
-			t.Errorf("HashKey of %q succeeded, want error", s)
-		}
+		_, err := (SubRecord{ExplicitHashKey: s}).HashKey()
+		assert.Error(t, err, "HashKey of %q succeeded, want error", s)
 	}
 }
 
@@ -270,30 +252,22 @@ func TestPartitionKeyRouting(t *testing.T) {
 		h, _ := SubRecord{PartitionKey: key}.HashKey()
 		for i, s := range threeShards {
 			r, err := ParseHashKeyRange(s[0], s[1])
-			if err != nil {
-				t.Fatal(err)
-			}
-			if got := r.Contains(h); got != (i == shard) {
-				t.Errorf("shard %d Contains(hash(%q)) = %v, want %v", i, key, got, i == shard)
-			}
+			require.NoError(t, err)
+			assert.Equal(t, i == shard, r.Contains(h), "shard %d Contains(hash(%q))", i, key)
 		}
 	}
 }
 
 func TestParseHashKeyRange(t *testing.T) {
-	if _, err := ParseHashKeyRange("x", "1"); err == nil {
-		t.Error("bad start accepted")
-	}
-	if _, err := ParseHashKeyRange("1", "x"); err == nil {
-		t.Error("bad end accepted")
-	}
+	_, err := ParseHashKeyRange("x", "1")
+	assert.Error(t, err, "bad start accepted")
+	_, err = ParseHashKeyRange("1", "x")
+	assert.Error(t, err, "bad end accepted")
 }
 
 func TestFilter(t *testing.T) {
 	shard1, err := ParseHashKeyRange(threeShards[1][0], threeShards[1][1])
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	subs, err := Deaggregate(Aggregate([]SubRecord{
 		{PartitionKey: "a", Data: []byte("0")},                                                             // shard 0
 		{PartitionKey: "b", Data: []byte("1")},                                                             // shard 1
@@ -305,16 +279,12 @@ func TestFilter(t *testing.T) {
 		{PartitionKey: "b", ExplicitHashKey: "340282366920938463463374607431768211456", Data: []byte("7")}, // 2^128
 		{PartitionKey: "f", Data: []byte("8")},                                                             // shard 1
 	}))
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	var got []int64
 	for _, s := range Filter(shard1, subs) {
 		got = append(got, s.SubSequenceNumber)
 	}
-	if want := []int64{1, 3, 4, 8}; !reflect.DeepEqual(got, want) {
-		t.Fatalf("kept sub-sequence numbers %v, want %v", got, want)
-	}
+	require.Equal(t, []int64{1, 3, 4, 8}, got, "kept sub-sequence numbers")
 }
 
 // benchAggregate is a 100-record aggregate with distinct partition keys and
@@ -357,9 +327,7 @@ func BenchmarkDeaggregateAndFilter(b *testing.B) {
 
 func BenchmarkAggregate(b *testing.B) {
 	records, err := Deaggregate(benchAggregate())
-	if err != nil {
-		b.Fatal(err)
-	}
+	require.NoError(b, err)
 	b.ReportAllocs()
 	for b.Loop() {
 		Aggregate(records)

@@ -1,6 +1,10 @@
 package lease
 
-import "testing"
+import (
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+)
 
 func TestCheckpointCompare(t *testing.T) {
 	// In ascending order; equal neighbours are grouped in one row.
@@ -28,9 +32,7 @@ func TestCheckpointCompare(t *testing.T) {
 			}
 			for _, a := range row {
 				for _, b := range other {
-					if got := a.Compare(b); got != want {
-						t.Errorf("%+v.Compare(%+v) = %d, want %d", a, b, got, want)
-					}
+					assert.Equal(t, want, a.Compare(b), "%+v.Compare(%+v)", a, b)
 				}
 			}
 		}
@@ -42,8 +44,6 @@ func TestCheckpointIsSentinel(t *testing.T) {
 		TrimHorizon: true, Latest: true, AtTimestamp: true, ShardEnd: true,
 		"123": false, "": false, "trim_horizon": false,
 	} {
-		if got := (Checkpoint{SequenceNumber: seq}).IsSentinel(); got != want {
-			t.Errorf("IsSentinel(%q) = %v, want %v", seq, got, want)
-		}
+		assert.Equal(t, want, (Checkpoint{SequenceNumber: seq}).IsSentinel(), "IsSentinel(%q)", seq)
 	}
 }

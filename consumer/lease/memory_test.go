@@ -3,6 +3,8 @@ package lease_test
 import (
 	"testing"
 
+	"github.com/stretchr/testify/require"
+
 	"github.com/freshet-io/freshet/consumer/lease"
 	"github.com/freshet-io/freshet/consumer/lease/leasetest"
 )
@@ -18,19 +20,14 @@ func TestMemoryStoreZeroValue(t *testing.T) {
 func TestMemoryStoreListIsSorted(t *testing.T) {
 	s := lease.NewMemoryStore()
 	for _, k := range []string{"c", "a", "b"} {
-		if _, err := s.CreateIfNotExists(t.Context(), lease.Lease{Key: k}); err != nil {
-			t.Fatal(err)
-		}
+		_, err := s.CreateIfNotExists(t.Context(), lease.Lease{Key: k})
+		require.NoError(t, err)
 	}
 	ls, err := s.List(t.Context())
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	var keys string
 	for _, l := range ls {
 		keys += l.Key
 	}
-	if keys != "abc" {
-		t.Fatalf("List keys = %q, want abc", keys)
-	}
+	require.Equal(t, "abc", keys, "List keys")
 }

@@ -7,8 +7,9 @@ package sdktest
 import (
 	"context"
 	"encoding/json"
-	"errors"
 	"testing"
+
+	"github.com/stretchr/testify/require"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/credentials"
@@ -52,28 +53,21 @@ func newClient(srv *kinesistest.Server) *kinesis.Client {
 func TestPublishOrder(t *testing.T) {
 	ctx := context.Background()
 	srv := kinesistest.NewServer(t)
-	if _, err := srv.Engine.CreateStream(ctx, &freshet.CreateStreamInput{StreamName: "orders", ShardCount: 1}); err != nil {
-		t.Fatal(err)
-	}
+	_, err := srv.Engine.CreateStream(ctx, &freshet.CreateStreamInput{StreamName: "orders", ShardCount: 1})
+	require.NoError(t, err)
 	client := newClient(srv)
 
-	if err := publishOrder(ctx, client, "orders", Order{ID: "o-1", Customer: "c-42"}); err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, publishOrder(ctx, client, "orders", Order{ID: "o-1", Customer: "c-42"}))
 
 	// Check the stream through the engine, without going through HTTP.
 	st, _ := srv.Engine.Stream("orders")
 	it, err := st.Iterator("shardId-000000000000", freshet.StartingPosition{Type: freshet.TrimHorizon})
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	recs, err := it.Next(ctx)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if len(recs) != 1 || recs[0].PartitionKey != "c-42" || string(recs[0].Data) != `{"id":"o-1","customer":"c-42"}` {
-		t.Fatalf("stream holds %+v", recs)
-	}
+	require.NoError(t, err)
+	require.Len(t, recs, 1, "stream holds %+v", recs)
+	require.Equal(t, "c-42", recs[0].PartitionKey, "partition key")
+	require.Equal(t, `{"id":"o-1","customer":"c-42"}`, string(recs[0].Data), "data")
 }
 
 // TestPublishOrderThrottled forces the failure the code must survive in
@@ -81,17 +75,12 @@ func TestPublishOrder(t *testing.T) {
 func TestPublishOrderThrottled(t *testing.T) {
 	ctx := context.Background()
 	srv := kinesistest.NewServer(t)
-	if _, err := srv.Engine.CreateStream(ctx, &freshet.CreateStreamInput{StreamName: "orders", ShardCount: 1}); err != nil {
-		t.Fatal(err)
-	}
+	_, err := srv.Engine.CreateStream(ctx, &freshet.CreateStreamInput{StreamName: "orders", ShardCount: 1})
+	require.NoError(t, err)
 	srv.Engine.InjectFault(freshet.Fault{Operation: "PutRecord", Times: 1, Err: freshet.ErrProvisionedThroughputExceeded})
 
-	err := publishOrder(ctx, newClient(srv), "orders", Order{ID: "o-2", Customer: "c-7"})
+	err = publishOrder(ctx, newClient(srv), "orders", Order{ID: "o-2", Customer: "c-7"})
 	var throttled *types.ProvisionedThroughputExceededException
-	if !errors.As(err, &throttled) {
-		t.Fatalf("got %v, want ProvisionedThroughputExceededException", err)
-	}
-	if got := throttled.ErrorMessage(); got != "Rate exceeded for shard shardId-000000000000 in stream orders under account 000000000000." {
-		t.Fatalf("message %q", got)
-	}
+	require.ErrorAs(t, err, &throttled, "want ProvisionedThroughputExceededException")
+	require.Equal(t, "Rate exceeded for shard shardId-000000000000 in stream orders under account 000000000000.", throttled.ErrorMessage(), "message")
 }

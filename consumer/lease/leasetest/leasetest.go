@@ -12,17 +12,20 @@
 // shared between the store and its callers, and that concurrent takes and
 // renewals are atomic. Run it with -race.
 //
-// The suite uses only the standard library, so that importing it adds no
-// dependencies to a store's module.
+// The suite asserts with github.com/stretchr/testify, which the freshet
+// module already requires, so importing it adds no module to a store's
+// module graph.
 package leasetest
 
 import (
 	"context"
 	"errors"
 	"fmt"
-	"reflect"
 	"sync"
 	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
 
 	"github.com/freshet-io/freshet/consumer/lease"
 )
@@ -76,17 +79,14 @@ func sample(key string) lease.Lease {
 func create(t *testing.T, s lease.Store, l lease.Lease) {
 	t.Helper()
 	created, err := s.CreateIfNotExists(t.Context(), l)
-	if err != nil || !created {
-		t.Fatalf("CreateIfNotExists(%q) = %v, %v; want true, nil", l.Key, created, err)
-	}
+	require.NoError(t, err, "CreateIfNotExists(%q)", l.Key)
+	require.True(t, created, "CreateIfNotExists(%q) = false, want true", l.Key)
 }
 
 func get(t *testing.T, s lease.Store, key string) lease.Lease {
 	t.Helper()
 	l, err := s.Get(t.Context(), key)
-	if err != nil {
-		t.Fatalf("Get(%q): %v", key, err)
-	}
+	require.NoError(t, err, "Get(%q)", key)
 	return l
 }
 
@@ -95,18 +95,14 @@ func owned(t *testing.T, s lease.Store, key, owner string) lease.Lease {
 	t.Helper()
 	create(t, s, sample(key))
 	l, err := s.Take(t.Context(), get(t, s, key), owner)
-	if err != nil {
-		t.Fatalf("Take(%q, %q): %v", key, owner, err)
-	}
+	require.NoError(t, err, "Take(%q, %q)", key, owner)
 	return l
 }
 
 // equal fails the test if got and want differ in any field.
 func equal(t *testing.T, what string, got, want lease.Lease) {
 	t.Helper()
-	if !reflect.DeepEqual(got, want) {
-		t.Fatalf("%s:\n got %s\nwant %s", what, format(got), format(want))
-	}
+	require.Equal(t, want, got, "%s:\n got %s\nwant %s", what, format(got), format(want))
 }
 
 func format(l lease.Lease) string {
@@ -126,9 +122,8 @@ func testCreateIfNotExists(t *testing.T, s lease.Store) {
 	// A second create, even with other contents, changes nothing.
 	other := lease.Lease{Key: "shard-0", Owner: "w", Counter: 7}
 	created, err := s.CreateIfNotExists(ctx, other)
-	if err != nil || created {
-		t.Fatalf("second CreateIfNotExists = %v, %v; want false, nil", created, err)
-	}
+	require.NoError(t, err, "second CreateIfNotExists")
+	require.False(t, created, "second CreateIfNotExists = true, want false")
 	equal(t, "Get after second create", get(t, s, "shard-0"), want)
 
 	// A lease is stored as given, owner and counter included.
@@ -142,9 +137,8 @@ func testCreateIfNotExists(t *testing.T, s lease.Store) {
 }
 
 func testGetMissing(t *testing.T, s lease.Store) {
-	if _, err := s.Get(t.Context(), "missing"); !errors.Is(err, lease.ErrNotFound) {
-		t.Fatalf("Get(missing) error = %v, want ErrNotFound", err)
-	}
+	_, err := s.Get(t.Context(), "missing")
+	require.ErrorIs(t, err, lease.ErrNotFound, "Get(missing)")
 }
 
 func testTake(t *testing.T, s lease.Store) {
@@ -165,9 +159,7 @@ func testTake(t *testing.T, s lease.Store) {
 	l := l0
 	for i, tt := range tests {
 		got, err := s.Take(ctx, l, tt.owner)
-		if err != nil {
-			t.Fatalf("%s: Take: %v", tt.name, err)
-		}
+		require.NoError(t, err, "%s: Take", tt.name)
 		want := l0
 		want.Owner = tt.owner
 		want.Counter = l0.Counter + int64(i) + 1
@@ -182,21 +174,17 @@ func testTake(t *testing.T, s lease.Store) {
 	for _, owner := range []string{"a", "c"} {
 		stale := l
 		stale.Counter--
-		if _, err := s.Take(ctx, stale, owner); !errors.Is(err, lease.ErrConflict) {
-			t.Fatalf("Take with stale counter by %q: error = %v, want ErrConflict", owner, err)
-		}
+		_, err := s.Take(ctx, stale, owner)
+		require.ErrorIs(t, err, lease.ErrConflict, "Take with stale counter by %q", owner)
 	}
 
 	// Take reads only Key and Counter: the owner in the argument is ignored.
 	arg := l
 	arg.Owner = "somebody else"
 	got, err := s.Take(ctx, arg, "c")
-	if err != nil {
-		t.Fatalf("Take with other owner in argument: %v", err)
-	}
-	if got.Owner != "c" || got.Counter != l.Counter+1 {
-		t.Fatalf("Take = owner %q counter %d, want c, %d", got.Owner, got.Counter, l.Counter+1)
-	}
+	require.NoError(t, err, "Take with other owner in argument")
+	require.Equal(t, "c", got.Owner, "Take: owner")
+	require.Equal(t, l.Counter+1, got.Counter, "Take: counter")
 }
 
 func testRenew(t *testing.T, s lease.Store) {
@@ -204,9 +192,7 @@ func testRenew(t *testing.T, s lease.Store) {
 	l := owned(t, s, "shard-0", "a")
 	for i := range 3 {
 		got, err := s.Renew(ctx, l)
-		if err != nil {
-			t.Fatalf("Renew %d: %v", i, err)
-		}
+		require.NoError(t, err, "Renew %d", i)
 		want := l
 		want.Counter++
 		equal(t, "Renew result", got, want)
@@ -219,9 +205,7 @@ func testRelease(t *testing.T, s lease.Store) {
 	ctx := t.Context()
 	l := owned(t, s, "shard-0", "a")
 	got, err := s.Release(ctx, l)
-	if err != nil {
-		t.Fatalf("Release: %v", err)
-	}
+	require.NoError(t, err, "Release")
 	want := l
 	want.Owner = ""
 	want.Counter++
@@ -230,20 +214,15 @@ func testRelease(t *testing.T, s lease.Store) {
 
 	// The released lease cannot be renewed or released again by its old
 	// owner, and anyone may take it at once.
-	if _, err := s.Renew(ctx, l); !errors.Is(err, lease.ErrConflict) {
-		t.Fatalf("Renew after Release: error = %v, want ErrConflict", err)
-	}
-	if _, err := s.Release(ctx, l); !errors.Is(err, lease.ErrConflict) {
-		t.Fatalf("second Release: error = %v, want ErrConflict", err)
-	}
+	_, err = s.Renew(ctx, l)
+	require.ErrorIs(t, err, lease.ErrConflict, "Renew after Release")
+	_, err = s.Release(ctx, l)
+	require.ErrorIs(t, err, lease.ErrConflict, "second Release")
 	taken, err := s.Take(ctx, got, "b")
-	if err != nil {
-		t.Fatalf("Take after Release: %v", err)
-	}
-	if taken.Owner != "b" || taken.OwnerSwitchesSinceCheckpoint != l.OwnerSwitchesSinceCheckpoint {
-		t.Fatalf("Take after Release = owner %q, switches %d; want b, %d (taking an unowned lease is no switch)",
-			taken.Owner, taken.OwnerSwitchesSinceCheckpoint, l.OwnerSwitchesSinceCheckpoint)
-	}
+	require.NoError(t, err, "Take after Release")
+	require.Equal(t, "b", taken.Owner, "Take after Release: owner")
+	require.Equal(t, l.OwnerSwitchesSinceCheckpoint, taken.OwnerSwitchesSinceCheckpoint,
+		"Take after Release: switches (taking an unowned lease is no switch)")
 }
 
 func testUpdateCheckpoint(t *testing.T, s lease.Store) {
@@ -262,9 +241,7 @@ func testUpdateCheckpoint(t *testing.T, s lease.Store) {
 	}
 	for _, tt := range tests {
 		got, err := s.UpdateCheckpoint(ctx, l, tt.cp, nil)
-		if err != nil {
-			t.Fatalf("%s: UpdateCheckpoint: %v", tt.name, err)
-		}
+		require.NoError(t, err, "%s: UpdateCheckpoint", tt.name)
 		want := l
 		want.Counter++
 		want.Checkpoint = tt.cp
@@ -279,9 +256,7 @@ func testUpdateCheckpoint(t *testing.T, s lease.Store) {
 	// checkpoint without children leaves them.
 	l.ChildShardIDs = []string{"shardId-000000000007", "shardId-000000000008"}
 	got, err := s.UpdateCheckpoint(ctx, l, lease.Checkpoint{SequenceNumber: lease.ShardEnd}, nil)
-	if err != nil {
-		t.Fatalf("SHARD_END with children: %v", err)
-	}
+	require.NoError(t, err, "SHARD_END with children")
 	want := l
 	want.Counter++
 	want.Checkpoint = lease.Checkpoint{SequenceNumber: lease.ShardEnd}
@@ -289,9 +264,7 @@ func testUpdateCheckpoint(t *testing.T, s lease.Store) {
 	equal(t, "SHARD_END with children: Get", get(t, s, "shard-0"), want)
 	got.ChildShardIDs = nil
 	again, err := s.UpdateCheckpoint(ctx, got, lease.Checkpoint{SequenceNumber: lease.ShardEnd}, nil)
-	if err != nil {
-		t.Fatalf("checkpoint without children: %v", err)
-	}
+	require.NoError(t, err, "checkpoint without children")
 	want.Counter++
 	equal(t, "checkpoint without children keeps them", again, want)
 }
@@ -299,16 +272,12 @@ func testUpdateCheckpoint(t *testing.T, s lease.Store) {
 func testTwoPhaseCheckpoint(t *testing.T, s lease.Store) {
 	ctx := t.Context()
 	l := owned(t, s, "shard-0", "a")
-	if l.OwnerSwitchesSinceCheckpoint == 0 {
-		t.Fatal("sample lease must have owner switches")
-	}
+	require.NotZero(t, l.OwnerSwitchesSinceCheckpoint, "sample lease must have owner switches")
 
 	// Prepare: checkpoint unchanged, pending set, switches kept.
 	pending := lease.Checkpoint{SequenceNumber: "100", SubSequenceNumber: 5}
 	prepared, err := s.UpdateCheckpoint(ctx, l, l.Checkpoint, &pending)
-	if err != nil {
-		t.Fatalf("prepare: %v", err)
-	}
+	require.NoError(t, err, "prepare")
 	want := l
 	want.Counter++
 	want.PendingCheckpoint = &pending
@@ -317,18 +286,13 @@ func testTwoPhaseCheckpoint(t *testing.T, s lease.Store) {
 
 	// The prepared checkpoint survives a change of owner.
 	stolen, err := s.Take(ctx, prepared, "b")
-	if err != nil {
-		t.Fatalf("Take: %v", err)
-	}
-	if stolen.PendingCheckpoint == nil || *stolen.PendingCheckpoint != pending {
-		t.Fatalf("PendingCheckpoint after Take = %v, want %+v", stolen.PendingCheckpoint, pending)
-	}
+	require.NoError(t, err, "Take")
+	require.NotNil(t, stolen.PendingCheckpoint, "PendingCheckpoint after Take, want %+v", pending)
+	require.Equal(t, pending, *stolen.PendingCheckpoint, "PendingCheckpoint after Take")
 
 	// Commit: checkpoint set, pending cleared, switches reset.
 	committed, err := s.UpdateCheckpoint(ctx, stolen, pending, nil)
-	if err != nil {
-		t.Fatalf("commit: %v", err)
-	}
+	require.NoError(t, err, "commit")
 	want = stolen
 	want.Counter++
 	want.Checkpoint = pending
@@ -346,12 +310,9 @@ func testCheckpointNotMonotonic(t *testing.T, s lease.Store) {
 	for _, seq := range []string{"200", "100", lease.TrimHorizon} {
 		cp := lease.Checkpoint{SequenceNumber: seq}
 		var err error
-		if l, err = s.UpdateCheckpoint(ctx, l, cp, nil); err != nil {
-			t.Fatalf("UpdateCheckpoint(%s): %v", seq, err)
-		}
-		if got := get(t, s, "shard-0").Checkpoint; got != cp {
-			t.Fatalf("Checkpoint = %+v, want %+v", got, cp)
-		}
+		l, err = s.UpdateCheckpoint(ctx, l, cp, nil)
+		require.NoError(t, err, "UpdateCheckpoint(%s)", seq)
+		require.Equal(t, cp, get(t, s, "shard-0").Checkpoint, "Checkpoint")
 	}
 }
 
@@ -391,9 +352,8 @@ func testConflicts(t *testing.T, s lease.Store) {
 				l := owned(t, s, key, "a")
 				arg := l
 				a.modify(&arg)
-				if _, err := m.call(arg); !errors.Is(err, lease.ErrConflict) {
-					t.Fatalf("error = %v, want ErrConflict", err)
-				}
+				_, err := m.call(arg)
+				require.ErrorIs(t, err, lease.ErrConflict)
 				equal(t, "Get after conflict", get(t, s, key), l)
 			})
 		}
@@ -406,9 +366,8 @@ func testConflicts(t *testing.T, s lease.Store) {
 	for _, m := range methods[1:] {
 		arg := l
 		arg.Owner = "a"
-		if _, err := m.call(arg); !errors.Is(err, lease.ErrConflict) {
-			t.Fatalf("%s of unowned lease: error = %v, want ErrConflict", m.name, err)
-		}
+		_, err := m.call(arg)
+		require.ErrorIs(t, err, lease.ErrConflict, "%s of unowned lease", m.name)
 	}
 	equal(t, "Get after conflicts", get(t, s, "unowned"), l)
 }
@@ -428,13 +387,11 @@ func testNotFound(t *testing.T, s lease.Store) {
 		{"UpdateCheckpoint", func() error { _, err := s.UpdateCheckpoint(ctx, missing, cp, nil); return err }},
 	}
 	for _, c := range calls {
-		if err := c.call(); !errors.Is(err, lease.ErrNotFound) {
-			t.Errorf("%s of missing lease: error = %v, want ErrNotFound", c.name, err)
-		}
+		assert.ErrorIs(t, c.call(), lease.ErrNotFound, "%s of missing lease", c.name)
 	}
-	if ls, err := s.List(ctx); err != nil || len(ls) != 0 {
-		t.Fatalf("List after calls on missing lease = %v, %v; want empty", ls, err)
-	}
+	ls, err := s.List(ctx)
+	require.NoError(t, err, "List after calls on missing lease")
+	require.Empty(t, ls, "List after calls on missing lease")
 }
 
 func testInvalidArguments(t *testing.T, s lease.Store) {
@@ -461,21 +418,22 @@ func testInvalidArguments(t *testing.T, s lease.Store) {
 	}
 	for _, c := range calls {
 		err := c.call()
-		if err == nil || errors.Is(err, lease.ErrConflict) || errors.Is(err, lease.ErrNotFound) {
-			t.Errorf("%s: error = %v, want an invalid-argument error", c.name, err)
+		if assert.Error(t, err, "%s: want an invalid-argument error", c.name) {
+			assert.NotErrorIs(t, err, lease.ErrConflict, "%s: want an invalid-argument error", c.name)
+			assert.NotErrorIs(t, err, lease.ErrNotFound, "%s: want an invalid-argument error", c.name)
 		}
 	}
 	equal(t, "Get after invalid calls", get(t, s, "shard-0"), l)
-	if ls, err := s.List(ctx); err != nil || len(ls) != 1 {
-		t.Fatalf("List after invalid calls = %v, %v; want one lease", ls, err)
-	}
+	ls, err := s.List(ctx)
+	require.NoError(t, err, "List after invalid calls")
+	require.Len(t, ls, 1, "List after invalid calls; want one lease")
 }
 
 func testList(t *testing.T, s lease.Store) {
 	ctx := t.Context()
-	if ls, err := s.List(ctx); err != nil || len(ls) != 0 {
-		t.Fatalf("List of empty store = %v, %v; want empty", ls, err)
-	}
+	ls, err := s.List(ctx)
+	require.NoError(t, err, "List of empty store")
+	require.Empty(t, ls, "List of empty store")
 	want := map[string]lease.Lease{}
 	for i := range 5 {
 		l := sample(fmt.Sprintf("shardId-%012d", i))
@@ -483,18 +441,12 @@ func testList(t *testing.T, s lease.Store) {
 		create(t, s, l)
 		want[l.Key] = l
 	}
-	ls, err := s.List(ctx)
-	if err != nil {
-		t.Fatalf("List: %v", err)
-	}
-	if len(ls) != len(want) {
-		t.Fatalf("List returned %d leases, want %d", len(ls), len(want))
-	}
+	ls, err = s.List(ctx)
+	require.NoError(t, err, "List")
+	require.Len(t, ls, len(want), "List")
 	for _, l := range ls {
 		w, ok := want[l.Key]
-		if !ok {
-			t.Fatalf("List returned unexpected or duplicate lease %q", l.Key)
-		}
+		require.True(t, ok, "List returned unexpected or duplicate lease %q", l.Key)
 		equal(t, "listed lease", l, w)
 		delete(want, l.Key)
 	}
@@ -521,27 +473,19 @@ func testNoSharedMemory(t *testing.T, s lease.Store) {
 	equal(t, "after mutating a Get result", get(t, s, "shard-0"), want)
 
 	ls, err := s.List(ctx)
-	if err != nil {
-		t.Fatalf("List: %v", err)
-	}
+	require.NoError(t, err, "List")
 	mutate(ls[0])
 	equal(t, "after mutating a List result", get(t, s, "shard-0"), want)
 
 	l, err := s.Take(ctx, get(t, s, "shard-0"), "a")
-	if err != nil {
-		t.Fatalf("Take: %v", err)
-	}
+	require.NoError(t, err, "Take")
 	mutate(l)
 	want = get(t, s, "shard-0")
-	if want.ParentShardIDs[0] == "mutated" {
-		t.Fatal("Take result shares memory with the store")
-	}
+	require.NotEqual(t, "mutated", want.ParentShardIDs[0], "Take result shares memory with the store")
 
 	pending := lease.Checkpoint{SequenceNumber: "5"}
 	l, err = s.UpdateCheckpoint(ctx, want, want.Checkpoint, &pending)
-	if err != nil {
-		t.Fatalf("UpdateCheckpoint: %v", err)
-	}
+	require.NoError(t, err, "UpdateCheckpoint")
 	pending.SequenceNumber = "mutated"
 	want = l
 	want.PendingCheckpoint = &lease.Checkpoint{SequenceNumber: "5"}
@@ -556,9 +500,7 @@ func testNoSharedMemory(t *testing.T, s lease.Store) {
 		func(l lease.Lease) (lease.Lease, error) { return s.Release(ctx, l) },
 	} {
 		l, err := call(get(t, s, "shard-0"))
-		if err != nil {
-			t.Fatal(err)
-		}
+		require.NoError(t, err)
 		mutate(l)
 		want = l
 		want.ParentShardIDs = sample("").ParentShardIDs
@@ -572,19 +514,14 @@ func testDelete(t *testing.T, s lease.Store) {
 	create(t, s, sample("shard-0"))
 	owned(t, s, "shard-1", "a") // owned leases are deleted too
 	for _, key := range []string{"shard-0", "shard-1"} {
-		if err := s.Delete(ctx, key); err != nil {
-			t.Fatalf("Delete(%s): %v", key, err)
-		}
-		if _, err := s.Get(ctx, key); !errors.Is(err, lease.ErrNotFound) {
-			t.Fatalf("Get after Delete: error = %v, want ErrNotFound", err)
-		}
+		require.NoError(t, s.Delete(ctx, key), "Delete(%s)", key)
+		_, err := s.Get(ctx, key)
+		require.ErrorIs(t, err, lease.ErrNotFound, "Get after Delete")
 	}
-	if err := s.Delete(ctx, "shard-0"); err != nil {
-		t.Fatalf("Delete of missing lease: %v, want nil", err)
-	}
-	if ls, err := s.List(ctx); err != nil || len(ls) != 0 {
-		t.Fatalf("List after Delete = %v, %v; want empty", ls, err)
-	}
+	require.NoError(t, s.Delete(ctx, "shard-0"), "Delete of missing lease")
+	ls, err := s.List(ctx)
+	require.NoError(t, err, "List after Delete")
+	require.Empty(t, ls, "List after Delete")
 	// A deleted key can be created afresh.
 	create(t, s, lease.Lease{Key: "shard-0"})
 	equal(t, "Get after re-create", get(t, s, "shard-0"), lease.Lease{Key: "shard-0"})
@@ -609,14 +546,11 @@ func testCanceledContext(t *testing.T, s lease.Store) {
 		{"Delete", func() error { return s.Delete(ctx, "shard-0") }},
 	}
 	for _, c := range calls {
-		if err := c.call(); !errors.Is(err, context.Canceled) {
-			t.Errorf("%s with canceled context: error = %v, want context.Canceled", c.name, err)
-		}
+		assert.ErrorIs(t, c.call(), context.Canceled, "%s with canceled context", c.name)
 	}
 	equal(t, "Get after canceled calls", get(t, s, "shard-0"), l)
-	if _, err := s.Get(t.Context(), "new"); !errors.Is(err, lease.ErrNotFound) {
-		t.Fatalf("canceled CreateIfNotExists created the lease: Get error = %v", err)
-	}
+	_, err := s.Get(t.Context(), "new")
+	require.ErrorIs(t, err, lease.ErrNotFound, "canceled CreateIfNotExists created the lease")
 }
 
 // testConcurrentTake races N workers to take one expired lease: exactly one
@@ -645,23 +579,18 @@ func testConcurrentTake(t *testing.T, s lease.Store) {
 
 	winner := -1
 	for i, err := range errs {
-		switch {
-		case err == nil && winner >= 0:
-			t.Fatalf("both worker-%d and worker-%d took the lease", winner, i)
-		case err == nil:
+		if err == nil {
+			require.Equal(t, -1, winner, "both worker-%d and worker-%d took the lease", winner, i)
 			winner = i
-		case !errors.Is(err, lease.ErrConflict):
-			t.Fatalf("worker-%d: error = %v, want nil or ErrConflict", i, err)
+			continue
 		}
+		require.ErrorIs(t, err, lease.ErrConflict, "worker-%d: want nil or ErrConflict", i)
 	}
-	if winner < 0 {
-		t.Fatal("no worker took the lease")
-	}
+	require.NotEqual(t, -1, winner, "no worker took the lease")
 	got := get(t, s, "shard-0")
 	equal(t, "Get after race", got, results[winner])
-	if got.Owner != fmt.Sprintf("worker-%d", winner) || got.Counter != l.Counter+1 {
-		t.Fatalf("after race: owner %q counter %d, want worker-%d, %d", got.Owner, got.Counter, winner, l.Counter+1)
-	}
+	require.Equal(t, fmt.Sprintf("worker-%d", winner), got.Owner, "after race: owner")
+	require.Equal(t, l.Counter+1, got.Counter, "after race: counter")
 }
 
 // testConcurrentCounter has workers repeatedly read a lease and take, renew,
@@ -690,12 +619,10 @@ func testConcurrentCounter(t *testing.T, s lease.Store) {
 			last := int64(-1 << 63)
 			for i := range rounds {
 				l, err := s.Get(ctx, "shard-0")
-				if err != nil {
-					t.Errorf("%s: Get: %v", me, err)
+				if !assert.NoError(t, err, "%s: Get", me) {
 					return
 				}
-				if l.Counter < last {
-					t.Errorf("%s: counter went back from %d to %d", me, last, l.Counter)
+				if !assert.GreaterOrEqual(t, l.Counter, last, "%s: counter went back from %d to %d", me, last, l.Counter) {
 					return
 				}
 				last = l.Counter
@@ -713,19 +640,16 @@ func testConcurrentCounter(t *testing.T, s lease.Store) {
 				if errors.Is(err, lease.ErrConflict) {
 					continue
 				}
-				if err != nil {
-					t.Errorf("%s: %v", me, err)
+				if !assert.NoError(t, err, me) {
 					return
 				}
-				if got.Counter != l.Counter+1 {
-					t.Errorf("%s: counter %d after success from %d, want +1", me, got.Counter, l.Counter)
+				if !assert.Equal(t, l.Counter+1, got.Counter, "%s: counter after success from %d, want +1", me, l.Counter) {
 					return
 				}
 				last = got.Counter
 				mu.Lock()
-				if other, dup := seen[got.Counter]; dup {
-					t.Errorf("counter %d produced by both %s and %s", got.Counter, other, me)
-				}
+				other, dup := seen[got.Counter]
+				assert.False(t, dup, "counter %d produced by both %s and %s", got.Counter, other, me)
 				seen[got.Counter] = me
 				mu.Unlock()
 			}
@@ -736,7 +660,5 @@ func testConcurrentCounter(t *testing.T, s lease.Store) {
 		return
 	}
 	final := get(t, s, "shard-0").Counter
-	if want := initial + int64(len(seen)); final != want {
-		t.Fatalf("final counter %d after %d successes from %d, want %d", final, len(seen), initial, want)
-	}
+	require.Equal(t, initial+int64(len(seen)), final, "final counter after %d successes from %d", len(seen), initial)
 }

@@ -14,6 +14,9 @@ import (
 	"testing"
 	"testing/iotest"
 	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
 )
 
 // goldenHex is the encoding of
@@ -48,18 +51,14 @@ func goldenMessage() Message {
 func mustHex(t testing.TB, s string) []byte {
 	t.Helper()
 	b, err := hex.DecodeString(s)
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	return b
 }
 
 func mustEncode(t testing.TB, m Message) []byte {
 	t.Helper()
 	b, err := AppendMessage(nil, m)
-	if err != nil {
-		t.Fatalf("AppendMessage: %v", err)
-	}
+	require.NoError(t, err, "AppendMessage")
 	return b
 }
 
@@ -67,12 +66,8 @@ func decodeOne(t testing.TB, b []byte) Message {
 	t.Helper()
 	r := bytes.NewReader(b)
 	m, err := NewDecoder(r).ReadMessage()
-	if err != nil {
-		t.Fatalf("ReadMessage: %v", err)
-	}
-	if r.Len() != 0 {
-		t.Fatalf("ReadMessage left %d bytes unread", r.Len())
-	}
+	require.NoError(t, err, "ReadMessage")
+	require.Zero(t, r.Len(), "ReadMessage left bytes unread")
 	return m
 }
 
@@ -102,21 +97,13 @@ func TestGolden(t *testing.T) {
 	want := mustHex(t, goldenHex)
 
 	got := mustEncode(t, goldenMessage())
-	if !bytes.Equal(got, want) {
-		t.Errorf("AppendMessage =\n%x\nwant\n%x", got, want)
-	}
+	assert.Equal(t, want, got, "AppendMessage =\n%x\nwant\n%x", got, want)
 
 	var buf bytes.Buffer
-	if err := NewEncoder(&buf).WriteMessage(goldenMessage()); err != nil {
-		t.Fatal(err)
-	}
-	if !bytes.Equal(buf.Bytes(), want) {
-		t.Errorf("WriteMessage wrote\n%x\nwant\n%x", buf.Bytes(), want)
-	}
+	require.NoError(t, NewEncoder(&buf).WriteMessage(goldenMessage()))
+	assert.Equal(t, want, buf.Bytes(), "WriteMessage wrote\n%x\nwant\n%x", buf.Bytes(), want)
 
-	if m := decodeOne(t, want); !reflect.DeepEqual(m, goldenMessage()) {
-		t.Errorf("ReadMessage = %#v, want %#v", m, goldenMessage())
-	}
+	assert.Equal(t, goldenMessage(), decodeOne(t, want), "ReadMessage")
 }
 
 // roundTripCases are messages that must survive encode/decode unchanged.
@@ -172,16 +159,10 @@ func TestRoundTrip(t *testing.T) {
 	for _, tc := range roundTripCases {
 		t.Run(tc.name, func(t *testing.T) {
 			b := mustEncode(t, tc.m)
-			if got := binary.BigEndian.Uint32(b); int(got) != len(b) {
-				t.Errorf("total_length = %d, encoding is %d bytes", got, len(b))
-			}
+			assert.Equal(t, len(b), int(binary.BigEndian.Uint32(b)), "total_length, against the length of the encoding")
 			got := decodeOne(t, b)
-			if !reflect.DeepEqual(got, tc.m) {
-				t.Errorf("decoded\n%#v\nwant\n%#v", got, tc.m)
-			}
-			if again := mustEncode(t, got); !bytes.Equal(again, b) {
-				t.Errorf("re-encoding the decoded message changed the bytes")
-			}
+			assert.Equal(t, tc.m, got, "decoded")
+			assert.Equal(t, b, mustEncode(t, got), "re-encoding the decoded message changed the bytes")
 		})
 	}
 }
@@ -198,12 +179,9 @@ func TestRoundTripLargestMessage(t *testing.T) {
 	}
 	m.Payload = bytes.Repeat([]byte{0xa5}, MaxPayloadLength)
 	b := mustEncode(t, m)
-	if len(b) != MaxMessageLength {
-		t.Fatalf("encoded %d bytes, want MaxMessageLength = %d", len(b), MaxMessageLength)
-	}
-	if got := decodeOne(t, b); !reflect.DeepEqual(got, m) {
-		t.Error("largest message did not round-trip")
-	}
+	require.Equal(t, MaxMessageLength, len(b), "encoded bytes, want MaxMessageLength")
+	// Not assert.Equal: its diff of two 16 MiB messages is useless.
+	assert.True(t, reflect.DeepEqual(m, decodeOne(t, b)), "largest message did not round-trip")
 }
 
 func TestTimestampEncoding(t *testing.T) {
@@ -214,18 +192,15 @@ func TestTimestampEncoding(t *testing.T) {
 	got := decodeOne(t, mustEncode(t, m))
 	tv := time.Time(got.Headers[0].Value.(TimestampValue))
 	want := time.Date(2024, 2, 29, 7, 34, 56, 789_000_000, time.UTC)
-	if !tv.Equal(want) || tv.Location() != time.UTC {
-		t.Errorf("decoded %v, want %v", tv, want)
-	}
+	assert.True(t, tv.Equal(want), "decoded %v, want %v", tv, want)
+	assert.Same(t, time.UTC, tv.Location(), "decoded %v, want %v", tv, want)
 }
 
 func TestDecodeStream(t *testing.T) {
 	var buf bytes.Buffer
 	enc := NewEncoder(&buf)
 	for _, tc := range roundTripCases {
-		if err := enc.WriteMessage(tc.m); err != nil {
-			t.Fatalf("%s: %v", tc.name, err)
-		}
+		require.NoError(t, enc.WriteMessage(tc.m), tc.name)
 	}
 
 	readers := map[string]func(io.Reader) io.Reader{
@@ -239,17 +214,13 @@ func TestDecodeStream(t *testing.T) {
 			dec := NewDecoder(wrap(bytes.NewReader(buf.Bytes())))
 			for _, tc := range roundTripCases {
 				got, err := dec.ReadMessage()
-				if err != nil {
-					t.Fatalf("%s: %v", tc.name, err)
-				}
-				if !reflect.DeepEqual(got, tc.m) {
-					t.Fatalf("%s: decoded %#v, want %#v", tc.name, got, tc.m)
-				}
+				require.NoError(t, err, tc.name)
+				require.Equal(t, tc.m, got, "%s: decoded", tc.name)
 			}
 			for range 2 { // io.EOF is sticky
-				if _, err := dec.ReadMessage(); err != io.EOF {
-					t.Fatalf("after the last message: err = %v, want io.EOF", err)
-				}
+				_, err := dec.ReadMessage()
+				// Same, not ErrorIs: the decoder must return io.EOF itself.
+				require.Same(t, io.EOF, err, "after the last message: err = %v, want io.EOF", err)
 			}
 		})
 	}
@@ -257,24 +228,19 @@ func TestDecodeStream(t *testing.T) {
 
 func TestDecodeTruncated(t *testing.T) {
 	full := mustEncode(t, ExceptionMessage("ResourceInUseException", "application/json", []byte(`{"message":"m"}`)))
-	if _, err := NewDecoder(bytes.NewReader(nil)).ReadMessage(); err != io.EOF {
-		t.Errorf("empty stream: err = %v, want io.EOF", err)
-	}
+	_, err := NewDecoder(bytes.NewReader(nil)).ReadMessage()
+	assert.Same(t, io.EOF, err, "empty stream: err = %v, want io.EOF", err)
 	for n := 1; n < len(full); n++ {
 		_, err := NewDecoder(bytes.NewReader(full[:n])).ReadMessage()
-		if err != io.ErrUnexpectedEOF {
-			t.Errorf("first %d of %d bytes: err = %v, want io.ErrUnexpectedEOF", n, len(full), err)
-		}
+		assert.Same(t, io.ErrUnexpectedEOF, err, "first %d of %d bytes: err = %v, want io.ErrUnexpectedEOF", n, len(full), err)
 	}
 	// A second, truncated message after a complete one.
 	two := append(append([]byte(nil), full...), full[:20]...)
 	dec := NewDecoder(bytes.NewReader(two))
-	if _, err := dec.ReadMessage(); err != nil {
-		t.Fatal(err)
-	}
-	if _, err := dec.ReadMessage(); err != io.ErrUnexpectedEOF {
-		t.Errorf("truncated second message: err = %v, want io.ErrUnexpectedEOF", err)
-	}
+	_, err = dec.ReadMessage()
+	require.NoError(t, err)
+	_, err = dec.ReadMessage()
+	assert.Same(t, io.ErrUnexpectedEOF, err, "truncated second message: err = %v, want io.ErrUnexpectedEOF", err)
 }
 
 func TestDecodeCorrupted(t *testing.T) {
@@ -286,9 +252,7 @@ func TestDecodeCorrupted(t *testing.T) {
 			_, err := NewDecoder(bytes.NewReader(b)).ReadMessage()
 			// Flips in the lengths are caught by the prelude CRC before the
 			// lengths are trusted; every other flip by one of the two CRCs.
-			if !errors.Is(err, ErrChecksum) {
-				t.Errorf("byte %d bit %d flipped: err = %v, want ErrChecksum", i, bit, err)
-			}
+			assert.ErrorIs(t, err, ErrChecksum, "byte %d bit %d flipped", i, bit)
 		}
 	}
 }
@@ -327,12 +291,9 @@ func TestDecodeMalformed(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			dec := NewDecoder(bytes.NewReader(tc.in))
 			_, err := dec.ReadMessage()
-			if !errors.Is(err, tc.want) {
-				t.Fatalf("err = %v, want %v", err, tc.want)
-			}
-			if _, again := dec.ReadMessage(); again != err {
-				t.Errorf("second call: err = %v, want the sticky %v", again, err)
-			}
+			require.ErrorIs(t, err, tc.want)
+			_, again := dec.ReadMessage()
+			assert.Same(t, err, again, "second call: err = %v, want the sticky %v", again, err)
 		})
 	}
 }
@@ -344,12 +305,8 @@ func TestDecodeLyingLengthAllocatesLittle(t *testing.T) {
 	runtime.ReadMemStats(&before)
 	_, err := NewDecoder(bytes.NewReader(in)).ReadMessage()
 	runtime.ReadMemStats(&after)
-	if err != io.ErrUnexpectedEOF {
-		t.Fatalf("err = %v, want io.ErrUnexpectedEOF", err)
-	}
-	if n := after.TotalAlloc - before.TotalAlloc; n > 1<<20 {
-		t.Errorf("allocated %d bytes for a 112-byte stream", n)
-	}
+	require.Same(t, io.ErrUnexpectedEOF, err, "err = %v, want io.ErrUnexpectedEOF", err)
+	assert.LessOrEqual(t, after.TotalAlloc-before.TotalAlloc, uint64(1<<20), "bytes allocated for a 112-byte stream")
 }
 
 func TestDecodeReaderError(t *testing.T) {
@@ -357,9 +314,8 @@ func TestDecodeReaderError(t *testing.T) {
 	full := mustHex(t, goldenHex)
 	for _, n := range []int{0, 5, 12, 30} {
 		r := io.MultiReader(bytes.NewReader(full[:n]), iotest.ErrReader(boom))
-		if _, err := NewDecoder(r).ReadMessage(); err != boom {
-			t.Errorf("error after %d bytes: err = %v, want %v", n, err, boom)
-		}
+		_, err := NewDecoder(r).ReadMessage()
+		assert.Same(t, boom, err, "error after %d bytes: err = %v, want %v", n, err, boom)
 	}
 }
 
@@ -386,28 +342,16 @@ func TestEncodeErrors(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			dst := []byte("prefix")
 			got, err := AppendMessage(dst, tc.m)
-			if !errors.Is(err, tc.want) {
-				t.Errorf("AppendMessage: err = %v, want %v", err, tc.want)
-			}
-			if string(got) != "prefix" {
-				t.Errorf("AppendMessage changed dst to %q", got)
-			}
+			assert.ErrorIs(t, err, tc.want, "AppendMessage")
+			assert.Equal(t, "prefix", string(got), "AppendMessage changed dst")
 
 			var buf bytes.Buffer
 			enc := NewEncoder(&buf)
-			if err := enc.WriteMessage(tc.m); !errors.Is(err, tc.want) {
-				t.Errorf("WriteMessage: err = %v, want %v", err, tc.want)
-			}
-			if buf.Len() != 0 {
-				t.Errorf("WriteMessage wrote %d bytes for an invalid message", buf.Len())
-			}
+			assert.ErrorIs(t, enc.WriteMessage(tc.m), tc.want, "WriteMessage")
+			assert.Zero(t, buf.Len(), "WriteMessage wrote bytes for an invalid message")
 			// The encoder stays usable.
-			if err := enc.WriteMessage(goldenMessage()); err != nil {
-				t.Fatal(err)
-			}
-			if !bytes.Equal(buf.Bytes(), mustHex(t, goldenHex)) {
-				t.Error("message after a refused one was not encoded correctly")
-			}
+			require.NoError(t, enc.WriteMessage(goldenMessage()))
+			assert.Equal(t, mustHex(t, goldenHex), buf.Bytes(), "message after a refused one was not encoded correctly")
 		})
 	}
 }
@@ -425,22 +369,17 @@ func TestWriteMessageWritesOnce(t *testing.T) {
 	enc := NewEncoder(&w)
 	var want []int
 	for _, tc := range roundTripCases {
-		if err := enc.WriteMessage(tc.m); err != nil {
-			t.Fatal(err)
-		}
+		require.NoError(t, enc.WriteMessage(tc.m))
 		want = append(want, len(mustEncode(t, tc.m)))
 	}
-	if !reflect.DeepEqual(w.writes, want) {
-		t.Errorf("Write calls of %v bytes, want one per message: %v", w.writes, want)
-	}
+	assert.Equal(t, want, w.writes, "Write calls of %v bytes, want one per message: %v", w.writes, want)
 }
 
 func TestWriteMessageWriterError(t *testing.T) {
 	boom := errors.New("boom")
 	enc := NewEncoder(writerFunc(func([]byte) (int, error) { return 0, boom }))
-	if err := enc.WriteMessage(goldenMessage()); err != boom {
-		t.Errorf("err = %v, want %v", err, boom)
-	}
+	err := enc.WriteMessage(goldenMessage())
+	assert.Same(t, boom, err, "err = %v, want %v", err, boom)
 }
 
 type writerFunc func([]byte) (int, error)
@@ -449,12 +388,9 @@ func (f writerFunc) Write(p []byte) (int, error) { return f(p) }
 
 func TestAppendMessageKeepsPrefix(t *testing.T) {
 	b, err := AppendMessage([]byte("prefix"), goldenMessage())
-	if err != nil {
-		t.Fatal(err)
-	}
-	if want := "prefix" + string(mustHex(t, goldenHex)); string(b) != want {
-		t.Errorf("AppendMessage = %x, want %x", b, want)
-	}
+	require.NoError(t, err)
+	want := "prefix" + string(mustHex(t, goldenHex))
+	assert.Equal(t, want, string(b), "AppendMessage = %x, want %x", b, want)
 }
 
 func TestMessageHeader(t *testing.T) {
@@ -476,9 +412,8 @@ func TestMessageHeader(t *testing.T) {
 	}
 	for _, tc := range tests {
 		got, ok := m.Header(tc.name)
-		if got != tc.want || ok != tc.wantOK {
-			t.Errorf("Header(%q) = %q, %v; want %q, %v", tc.name, got, ok, tc.want, tc.wantOK)
-		}
+		assert.Equal(t, tc.want, got, "Header(%q)", tc.name)
+		assert.Equal(t, tc.wantOK, ok, "Header(%q) ok", tc.name)
 	}
 }
 
@@ -501,16 +436,12 @@ func TestKinesisMessages(t *testing.T) {
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			m := decodeOne(t, mustEncode(t, tc.m))
-			if len(m.Headers) != len(tc.want) {
-				t.Errorf("%d headers, want %d", len(m.Headers), len(tc.want))
-			}
-			if m.Headers[0].Name != MessageTypeHeader {
-				t.Errorf("first header is %q, want %q", m.Headers[0].Name, MessageTypeHeader)
-			}
+			assert.Equal(t, len(tc.want), len(m.Headers), "number of headers")
+			assert.Equal(t, MessageTypeHeader, m.Headers[0].Name, "first header")
 			for name, want := range tc.want {
-				if got, ok := m.Header(name); got != want || !ok {
-					t.Errorf("Header(%q) = %q, %v; want %q", name, got, ok, want)
-				}
+				got, ok := m.Header(name)
+				assert.True(t, ok, "Header(%q) = %q, %v; want %q", name, got, ok, want)
+				assert.Equal(t, want, got, "Header(%q)", name)
 			}
 		})
 	}
@@ -519,15 +450,11 @@ func TestKinesisMessages(t *testing.T) {
 func TestHeaderTypeString(t *testing.T) {
 	want := []string{"bool_true", "bool_false", "byte", "int16", "int32", "int64", "byte_array", "string", "timestamp", "uuid", "HeaderType(10)"}
 	for i, w := range want {
-		if got := HeaderType(i).String(); got != w {
-			t.Errorf("HeaderType(%d).String() = %q, want %q", i, got, w)
-		}
+		assert.Equal(t, w, HeaderType(i).String(), "HeaderType(%d).String()", i)
 	}
 	values := []HeaderValue{BoolValue(true), BoolValue(false), Int8Value(0), Int16Value(0), Int32Value(0), Int64Value(0),
 		BytesValue(nil), StringValue(""), TimestampValue{}, UUIDValue{}}
 	for i, v := range values {
-		if v.Type() != HeaderType(i) {
-			t.Errorf("%T(%v).Type() = %v, want %v", v, v, v.Type(), HeaderType(i))
-		}
+		assert.Equal(t, HeaderType(i), v.Type(), "%T(%v).Type() = %v, want %v", v, v, v.Type(), HeaderType(i))
 	}
 }

@@ -2,8 +2,10 @@ package wire
 
 import (
 	"math"
-	"reflect"
 	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
 
 	"github.com/fxamacker/cbor/v2"
 )
@@ -11,9 +13,7 @@ import (
 func mustCBOR(t *testing.T, v any) []byte {
 	t.Helper()
 	b, err := cbor.Marshal(v)
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	return b
 }
 
@@ -54,21 +54,15 @@ func TestDecodeCBOR(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			if err := Decode(ContentTypeCBOR, mustCBOR(t, tt.body), tt.dst); err != nil {
-				t.Fatalf("Decode: %v", err)
-			}
-			if !reflect.DeepEqual(tt.dst, tt.want) {
-				t.Errorf("got  %+v\nwant %+v", tt.dst, tt.want)
-			}
+			require.NoError(t, Decode(ContentTypeCBOR, mustCBOR(t, tt.body), tt.dst), "Decode")
+			assert.Equal(t, tt.want, tt.dst)
 		})
 	}
 }
 
 func TestDecodeCBOREmptyBody(t *testing.T) {
 	var r ListStreamsRequest
-	if err := Decode(ContentTypeCBOR, nil, &r); err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, Decode(ContentTypeCBOR, nil, &r))
 }
 
 func TestDecodeCBORIndefiniteLengths(t *testing.T) {
@@ -78,13 +72,9 @@ func TestDecodeCBORIndefiniteLengths(t *testing.T) {
 		0x64, 'T', 'a', 'g', 's', 0xbf, 0x61, 'k', 0x61, 'v', 0xff,
 		0xff}
 	var r AddTagsToStreamRequest
-	if err := Decode(ContentTypeCBOR, body, &r); err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, Decode(ContentTypeCBOR, body, &r))
 	want := AddTagsToStreamRequest{StreamName: ptr("ab"), Tags: map[string]string{"k": "v"}}
-	if !reflect.DeepEqual(r, want) {
-		t.Errorf("got %+v", r)
-	}
+	assert.Equal(t, want, r)
 }
 
 func TestDecodeCBORSerializationErrors(t *testing.T) {
@@ -120,9 +110,7 @@ func TestDecodeCBORSerializationErrors(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			err := Decode(ContentTypeCBOR, tt.body, tt.dst)
-			if got := serializationMessage(t, err); got != tt.want {
-				t.Errorf("message = %q\nwant      %q", got, tt.want)
-			}
+			assert.Equal(t, tt.want, serializationMessage(t, err), "message")
 		})
 	}
 }

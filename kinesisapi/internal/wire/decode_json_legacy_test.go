@@ -9,6 +9,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/stretchr/testify/require"
+
 	"github.com/freshet-io/freshet"
 )
 
@@ -124,7 +126,7 @@ func checkMatchesLegacy(t *testing.T, data []byte, targets []func() any) {
 			same = reflect.DeepEqual(got, want)
 		}
 		if !same {
-			t.Fatalf("%T: body %q\n got %s\nwant %s", got, data, describeDecode(got, gotErr), describeDecode(want, wantErr))
+			require.FailNow(t, "the decoders disagree", "%T: body %q\n got %s\nwant %s", got, data, describeDecode(got, gotErr), describeDecode(want, wantErr))
 		}
 	}
 }

@@ -2,11 +2,12 @@ package wire
 
 import (
 	"bytes"
-	"errors"
-	"reflect"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
 
 	"github.com/freshet-io/freshet"
 )
@@ -18,9 +19,8 @@ func ptr[T any](v T) *T { return &v }
 func serializationMessage(t *testing.T, err error) string {
 	t.Helper()
 	var ferr *freshet.Error
-	if !errors.As(err, &ferr) || ferr.Code != "SerializationException" {
-		t.Fatalf("error = %v, want a SerializationException", err)
-	}
+	require.ErrorAs(t, err, &ferr, "error = %v, want a SerializationException", err)
+	require.Equal(t, "SerializationException", ferr.Code, "error = %v, want a SerializationException", err)
 	return ferr.Message
 }
 
@@ -81,24 +81,17 @@ func TestDecodeJSON(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			if err := Decode(ContentTypeJSON, []byte(tt.body), tt.dst); err != nil {
-				t.Fatalf("Decode: %v", err)
-			}
-			if !reflect.DeepEqual(tt.dst, tt.want) {
-				t.Errorf("got  %+v\nwant %+v", tt.dst, tt.want)
-			}
+			require.NoError(t, Decode(ContentTypeJSON, []byte(tt.body), tt.dst), "Decode")
+			assert.Equal(t, tt.want, tt.dst)
 		})
 	}
 }
 
 func TestDecodeLegacyJSONContentType(t *testing.T) {
 	var r DescribeStreamRequest
-	if err := Decode("application/json; charset=utf-8", []byte(`{"StreamName":"s"}`), &r); err != nil {
-		t.Fatal(err)
-	}
-	if r.StreamName == nil || *r.StreamName != "s" {
-		t.Fatalf("StreamName = %v", r.StreamName)
-	}
+	require.NoError(t, Decode("application/json; charset=utf-8", []byte(`{"StreamName":"s"}`), &r))
+	require.NotNil(t, r.StreamName, "StreamName")
+	require.Equal(t, "s", *r.StreamName, "StreamName")
 }
 
 func TestDecodeSerializationErrors(t *testing.T) {
@@ -171,26 +164,20 @@ func TestDecodeSerializationErrors(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			err := Decode(ContentTypeJSON, []byte(tt.body), tt.dst)
-			if got := serializationMessage(t, err); got != tt.want {
-				t.Errorf("message = %q\nwant      %q", got, tt.want)
-			}
+			assert.Equal(t, tt.want, serializationMessage(t, err), "message")
 		})
 	}
 }
 
 func TestDecodeUnsupportedContentType(t *testing.T) {
 	err := Decode("text/plain", []byte(`{}`), &DescribeStreamRequest{})
-	if msg := serializationMessage(t, err); msg != "" {
-		t.Errorf("message = %q", msg)
-	}
+	assert.Empty(t, serializationMessage(t, err), "message")
 }
 
 func TestDecodeNeedsStructPointer(t *testing.T) {
 	var r DescribeStreamRequest
 	for _, dst := range []any{nil, r, (*DescribeStreamRequest)(nil), new(int)} {
-		if err := Decode(ContentTypeJSON, []byte(`{}`), dst); err == nil {
-			t.Errorf("Decode(%T) succeeded", dst)
-		}
+		assert.Error(t, Decode(ContentTypeJSON, []byte(`{}`), dst), "Decode(%T) succeeded", dst)
 	}
 }
 
@@ -204,9 +191,7 @@ func TestDecodeDeepNesting(t *testing.T) {
 		serializationMessage(t, err)
 	}
 	cborDeep := append([]byte{0xa1, 0x61, 'X'}, []byte(strings.Repeat("\x81", 100000)+"\x80")...)
-	if err := Decode(ContentTypeCBOR, cborDeep, &r); err == nil {
-		t.Error("CBOR nested 100000 deep decoded")
-	}
+	assert.Error(t, Decode(ContentTypeCBOR, cborDeep, &r), "CBOR nested 100000 deep decoded")
 }
 
 func TestTimestampJSON(t *testing.T) {
@@ -224,20 +209,14 @@ func TestTimestampJSON(t *testing.T) {
 	}
 	for _, tt := range tests {
 		got, _ := TimestampFromMillis(tt.ms).MarshalJSON()
-		if string(got) != tt.want {
-			t.Errorf("%d: got %s, want %s", tt.ms, got, tt.want)
-		}
+		assert.Equal(t, tt.want, string(got), "%d", tt.ms)
 		var r GetShardIteratorRequest
-		if err := Decode(ContentTypeJSON, []byte(`{"Timestamp":`+string(got)+`}`), &r); err != nil {
-			t.Fatal(err)
-		}
-		if r.Timestamp.UnixMilli() != tt.ms {
-			t.Errorf("%s decodes to %d ms, want %d", got, r.Timestamp.UnixMilli(), tt.ms)
-		}
+		require.NoError(t, Decode(ContentTypeJSON, []byte(`{"Timestamp":`+string(got)+`}`), &r))
+		assert.Equal(t, tt.ms, r.Timestamp.UnixMilli(), "%s decodes to the wrong ms", got)
 	}
-	if got := NewTimestamp(time.Date(2024, 1, 2, 3, 4, 5, 678999999, time.FixedZone("x", 3600))); got.Location() != time.UTC || got.Nanosecond() != 678000000 {
-		t.Errorf("NewTimestamp = %v", got)
-	}
+	got := NewTimestamp(time.Date(2024, 1, 2, 3, 4, 5, 678999999, time.FixedZone("x", 3600)))
+	assert.Same(t, time.UTC, got.Location(), "NewTimestamp = %v", got)
+	assert.Equal(t, 678000000, got.Nanosecond(), "NewTimestamp = %v", got)
 }
 
 func TestDecodeElementLimit(t *testing.T) {
@@ -254,28 +233,20 @@ func TestDecodeElementLimit(t *testing.T) {
 		body        func(int) []byte
 	}{{ContentTypeJSON, jsonList}, {ContentTypeCBOR, cborList}} {
 		var r RemoveTagsFromStreamRequest
-		if err := Decode(tt.contentType, tt.body(maxElements), &r); err != nil || len(r.TagKeys) != maxElements {
-			t.Errorf("%s: %d elements: %v", tt.contentType, len(r.TagKeys), err)
+		if assert.NoError(t, Decode(tt.contentType, tt.body(maxElements), &r), "%s: %d elements", tt.contentType, maxElements) {
+			assert.Equal(t, maxElements, len(r.TagKeys), "%s: elements decoded", tt.contentType)
 		}
 		err := Decode(tt.contentType, tt.body(maxElements+1), &RemoveTagsFromStreamRequest{})
-		if msg := serializationMessage(t, err); msg != "" {
-			t.Errorf("%s: message %q", tt.contentType, msg)
-		}
+		assert.Empty(t, serializationMessage(t, err), "%s: message", tt.contentType)
 	}
 	// Unknown members count too: the top-level object is bounded.
 	body := `{` + strings.Repeat(`"a":0,`, maxElements) + `"b":0}`
-	if msg := serializationMessage(t, Decode(ContentTypeJSON, []byte(body), &DescribeStreamRequest{})); msg != "" {
-		t.Errorf("message %q", msg)
-	}
+	assert.Empty(t, serializationMessage(t, Decode(ContentTypeJSON, []byte(body), &DescribeStreamRequest{})), "message")
 }
 
 func TestTooManyElementsScanner(t *testing.T) {
 	for _, s := range []string{`[]`, `[1,2]`, `{"a,b":[1,2,3],"c":"\",\\"}`, `[`, `]`, `"`, `[[[`, `{"a":"\`} {
-		if tooManyElements([]byte(s)) {
-			t.Errorf("%s: too many", s)
-		}
+		assert.False(t, tooManyElements([]byte(s)), "%s: too many", s)
 	}
-	if !tooManyElements([]byte(`[` + strings.Repeat(`"\"",`, maxElements) + `1]`)) {
-		t.Error("long list not detected")
-	}
+	assert.True(t, tooManyElements([]byte(`[`+strings.Repeat(`"\"",`, maxElements)+`1]`)), "long list not detected")
 }

@@ -1,13 +1,14 @@
 package wire
 
 import (
-	"bytes"
 	"github.com/freshet-io/freshet/kinesisapi/internal/wiretest"
 	"math/rand/v2"
 	"reflect"
 	"strconv"
 	"testing"
 	"time"
+
+	"github.com/stretchr/testify/require"
 )
 
 // TestEncodeRecordListsAsReflection checks that the lists encoded without
@@ -31,21 +32,15 @@ func TestEncodeRecordListsAsReflection(t *testing.T) {
 					}
 				}
 				e := newEmitter(formatOf(contentType), nil)
-				if !encodeRecordList(e, v) {
-					t.Fatalf("%T not encoded", l)
-				}
+				require.True(t, encodeRecordList(e, v), "%T not encoded", l)
 				slow := newEmitter(formatOf(contentType), nil)
 				slow.beginList(v.Len())
 				for i := range v.Len() {
 					slow.elem(i)
-					if err := encodeStruct(slow, v.Index(i)); err != nil {
-						t.Fatal(err)
-					}
+					require.NoError(t, encodeStruct(slow, v.Index(i)))
 				}
 				slow.endList()
-				if !bytes.Equal(e.bytes(), slow.bytes()) {
-					t.Fatalf("%s %T:\n got %q\nwant %q", contentType, l, e.bytes(), slow.bytes())
-				}
+				require.Equal(t, string(slow.bytes()), string(e.bytes()), "%s %T", contentType, l)
 			}
 		}
 	}
@@ -80,24 +75,18 @@ func TestEncodeRecordsSharedTimestamps(t *testing.T) {
 				}
 			}
 			got, err := Encode(contentType, &GetRecordsResponse{Records: recs})
-			if err != nil {
-				t.Fatal(err)
-			}
+			require.NoError(t, err)
 			slow := newEmitter(formatOf(contentType), nil)
 			slow.beginMap(1)
 			slow.key(0, "Records")
 			slow.beginList(len(recs))
 			for i := range recs {
 				slow.elem(i)
-				if err := encodeStruct(slow, reflect.ValueOf(&recs[i]).Elem()); err != nil {
-					t.Fatal(err)
-				}
+				require.NoError(t, encodeStruct(slow, reflect.ValueOf(&recs[i]).Elem()))
 			}
 			slow.endList()
 			slow.endMap()
-			if !bytes.Equal(got, slow.bytes()) {
-				t.Fatalf("%s:\n got %q\nwant %q", contentType, got, slow.bytes())
-			}
+			require.Equal(t, string(slow.bytes()), string(got), contentType)
 		}
 	}
 }
@@ -117,16 +106,10 @@ func TestEncodePutRecordResponseAsReflection(t *testing.T) {
 				}
 			}
 			e := newEmitter(formatOf(contentType), nil)
-			if !encodePutRecordResponse(e, v) {
-				t.Fatal("not encoded")
-			}
+			require.True(t, encodePutRecordResponse(e, v), "not encoded")
 			slow := newEmitter(formatOf(contentType), nil)
-			if err := encodeStruct(slow, v); err != nil {
-				t.Fatal(err)
-			}
-			if !bytes.Equal(e.bytes(), slow.bytes()) {
-				t.Fatalf("%s:\n got %q\nwant %q", contentType, e.bytes(), slow.bytes())
-			}
+			require.NoError(t, encodeStruct(slow, v))
+			require.Equal(t, string(slow.bytes()), string(e.bytes()), contentType)
 		}
 	}
 }
@@ -145,12 +128,8 @@ func TestSafePrefix(t *testing.T) {
 					break
 				}
 			}
-			if got := safePrefix(s); got != want {
-				t.Fatalf("%q: safePrefix %d, want %d", s, got, want)
-			}
-			if got := safePrefix(string(s)); got != want {
-				t.Fatalf("%q: safePrefix (string) %d, want %d", s, got, want)
-			}
+			require.Equal(t, want, safePrefix(s), "%q: safePrefix", s)
+			require.Equal(t, want, safePrefix(string(s)), "%q: safePrefix (string)", s)
 		}
 	}
 }

@@ -6,6 +6,9 @@ import (
 	"fmt"
 	"testing"
 
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
 	"github.com/fxamacker/cbor/v2"
 )
 
@@ -47,12 +50,8 @@ func TestEncodeJSON(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			got, err := Encode(ContentTypeJSON, tt.v)
-			if err != nil {
-				t.Fatal(err)
-			}
-			if string(got) != tt.want {
-				t.Errorf("got  %s\nwant %s", got, tt.want)
-			}
+			require.NoError(t, err)
+			assert.Equal(t, tt.want, string(got))
 		})
 	}
 }
@@ -88,12 +87,8 @@ func TestEncodeCBOR(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			got, err := Encode(ContentTypeCBOR, tt.v)
-			if err != nil {
-				t.Fatal(err)
-			}
-			if !bytes.Equal(got, tt.want) {
-				t.Errorf("got  %x\nwant %x", got, tt.want)
-			}
+			require.NoError(t, err)
+			assert.Equal(t, tt.want, got, "got  %x\nwant %x", got, tt.want)
 		})
 	}
 }
@@ -104,9 +99,8 @@ func cat(parts ...[]byte) []byte {
 
 func TestEncodeRejectsNonStructs(t *testing.T) {
 	for _, v := range []any{nil, 1, "x", (*GetRecordsResponse)(nil)} {
-		if _, err := Encode(ContentTypeJSON, v); err == nil {
-			t.Errorf("Encode(%#v) succeeded", v)
-		}
+		_, err := Encode(ContentTypeJSON, v)
+		assert.Error(t, err, "Encode(%#v) succeeded", v)
 	}
 }
 
@@ -125,27 +119,19 @@ func TestEncodeError(t *testing.T) {
 		{ContentTypeJSON, "ValidationException", `Value 'a"b' at 'x'`, `{"__type":"ValidationException","message":"Value 'a\"b' at 'x'"}`},
 	}
 	for _, tt := range tests {
-		if got := string(EncodeError(tt.contentType, tt.code, tt.message)); got != tt.want {
-			t.Errorf("got  %s\nwant %s", got, tt.want)
-		}
+		assert.Equal(t, tt.want, string(EncodeError(tt.contentType, tt.code, tt.message)))
 	}
 	got := EncodeError(ContentTypeCBOR, "SerializationException", "m")
 	want := cat([]byte{0xa2, 0x66}, []byte("__type"), []byte{0x76}, []byte("SerializationException"),
 		[]byte{0x67}, []byte("Message"), []byte{0x61, 'm'})
-	if !bytes.Equal(got, want) {
-		t.Errorf("CBOR got %x\nwant %x", got, want)
-	}
+	assert.Equal(t, want, got, "CBOR got %x\nwant %x", got, want)
 	got = EncodeError(ContentTypeCBOR, "UnknownOperationException", "")
 	want = cat([]byte{0xa1, 0x66}, []byte("__type"), []byte{0x78, 0x19}, []byte("UnknownOperationException"))
-	if !bytes.Equal(got, want) {
-		t.Errorf("CBOR got %x\nwant %x", got, want)
-	}
+	assert.Equal(t, want, got, "CBOR got %x\nwant %x", got, want)
 }
 
 func TestLookup(t *testing.T) {
-	if len(Operations) != 39 {
-		t.Fatalf("%d operations", len(Operations))
-	}
+	require.Equal(t, 39, len(Operations), "number of operations")
 	emptyOutput := map[string]bool{
 		"AddTagsToStream": true, "CreateStream": true, "DecreaseStreamRetentionPeriod": true, "DeleteResourcePolicy": true,
 		"DeleteStream": true, "DeregisterStreamConsumer": true, "IncreaseStreamRetentionPeriod": true, "MergeShards": true,
@@ -155,23 +141,15 @@ func TestLookup(t *testing.T) {
 	}
 	for _, want := range Operations {
 		op, ok := Lookup(want.Name)
-		if !ok || op.Name != want.Name {
-			t.Errorf("Lookup(%q) = %v, %v", want.Name, op.Name, ok)
-		}
-		if op.EmptyOutput != emptyOutput[op.Name] {
-			t.Errorf("%s: EmptyOutput = %v", op.Name, op.EmptyOutput)
-		}
-		if op.EventStream != (op.Name == "SubscribeToShard") {
-			t.Errorf("%s: EventStream = %v", op.Name, op.EventStream)
-		}
-		if got := reflectName(op.NewRequest()); got != "*wire."+op.Name+"Request" {
-			t.Errorf("%s: NewRequest returns %s", op.Name, got)
-		}
+		assert.True(t, ok, "Lookup(%q) = %v, %v", want.Name, op.Name, ok)
+		assert.Equal(t, want.Name, op.Name, "Lookup(%q) = %v, %v", want.Name, op.Name, ok)
+		assert.Equal(t, emptyOutput[op.Name], op.EmptyOutput, "%s: EmptyOutput", op.Name)
+		assert.Equal(t, op.Name == "SubscribeToShard", op.EventStream, "%s: EventStream", op.Name)
+		assert.Equal(t, "*wire."+op.Name+"Request", reflectName(op.NewRequest()), "%s: NewRequest", op.Name)
 	}
 	for _, name := range []string{"", "putRecords", "CreateChannel", "UpdateStreamRecordDistributionStrategy", "Kinesis_20131202.PutRecords"} {
-		if _, ok := Lookup(name); ok {
-			t.Errorf("Lookup(%q) succeeded", name)
-		}
+		_, ok := Lookup(name)
+		assert.False(t, ok, "Lookup(%q) succeeded", name)
 	}
 }
 
@@ -182,22 +160,16 @@ func reflectName(v any) string {
 func TestTimestampMarshalers(t *testing.T) {
 	ts := TimestampFromMillis(1700000000123)
 	j, _ := json.Marshal(struct{ T Timestamp }{ts})
-	if string(j) != `{"T":1700000000.123}` {
-		t.Errorf("json.Marshal: %s", j)
-	}
+	assert.Equal(t, `{"T":1700000000.123}`, string(j), "json.Marshal")
 	var back struct{ T Timestamp }
-	if err := json.Unmarshal(j, &back); err != nil || back.T != ts {
-		t.Errorf("json.Unmarshal: %v, %v", back.T, err)
+	if assert.NoError(t, json.Unmarshal(j, &back), "json.Unmarshal") {
+		assert.Equal(t, ts, back.T, "json.Unmarshal")
 	}
 	c, _ := cbor.Marshal(ts)
-	if !bytes.Equal(c, []byte{0xc1, 0x1b, 0x00, 0x00, 0x01, 0x8b, 0xcf, 0xe5, 0x68, 0x7b}) {
-		t.Errorf("cbor.Marshal: %x", c)
-	}
+	assert.Equal(t, []byte{0xc1, 0x1b, 0x00, 0x00, 0x01, 0x8b, 0xcf, 0xe5, 0x68, 0x7b}, c, "cbor.Marshal: %x", c)
 	var cback Timestamp
-	if err := cbor.Unmarshal(c, &cback); err != nil || cback != ts {
-		t.Errorf("cbor.Unmarshal: %v, %v", cback, err)
+	if assert.NoError(t, cbor.Unmarshal(c, &cback), "cbor.Unmarshal") {
+		assert.Equal(t, ts, cback, "cbor.Unmarshal")
 	}
-	if err := json.Unmarshal([]byte(`"2020-01-01T00:00:00Z"`), &cback); err == nil {
-		t.Error("RFC 3339 accepted")
-	}
+	assert.Error(t, json.Unmarshal([]byte(`"2020-01-01T00:00:00Z"`), &cback), "RFC 3339 accepted")
 }

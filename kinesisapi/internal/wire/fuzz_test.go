@@ -1,10 +1,11 @@
 package wire
 
 import (
-	"errors"
 	"github.com/freshet-io/freshet/kinesisapi/internal/wiretest"
 	"reflect"
 	"testing"
+
+	"github.com/stretchr/testify/require"
 
 	"github.com/freshet-io/freshet"
 )
@@ -16,9 +17,7 @@ func addSeeds(f *testing.F, contentType string) {
 		for _, v := range []any{op.NewRequest(), op.NewResponse()} {
 			wiretest.NewFiller(1, TimestampFromMillis).Fill(reflect.ValueOf(v).Elem())
 			b, err := Encode(contentType, v)
-			if err != nil {
-				f.Fatal(err)
-			}
+			require.NoError(f, err)
 			f.Add(b)
 		}
 	}
@@ -33,31 +32,22 @@ func checkDecode(t *testing.T, contentType string, data []byte) {
 		err := Decode(contentType, data, req)
 		if err != nil {
 			var ferr *freshet.Error
-			if !errors.As(err, &ferr) || ferr.Code != "SerializationException" {
-				t.Fatalf("%s: error %v", op.Name, err)
-			}
+			require.ErrorAs(t, err, &ferr, "%s: error %v", op.Name, err)
+			require.Equal(t, "SerializationException", ferr.Code, "%s: error %v", op.Name, err)
 			continue
 		}
 		if err := req.Validate(); err != nil {
 			var ferr *freshet.Error
-			if !errors.As(err, &ferr) || ferr.Code != "ValidationException" {
-				t.Fatalf("%s: Validate: %v", op.Name, err)
-			}
+			require.ErrorAs(t, err, &ferr, "%s: Validate: %v", op.Name, err)
+			require.Equal(t, "ValidationException", ferr.Code, "%s: Validate: %v", op.Name, err)
 		}
-		if _, err := Encode(ContentTypeJSON, req); err != nil {
-			t.Fatalf("%s: Encode JSON: %v", op.Name, err)
-		}
+		_, err = Encode(ContentTypeJSON, req)
+		require.NoError(t, err, "%s: Encode JSON", op.Name)
 		b, err := Encode(ContentTypeCBOR, req)
-		if err != nil {
-			t.Fatalf("%s: Encode CBOR: %v", op.Name, err)
-		}
+		require.NoError(t, err, "%s: Encode CBOR", op.Name)
 		again := op.NewRequest()
-		if err := Decode(ContentTypeCBOR, b, again); err != nil {
-			t.Fatalf("%s: decoding our own CBOR %x: %v", op.Name, b, err)
-		}
-		if !reflect.DeepEqual(req, again) {
-			t.Fatalf("%s: CBOR round trip\n  in %+v\n out %+v", op.Name, req, again)
-		}
+		require.NoError(t, Decode(ContentTypeCBOR, b, again), "%s: decoding our own CBOR %x", op.Name, b)
+		require.Equal(t, req, again, "%s: CBOR round trip", op.Name)
 	}
 }
 

@@ -6,6 +6,9 @@ import (
 	"reflect"
 	"testing"
 
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
 	"github.com/fxamacker/cbor/v2"
 )
 
@@ -24,27 +27,19 @@ func TestRoundTrip(t *testing.T) {
 				var decoded []any
 				for _, ct := range []string{ContentTypeJSON, ContentTypeCBOR} {
 					b, err := Encode(ct, x)
-					if err != nil {
-						t.Fatalf("%s: Encode(%s): %v", typ, ct, err)
+					require.NoError(t, err, "%s: Encode(%s)", typ, ct)
+					if ct == ContentTypeJSON {
+						require.True(t, json.Valid(b), "%s: invalid JSON %s", typ, b)
 					}
-					if ct == ContentTypeJSON && !json.Valid(b) {
-						t.Fatalf("%s: invalid JSON %s", typ, b)
-					}
-					if ct == ContentTypeCBOR && cbor.Wellformed(b) != nil {
-						t.Fatalf("%s: ill-formed CBOR %x: %v", typ, b, cbor.Wellformed(b))
+					if ct == ContentTypeCBOR {
+						require.NoError(t, cbor.Wellformed(b), "%s: ill-formed CBOR %x", typ, b)
 					}
 					y := newValue()
-					if err := Decode(ct, b, y); err != nil {
-						t.Fatalf("%s: Decode(%s, %s): %v", typ, ct, b, err)
-					}
-					if !reflect.DeepEqual(x, y) {
-						t.Fatalf("%s seed %d (%s):\n  in %+v\n out %+v\nwire %s", typ, seed, ct, x, y, b)
-					}
+					require.NoError(t, Decode(ct, b, y), "%s: Decode(%s, %s)", typ, ct, b)
+					require.Equal(t, x, y, "%s seed %d (%s):\nwire %s", typ, seed, ct, b)
 					decoded = append(decoded, y)
 				}
-				if !reflect.DeepEqual(decoded[0], decoded[1]) {
-					t.Fatalf("%s: JSON and CBOR decode differently", typ)
-				}
+				require.Equal(t, decoded[0], decoded[1], "%s: JSON and CBOR decode differently", typ)
 			}
 		}
 	}
@@ -58,16 +53,10 @@ func TestRoundTripEmptyValues(t *testing.T) {
 		setEmpty(reflect.ValueOf(x).Elem())
 		for _, ct := range []string{ContentTypeJSON, ContentTypeCBOR} {
 			b, err := Encode(ct, x)
-			if err != nil {
-				t.Fatal(err)
-			}
+			require.NoError(t, err)
 			y := op.NewRequest()
-			if err := Decode(ct, b, y); err != nil {
-				t.Fatal(err)
-			}
-			if !reflect.DeepEqual(x, y) {
-				t.Errorf("%s (%s):\n  in %+v\n out %+v\nwire %s", op.Name, ct, x, y, b)
-			}
+			require.NoError(t, Decode(ct, b, y))
+			assert.Equal(t, x, y, "%s (%s):\nwire %s", op.Name, ct, b)
 		}
 	}
 }

@@ -4,6 +4,9 @@ import (
 	"math/rand/v2"
 	"strings"
 	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
 )
 
 // TestFastMatchersAgreeWithPatterns checks the hand-written matchers
@@ -26,13 +29,10 @@ func TestFastMatchersAgreeWithPatterns(t *testing.T) {
 		inputs = append(inputs, string(b))
 	}
 	for name, s := range shapes {
-		if s.match == nil {
-			t.Fatalf("%s: no fast matcher", name)
-		}
+		require.NotNil(t, s.match, "%s: no fast matcher", name)
 		for _, in := range inputs {
-			if got, want := s.match(in), s.pattern.MatchString(in); got != want {
-				t.Errorf("%s: %q: fast %v, regexp %v", name, in, got, want)
-			}
+			got, want := s.match(in), s.pattern.MatchString(in)
+			assert.Equal(t, want, got, "%s: %q: fast %v, regexp %v", name, in, got, want)
 		}
 	}
 }

@@ -1,9 +1,11 @@
 package wire
 
 import (
-	"errors"
 	"strings"
 	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
 
 	"github.com/freshet-io/freshet"
 )
@@ -16,9 +18,8 @@ func validationMessage(t *testing.T, err error) string {
 		return ""
 	}
 	var ferr *freshet.Error
-	if !errors.As(err, &ferr) || ferr.Code != "ValidationException" {
-		t.Fatalf("error = %v, want a ValidationException", err)
-	}
+	require.ErrorAs(t, err, &ferr, "error = %v, want a ValidationException", err)
+	require.Equal(t, "ValidationException", ferr.Code, "error = %v, want a ValidationException", err)
 	return ferr.Message
 }
 
@@ -170,9 +171,7 @@ func TestValidate(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			if got := validationMessage(t, tt.req.Validate()); got != tt.want {
-				t.Errorf("message:\n got %q\nwant %q", got, tt.want)
-			}
+			assert.Equal(t, tt.want, validationMessage(t, tt.req.Validate()), "message")
 		})
 	}
 }
@@ -184,19 +183,16 @@ func TestValidateTooManyRecords(t *testing.T) {
 	}
 	msg := validationMessage(t, (&PutRecordsRequest{StreamName: ptr("s"), Records: records}).Validate())
 	entry := "com.amazonaws.kinesis.v20131202.PutRecordsRequestEntry@"
-	if !strings.HasPrefix(msg, "1 validation error detected: Value '["+entry) ||
-		!strings.HasSuffix(msg, "]' at 'records' failed to satisfy constraint: Member must have length less than or equal to 500") ||
-		strings.Count(msg, entry) != 501 {
-		t.Errorf("message = %.300q...", msg)
-	}
+	assert.True(t, strings.HasPrefix(msg, "1 validation error detected: Value '["+entry), "message = %.300q...", msg)
+	assert.True(t, strings.HasSuffix(msg, "]' at 'records' failed to satisfy constraint: Member must have length less than or equal to 500"), "message = ...%.300q", msg[max(0, len(msg)-300):])
+	assert.Equal(t, 501, strings.Count(msg, entry), "entries in message = %.300q...", msg)
 }
 
 func TestValidateListsAtMostTenViolations(t *testing.T) {
 	records := make([]PutRecordsRequestEntry, 6)
 	msg := validationMessage(t, (&PutRecordsRequest{Records: records}).Validate())
-	if !strings.HasPrefix(msg, "12 validation errors detected: ") || strings.Count(msg, "Value null") != 10 {
-		t.Errorf("message = %q", msg)
-	}
+	assert.True(t, strings.HasPrefix(msg, "12 validation errors detected: "), "message = %q", msg)
+	assert.Equal(t, 10, strings.Count(msg, "Value null"), "message = %q", msg)
 }
 
 // TestValidateRequiredMembers checks, for every operation, that an empty
@@ -245,8 +241,7 @@ func TestValidateRequiredMembers(t *testing.T) {
 	}
 	for _, op := range Operations {
 		paths, ok := requiredMembers[op.Name]
-		if !ok {
-			t.Errorf("%s: not in the table", op.Name)
+		if !assert.True(t, ok, "%s: not in the table", op.Name) {
 			continue
 		}
 		var vs []freshet.Violation
@@ -257,17 +252,12 @@ func TestValidateRequiredMembers(t *testing.T) {
 		if e := freshet.NewValidationError(vs...); e != nil {
 			want = e.Message
 		}
-		if got := validationMessage(t, op.NewRequest().Validate()); got != want {
-			t.Errorf("%s {}:\n got %q\nwant %q", op.Name, got, want)
-		}
+		assert.Equal(t, want, validationMessage(t, op.NewRequest().Validate()), "%s {}", op.Name)
 	}
 }
 
 func TestValidateReturnsUntypedNil(t *testing.T) {
-	if err := (&DescribeLimitsRequest{}).Validate(); err != nil {
-		t.Fatalf("err = %v", err)
-	}
-	if err := (&ListStreamsRequest{}).Validate(); err != nil {
-		t.Fatalf("err = %v", err)
-	}
+	// NoError compares the interface with nil, so a typed nil fails it.
+	require.NoError(t, (&DescribeLimitsRequest{}).Validate())
+	require.NoError(t, (&ListStreamsRequest{}).Validate())
 }

@@ -7,6 +7,8 @@ import (
 	"github.com/freshet-io/freshet/kinesisapi/internal/eventstream"
 	"io"
 	"testing"
+
+	"github.com/stretchr/testify/require"
 )
 
 // FuzzDecode feeds arbitrary streams to the decoder. It must never panic;
@@ -89,28 +91,21 @@ func checkStream(t *testing.T, data []byte) {
 		start = end
 
 		enc, err := eventstream.AppendMessage(nil, m)
-		switch {
-		case errors.Is(err, eventstream.ErrTooLarge) && exceedsEncoderLimits(raw, m):
-			// The decoder accepts splits the encoder refuses to produce.
-		case err != nil:
-			t.Fatalf("message %d: decoded %#v from %x, but re-encoding failed: %v", i, m, raw, err)
-		case !bytes.Equal(enc, raw):
-			t.Fatalf("message %d: decoded from\n%x\nre-encoded as\n%x", i, raw, enc)
+		// The decoder accepts splits the encoder refuses to produce.
+		if !errors.Is(err, eventstream.ErrTooLarge) || !exceedsEncoderLimits(raw, m) {
+			require.NoError(t, err, "message %d: decoded %#v from %x, but re-encoding failed", i, m, raw)
+			require.Equal(t, raw, enc, "message %d: decoded from\n%x\nre-encoded as\n%x", i, raw, enc)
 		}
 
 		sm, err := sdkDecode(raw)
-		if err != nil {
-			t.Fatalf("message %d: we accepted %x, the SDK rejected it: %v", i, raw, err)
-		}
+		require.NoError(t, err, "message %d: we accepted %x, the SDK rejected it", i, raw)
 		if hasDuplicateNames(m) {
 			continue // the SDK merges repeated names
 		}
 		back, err := fromSDK(sm)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if enc, err := eventstream.AppendMessage(nil, back); err == nil && !bytes.Equal(enc, raw) {
-			t.Fatalf("message %d: the SDK decoded %x differently: %#v", i, raw, back)
+		require.NoError(t, err)
+		if enc, err := eventstream.AppendMessage(nil, back); err == nil {
+			require.Equal(t, raw, enc, "message %d: the SDK decoded %x differently: %#v", i, raw, back)
 		}
 	}
 }
@@ -121,16 +116,12 @@ func checkDecodeError(t *testing.T, data []byte, start int, err error) {
 	t.Helper()
 	switch {
 	case err == io.EOF:
-		if start != len(data) {
-			t.Fatalf("io.EOF with %d bytes left", len(data)-start)
-		}
+		require.Equal(t, len(data), start, "io.EOF with %d bytes left", len(data)-start)
 	case err == io.ErrUnexpectedEOF:
-		if start == len(data) {
-			t.Fatal("io.ErrUnexpectedEOF at a message boundary")
-		}
+		require.NotEqual(t, len(data), start, "io.ErrUnexpectedEOF at a message boundary")
 	case errors.Is(err, eventstream.ErrChecksum), errors.Is(err, eventstream.ErrMalformed), errors.Is(err, eventstream.ErrTooLarge):
 	default:
-		t.Fatalf("undocumented error %v", err)
+		require.Failf(t, "undocumented error", "undocumented error %v", err)
 	}
 }
 
@@ -157,7 +148,7 @@ func checkSDKRejects(t *testing.T, data []byte, err error) {
 	if endsInLoneNameLength(data) {
 		return // the SDK ignores it (see TestDanglingNameLength)
 	}
-	t.Fatalf("we rejected %x (%v), the SDK accepted %#v", data, err, sm)
+	require.Failf(t, "the SDK accepted a message we rejected", "we rejected %x (%v), the SDK accepted %#v", data, err, sm)
 }
 
 // endsInLoneNameLength reports whether the header section of the first

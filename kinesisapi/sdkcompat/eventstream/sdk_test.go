@@ -7,15 +7,16 @@ import (
 	"bytes"
 	"encoding/binary"
 	"encoding/hex"
-	"errors"
 	"fmt"
 	"github.com/freshet-io/freshet/kinesisapi/internal/eventstream"
 	"hash/crc32"
 	"math"
-	"reflect"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
 
 	awses "github.com/aws/aws-sdk-go-v2/aws/protocol/eventstream"
 )
@@ -70,7 +71,7 @@ func toSDK(t testing.TB, m eventstream.Message) awses.Message {
 		case eventstream.UUIDValue:
 			v = awses.UUIDValue(x)
 		default:
-			t.Fatalf("toSDK: unexpected value %T", x)
+			require.Failf(t, "toSDK: unexpected value", "toSDK: unexpected value %T", x)
 		}
 		hs = append(hs, awses.Header{Name: h.Name, Value: v})
 	}
@@ -141,21 +142,15 @@ func TestSDKDecodesOurMessages(t *testing.T) {
 	for _, tc := range roundTripCases {
 		t.Run(tc.name, func(t *testing.T) {
 			sm, err := sdkDecode(mustEncode(t, tc.m))
-			if err != nil {
-				t.Fatalf("SDK Decode: %v", err)
-			}
+			require.NoError(t, err, "SDK Decode")
 			if hasDuplicateNames(tc.m) {
 				// The SDK's decoder keeps the last value of a repeated name,
 				// at the position of the first.
 				return
 			}
 			got, err := fromSDK(sm)
-			if err != nil {
-				t.Fatal(err)
-			}
-			if !reflect.DeepEqual(got, tc.m) {
-				t.Errorf("SDK decoded\n%#v\nwant\n%#v", got, tc.m)
-			}
+			require.NoError(t, err)
+			assert.Equal(t, tc.m, got, "SDK decoded")
 		})
 	}
 }
@@ -172,15 +167,10 @@ func TestWeDecodeSDKMessages(t *testing.T) {
 			continue
 		}
 		var buf bytes.Buffer
-		if err := sdkEnc.Encode(&buf, toSDK(t, tc.m)); err != nil {
-			t.Fatalf("%s: SDK Encode: %v", tc.name, err)
-		}
-		if ours := mustEncode(t, tc.m); !bytes.Equal(buf.Bytes(), ours) {
-			t.Errorf("%s: SDK encoding\n%x\ndiffers from ours\n%x", tc.name, buf.Bytes(), ours)
-		}
-		if got := decodeOne(t, buf.Bytes()); !reflect.DeepEqual(got, tc.m) {
-			t.Errorf("%s: decoded\n%#v\nwant\n%#v", tc.name, got, tc.m)
-		}
+		require.NoError(t, sdkEnc.Encode(&buf, toSDK(t, tc.m)), "%s: SDK Encode", tc.name)
+		ours := mustEncode(t, tc.m)
+		assert.Equal(t, ours, buf.Bytes(), "%s: SDK encoding\n%x\ndiffers from ours\n%x", tc.name, buf.Bytes(), ours)
+		assert.Equal(t, tc.m, decodeOne(t, buf.Bytes()), "%s: decoded", tc.name)
 		stream.Write(buf.Bytes())
 		want = append(want, tc.m)
 	}
@@ -188,12 +178,8 @@ func TestWeDecodeSDKMessages(t *testing.T) {
 	dec := eventstream.NewDecoder(&stream)
 	for i, w := range want {
 		got, err := dec.ReadMessage()
-		if err != nil {
-			t.Fatalf("message %d: %v", i, err)
-		}
-		if !reflect.DeepEqual(got, w) {
-			t.Errorf("message %d: decoded %#v, want %#v", i, got, w)
-		}
+		require.NoError(t, err, "message %d", i)
+		assert.Equal(t, w, got, "message %d: decoded", i)
 	}
 }
 
@@ -203,19 +189,14 @@ func TestSDKTimestamp(t *testing.T) {
 	in := time.Date(1969, 7, 20, 20, 17, 40, 123_456_789, time.FixedZone("X", -3600))
 	var buf bytes.Buffer
 	sm := awses.Message{Headers: awses.Headers{{Name: "t", Value: awses.TimestampValue(in)}}}
-	if err := awses.NewEncoder().Encode(&buf, sm); err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, awses.NewEncoder().Encode(&buf, sm))
 	sdkGot, err := sdkDecode(buf.Bytes())
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	ours := decodeOne(t, buf.Bytes())
 	got := time.Time(ours.Headers[0].Value.(eventstream.TimestampValue))
 	want := time.Time(sdkGot.Headers[0].Value.(awses.TimestampValue))
-	if !got.Equal(want) || got.Location() != want.Location() {
-		t.Errorf("decoded %v, the SDK decoded %v", got, want)
-	}
+	assert.True(t, got.Equal(want), "decoded %v, the SDK decoded %v", got, want)
+	assert.Same(t, want.Location(), got.Location(), "decoded %v, the SDK decoded %v", got, want)
 }
 
 // awsVectors are the encoded test vectors shipped with the SDK
@@ -308,20 +289,13 @@ func TestAWSVectors(t *testing.T) {
 			in := mustHex(t, v.hex)
 			got, err := eventstream.NewDecoder(bytes.NewReader(in)).ReadMessage()
 			if v.err != nil {
-				if !errors.Is(err, v.err) {
-					t.Errorf("err = %v, want %v", err, v.err)
-				}
+				assert.ErrorIs(t, err, v.err)
 				return
 			}
-			if err != nil {
-				t.Fatal(err)
-			}
-			if !reflect.DeepEqual(got, v.want) {
-				t.Errorf("decoded\n%#v\nwant\n%#v", got, v.want)
-			}
-			if enc := mustEncode(t, v.want); !bytes.Equal(enc, in) {
-				t.Errorf("encoded\n%x\nwant\n%x", enc, in)
-			}
+			require.NoError(t, err)
+			assert.Equal(t, v.want, got, "decoded")
+			enc := mustEncode(t, v.want)
+			assert.Equal(t, in, enc, "encoded\n%x\nwant\n%x", enc, in)
 		})
 	}
 }
@@ -333,12 +307,11 @@ func TestAWSVectors(t *testing.T) {
 // FuzzDecodeFramed.)
 func TestDanglingNameLength(t *testing.T) {
 	in := frame([]byte{0x30}, []byte("0"))
-	if _, err := eventstream.NewDecoder(bytes.NewReader(in)).ReadMessage(); !errors.Is(err, eventstream.ErrMalformed) {
-		t.Errorf("our decoder: err = %v, want eventstream.ErrMalformed", err)
-	}
+	_, err := eventstream.NewDecoder(bytes.NewReader(in)).ReadMessage()
+	assert.ErrorIs(t, err, eventstream.ErrMalformed, "our decoder")
 	sm, err := sdkDecode(in)
-	if err != nil || len(sm.Headers) != 0 {
-		t.Errorf("SDK decoder: %d headers, err = %v; want it to drop the byte silently", len(sm.Headers), err)
+	if assert.NoError(t, err, "SDK decoder: want it to drop the byte silently") {
+		assert.Empty(t, sm.Headers, "SDK decoder: want it to drop the byte silently")
 	}
 }
 
@@ -408,18 +381,14 @@ func goldenMessage() eventstream.Message {
 func mustHex(t testing.TB, s string) []byte {
 	t.Helper()
 	b, err := hex.DecodeString(s)
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	return b
 }
 
 func mustEncode(t testing.TB, m eventstream.Message) []byte {
 	t.Helper()
 	b, err := eventstream.AppendMessage(nil, m)
-	if err != nil {
-		t.Fatalf("AppendMessage: %v", err)
-	}
+	require.NoError(t, err, "AppendMessage")
 	return b
 }
 
@@ -427,12 +396,8 @@ func decodeOne(t testing.TB, b []byte) eventstream.Message {
 	t.Helper()
 	r := bytes.NewReader(b)
 	m, err := eventstream.NewDecoder(r).ReadMessage()
-	if err != nil {
-		t.Fatalf("ReadMessage: %v", err)
-	}
-	if r.Len() != 0 {
-		t.Fatalf("ReadMessage left %d bytes unread", r.Len())
-	}
+	require.NoError(t, err, "ReadMessage")
+	require.Zero(t, r.Len(), "ReadMessage left bytes unread")
 	return m
 }
 

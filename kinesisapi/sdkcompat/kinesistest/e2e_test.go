@@ -6,10 +6,12 @@ package kinesistest_test
 // event streams.
 
 import (
-	"slices"
 	"sort"
 	"strings"
 	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/kinesis"
@@ -40,9 +42,7 @@ var allOperations = []string{
 // order that makes each one succeed, checks what it returns, and finally
 // checks that every operation was answered with 200.
 func TestEveryOperation(t *testing.T) {
-	if len(allOperations) != 39 {
-		t.Fatalf("allOperations lists %d operations, want 39", len(allOperations))
-	}
+	require.Equal(t, 39, len(allOperations), "operations in allOperations")
 	srv := kinesistest.NewServer(t)
 	c, rec := newClient(srv)
 	ctx := testContext(t)
@@ -50,9 +50,7 @@ func TestEveryOperation(t *testing.T) {
 
 	must := func(op string, err error) {
 		t.Helper()
-		if err != nil {
-			t.Fatalf("%s: %v", op, err)
-		}
+		require.NoError(t, err, op)
 	}
 
 	// Stream lifecycle.
@@ -67,29 +65,27 @@ func TestEveryOperation(t *testing.T) {
 	must("DescribeStream", err)
 	sd := desc.StreamDescription
 	arn := aws.ToString(sd.StreamARN)
-	if want := "arn:aws:kinesis:us-east-1:000000000000:stream/tour"; arn != want {
-		t.Errorf("StreamARN = %q, want %q", arn, want)
-	}
-	if sd.StreamStatus != types.StreamStatusActive || len(sd.Shards) != 2 || aws.ToBool(sd.HasMoreShards) {
-		t.Errorf("DescribeStream: %s with %d shards (more: %v), want ACTIVE with 2", sd.StreamStatus, len(sd.Shards), aws.ToBool(sd.HasMoreShards))
-	}
-	if sd.StreamCreationTimestamp == nil || sd.StreamCreationTimestamp.IsZero() {
-		t.Error("DescribeStream: no StreamCreationTimestamp")
-	}
-	if aws.ToInt32(sd.RetentionPeriodHours) != 24 {
-		t.Errorf("RetentionPeriodHours = %d, want 24", aws.ToInt32(sd.RetentionPeriodHours))
-	}
+	assert.Equal(t, "arn:aws:kinesis:us-east-1:000000000000:stream/tour", arn, "StreamARN")
+	assert.Equal(t, types.StreamStatusActive, sd.StreamStatus, "DescribeStream: status")
+	assert.Equal(t, 2, len(sd.Shards), "DescribeStream: shards")
+	assert.False(t, aws.ToBool(sd.HasMoreShards), "DescribeStream: HasMoreShards")
+	// aws.ToTime of a nil timestamp is the zero time.
+	assert.False(t, aws.ToTime(sd.StreamCreationTimestamp).IsZero(), "DescribeStream: no StreamCreationTimestamp")
+	assert.Equal(t, int32(24), aws.ToInt32(sd.RetentionPeriodHours), "RetentionPeriodHours")
 
 	sum, err := c.DescribeStreamSummary(ctx, &kinesis.DescribeStreamSummaryInput{StreamARN: aws.String(arn)})
 	must("DescribeStreamSummary", err)
-	if s := sum.StreamDescriptionSummary; aws.ToInt32(s.OpenShardCount) != 2 || s.StreamModeDetails == nil || s.StreamModeDetails.StreamMode != types.StreamModeProvisioned {
-		t.Errorf("DescribeStreamSummary: %d open shards, mode %+v; want 2, PROVISIONED", aws.ToInt32(s.OpenShardCount), s.StreamModeDetails)
+	s := sum.StreamDescriptionSummary
+	assert.Equal(t, int32(2), aws.ToInt32(s.OpenShardCount), "DescribeStreamSummary: open shards")
+	if assert.NotNil(t, s.StreamModeDetails, "DescribeStreamSummary: StreamModeDetails") {
+		assert.Equal(t, types.StreamModeProvisioned, s.StreamModeDetails.StreamMode, "DescribeStreamSummary: mode")
 	}
 
 	ls, err := c.ListStreams(ctx, &kinesis.ListStreamsInput{})
 	must("ListStreams", err)
-	if !slices.Equal(ls.StreamNames, []string{"tour"}) || len(ls.StreamSummaries) != 1 || aws.ToString(ls.StreamSummaries[0].StreamARN) != arn {
-		t.Errorf("ListStreams = %v %+v, want [tour]", ls.StreamNames, ls.StreamSummaries)
+	assert.Equal(t, []string{"tour"}, ls.StreamNames, "ListStreams: names")
+	if assert.Len(t, ls.StreamSummaries, 1, "ListStreams: summaries") {
+		assert.Equal(t, arn, aws.ToString(ls.StreamSummaries[0].StreamARN), "ListStreams: summary ARN")
 	}
 
 	// Data plane.
@@ -100,12 +96,9 @@ func TestEveryOperation(t *testing.T) {
 	})
 	must("PutRecord", err)
 	shardOfAlpha := aws.ToString(pr.ShardId)
-	if aws.ToString(pr.SequenceNumber) == "" || !strings.HasPrefix(shardOfAlpha, "shardId-00000000000") {
-		t.Errorf("PutRecord = %+v, want a sequence number and shard id", pr)
-	}
-	if pr.EncryptionType != types.EncryptionTypeNone {
-		t.Errorf("PutRecord EncryptionType = %q, want NONE", pr.EncryptionType)
-	}
+	assert.NotEmpty(t, aws.ToString(pr.SequenceNumber), "PutRecord = %+v, want a sequence number", pr)
+	assert.True(t, strings.HasPrefix(shardOfAlpha, "shardId-00000000000"), "PutRecord = %+v, want a shard id", pr)
+	assert.Equal(t, types.EncryptionTypeNone, pr.EncryptionType, "PutRecord EncryptionType")
 
 	prs, err := c.PutRecords(ctx, &kinesis.PutRecordsInput{
 		StreamARN: aws.String(arn),
@@ -115,8 +108,9 @@ func TestEveryOperation(t *testing.T) {
 		},
 	})
 	must("PutRecords", err)
-	if aws.ToInt32(prs.FailedRecordCount) != 0 || len(prs.Records) != 2 || aws.ToString(prs.Records[0].ShardId) != shardOfAlpha {
-		t.Errorf("PutRecords = %d failed, %+v", aws.ToInt32(prs.FailedRecordCount), prs.Records)
+	assert.Zero(t, aws.ToInt32(prs.FailedRecordCount), "PutRecords: failed records in %+v", prs.Records)
+	if assert.Len(t, prs.Records, 2, "PutRecords") {
+		assert.Equal(t, shardOfAlpha, aws.ToString(prs.Records[0].ShardId), "PutRecords: shard of alpha")
 	}
 
 	it, err := c.GetShardIterator(ctx, &kinesis.GetShardIteratorInput{
@@ -133,27 +127,20 @@ func TestEveryOperation(t *testing.T) {
 		if aws.ToString(r.PartitionKey) == "alpha" {
 			got = append(got, string(r.Data))
 		}
-		if r.ApproximateArrivalTimestamp == nil || r.ApproximateArrivalTimestamp.IsZero() {
-			t.Errorf("record %q has no ApproximateArrivalTimestamp", r.Data)
-		}
+		assert.False(t, aws.ToTime(r.ApproximateArrivalTimestamp).IsZero(), "record %q has no ApproximateArrivalTimestamp", r.Data)
 	}
-	if !slices.Equal(got, []string{"first", "second"}) {
-		t.Errorf("GetRecords returned %q for key alpha, want [first second]", got)
-	}
-	if aws.ToString(gr.Records[0].SequenceNumber) != aws.ToString(pr.SequenceNumber) {
-		t.Errorf("first record's sequence number %s, want %s", aws.ToString(gr.Records[0].SequenceNumber), aws.ToString(pr.SequenceNumber))
-	}
-	if gr.NextShardIterator == nil || aws.ToInt64(gr.MillisBehindLatest) != 0 || len(gr.ChildShards) != 0 {
-		t.Errorf("GetRecords: next %v, behind %d, children %v; want an iterator, 0, none",
-			gr.NextShardIterator != nil, aws.ToInt64(gr.MillisBehindLatest), gr.ChildShards)
-	}
+	assert.Equal(t, []string{"first", "second"}, got, "GetRecords for key alpha")
+	assert.Equal(t, aws.ToString(pr.SequenceNumber), aws.ToString(gr.Records[0].SequenceNumber), "first record's sequence number")
+	assert.NotNil(t, gr.NextShardIterator, "GetRecords: want an iterator")
+	assert.Zero(t, aws.ToInt64(gr.MillisBehindLatest), "GetRecords: MillisBehindLatest")
+	assert.Empty(t, gr.ChildShards, "GetRecords: ChildShards")
 
 	lsh, err := c.ListShards(ctx, &kinesis.ListShardsInput{StreamName: name})
 	must("ListShards", err)
-	if len(lsh.Shards) != 2 || aws.ToString(lsh.Shards[0].ShardId) != "shardId-000000000000" ||
-		aws.ToString(lsh.Shards[0].HashKeyRange.StartingHashKey) != "0" ||
-		aws.ToString(lsh.Shards[1].HashKeyRange.EndingHashKey) != "340282366920938463463374607431768211455" {
-		t.Errorf("ListShards = %+v", lsh.Shards)
+	if assert.Equal(t, 2, len(lsh.Shards), "ListShards = %+v", lsh.Shards) {
+		assert.Equal(t, "shardId-000000000000", aws.ToString(lsh.Shards[0].ShardId), "ListShards = %+v", lsh.Shards)
+		assert.Equal(t, "0", aws.ToString(lsh.Shards[0].HashKeyRange.StartingHashKey), "ListShards = %+v", lsh.Shards)
+		assert.Equal(t, "340282366920938463463374607431768211455", aws.ToString(lsh.Shards[1].HashKeyRange.EndingHashKey), "ListShards = %+v", lsh.Shards)
 	}
 
 	// Tags, by name and by ARN.
@@ -163,27 +150,22 @@ func TestEveryOperation(t *testing.T) {
 	must("RemoveTagsFromStream", err)
 	lt, err := c.ListTagsForStream(ctx, &kinesis.ListTagsForStreamInput{StreamName: name})
 	must("ListTagsForStream", err)
-	if got := tagString(lt.Tags); got != "env=test,team=data" || aws.ToBool(lt.HasMoreTags) {
-		t.Errorf("ListTagsForStream = %s (more: %v), want env=test,team=data", got, aws.ToBool(lt.HasMoreTags))
-	}
+	assert.Equal(t, "env=test,team=data", tagString(lt.Tags), "ListTagsForStream")
+	assert.False(t, aws.ToBool(lt.HasMoreTags), "ListTagsForStream: HasMoreTags")
 	_, err = c.TagResource(ctx, &kinesis.TagResourceInput{ResourceARN: aws.String(arn), Tags: map[string]string{"owner": "me"}})
 	must("TagResource", err)
 	_, err = c.UntagResource(ctx, &kinesis.UntagResourceInput{ResourceARN: aws.String(arn), TagKeys: []string{"env"}})
 	must("UntagResource", err)
 	ltr, err := c.ListTagsForResource(ctx, &kinesis.ListTagsForResourceInput{ResourceARN: aws.String(arn)})
 	must("ListTagsForResource", err)
-	if got := tagString(ltr.Tags); got != "owner=me,team=data" {
-		t.Errorf("ListTagsForResource = %s, want owner=me,team=data", got)
-	}
+	assert.Equal(t, "owner=me,team=data", tagString(ltr.Tags), "ListTagsForResource")
 
 	// Retention.
 	_, err = c.IncreaseStreamRetentionPeriod(ctx, &kinesis.IncreaseStreamRetentionPeriodInput{StreamName: name, RetentionPeriodHours: aws.Int32(72)})
 	must("IncreaseStreamRetentionPeriod", err)
 	_, err = c.DecreaseStreamRetentionPeriod(ctx, &kinesis.DecreaseStreamRetentionPeriodInput{StreamName: name, RetentionPeriodHours: aws.Int32(48)})
 	must("DecreaseStreamRetentionPeriod", err)
-	if h := summary(t, c, "tour").RetentionPeriodHours; aws.ToInt32(h) != 48 {
-		t.Errorf("RetentionPeriodHours = %d, want 48", aws.ToInt32(h))
-	}
+	assert.Equal(t, int32(48), aws.ToInt32(summary(t, c, "tour").RetentionPeriodHours), "RetentionPeriodHours")
 
 	// Enhanced monitoring.
 	em, err := c.EnableEnhancedMonitoring(ctx, &kinesis.EnableEnhancedMonitoringInput{
@@ -191,17 +173,15 @@ func TestEveryOperation(t *testing.T) {
 		ShardLevelMetrics: []types.MetricsName{types.MetricsNameIncomingBytes, types.MetricsNameOutgoingRecords},
 	})
 	must("EnableEnhancedMonitoring", err)
-	if len(em.CurrentShardLevelMetrics) != 0 || len(em.DesiredShardLevelMetrics) != 2 || aws.ToString(em.StreamName) != "tour" {
-		t.Errorf("EnableEnhancedMonitoring = current %v, desired %v", em.CurrentShardLevelMetrics, em.DesiredShardLevelMetrics)
-	}
+	assert.Empty(t, em.CurrentShardLevelMetrics, "EnableEnhancedMonitoring: current")
+	assert.Len(t, em.DesiredShardLevelMetrics, 2, "EnableEnhancedMonitoring: desired")
+	assert.Equal(t, "tour", aws.ToString(em.StreamName), "EnableEnhancedMonitoring: StreamName")
 	dm, err := c.DisableEnhancedMonitoring(ctx, &kinesis.DisableEnhancedMonitoringInput{
 		StreamName:        name,
 		ShardLevelMetrics: []types.MetricsName{types.MetricsNameIncomingBytes},
 	})
 	must("DisableEnhancedMonitoring", err)
-	if !slices.Equal(dm.DesiredShardLevelMetrics, []types.MetricsName{types.MetricsNameOutgoingRecords}) {
-		t.Errorf("DisableEnhancedMonitoring desired = %v, want [OutgoingRecords]", dm.DesiredShardLevelMetrics)
-	}
+	assert.Equal(t, []types.MetricsName{types.MetricsNameOutgoingRecords}, dm.DesiredShardLevelMetrics, "DisableEnhancedMonitoring desired")
 
 	// Encryption.
 	_, err = c.StartStreamEncryption(ctx, &kinesis.StartStreamEncryptionInput{
@@ -210,14 +190,12 @@ func TestEveryOperation(t *testing.T) {
 		KeyId:          aws.String("alias/aws/kinesis"),
 	})
 	must("StartStreamEncryption", err)
-	if s := summary(t, c, "tour"); s.EncryptionType != types.EncryptionTypeKms || aws.ToString(s.KeyId) != "alias/aws/kinesis" {
-		t.Errorf("after StartStreamEncryption: %s %q, want KMS alias/aws/kinesis", s.EncryptionType, aws.ToString(s.KeyId))
-	}
+	s = summary(t, c, "tour")
+	assert.Equal(t, types.EncryptionTypeKms, s.EncryptionType, "after StartStreamEncryption")
+	assert.Equal(t, "alias/aws/kinesis", aws.ToString(s.KeyId), "after StartStreamEncryption")
 	enc, err := c.PutRecord(ctx, &kinesis.PutRecordInput{StreamName: name, PartitionKey: aws.String("k"), Data: []byte("secret")})
 	must("PutRecord", err)
-	if enc.EncryptionType != types.EncryptionTypeKms {
-		t.Errorf("PutRecord on an encrypted stream: EncryptionType %q, want KMS", enc.EncryptionType)
-	}
+	assert.Equal(t, types.EncryptionTypeKms, enc.EncryptionType, "PutRecord on an encrypted stream: EncryptionType")
 	_, err = c.StopStreamEncryption(ctx, &kinesis.StopStreamEncryptionInput{
 		StreamName:     name,
 		EncryptionType: types.EncryptionTypeKms,
@@ -231,22 +209,19 @@ func TestEveryOperation(t *testing.T) {
 	must("PutResourcePolicy", err)
 	gp, err := c.GetResourcePolicy(ctx, &kinesis.GetResourcePolicyInput{ResourceARN: aws.String(arn)})
 	must("GetResourcePolicy", err)
-	if aws.ToString(gp.Policy) != policy {
-		t.Errorf("GetResourcePolicy = %q, want %q", aws.ToString(gp.Policy), policy)
-	}
+	assert.Equal(t, policy, aws.ToString(gp.Policy), "GetResourcePolicy")
 	_, err = c.DeleteResourcePolicy(ctx, &kinesis.DeleteResourcePolicyInput{ResourceARN: aws.String(arn)})
 	must("DeleteResourcePolicy", err)
 
 	// Account.
 	lim, err := c.DescribeLimits(ctx, &kinesis.DescribeLimitsInput{})
 	must("DescribeLimits", err)
-	if aws.ToInt32(lim.ShardLimit) != 20000 || aws.ToInt32(lim.OpenShardCount) != 2 {
-		t.Errorf("DescribeLimits = limit %d, open %d; want 20000, 2", aws.ToInt32(lim.ShardLimit), aws.ToInt32(lim.OpenShardCount))
-	}
+	assert.Equal(t, int32(20000), aws.ToInt32(lim.ShardLimit), "DescribeLimits: ShardLimit")
+	assert.Equal(t, int32(2), aws.ToInt32(lim.OpenShardCount), "DescribeLimits: OpenShardCount")
 	as, err := c.DescribeAccountSettings(ctx, &kinesis.DescribeAccountSettingsInput{})
 	must("DescribeAccountSettings", err)
-	if m := as.MinimumThroughputBillingCommitment; m != nil && m.Status == types.MinimumThroughputBillingCommitmentOutputStatusEnabled {
-		t.Errorf("DescribeAccountSettings: commitment %s before it was enabled", m.Status)
+	if m := as.MinimumThroughputBillingCommitment; m != nil {
+		assert.NotEqual(t, types.MinimumThroughputBillingCommitmentOutputStatusEnabled, m.Status, "DescribeAccountSettings: commitment before it was enabled")
 	}
 	ua, err := c.UpdateAccountSettings(ctx, &kinesis.UpdateAccountSettingsInput{
 		MinimumThroughputBillingCommitment: &types.MinimumThroughputBillingCommitmentInput{
@@ -254,16 +229,15 @@ func TestEveryOperation(t *testing.T) {
 		},
 	})
 	must("UpdateAccountSettings", err)
-	if m := ua.MinimumThroughputBillingCommitment; m == nil || m.Status != types.MinimumThroughputBillingCommitmentOutputStatusEnabled || m.StartedAt == nil {
-		t.Errorf("UpdateAccountSettings = %+v, want ENABLED with StartedAt", m)
+	if m := ua.MinimumThroughputBillingCommitment; assert.NotNil(t, m, "UpdateAccountSettings: commitment") {
+		assert.Equal(t, types.MinimumThroughputBillingCommitmentOutputStatusEnabled, m.Status, "UpdateAccountSettings = %+v", m)
+		assert.NotNil(t, m.StartedAt, "UpdateAccountSettings = %+v, want StartedAt", m)
 	}
 
 	// Record size, resharding, capacity mode.
 	_, err = c.UpdateMaxRecordSize(ctx, &kinesis.UpdateMaxRecordSizeInput{StreamARN: aws.String(arn), MaxRecordSizeInKiB: aws.Int32(2048)})
 	must("UpdateMaxRecordSize", err)
-	if s := summary(t, c, "tour"); aws.ToInt32(s.MaxRecordSizeInKiB) != 2048 {
-		t.Errorf("MaxRecordSizeInKiB = %d, want 2048", aws.ToInt32(s.MaxRecordSizeInKiB))
-	}
+	assert.Equal(t, int32(2048), aws.ToInt32(summary(t, c, "tour").MaxRecordSizeInKiB), "MaxRecordSizeInKiB")
 	_, err = c.SplitShard(ctx, &kinesis.SplitShardInput{
 		StreamName:         name,
 		ShardToSplit:       aws.String("shardId-000000000000"),
@@ -282,12 +256,10 @@ func TestEveryOperation(t *testing.T) {
 		ScalingType:      types.ScalingTypeUniformScaling,
 	})
 	must("UpdateShardCount", err)
-	if aws.ToInt32(usc.CurrentShardCount) != 2 || aws.ToInt32(usc.TargetShardCount) != 4 || aws.ToString(usc.StreamARN) != arn {
-		t.Errorf("UpdateShardCount = %d -> %d (%s), want 2 -> 4", aws.ToInt32(usc.CurrentShardCount), aws.ToInt32(usc.TargetShardCount), aws.ToString(usc.StreamARN))
-	}
-	if n := aws.ToInt32(summary(t, c, "tour").OpenShardCount); n != 4 {
-		t.Errorf("OpenShardCount after UpdateShardCount = %d, want 4", n)
-	}
+	assert.Equal(t, int32(2), aws.ToInt32(usc.CurrentShardCount), "UpdateShardCount: CurrentShardCount")
+	assert.Equal(t, int32(4), aws.ToInt32(usc.TargetShardCount), "UpdateShardCount: TargetShardCount")
+	assert.Equal(t, arn, aws.ToString(usc.StreamARN), "UpdateShardCount: StreamARN")
+	assert.Equal(t, int32(4), aws.ToInt32(summary(t, c, "tour").OpenShardCount), "OpenShardCount after UpdateShardCount")
 	_, err = c.UpdateStreamMode(ctx, &kinesis.UpdateStreamModeInput{
 		StreamARN:         aws.String(arn),
 		StreamModeDetails: &types.StreamModeDetails{StreamMode: types.StreamModeOnDemand},
@@ -295,26 +267,26 @@ func TestEveryOperation(t *testing.T) {
 	must("UpdateStreamMode", err)
 	wt, err := c.UpdateStreamWarmThroughput(ctx, &kinesis.UpdateStreamWarmThroughputInput{StreamName: name, WarmThroughputMiBps: aws.Int32(100)})
 	must("UpdateStreamWarmThroughput", err)
-	if w := wt.WarmThroughput; w == nil || aws.ToInt32(w.TargetMiBps) != 100 || aws.ToString(wt.StreamName) != "tour" {
-		t.Errorf("UpdateStreamWarmThroughput = %+v, want target 100", w)
+	if w := wt.WarmThroughput; assert.NotNil(t, w, "UpdateStreamWarmThroughput: WarmThroughput") {
+		assert.Equal(t, int32(100), aws.ToInt32(w.TargetMiBps), "UpdateStreamWarmThroughput = %+v", w)
 	}
+	assert.Equal(t, "tour", aws.ToString(wt.StreamName), "UpdateStreamWarmThroughput: StreamName")
 
 	// Enhanced fan-out.
 	reg, err := c.RegisterStreamConsumer(ctx, &kinesis.RegisterStreamConsumerInput{StreamARN: aws.String(arn), ConsumerName: aws.String("app")})
 	must("RegisterStreamConsumer", err)
 	consumerARN := aws.ToString(reg.Consumer.ConsumerARN)
-	if !strings.HasPrefix(consumerARN, arn+"/consumer/app:") {
-		t.Errorf("ConsumerARN = %q, want %s/consumer/app:<timestamp>", consumerARN, arn)
-	}
+	assert.True(t, strings.HasPrefix(consumerARN, arn+"/consumer/app:"), "ConsumerARN = %q, want %s/consumer/app:<timestamp>", consumerARN, arn)
 	dc, err := c.DescribeStreamConsumer(ctx, &kinesis.DescribeStreamConsumerInput{ConsumerARN: aws.String(consumerARN)})
 	must("DescribeStreamConsumer", err)
-	if d := dc.ConsumerDescription; d.ConsumerStatus != types.ConsumerStatusActive || aws.ToString(d.StreamARN) != arn || aws.ToString(d.ConsumerName) != "app" {
-		t.Errorf("DescribeStreamConsumer = %+v", d)
-	}
+	d := dc.ConsumerDescription
+	assert.Equal(t, types.ConsumerStatusActive, d.ConsumerStatus, "DescribeStreamConsumer = %+v", d)
+	assert.Equal(t, arn, aws.ToString(d.StreamARN), "DescribeStreamConsumer = %+v", d)
+	assert.Equal(t, "app", aws.ToString(d.ConsumerName), "DescribeStreamConsumer = %+v", d)
 	lc, err := c.ListStreamConsumers(ctx, &kinesis.ListStreamConsumersInput{StreamARN: aws.String(arn)})
 	must("ListStreamConsumers", err)
-	if len(lc.Consumers) != 1 || aws.ToString(lc.Consumers[0].ConsumerARN) != consumerARN {
-		t.Errorf("ListStreamConsumers = %+v", lc.Consumers)
+	if assert.Len(t, lc.Consumers, 1, "ListStreamConsumers") {
+		assert.Equal(t, consumerARN, aws.ToString(lc.Consumers[0].ConsumerARN), "ListStreamConsumers = %+v", lc.Consumers)
 	}
 	sub, err := c.SubscribeToShard(ctx, &kinesis.SubscribeToShardInput{
 		ConsumerARN:      aws.String(consumerARN),
@@ -324,8 +296,8 @@ func TestEveryOperation(t *testing.T) {
 	must("SubscribeToShard", err)
 	stream := sub.GetStream()
 	ev := nextEvent(t, stream)
-	if len(ev.Records) == 0 || string(ev.Records[0].Data) != "first" {
-		t.Errorf("first SubscribeToShard event has %d records, want the first record first", len(ev.Records))
+	if assert.NotEmpty(t, ev.Records, "first SubscribeToShard event, want the first record first") {
+		assert.Equal(t, "first", string(ev.Records[0].Data), "first SubscribeToShard event, want the first record first")
 	}
 	must("closing the event stream", stream.Close())
 	_, err = c.DeregisterStreamConsumer(ctx, &kinesis.DeregisterStreamConsumerInput{ConsumerARN: aws.String(consumerARN)})
@@ -333,15 +305,12 @@ func TestEveryOperation(t *testing.T) {
 
 	_, err = c.DeleteStream(ctx, &kinesis.DeleteStreamInput{StreamName: name})
 	must("DeleteStream", err)
-	if _, err := srv.Engine.Stream("tour"); err == nil {
-		t.Error("stream tour still exists after DeleteStream")
-	}
+	_, err = srv.Engine.Stream("tour")
+	assert.Error(t, err, "stream tour still exists after DeleteStream")
 
 	ok := rec.succeeded()
 	for _, op := range allOperations {
-		if !ok[op] {
-			t.Errorf("%s was never answered with 200", op)
-		}
+		assert.True(t, ok[op], "%s was never answered with 200", op)
 	}
 }
 
@@ -359,9 +328,7 @@ func tagString(tags []types.Tag) string {
 func summary(t testing.TB, c *kinesis.Client, name string) *types.StreamDescriptionSummary {
 	t.Helper()
 	out, err := c.DescribeStreamSummary(testContext(t), &kinesis.DescribeStreamSummaryInput{StreamName: aws.String(name)})
-	if err != nil {
-		t.Fatalf("DescribeStreamSummary(%s): %v", name, err)
-	}
+	require.NoError(t, err, "DescribeStreamSummary(%s)", name)
 	return out.StreamDescriptionSummary
 }
 
@@ -372,36 +339,24 @@ func TestEngineAndWireAgree(t *testing.T) {
 	c, _ := newClient(srv)
 	ctx := testContext(t)
 
-	if _, err := srv.Engine.CreateStream(ctx, &freshet.CreateStreamInput{StreamName: "direct", ShardCount: 1}); err != nil {
-		t.Fatal(err)
-	}
+	_, err := srv.Engine.CreateStream(ctx, &freshet.CreateStreamInput{StreamName: "direct", ShardCount: 1})
+	require.NoError(t, err)
 	st, err := srv.Engine.Stream("direct")
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := st.Put(ctx, "k", []byte("from the engine")); err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
+	_, err = st.Put(ctx, "k", []byte("from the engine"))
+	require.NoError(t, err)
 	putRecords(t, c, "direct", "from the SDK", 2)
 
 	data, _ := readShard(t, c, "direct", "shardId-000000000000")
 	want := []string{"from the engine", "from the SDK-0", "from the SDK-1"}
-	if !slices.Equal(data, want) {
-		t.Errorf("SDK read %q, want %q", data, want)
-	}
+	assert.Equal(t, want, data, "SDK read")
 	it, err := st.Iterator("shardId-000000000000", freshet.StartingPosition{Type: freshet.TrimHorizon})
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	recs, err := it.Next(ctx)
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	var got []string
 	for _, r := range recs {
 		got = append(got, string(r.Data))
 	}
-	if !slices.Equal(got, want) {
-		t.Errorf("engine read %q, want %q", got, want)
-	}
+	assert.Equal(t, want, got, "engine read")
 }

@@ -7,6 +7,9 @@ import (
 	"testing"
 	"time"
 
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/kinesis"
 	"github.com/aws/aws-sdk-go-v2/service/kinesis/types"
@@ -130,25 +133,15 @@ func TestTypedErrors(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			err := tt.call(testContext(t))
-			if err == nil {
-				t.Fatal("no error")
-			}
-			if !tt.as(err) {
-				t.Errorf("error %T (%v) is not the expected type", errors.Unwrap(err), err)
-			}
+			require.Error(t, err)
+			assert.True(t, tt.as(err), "error %T (%v) is not the expected type", errors.Unwrap(err), err)
 			var apiErr smithy.APIError
-			if !errors.As(err, &apiErr) {
-				t.Fatalf("%v is not a smithy.APIError", err)
-			}
-			if apiErr.ErrorCode() != tt.code {
-				t.Errorf("ErrorCode = %q, want %q", apiErr.ErrorCode(), tt.code)
-			}
+			require.ErrorAs(t, err, &apiErr, "%v is not a smithy.APIError", err)
+			assert.Equal(t, tt.code, apiErr.ErrorCode(), "ErrorCode")
 			if prefix, ok := strings.CutSuffix(tt.msg, "..."); ok {
-				if !strings.HasPrefix(apiErr.ErrorMessage(), prefix) {
-					t.Errorf("ErrorMessage = %q, want it to start with %q", apiErr.ErrorMessage(), prefix)
-				}
-			} else if apiErr.ErrorMessage() != tt.msg {
-				t.Errorf("ErrorMessage = %q, want %q", apiErr.ErrorMessage(), tt.msg)
+				assert.True(t, strings.HasPrefix(apiErr.ErrorMessage(), prefix), "ErrorMessage = %q, want it to start with %q", apiErr.ErrorMessage(), prefix)
+			} else {
+				assert.Equal(t, tt.msg, apiErr.ErrorMessage(), "ErrorMessage")
 			}
 		})
 	}
@@ -186,15 +179,9 @@ func TestInjectedErrors(t *testing.T) {
 			defer remove()
 			before := rec.count("PutRecord", tt.status)
 			_, err := c.PutRecord(ctx, &kinesis.PutRecordInput{StreamName: aws.String("s"), PartitionKey: aws.String("k"), Data: []byte("x")})
-			if !tt.as(err) {
-				t.Errorf("PutRecord with %s injected: %T %v", code, errors.Unwrap(err), err)
-			}
-			if errorCode(err) != code {
-				t.Errorf("ErrorCode = %q, want %q", errorCode(err), code)
-			}
-			if rec.count("PutRecord", tt.status)-before != 1 {
-				t.Errorf("no PutRecord answered with HTTP %d", tt.status)
-			}
+			assert.True(t, tt.as(err), "PutRecord with %s injected: %T %v", code, errors.Unwrap(err), err)
+			assert.Equal(t, code, errorCode(err), "ErrorCode")
+			assert.Equal(t, 1, rec.count("PutRecord", tt.status)-before, "PutRecord answers with HTTP %d", tt.status)
 		})
 	}
 }
@@ -209,19 +196,11 @@ func TestExpiredNextToken(t *testing.T) {
 	createStream(t, c, "s", 3)
 
 	page, err := c.ListShards(ctx, &kinesis.ListShardsInput{StreamName: aws.String("s"), MaxResults: aws.Int32(1)})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if page.NextToken == nil {
-		t.Fatal("no NextToken with MaxResults 1 of 3 shards")
-	}
+	require.NoError(t, err)
+	require.NotNil(t, page.NextToken, "no NextToken with MaxResults 1 of 3 shards")
 	clock.Advance(301 * time.Second)
 	_, err = c.ListShards(ctx, &kinesis.ListShardsInput{NextToken: page.NextToken})
 	var expired *types.ExpiredNextTokenException
-	if !errors.As(err, &expired) {
-		t.Fatalf("ListShards with a 301 s old token: %v, want ExpiredNextTokenException", err)
-	}
-	if expired.ErrorMessage() == "" {
-		t.Error("ExpiredNextTokenException without a message")
-	}
+	require.ErrorAs(t, err, &expired, "ListShards with a 301 s old token, want ExpiredNextTokenException")
+	assert.NotEmpty(t, expired.ErrorMessage(), "ExpiredNextTokenException without a message")
 }

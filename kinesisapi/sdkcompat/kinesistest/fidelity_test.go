@@ -2,9 +2,11 @@ package kinesistest_test
 
 import (
 	"bytes"
-	"slices"
 	"testing"
 	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/kinesis"
@@ -27,20 +29,15 @@ func TestTimestamps(t *testing.T) {
 
 	for i, data := range []string{"a", "b", "c"} {
 		clock.Set(t0.Add(time.Duration(i) * time.Minute).Add(123 * time.Millisecond))
-		if _, err := c.PutRecord(ctx, &kinesis.PutRecordInput{StreamName: aws.String("times"), PartitionKey: aws.String("k"), Data: []byte(data)}); err != nil {
-			t.Fatal(err)
-		}
+		_, err := c.PutRecord(ctx, &kinesis.PutRecordInput{StreamName: aws.String("times"), PartitionKey: aws.String("k"), Data: []byte(data)})
+		require.NoError(t, err)
 	}
 	clock.Set(t0.Add(time.Hour))
 
 	desc, err := c.DescribeStreamSummary(ctx, &kinesis.DescribeStreamSummaryInput{StreamName: aws.String("times")})
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	created := aws.ToTime(desc.StreamDescriptionSummary.StreamCreationTimestamp)
-	if !created.Equal(t0) {
-		t.Errorf("StreamCreationTimestamp = %v, want %v", created, t0)
-	}
+	assert.True(t, created.Equal(t0), "StreamCreationTimestamp = %v, want %v", created, t0)
 
 	it, err := c.GetShardIterator(ctx, &kinesis.GetShardIteratorInput{
 		StreamName:        aws.String("times"),
@@ -48,32 +45,23 @@ func TestTimestamps(t *testing.T) {
 		ShardIteratorType: types.ShardIteratorTypeAtTimestamp,
 		Timestamp:         aws.Time(t0.Add(time.Minute)),
 	})
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	out, err := c.GetRecords(ctx, &kinesis.GetRecordsInput{ShardIterator: it.ShardIterator})
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	var got []string
 	for _, r := range out.Records {
 		got = append(got, string(r.Data))
 	}
-	if !slices.Equal(got, []string{"b", "c"}) {
-		t.Errorf("AT_TIMESTAMP t0+1m read %q, want [b c]", got)
-	}
+	assert.Equal(t, []string{"b", "c"}, got, "AT_TIMESTAMP t0+1m read")
 	if len(out.Records) > 0 {
-		if at, want := aws.ToTime(out.Records[0].ApproximateArrivalTimestamp), t0.Add(time.Minute+123*time.Millisecond); !at.Equal(want) {
-			t.Errorf("ApproximateArrivalTimestamp = %v, want %v (millisecond precision)", at, want)
-		}
+		at, want := aws.ToTime(out.Records[0].ApproximateArrivalTimestamp), t0.Add(time.Minute+123*time.Millisecond)
+		assert.True(t, at.Equal(want), "ApproximateArrivalTimestamp = %v, want %v (millisecond precision)", at, want)
 	}
-	if behind := aws.ToInt64(out.MillisBehindLatest); behind != 0 {
-		t.Errorf("MillisBehindLatest at the tip = %d, want 0", behind)
-	}
+	assert.Zero(t, aws.ToInt64(out.MillisBehindLatest), "MillisBehindLatest at the tip")
 
 	ls, err := c.ListShards(ctx, &kinesis.ListShardsInput{StreamName: aws.String("times"), StreamCreationTimestamp: aws.Time(t0)})
-	if err != nil || len(ls.Shards) != 1 {
-		t.Errorf("ListShards with the right StreamCreationTimestamp: %v, %d shards", err, len(ls.Shards))
+	if assert.NoError(t, err, "ListShards with the right StreamCreationTimestamp") {
+		assert.Equal(t, 1, len(ls.Shards), "ListShards with the right StreamCreationTimestamp: shards")
 	}
 }
 
@@ -108,21 +96,15 @@ func TestRecordsRoundTrip(t *testing.T) {
 			in.SequenceNumberForOrdering = aws.String(lastSeq)
 		}
 		out, err := c.PutRecord(ctx, in)
-		if err != nil {
-			t.Fatalf("PutRecord(%s): %v", r.key, err)
-		}
-		if aws.ToString(out.ShardId) != r.shard {
-			t.Errorf("PutRecord(%s) went to %s, want %s", r.key, aws.ToString(out.ShardId), r.shard)
-		}
+		require.NoError(t, err, "PutRecord(%s)", r.key)
+		assert.Equal(t, r.shard, aws.ToString(out.ShardId), "PutRecord(%s): shard", r.key)
 		if r.shard == "shardId-000000000000" {
 			lastSeq = aws.ToString(out.SequenceNumber)
 		}
 	}
 
 	_, err := c.PutRecord(ctx, &kinesis.PutRecordInput{StreamName: aws.String("shapes"), PartitionKey: aws.String("k"), Data: big[:1<<20]})
-	if code := errorCode(err); code != "InvalidArgumentException" && code != "ValidationException" {
-		t.Errorf("PutRecord of 1 MiB data plus its key: %v, want it refused", err)
-	}
+	assert.Contains(t, []string{"InvalidArgumentException", "ValidationException"}, errorCode(err), "PutRecord of 1 MiB data plus its key: %v, want it refused", err)
 
 	for _, shard := range []string{"shardId-000000000000", "shardId-000000000001"} {
 		it, err := c.GetShardIterator(ctx, &kinesis.GetShardIteratorInput{
@@ -130,27 +112,21 @@ func TestRecordsRoundTrip(t *testing.T) {
 			ShardId:           aws.String(shard),
 			ShardIteratorType: types.ShardIteratorTypeTrimHorizon,
 		})
-		if err != nil {
-			t.Fatal(err)
-		}
+		require.NoError(t, err)
 		out, err := c.GetRecords(ctx, &kinesis.GetRecordsInput{ShardIterator: it.ShardIterator, StreamARN: aws.String(arn)})
-		if err != nil {
-			t.Fatal(err)
-		}
+		require.NoError(t, err)
 		var want []int
 		for i, r := range records {
 			if r.shard == shard {
 				want = append(want, i)
 			}
 		}
-		if len(out.Records) != len(want) {
-			t.Fatalf("%s holds %d records, want %d", shard, len(out.Records), len(want))
-		}
+		require.Equal(t, len(want), len(out.Records), "%s: records", shard)
 		for j, i := range want {
 			got := out.Records[j]
-			if aws.ToString(got.PartitionKey) != records[i].key || !bytes.Equal(got.Data, records[i].data) {
-				t.Errorf("%s record %d: key %q, %d bytes; want %q, %d bytes", shard, j, aws.ToString(got.PartitionKey), len(got.Data), records[i].key, len(records[i].data))
-			}
+			assert.Equal(t, records[i].key, aws.ToString(got.PartitionKey), "%s record %d: key", shard, j)
+			// Not assert.Equal: the records are up to 1 MiB; report lengths.
+			assert.True(t, bytes.Equal(got.Data, records[i].data), "%s record %d: %d bytes of data differ from the %d put", shard, j, len(got.Data), len(records[i].data))
 		}
 	}
 }
@@ -163,71 +139,51 @@ func TestStreamModesAndConsumers(t *testing.T) {
 	c, _ := newClient(srv, noRetries)
 	ctx := testContext(t)
 
-	if _, err := c.CreateStream(ctx, &kinesis.CreateStreamInput{
+	_, err := c.CreateStream(ctx, &kinesis.CreateStreamInput{
 		StreamName:        aws.String("od"),
 		StreamModeDetails: &types.StreamModeDetails{StreamMode: types.StreamModeOnDemand},
-	}); err != nil {
-		t.Fatal(err)
-	}
+	})
+	require.NoError(t, err)
 	s := summary(t, c, "od")
-	if s.StreamModeDetails.StreamMode != types.StreamModeOnDemand || aws.ToInt32(s.OpenShardCount) != 4 {
-		t.Errorf("on-demand stream: mode %s, %d shards; want ON_DEMAND, 4", s.StreamModeDetails.StreamMode, aws.ToInt32(s.OpenShardCount))
-	}
+	assert.Equal(t, types.StreamModeOnDemand, s.StreamModeDetails.StreamMode, "on-demand stream: mode")
+	assert.Equal(t, int32(4), aws.ToInt32(s.OpenShardCount), "on-demand stream: shards")
 	lim, err := c.DescribeLimits(ctx, &kinesis.DescribeLimitsInput{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if aws.ToInt32(lim.OnDemandStreamCount) != 1 {
-		t.Errorf("OnDemandStreamCount = %d, want 1", aws.ToInt32(lim.OnDemandStreamCount))
-	}
+	require.NoError(t, err)
+	assert.Equal(t, int32(1), aws.ToInt32(lim.OnDemandStreamCount), "OnDemandStreamCount")
 
 	reg, err := c.RegisterStreamConsumer(ctx, &kinesis.RegisterStreamConsumerInput{
 		StreamARN:    s.StreamARN,
 		ConsumerName: aws.String("tagged"),
 		Tags:         map[string]string{"a": "1"},
 	})
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	consumerARN := reg.Consumer.ConsumerARN
-	if _, err := c.TagResource(ctx, &kinesis.TagResourceInput{ResourceARN: consumerARN, Tags: map[string]string{"b": "2"}}); err != nil {
-		t.Fatal(err)
-	}
+	_, err = c.TagResource(ctx, &kinesis.TagResourceInput{ResourceARN: consumerARN, Tags: map[string]string{"b": "2"}})
+	require.NoError(t, err)
 	tags, err := c.ListTagsForResource(ctx, &kinesis.ListTagsForResourceInput{ResourceARN: consumerARN})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if got := tagString(tags.Tags); got != "a=1,b=2" {
-		t.Errorf("consumer tags = %s, want a=1,b=2", got)
-	}
-	if n := aws.ToInt32(summary(t, c, "od").ConsumerCount); n != 1 {
-		t.Errorf("ConsumerCount = %d, want 1", n)
-	}
+	require.NoError(t, err)
+	assert.Equal(t, "a=1,b=2", tagString(tags.Tags), "consumer tags")
+	assert.Equal(t, int32(1), aws.ToInt32(summary(t, c, "od").ConsumerCount), "ConsumerCount")
 
 	_, err = c.DeleteStream(ctx, &kinesis.DeleteStreamInput{StreamName: aws.String("od")})
-	if errorCode(err) != "ResourceInUseException" {
-		t.Errorf("DeleteStream of a stream with consumers: %v, want ResourceInUseException", err)
-	}
-	if _, err := c.DeleteStream(ctx, &kinesis.DeleteStreamInput{StreamName: aws.String("od"), EnforceConsumerDeletion: aws.Bool(true)}); err != nil {
-		t.Errorf("DeleteStream with EnforceConsumerDeletion: %v", err)
-	}
+	assert.Equal(t, "ResourceInUseException", errorCode(err), "DeleteStream of a stream with consumers: %v", err)
+	_, err = c.DeleteStream(ctx, &kinesis.DeleteStreamInput{StreamName: aws.String("od"), EnforceConsumerDeletion: aws.Bool(true)})
+	assert.NoError(t, err, "DeleteStream with EnforceConsumerDeletion")
 
 	for _, status := range []types.MinimumThroughputBillingCommitmentInputStatus{
 		types.MinimumThroughputBillingCommitmentInputStatusEnabled,
 		types.MinimumThroughputBillingCommitmentInputStatusDisabled,
 	} {
-		if _, err := c.UpdateAccountSettings(ctx, &kinesis.UpdateAccountSettingsInput{
+		_, err := c.UpdateAccountSettings(ctx, &kinesis.UpdateAccountSettingsInput{
 			MinimumThroughputBillingCommitment: &types.MinimumThroughputBillingCommitmentInput{Status: status},
-		}); err != nil {
-			t.Fatal(err)
-		}
+		})
+		require.NoError(t, err)
 	}
 	as, err := c.DescribeAccountSettings(ctx, &kinesis.DescribeAccountSettingsInput{})
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	m := as.MinimumThroughputBillingCommitment
-	if m == nil || m.Status != types.MinimumThroughputBillingCommitmentOutputStatusEnabledUntilEarliestAllowedEnd || m.EarliestAllowedEndAt == nil {
-		t.Errorf("commitment disabled at once = %+v, want ENABLED_UNTIL_EARLIEST_ALLOWED_END with EarliestAllowedEndAt", m)
+	if assert.NotNil(t, m, "commitment disabled at once") {
+		assert.Equal(t, types.MinimumThroughputBillingCommitmentOutputStatusEnabledUntilEarliestAllowedEnd, m.Status, "commitment disabled at once")
+		assert.NotNil(t, m.EarliestAllowedEndAt, "commitment disabled at once: want EarliestAllowedEndAt")
 	}
 }

@@ -10,6 +10,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/stretchr/testify/require"
+
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/credentials"
 	"github.com/aws/aws-sdk-go-v2/service/kinesis"
@@ -111,16 +113,13 @@ func testContext(t testing.TB) context.Context {
 func createStream(t testing.TB, c *kinesis.Client, name string, shards int32) string {
 	t.Helper()
 	ctx := testContext(t)
-	if _, err := c.CreateStream(ctx, &kinesis.CreateStreamInput{
+	_, err := c.CreateStream(ctx, &kinesis.CreateStreamInput{
 		StreamName: aws.String(name),
 		ShardCount: aws.Int32(shards),
-	}); err != nil {
-		t.Fatalf("CreateStream(%s): %v", name, err)
-	}
+	})
+	require.NoError(t, err, "CreateStream(%s)", name)
 	out, err := c.DescribeStreamSummary(ctx, &kinesis.DescribeStreamSummaryInput{StreamName: aws.String(name)})
-	if err != nil {
-		t.Fatalf("DescribeStreamSummary(%s): %v", name, err)
-	}
+	require.NoError(t, err, "DescribeStreamSummary(%s)", name)
 	return aws.ToString(out.StreamDescriptionSummary.StreamARN)
 }
 
@@ -136,12 +135,8 @@ func putRecords(t testing.TB, c *kinesis.Client, stream, prefix string, n int) {
 		}
 	}
 	out, err := c.PutRecords(testContext(t), &kinesis.PutRecordsInput{StreamName: aws.String(stream), Records: entries})
-	if err != nil {
-		t.Fatalf("PutRecords: %v", err)
-	}
-	if n := aws.ToInt32(out.FailedRecordCount); n != 0 {
-		t.Fatalf("PutRecords: %d records failed", n)
-	}
+	require.NoError(t, err, "PutRecords")
+	require.Zero(t, aws.ToInt32(out.FailedRecordCount), "PutRecords: records failed")
 }
 
 // readShard reads a shard from TRIM_HORIZON to its current end through
@@ -155,19 +150,13 @@ func readShard(t testing.TB, c *kinesis.Client, stream, shardID string) ([]strin
 		ShardId:           aws.String(shardID),
 		ShardIteratorType: types.ShardIteratorTypeTrimHorizon,
 	})
-	if err != nil {
-		t.Fatalf("GetShardIterator(%s): %v", shardID, err)
-	}
+	require.NoError(t, err, "GetShardIterator(%s)", shardID)
 	var data []string
 	iter := it.ShardIterator
 	for i := 0; ; i++ {
-		if i == 100 {
-			t.Fatalf("shard %s: no end after 100 GetRecords", shardID)
-		}
+		require.Less(t, i, 100, "shard %s: no end after 100 GetRecords", shardID)
 		out, err := c.GetRecords(ctx, &kinesis.GetRecordsInput{ShardIterator: iter})
-		if err != nil {
-			t.Fatalf("GetRecords(%s): %v", shardID, err)
-		}
+		require.NoError(t, err, "GetRecords(%s)", shardID)
 		for _, r := range out.Records {
 			data = append(data, string(r.Data))
 		}

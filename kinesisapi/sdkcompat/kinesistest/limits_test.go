@@ -1,10 +1,12 @@
 package kinesistest_test
 
 import (
-	"errors"
 	"net/http"
 	"testing"
 	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/aws/retry"
@@ -32,9 +34,7 @@ func TestThrottling(t *testing.T) {
 			ShardId:           aws.String("shardId-000000000000"),
 			ShardIteratorType: types.ShardIteratorTypeTrimHorizon,
 		})
-		if err != nil {
-			t.Fatal(err)
-		}
+		require.NoError(t, err)
 		return out.ShardIterator
 	}
 
@@ -50,12 +50,8 @@ func TestThrottling(t *testing.T) {
 			it = out.NextShardIterator
 		}
 		var pte *types.ProvisionedThroughputExceededException
-		if !errors.As(err, &pte) {
-			t.Fatalf("20 quick GetRecords on one shard ended with %v, want ProvisionedThroughputExceededException", err)
-		}
-		if pte.ErrorMessage() == "" {
-			t.Error("ProvisionedThroughputExceededException without a message")
-		}
+		require.ErrorAs(t, err, &pte, "20 quick GetRecords on one shard, want ProvisionedThroughputExceededException")
+		assert.NotEmpty(t, pte.ErrorMessage(), "ProvisionedThroughputExceededException without a message")
 		time.Sleep(time.Second) // let the shard's read budget refill
 	})
 
@@ -69,14 +65,10 @@ func TestThrottling(t *testing.T) {
 		it := iterator(c)
 		for i := range 12 {
 			out, err := c.GetRecords(ctx, &kinesis.GetRecordsInput{ShardIterator: it})
-			if err != nil {
-				t.Fatalf("GetRecords %d with retries: %v", i, err)
-			}
+			require.NoError(t, err, "GetRecords %d with retries", i)
 			it = out.NextShardIterator
 		}
-		if n := rec.count("GetRecords", http.StatusBadRequest); n == 0 {
-			t.Error("12 GetRecords in a row were never throttled; the retryer had nothing to do")
-		}
+		assert.NotZero(t, rec.count("GetRecords", http.StatusBadRequest), "12 GetRecords in a row were never throttled; the retryer had nothing to do")
 	})
 
 	t.Run("PutRecords entries", func(t *testing.T) {
@@ -88,21 +80,17 @@ func TestThrottling(t *testing.T) {
 		failed := 0
 		for range 4 {
 			out, err := c.PutRecords(ctx, &kinesis.PutRecordsInput{StreamName: aws.String("limited"), Records: entries})
-			if err != nil {
-				t.Fatal(err)
-			}
+			require.NoError(t, err)
 			failed += int(aws.ToInt32(out.FailedRecordCount))
 			for _, r := range out.Records {
 				if r.ErrorCode == nil {
 					continue
 				}
-				if aws.ToString(r.ErrorCode) != "ProvisionedThroughputExceededException" || aws.ToString(r.ErrorMessage) == "" || r.SequenceNumber != nil {
-					t.Fatalf("failed entry = code %q, message %q, sequence number %v", aws.ToString(r.ErrorCode), aws.ToString(r.ErrorMessage), r.SequenceNumber)
-				}
+				require.Equal(t, "ProvisionedThroughputExceededException", aws.ToString(r.ErrorCode), "failed entry: code")
+				require.NotEmpty(t, aws.ToString(r.ErrorMessage), "failed entry: message")
+				require.Nil(t, r.SequenceNumber, "failed entry: sequence number")
 			}
 		}
-		if failed == 0 {
-			t.Error("2,000 records written to one shard at once were all accepted, want some throttled")
-		}
+		assert.NotZero(t, failed, "2,000 records written to one shard at once were all accepted, want some throttled")
 	})
 }

@@ -2,9 +2,11 @@ package kinesistest_test
 
 import (
 	"fmt"
-	"slices"
 	"testing"
 	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/kinesis"
@@ -33,11 +35,10 @@ func TestPaginators(t *testing.T) {
 	var consumers []string
 	for i := range 5 {
 		consumers = append(consumers, fmt.Sprintf("consumer-%d", i))
-		if _, err := c.RegisterStreamConsumer(ctx, &kinesis.RegisterStreamConsumerInput{
+		_, err := c.RegisterStreamConsumer(ctx, &kinesis.RegisterStreamConsumerInput{
 			StreamARN: aws.String(arn), ConsumerName: aws.String(consumers[i]),
-		}); err != nil {
-			t.Fatal(err)
-		}
+		})
+		require.NoError(t, err)
 	}
 	var shardIDs []string
 	for i := range shards {
@@ -50,18 +51,14 @@ func TestPaginators(t *testing.T) {
 		pages := 0
 		for p.HasMorePages() {
 			page, err := p.NextPage(ctx)
-			if err != nil {
-				t.Fatal(err)
-			}
+			require.NoError(t, err)
 			pages++
-			if len(page.StreamNames) > 3 || len(page.StreamSummaries) != len(page.StreamNames) {
-				t.Errorf("page %d: %d names, %d summaries, want at most 3 of each", pages, len(page.StreamNames), len(page.StreamSummaries))
-			}
+			assert.LessOrEqual(t, len(page.StreamNames), 3, "page %d: names, want at most 3", pages)
+			assert.Equal(t, len(page.StreamNames), len(page.StreamSummaries), "page %d: summaries, want one per name", pages)
 			got = append(got, page.StreamNames...)
 		}
-		if !slices.Equal(got, names) || pages != 3 {
-			t.Errorf("ListStreams paginator: %d pages of %v, want 3 pages of %v", pages, got, names)
-		}
+		assert.Equal(t, names, got, "ListStreams paginator")
+		assert.Equal(t, 3, pages, "ListStreams paginator: pages")
 	})
 
 	t.Run("ListShards", func(t *testing.T) {
@@ -70,9 +67,7 @@ func TestPaginators(t *testing.T) {
 		pages := 0
 		for {
 			page, err := c.ListShards(ctx, in)
-			if err != nil {
-				t.Fatal(err)
-			}
+			require.NoError(t, err)
 			pages++
 			for _, s := range page.Shards {
 				got = append(got, aws.ToString(s.ShardId))
@@ -82,9 +77,8 @@ func TestPaginators(t *testing.T) {
 			}
 			in = &kinesis.ListShardsInput{NextToken: page.NextToken, MaxResults: aws.Int32(4)}
 		}
-		if !slices.Equal(got, shardIDs) || pages != 3 {
-			t.Errorf("ListShards: %d pages of %v, want 3 pages of %v", pages, got, shardIDs)
-		}
+		assert.Equal(t, shardIDs, got, "ListShards")
+		assert.Equal(t, 3, pages, "ListShards: pages")
 	})
 
 	t.Run("ListShards ShardFilter", func(t *testing.T) {
@@ -92,16 +86,12 @@ func TestPaginators(t *testing.T) {
 			StreamName:  aws.String("wide"),
 			ShardFilter: &types.ShardFilter{Type: types.ShardFilterTypeAfterShardId, ShardId: aws.String("shardId-000000000008")},
 		})
-		if err != nil {
-			t.Fatal(err)
-		}
+		require.NoError(t, err)
 		var got []string
 		for _, s := range out.Shards {
 			got = append(got, aws.ToString(s.ShardId))
 		}
-		if !slices.Equal(got, shardIDs[9:]) {
-			t.Errorf("AFTER_SHARD_ID shardId-000000000008: %v, want %v", got, shardIDs[9:])
-		}
+		assert.Equal(t, shardIDs[9:], got, "AFTER_SHARD_ID shardId-000000000008")
 	})
 
 	t.Run("ListStreamConsumers", func(t *testing.T) {
@@ -113,17 +103,14 @@ func TestPaginators(t *testing.T) {
 		pages := 0
 		for p.HasMorePages() {
 			page, err := p.NextPage(ctx)
-			if err != nil {
-				t.Fatal(err)
-			}
+			require.NoError(t, err)
 			pages++
 			for _, c := range page.Consumers {
 				got = append(got, aws.ToString(c.ConsumerName))
 			}
 		}
-		if !slices.Equal(got, consumers) || pages != 3 {
-			t.Errorf("ListStreamConsumers paginator: %d pages of %v, want 3 pages of %v", pages, got, consumers)
-		}
+		assert.Equal(t, consumers, got, "ListStreamConsumers paginator")
+		assert.Equal(t, 3, pages, "ListStreamConsumers paginator: pages")
 	})
 
 	t.Run("DescribeStream", func(t *testing.T) {
@@ -137,21 +124,16 @@ func TestPaginators(t *testing.T) {
 		pages := 0
 		for p.HasMorePages() {
 			page, err := p.NextPage(ctx)
-			if err != nil {
-				t.Fatal(err)
-			}
+			require.NoError(t, err)
 			pages++
 			sd := page.StreamDescription
 			for _, s := range sd.Shards {
 				got = append(got, aws.ToString(s.ShardId))
 			}
-			if wantMore := len(got) < shards; aws.ToBool(sd.HasMoreShards) != wantMore {
-				t.Errorf("page %d: HasMoreShards %v with %d of %d shards listed", pages, aws.ToBool(sd.HasMoreShards), len(got), shards)
-			}
+			assert.Equal(t, len(got) < shards, aws.ToBool(sd.HasMoreShards), "page %d: HasMoreShards with %d of %d shards listed", pages, len(got), shards)
 		}
-		if !slices.Equal(got, shardIDs) || pages != 3 {
-			t.Errorf("DescribeStream paginator: %d pages of %v, want 3 pages of %v", pages, got, shardIDs)
-		}
+		assert.Equal(t, shardIDs, got, "DescribeStream paginator")
+		assert.Equal(t, 3, pages, "DescribeStream paginator: pages")
 	})
 }
 
@@ -169,35 +151,19 @@ func TestWaiters(t *testing.T) {
 	}
 
 	start := time.Now()
-	if _, err := c.CreateStream(ctx, &kinesis.CreateStreamInput{StreamName: name, ShardCount: aws.Int32(1)}); err != nil {
-		t.Fatal(err)
-	}
-	if s := summary(t, c, "slow").StreamStatus; s != types.StreamStatusCreating {
-		t.Errorf("status right after CreateStream = %s, want CREATING", s)
-	}
+	_, err := c.CreateStream(ctx, &kinesis.CreateStreamInput{StreamName: name, ShardCount: aws.Int32(1)})
+	require.NoError(t, err)
+	assert.Equal(t, types.StreamStatusCreating, summary(t, c, "slow").StreamStatus, "status right after CreateStream")
 	exists := kinesis.NewStreamExistsWaiter(c, func(o *kinesis.StreamExistsWaiterOptions) { fast(&o.MinDelay, &o.MaxDelay) })
-	if err := exists.Wait(ctx, &kinesis.DescribeStreamInput{StreamName: name}, 10*time.Second); err != nil {
-		t.Fatalf("StreamExists waiter: %v", err)
-	}
-	if d := time.Since(start); d < delay {
-		t.Errorf("StreamExists returned after %v, before the %v create delay", d, delay)
-	}
-	if s := summary(t, c, "slow").StreamStatus; s != types.StreamStatusActive {
-		t.Errorf("status after the StreamExists waiter = %s, want ACTIVE", s)
-	}
+	require.NoError(t, exists.Wait(ctx, &kinesis.DescribeStreamInput{StreamName: name}, 10*time.Second), "StreamExists waiter")
+	assert.GreaterOrEqual(t, time.Since(start), delay, "StreamExists returned before the create delay")
+	assert.Equal(t, types.StreamStatusActive, summary(t, c, "slow").StreamStatus, "status after the StreamExists waiter")
 
 	start = time.Now()
-	if _, err := c.DeleteStream(ctx, &kinesis.DeleteStreamInput{StreamName: name}); err != nil {
-		t.Fatal(err)
-	}
-	if s := summary(t, c, "slow").StreamStatus; s != types.StreamStatusDeleting {
-		t.Errorf("status right after DeleteStream = %s, want DELETING", s)
-	}
+	_, err = c.DeleteStream(ctx, &kinesis.DeleteStreamInput{StreamName: name})
+	require.NoError(t, err)
+	assert.Equal(t, types.StreamStatusDeleting, summary(t, c, "slow").StreamStatus, "status right after DeleteStream")
 	notExists := kinesis.NewStreamNotExistsWaiter(c, func(o *kinesis.StreamNotExistsWaiterOptions) { fast(&o.MinDelay, &o.MaxDelay) })
-	if err := notExists.Wait(ctx, &kinesis.DescribeStreamInput{StreamName: name}, 10*time.Second); err != nil {
-		t.Fatalf("StreamNotExists waiter: %v", err)
-	}
-	if d := time.Since(start); d < delay {
-		t.Errorf("StreamNotExists returned after %v, before the %v delete delay", d, delay)
-	}
+	require.NoError(t, notExists.Wait(ctx, &kinesis.DescribeStreamInput{StreamName: name}, 10*time.Second), "StreamNotExists waiter")
+	assert.GreaterOrEqual(t, time.Since(start), delay, "StreamNotExists returned before the delete delay")
 }

@@ -3,6 +3,9 @@ package kinesistest_test
 import (
 	"testing"
 
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/credentials"
 	"github.com/aws/aws-sdk-go-v2/service/kinesis"
@@ -21,38 +24,26 @@ func TestServerAccountAndRegion(t *testing.T) {
 		freshet.WithRegion("eu-west-1"),
 		freshet.WithShardLimit(3),
 	))
-	if a, r := srv.Engine.Account(), srv.Engine.Region(); a != "123456789012" || r != "eu-west-1" {
-		t.Fatalf("Engine serves %s in %s, want 123456789012 in eu-west-1", a, r)
-	}
-	if srv.Handler.Engine("123456789012", "eu-west-1") != srv.Engine {
-		t.Error("Handler.Engine for the engine's account and region is not Server.Engine")
-	}
+	require.Equal(t, "123456789012", srv.Engine.Account(), "Engine account")
+	require.Equal(t, "eu-west-1", srv.Engine.Region(), "Engine region")
+	assert.Same(t, srv.Engine, srv.Handler.Engine("123456789012", "eu-west-1"), "Handler.Engine for the engine's account and region is not Server.Engine")
 
 	c, _ := newClient(srv)
 	arn := createStream(t, c, "home", 1)
-	if want := "arn:aws:kinesis:eu-west-1:123456789012:stream/home"; arn != want {
-		t.Errorf("StreamARN = %q, want %q", arn, want)
-	}
-	if _, err := srv.Engine.Stream("home"); err != nil {
-		t.Errorf("the SDK's stream is not in Server.Engine: %v", err)
-	}
+	assert.Equal(t, "arn:aws:kinesis:eu-west-1:123456789012:stream/home", arn, "StreamARN")
+	_, err := srv.Engine.Stream("home")
+	assert.NoError(t, err, "the SDK's stream is not in Server.Engine")
 
 	away, _ := newClient(srv, func(o *kinesis.Options) { o.Region = "ap-south-1"; o.Retryer = aws.NopRetryer{} })
 	arn = createStream(t, away, "away", 2)
-	if want := "arn:aws:kinesis:ap-south-1:123456789012:stream/away"; arn != want {
-		t.Errorf("StreamARN in ap-south-1 = %q, want %q", arn, want)
-	}
-	if _, err := srv.Handler.Engine("123456789012", "ap-south-1").Stream("away"); err != nil {
-		t.Errorf("stream away is not in the ap-south-1 engine: %v", err)
-	}
-	if _, err := srv.Engine.Stream("away"); err == nil {
-		t.Error("stream away of ap-south-1 is in the eu-west-1 engine")
-	}
+	assert.Equal(t, "arn:aws:kinesis:ap-south-1:123456789012:stream/away", arn, "StreamARN in ap-south-1")
+	_, err = srv.Handler.Engine("123456789012", "ap-south-1").Stream("away")
+	assert.NoError(t, err, "stream away is not in the ap-south-1 engine")
+	_, err = srv.Engine.Stream("away")
+	assert.Error(t, err, "stream away of ap-south-1 is in the eu-west-1 engine")
 	// The engine options apply there too: 2 more shards exceed the limit of 3.
-	_, err := away.CreateStream(testContext(t), &kinesis.CreateStreamInput{StreamName: aws.String("more"), ShardCount: aws.Int32(2)})
-	if errorCode(err) != "LimitExceededException" {
-		t.Errorf("CreateStream past the shard limit in ap-south-1: %v, want LimitExceededException", err)
-	}
+	_, err = away.CreateStream(testContext(t), &kinesis.CreateStreamInput{StreamName: aws.String("more"), ShardCount: aws.Int32(2)})
+	assert.Equal(t, "LimitExceededException", errorCode(err), "CreateStream past the shard limit in ap-south-1: %v", err)
 }
 
 // TestServerHandlerOptions passes an option through to the handler.
@@ -66,14 +57,11 @@ func TestServerHandlerOptions(t *testing.T) {
 		Retryer:      aws.NopRetryer{},
 	})
 	_, err := anonymous.ListStreams(testContext(t), &kinesis.ListStreamsInput{})
-	if errorCode(err) != "MissingAuthenticationTokenException" {
-		t.Errorf("unsigned ListStreams with WithRequireAuth: %v, want MissingAuthenticationTokenException", err)
-	}
+	assert.Equal(t, "MissingAuthenticationTokenException", errorCode(err), "unsigned ListStreams with WithRequireAuth: %v", err)
 
 	signed, _ := newClient(srv)
-	if _, err := signed.ListStreams(testContext(t), &kinesis.ListStreamsInput{}); err != nil {
-		t.Errorf("signed ListStreams: %v", err)
-	}
+	_, err = signed.ListStreams(testContext(t), &kinesis.ListStreamsInput{})
+	assert.NoError(t, err, "signed ListStreams")
 }
 
 // TestServerClose checks that Close stops the server early and may be
@@ -87,12 +75,10 @@ func TestServerClose(t *testing.T) {
 		HTTPClient:   srv.Client(),
 		Retryer:      aws.NopRetryer{},
 	})
-	if _, err := c.ListStreams(testContext(t), &kinesis.ListStreamsInput{}); err != nil {
-		t.Fatal(err)
-	}
+	_, err := c.ListStreams(testContext(t), &kinesis.ListStreamsInput{})
+	require.NoError(t, err)
 	srv.Close()
 	srv.Close()
-	if _, err := c.ListStreams(testContext(t), &kinesis.ListStreamsInput{}); err == nil {
-		t.Error("ListStreams succeeded after Close")
-	}
+	_, err = c.ListStreams(testContext(t), &kinesis.ListStreamsInput{})
+	assert.Error(t, err, "ListStreams succeeded after Close")
 }

@@ -7,9 +7,11 @@ import (
 	"fmt"
 	"io"
 	"net/http"
-	"slices"
 	"testing"
 	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/kinesis"
@@ -26,15 +28,13 @@ func nextEvent(t testing.TB, stream *kinesis.SubscribeToShardEventStream) types.
 	select {
 	case ev, ok := <-stream.Events():
 		if !ok {
-			t.Fatalf("event stream ended: %v", stream.Err())
+			require.Failf(t, "event stream ended", "stream error: %v", stream.Err())
 		}
 		e, isEvent := ev.(*types.SubscribeToShardEventStreamMemberSubscribeToShardEvent)
-		if !isEvent {
-			t.Fatalf("unexpected event stream member %T", ev)
-		}
+		require.True(t, isEvent, "unexpected event stream member %T", ev)
 		return e.Value
 	case <-time.After(10 * time.Second):
-		t.Fatal("no event within 10s")
+		require.FailNow(t, "no event within 10s")
 	}
 	panic("unreachable")
 }
@@ -50,9 +50,7 @@ func subscribe(t testing.TB, c *kinesis.Client, streamARN, consumer, shardID str
 		consumerARN = aws.ToString(dc.ConsumerDescription.ConsumerARN)
 	} else {
 		reg, err := c.RegisterStreamConsumer(ctx, &kinesis.RegisterStreamConsumerInput{StreamARN: aws.String(streamARN), ConsumerName: aws.String(consumer)})
-		if err != nil {
-			t.Fatalf("RegisterStreamConsumer: %v", err)
-		}
+		require.NoError(t, err, "RegisterStreamConsumer")
 		consumerARN = aws.ToString(reg.Consumer.ConsumerARN)
 	}
 	out, err := c.SubscribeToShard(ctx, &kinesis.SubscribeToShardInput{
@@ -60,9 +58,7 @@ func subscribe(t testing.TB, c *kinesis.Client, streamARN, consumer, shardID str
 		ShardId:          aws.String(shardID),
 		StartingPosition: &pos,
 	})
-	if err != nil {
-		t.Fatalf("SubscribeToShard: %v", err)
-	}
+	require.NoError(t, err, "SubscribeToShard")
 	stream := out.GetStream()
 	t.Cleanup(func() { stream.Close() })
 	return stream
@@ -77,9 +73,7 @@ func collect(t testing.TB, stream *kinesis.SubscribeToShardEventStream, n int) [
 		for _, r := range ev.Records {
 			data = append(data, string(r.Data))
 		}
-		if ev.ContinuationSequenceNumber == nil {
-			t.Fatalf("event without ContinuationSequenceNumber on an open shard: %+v", ev)
-		}
+		require.NotNil(t, ev.ContinuationSequenceNumber, "event without ContinuationSequenceNumber on an open shard: %+v", ev)
 	}
 	return data
 }
@@ -115,31 +109,24 @@ func TestSubscribeToShard(t *testing.T) {
 
 			stream := subscribe(t, c, arn, "app", "shardId-000000000000",
 				types.StartingPosition{Type: types.ShardIteratorTypeTrimHorizon})
-			if got := collect(t, stream, 3); !slices.Equal(got, []string{"before-0", "before-1", "before-2"}) {
-				t.Errorf("backlog = %q", got)
-			}
+			assert.Equal(t, []string{"before-0", "before-1", "before-2"}, collect(t, stream, 3), "backlog")
 
 			// Records written now arrive on the open stream.
 			for i := range 3 {
-				if _, err := c.PutRecord(testContext(t), &kinesis.PutRecordInput{
+				_, err := c.PutRecord(testContext(t), &kinesis.PutRecordInput{
 					StreamName:   aws.String("events"),
 					PartitionKey: aws.String("k"),
 					Data:         fmt.Appendf(nil, "live-%d", i),
-				}); err != nil {
-					t.Fatal(err)
-				}
-				if got := collect(t, stream, 1); !slices.Equal(got, []string{fmt.Sprintf("live-%d", i)}) {
-					t.Errorf("live record %d: got %q", i, got)
-				}
+				})
+				require.NoError(t, err)
+				assert.Equal(t, []string{fmt.Sprintf("live-%d", i)}, collect(t, stream, 1), "live record %d", i)
 			}
-			if err := stream.Close(); err != nil {
-				t.Errorf("Close: %v", err)
-			}
+			assert.NoError(t, stream.Close(), "Close")
 			rec.mu.Lock()
 			defer rec.mu.Unlock()
 			for _, call := range rec.calls {
-				if call.op == "SubscribeToShard" && call.proto != tt.wantProto {
-					t.Errorf("SubscribeToShard over %s, want %s", call.proto, tt.wantProto)
+				if call.op == "SubscribeToShard" {
+					assert.Equal(t, tt.wantProto, call.proto, "SubscribeToShard protocol")
 				}
 			}
 		})
@@ -173,7 +160,7 @@ func waitEnd(t testing.TB, stream *kinesis.SubscribeToShardEventStream) error {
 				return stream.Err()
 			}
 		case <-timeout:
-			t.Fatal("event stream still open after 10s")
+			require.FailNow(t, "event stream still open after 10s")
 		}
 	}
 }
@@ -190,51 +177,36 @@ func TestSubscribeToShardEndsWithChildShards(t *testing.T) {
 	stream := subscribe(t, c, arn, "app", "shardId-000000000000",
 		types.StartingPosition{Type: types.ShardIteratorTypeLatest})
 	putRecords(t, c, "split", "parent", 2)
-	if got := collect(t, stream, 2); !slices.Equal(got, []string{"parent-0", "parent-1"}) {
-		t.Errorf("records = %q", got)
-	}
+	assert.Equal(t, []string{"parent-0", "parent-1"}, collect(t, stream, 2), "records")
 
-	if _, err := c.SplitShard(ctx, &kinesis.SplitShardInput{
+	_, err := c.SplitShard(ctx, &kinesis.SplitShardInput{
 		StreamName:         aws.String("split"),
 		ShardToSplit:       aws.String("shardId-000000000000"),
 		NewStartingHashKey: aws.String("170141183460469231731687303715884105728"),
-	}); err != nil {
-		t.Fatal(err)
-	}
+	})
+	require.NoError(t, err)
 	var last types.SubscribeToShardEvent
 	for {
 		last = nextEvent(t, stream)
 		if len(last.ChildShards) > 0 {
 			break
 		}
-		if len(last.Records) > 0 {
-			t.Fatalf("records after the split: %+v", last.Records)
-		}
+		require.Empty(t, last.Records, "records after the split")
 	}
-	if last.ContinuationSequenceNumber != nil {
-		t.Errorf("shard-end event has ContinuationSequenceNumber %q, want none", aws.ToString(last.ContinuationSequenceNumber))
-	}
+	assert.Nil(t, last.ContinuationSequenceNumber, "shard-end event has ContinuationSequenceNumber %q, want none", aws.ToString(last.ContinuationSequenceNumber))
 	var children []string
 	for _, cs := range last.ChildShards {
 		children = append(children, aws.ToString(cs.ShardId))
-		if !slices.Equal(cs.ParentShards, []string{"shardId-000000000000"}) {
-			t.Errorf("child %s has parents %v", aws.ToString(cs.ShardId), cs.ParentShards)
-		}
+		assert.Equal(t, []string{"shardId-000000000000"}, cs.ParentShards, "child %s: parents", aws.ToString(cs.ShardId))
 	}
-	if !slices.Equal(children, []string{"shardId-000000000001", "shardId-000000000002"}) {
-		t.Errorf("ChildShards = %v", children)
-	}
+	assert.Equal(t, []string{"shardId-000000000001", "shardId-000000000002"}, children, "ChildShards")
 	select {
 	case ev, ok := <-stream.Events():
-		if ok {
-			t.Errorf("event after shard end: %#v", ev)
-		}
+		assert.False(t, ok, "event after shard end: %#v", ev)
 	case <-time.After(10 * time.Second):
-		t.Error("stream still open 10s after shard end")
+		assert.Fail(t, "stream still open 10s after shard end")
 	}
-	if err := stream.Err(); err != nil {
-		t.Errorf("stream ended with %v, want a clean end", err)
-	}
+	assert.NoError(t, stream.Err(), "stream ended, want a clean end")
 }
 
 // TestSubscribeToShardHeartbeatAndLifetime checks that an idle subscription
@@ -252,15 +224,9 @@ func TestSubscribeToShardHeartbeatAndLifetime(t *testing.T) {
 	for range stream.Events() {
 		heartbeats++
 	}
-	if err := stream.Err(); err != nil {
-		t.Errorf("stream ended with %v, want a clean end", err)
-	}
-	if d := time.Since(start); d > 5*time.Second {
-		t.Errorf("a 1s subscription lasted %v", d)
-	}
-	if heartbeats < 2 {
-		t.Errorf("%d events in 1s of idling with 100ms heartbeats, want several", heartbeats)
-	}
+	assert.NoError(t, stream.Err(), "stream ended, want a clean end")
+	assert.LessOrEqual(t, time.Since(start), 5*time.Second, "a 1s subscription lasted too long")
+	assert.GreaterOrEqual(t, heartbeats, 2, "events in 1s of idling with 100ms heartbeats, want several")
 }
 
 // TestSubscribeToShardErrors checks the errors of a subscription that
@@ -277,15 +243,11 @@ func TestSubscribeToShardErrors(t *testing.T) {
 		StartingPosition: &types.StartingPosition{Type: types.ShardIteratorTypeLatest},
 	})
 	var notFound *types.ResourceNotFoundException
-	if !errors.As(err, &notFound) {
-		t.Errorf("unknown consumer: %v, want ResourceNotFoundException", err)
-	}
+	assert.ErrorAs(t, err, &notFound, "unknown consumer: want ResourceNotFoundException")
 
 	subscribe(t, c, arn, "app", "shardId-000000000000", types.StartingPosition{Type: types.ShardIteratorTypeLatest})
 	dc, err := c.DescribeStreamConsumer(ctx, &kinesis.DescribeStreamConsumerInput{StreamARN: aws.String(arn), ConsumerName: aws.String("app")})
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	_, err = c.SubscribeToShard(ctx, &kinesis.SubscribeToShardInput{
 		ConsumerARN:      dc.ConsumerDescription.ConsumerARN,
 		ShardId:          aws.String("shardId-000000000000"),
@@ -293,9 +255,7 @@ func TestSubscribeToShardErrors(t *testing.T) {
 	})
 	var inUse *types.ResourceInUseException
 	var limit *types.LimitExceededException
-	if !errors.As(err, &inUse) && !errors.As(err, &limit) {
-		t.Errorf("second subscription within 5s: %v, want ResourceInUseException or LimitExceededException", err)
-	}
+	assert.True(t, errors.As(err, &inUse) || errors.As(err, &limit), "second subscription within 5s: %v, want ResourceInUseException or LimitExceededException", err)
 }
 
 // TestTLSCertificate connects to a TLS server with a transport of its own
@@ -307,9 +267,7 @@ func TestTLSCertificate(t *testing.T) {
 	rec.mu.Lock()
 	defer rec.mu.Unlock()
 	for _, call := range rec.calls {
-		if call.proto != "HTTP/2.0" {
-			t.Errorf("%s over %s, want HTTP/2.0", call.op, call.proto)
-		}
+		assert.Equal(t, "HTTP/2.0", call.proto, "%s protocol", call.op)
 	}
 }
 
@@ -343,12 +301,8 @@ func TestSubscribeToShardTakeover(t *testing.T) {
 	second := subscribe(t, c2, arn, "app", "shardId-000000000000", latest)
 
 	var inUse *types.ResourceInUseException
-	if err := waitEnd(t, first); !errors.As(err, &inUse) {
-		t.Errorf("first subscription ended with %v, want ResourceInUseException", err)
-	}
+	assert.ErrorAs(t, waitEnd(t, first), &inUse, "first subscription ended, want ResourceInUseException")
 
 	putRecords(t, c2, "shared", "r", 1)
-	if got := collect(t, second, 1); !slices.Equal(got, []string{"r-0"}) {
-		t.Errorf("second subscription got %q, want [r-0]", got)
-	}
+	assert.Equal(t, []string{"r-0"}, collect(t, second, 1), "second subscription")
 }

@@ -6,6 +6,9 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
 	"github.com/freshet-io/freshet/kinesisapi/sigv4"
 )
 
@@ -19,28 +22,20 @@ func TestLoadCredentialsFile(t *testing.T) {
   ]
 }
 `
-	if err := os.WriteFile(path, []byte(data), 0o600); err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, os.WriteFile(path, []byte(data), 0o600))
 	store, err := sigv4.LoadCredentialsFile(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if len(store) != 2 {
-		t.Fatalf("store has %d credentials, want 2", len(store))
-	}
+	require.NoError(t, err)
+	require.Len(t, store, 2, "credentials in the store")
 	for _, want := range []sigv4.Credentials{alice, temp} {
-		if got, ok := store.Lookup(want.AccessKeyID); !ok || got != want {
-			t.Errorf("Lookup(%q) = %+v, %v, want %+v", want.AccessKeyID, got, ok, want)
-		}
+		got, ok := store.Lookup(want.AccessKeyID)
+		assert.True(t, ok, "Lookup(%q)", want.AccessKeyID)
+		assert.Equal(t, want, got, "Lookup(%q)", want.AccessKeyID)
 	}
-	if _, ok := store.Lookup("AKIDNOBODY"); ok {
-		t.Error("Lookup of an unknown key succeeded")
-	}
+	_, ok := store.Lookup("AKIDNOBODY")
+	assert.False(t, ok, "Lookup of an unknown key succeeded")
 
-	if _, err := sigv4.LoadCredentialsFile(filepath.Join(t.TempDir(), "missing.json")); err == nil {
-		t.Error("LoadCredentialsFile of a missing file succeeded")
-	}
+	_, err = sigv4.LoadCredentialsFile(filepath.Join(t.TempDir(), "missing.json"))
+	assert.Error(t, err, "LoadCredentialsFile of a missing file succeeded")
 }
 
 func TestParseCredentialsStrict(t *testing.T) {
@@ -65,9 +60,7 @@ func TestParseCredentialsStrict(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			_, err := sigv4.ParseCredentials([]byte(tt.data))
-			if err == nil || !strings.Contains(err.Error(), tt.wantErr) {
-				t.Fatalf("ParseCredentials error = %v, want one containing %q", err, tt.wantErr)
-			}
+			require.ErrorContains(t, err, tt.wantErr, "ParseCredentials")
 		})
 	}
 }

@@ -1,10 +1,11 @@
 package sigv4_test
 
 import (
-	"errors"
 	"net/http"
 	"net/url"
 	"testing"
+
+	"github.com/stretchr/testify/require"
 
 	"github.com/freshet-io/freshet/kinesisapi/sigv4"
 )
@@ -31,12 +32,11 @@ func FuzzVerify(f *testing.F) {
 			r.Header.Set("Authorization", auth)
 		}
 		creds, err := v.Verify(r, []byte(body), now)
-		var e *sigv4.Error
-		if err != nil && !errors.As(err, &e) {
-			t.Fatalf("Verify error %v is a %T, not an *Error", err, err)
-		}
-		if err == nil && creds.AccessKeyID == "" {
-			t.Fatal("Verify succeeded without credentials")
+		if err != nil {
+			var e *sigv4.Error
+			require.ErrorAs(t, err, &e, "Verify error %v is a %T, not an *Error", err, err)
+		} else {
+			require.NotEmpty(t, creds.AccessKeyID, "Verify succeeded without credentials")
 		}
 	})
 }

@@ -14,6 +14,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/stretchr/testify/require"
+
 	"github.com/aws/aws-sdk-go-v2/aws"
 	v4 "github.com/aws/aws-sdk-go-v2/aws/signer/v4"
 
@@ -43,9 +45,7 @@ var (
 func testStore(t testing.TB) sigv4.CredentialStore {
 	t.Helper()
 	store, err := sigv4.NewCredentialStore(alice, temp)
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	return store
 }
 
@@ -92,16 +92,14 @@ func verifyServer(t *testing.T, v *sigv4.Verifier, clock func() time.Time, reply
 func send(t *testing.T, srv *httptest.Server, results <-chan result, req *http.Request) result {
 	t.Helper()
 	resp, err := srv.Client().Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	io.Copy(io.Discard, resp.Body)
 	resp.Body.Close()
 	select {
 	case res := <-results:
 		return res
 	default:
-		t.Fatal("the handler saw no request")
+		require.FailNow(t, "the handler saw no request")
 		return result{}
 	}
 }
@@ -110,9 +108,7 @@ func send(t *testing.T, srv *httptest.Server, results <-chan result, req *http.R
 func newRequest(t testing.TB, url, body string) *http.Request {
 	t.Helper()
 	req, err := http.NewRequest(http.MethodPost, url, strings.NewReader(body))
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	req.Header.Set("Content-Type", "application/x-amz-json-1.1")
 	req.Header.Set("X-Amz-Target", "Kinesis_20131202.ListStreams")
 	return req
@@ -122,9 +118,7 @@ func newRequest(t testing.TB, url, body string) *http.Request {
 func sign(t testing.TB, req *http.Request, body string, c sigv4.Credentials, region string, at time.Time) {
 	t.Helper()
 	err := v4.NewSigner().SignHTTP(context.Background(), sdkCreds(c), req, hashHex(body), "kinesis", region, at)
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 }
 
 // presign returns a request presigned with the SDK's signer, hashing body
@@ -138,13 +132,9 @@ func presign(t testing.TB, req *http.Request, payloadHash string, c sigv4.Creden
 		req.URL.RawQuery = q.Encode()
 	}
 	uri, headers, err := v4.NewSigner().PresignHTTP(context.Background(), sdkCreds(c), req, payloadHash, "kinesis", region, at)
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	out, err := http.NewRequest(req.Method, uri, req.Body)
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	out.ContentLength = req.ContentLength
 	for name, values := range headers {
 		if name != "Host" {

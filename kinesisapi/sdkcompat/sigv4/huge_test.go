@@ -8,6 +8,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/stretchr/testify/require"
+
 	"github.com/freshet-io/freshet/kinesisapi/sigv4"
 )
 
@@ -52,9 +54,7 @@ func TestVerifyHugeHeaders(t *testing.T) {
 	for _, tt := range hugeRequests() {
 		t.Run(tt.name, func(t *testing.T) {
 			_, err := v.Verify(newHugeRequest(tt.signedHeaders, tt.query), nil, now)
-			if !errors.Is(err, sigv4.ErrInvalidSignature) {
-				t.Fatalf("Verify = %v, want InvalidSignatureException", err)
-			}
+			require.ErrorIs(t, err, sigv4.ErrInvalidSignature, "Verify, want InvalidSignatureException")
 		})
 	}
 }

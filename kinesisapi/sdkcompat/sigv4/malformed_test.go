@@ -7,6 +7,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/stretchr/testify/assert"
+
 	"github.com/freshet-io/freshet/kinesisapi/sigv4"
 )
 
@@ -269,53 +271,39 @@ func TestVerifyMalformed(t *testing.T) {
 // Verifier without credentials.
 func TestVerifyDegenerate(t *testing.T) {
 	v := &sigv4.Verifier{Credentials: testStore(t)}
-	if _, err := v.Verify(nil, nil, now); !errors.Is(err, sigv4.ErrMissingAuthenticationToken) {
-		t.Errorf("Verify(nil) = %v, want MissingAuthenticationTokenException", err)
-	}
-	_, err := v.Verify(&http.Request{}, nil, now)
-	if !errors.Is(err, sigv4.ErrMissingAuthenticationToken) {
-		t.Errorf("Verify(empty request) = %v, want MissingAuthenticationTokenException", err)
-	}
+	_, err := v.Verify(nil, nil, now)
+	assert.ErrorIs(t, err, sigv4.ErrMissingAuthenticationToken, "Verify(nil)")
+	_, err = v.Verify(&http.Request{}, nil, now)
+	assert.ErrorIs(t, err, sigv4.ErrMissingAuthenticationToken, "Verify(empty request)")
 	// The caller owns the error: changing it leaves the sentinel alone.
 	var e *sigv4.Error
 	if errors.As(err, &e) {
 		e.Message = "changed"
 	}
-	if sigv4.ErrMissingAuthenticationToken.Message != "Missing Authentication Token" {
-		t.Errorf("the sentinel changed: %v", sigv4.ErrMissingAuthenticationToken)
-	}
+	assert.Equal(t, "Missing Authentication Token", sigv4.ErrMissingAuthenticationToken.Message, "the sentinel changed")
 	r := &http.Request{Header: http.Header{"Authorization": {authHeader(goodCred, "host;x-amz-date")}, "X-Amz-Date": {goodDate}}}
-	if _, err := v.Verify(r, nil, now); !errors.Is(err, sigv4.ErrInvalidSignature) {
-		t.Errorf("Verify(request without URL) = %v, want InvalidSignatureException", err)
-	}
+	_, err = v.Verify(r, nil, now)
+	assert.ErrorIs(t, err, sigv4.ErrInvalidSignature, "Verify(request without URL)")
 
 	req := newRequest(t, "http://kinesis.us-east-1.amazonaws.com/", listStreamsBody)
 	sign(t, req, listStreamsBody, alice, "us-east-1", now)
 	var zero sigv4.Verifier
-	if _, err := zero.Verify(req, []byte(listStreamsBody), now); !errors.Is(err, sigv4.ErrUnrecognizedClient) {
-		t.Errorf("zero Verifier: Verify = %v, want UnrecognizedClientException", err)
-	}
+	_, err = zero.Verify(req, []byte(listStreamsBody), now)
+	assert.ErrorIs(t, err, sigv4.ErrUnrecognizedClient, "zero Verifier: Verify")
 	// A client-side request (no Host field, no Content-Length header)
 	// verifies too.
 	v.Region = "us-east-1"
-	if creds, err := v.Verify(req, []byte(listStreamsBody), now); err != nil || creds != alice {
-		t.Errorf("client request: Verify = %+v, %v, want alice", creds, err)
+	creds, err := v.Verify(req, []byte(listStreamsBody), now)
+	if assert.NoError(t, err, "client request: Verify") {
+		assert.Equal(t, alice, creds, "client request: Verify")
 	}
 }
 
 // TestErrorIs checks that errors.Is matches codes, not messages.
 func TestErrorIs(t *testing.T) {
 	err := error(&sigv4.Error{Code: sigv4.CodeInvalidSignature, Message: "Signature expired: ..."})
-	if !errors.Is(err, sigv4.ErrInvalidSignature) {
-		t.Error("an InvalidSignatureException is not ErrInvalidSignature")
-	}
-	if errors.Is(err, sigv4.ErrIncompleteSignature) {
-		t.Error("an InvalidSignatureException is ErrIncompleteSignature")
-	}
-	if got, want := err.Error(), "InvalidSignatureException: Signature expired: ..."; got != want {
-		t.Errorf("Error() = %q, want %q", got, want)
-	}
-	if got, want := sigv4.ErrIncompleteSignature.Error(), "IncompleteSignatureException"; got != want {
-		t.Errorf("Error() = %q, want %q", got, want)
-	}
+	assert.ErrorIs(t, err, sigv4.ErrInvalidSignature, "an InvalidSignatureException is not ErrInvalidSignature")
+	assert.NotErrorIs(t, err, sigv4.ErrIncompleteSignature, "an InvalidSignatureException is ErrIncompleteSignature")
+	assert.EqualError(t, err, "InvalidSignatureException: Signature expired: ...")
+	assert.EqualError(t, sigv4.ErrIncompleteSignature, "IncompleteSignatureException")
 }

@@ -2,9 +2,10 @@ package sigv4_test
 
 import (
 	"context"
-	"errors"
 	"testing"
 	"time"
+
+	"github.com/stretchr/testify/require"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/kinesis"
@@ -33,16 +34,11 @@ func TestKinesisClient(t *testing.T) {
 	ctx := context.Background()
 
 	for _, c := range []sigv4.Credentials{alice, temp} {
-		if _, err := client(c).ListStreams(ctx, &kinesis.ListStreamsInput{Limit: aws.Int32(10)}); err != nil {
-			t.Fatalf("ListStreams as %s: %v", c.AccessKeyID, err)
-		}
+		_, err := client(c).ListStreams(ctx, &kinesis.ListStreamsInput{Limit: aws.Int32(10)})
+		require.NoError(t, err, "ListStreams as %s", c.AccessKeyID)
 		res := <-results
-		if res.err != nil {
-			t.Fatalf("ListStreams as %s: Verify: %v", c.AccessKeyID, res.err)
-		}
-		if res.creds != c {
-			t.Fatalf("ListStreams as %s: Verify = %+v", c.AccessKeyID, res.creds)
-		}
+		require.NoError(t, res.err, "ListStreams as %s: Verify", c.AccessKeyID)
+		require.Equal(t, c, res.creds, "ListStreams as %s: Verify", c.AccessKeyID)
 	}
 
 	_, err := client(temp).PutRecord(ctx, &kinesis.PutRecordInput{
@@ -50,19 +46,14 @@ func TestKinesisClient(t *testing.T) {
 		PartitionKey: aws.String("ключ"),
 		Data:         []byte("a record \x00\xff"),
 	})
-	if err != nil {
-		t.Fatalf("PutRecord: %v", err)
-	}
-	if res := <-results; res.err != nil {
-		t.Fatalf("PutRecord: Verify: %v", res.err)
-	}
+	require.NoError(t, err, "PutRecord")
+	require.NoError(t, (<-results).err, "PutRecord: Verify")
 
 	wrong := alice
 	wrong.SecretAccessKey = "wrong"
 	_, err = client(wrong).ListStreams(ctx, &kinesis.ListStreamsInput{})
 	var coded interface{ ErrorCode() string }
-	if !errors.As(err, &coded) || coded.ErrorCode() != sigv4.CodeInvalidSignature {
-		t.Fatalf("ListStreams with a wrong secret: %v, want InvalidSignatureException", err)
-	}
+	require.ErrorAs(t, err, &coded, "ListStreams with a wrong secret: want InvalidSignatureException")
+	require.Equal(t, sigv4.CodeInvalidSignature, coded.ErrorCode(), "ListStreams with a wrong secret: %v", err)
 	<-results
 }

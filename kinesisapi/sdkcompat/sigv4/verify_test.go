@@ -1,11 +1,12 @@
 package sigv4_test
 
 import (
-	"errors"
 	"net/http"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/stretchr/testify/require"
 
 	"github.com/freshet-io/freshet/kinesisapi/sigv4"
 )
@@ -271,22 +272,13 @@ func TestVerifySDKSigned(t *testing.T) {
 func checkResult(t *testing.T, got sigv4.Credentials, err error, want sigv4.Credentials, wantCode, wantMsg string) {
 	t.Helper()
 	if wantCode == "" {
-		if err != nil {
-			t.Fatalf("Verify: %v", err)
-		}
-		if got != want {
-			t.Fatalf("Verify = %+v, want %+v", got, want)
-		}
+		require.NoError(t, err, "Verify")
+		require.Equal(t, want, got, "Verify")
 		return
 	}
 	var e *sigv4.Error
-	if !errors.As(err, &e) {
-		t.Fatalf("Verify error = %v (%T), want an *Error %s", err, err, wantCode)
-	}
-	if e.Code != wantCode || e.Message != wantMsg {
-		t.Fatalf("Verify error:\n got %s %q\nwant %s %q", e.Code, e.Message, wantCode, wantMsg)
-	}
-	if got != (sigv4.Credentials{}) {
-		t.Fatalf("Verify returned credentials %+v with an error", got)
-	}
+	require.ErrorAs(t, err, &e, "Verify error = %v (%T), want an *Error %s", err, err, wantCode)
+	require.Equal(t, wantCode, e.Code, "Verify error code; message %q", e.Message)
+	require.Equal(t, wantMsg, e.Message, "Verify error message")
+	require.Zero(t, got, "Verify returned credentials with an error")
 }

@@ -15,6 +15,9 @@ import (
 	"testing"
 	"time"
 
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/kinesis"
 )
@@ -57,18 +60,14 @@ func TestSDKCompatibility(t *testing.T) {
 			continue // SubscribeToShard answers with an event stream.
 		}
 		method := reflect.ValueOf(client).MethodByName(op.Name)
-		if !method.IsValid() {
-			t.Fatalf("the SDK has no operation %s", op.Name)
-		}
+		require.True(t, method.IsValid(), "the SDK has no operation %s", op.Name)
 		for seed := range uint64(5) {
 			in := reflect.New(method.Type().In(1).Elem())
 			wiretest.NewFiller(seed, wire.TimestampFromMillis).Fill(in.Elem())
 			resp := op.NewResponse()
 			wiretest.NewFiller(seed+100, wire.TimestampFromMillis).Fill(reflect.ValueOf(resp).Elem())
 			body, err := wire.Encode(wire.ContentTypeJSON, resp)
-			if err != nil {
-				t.Fatal(err)
-			}
+			require.NoError(t, err)
 			if op.EmptyOutput {
 				body = nil
 			}
@@ -77,24 +76,17 @@ func TestSDKCompatibility(t *testing.T) {
 			mu.Unlock()
 
 			results := method.Call([]reflect.Value{reflect.ValueOf(context.Background()), in})
-			if err, _ := results[1].Interface().(error); err != nil {
-				t.Fatalf("%s: %v", op.Name, err)
-			}
+			err, _ = results[1].Interface().(error)
+			require.NoError(t, err, op.Name)
 
 			mu.Lock()
 			sent := bytes.Clone(requested)
 			mu.Unlock()
 			req := op.NewRequest()
-			if err := wire.Decode(wire.ContentTypeJSON, sent, req); err != nil {
-				t.Fatalf("%s: decoding %s: %v", op.Name, sent, err)
-			}
-			if diff := compareSDK(reflect.ValueOf(req), in, op.Name+"wire.Request"); diff != "" {
-				t.Errorf("request %s\n%s", diff, sent)
-			}
+			require.NoError(t, wire.Decode(wire.ContentTypeJSON, sent, req), "%s: decoding %s", op.Name, sent)
+			assert.Empty(t, compareSDK(reflect.ValueOf(req), in, op.Name+"wire.Request"), "request\n%s", sent)
 			if !op.EmptyOutput {
-				if diff := compareSDK(reflect.ValueOf(resp), results[0], op.Name+"Response"); diff != "" {
-					t.Errorf("response %s\n%s", diff, body)
-				}
+				assert.Empty(t, compareSDK(reflect.ValueOf(resp), results[0], op.Name+"Response"), "response\n%s", body)
 			}
 		}
 	}
