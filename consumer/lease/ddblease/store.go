@@ -21,6 +21,7 @@ type Store struct {
 	client *dynamodb.Client
 	table  string
 	stream string // the multi-stream identifier, "" in single-stream mode
+	limit  int32  // Scan's Limit, 0 for DynamoDB's pages of 1 MB
 
 	mu    sync.Mutex  // serializes EnsureTable
 	ready atomic.Bool // the table was found ACTIVE with the right key schema
@@ -40,6 +41,13 @@ type Option func(*Store)
 // leases.
 func WithMultiStream(id StreamIdentifier) Option {
 	return func(s *Store) { s.stream = id.String() }
+}
+
+// WithScanLimit makes List read the table in pages of at most n items
+// (Scan's Limit) instead of DynamoDB's pages of up to 1 MB, which spreads
+// the read capacity a listing takes over more, smaller requests.
+func WithScanLimit(n int32) Option {
+	return func(s *Store) { s.limit = max(n, 0) }
 }
 
 // New returns a Store of the leases in the DynamoDB table named table.
@@ -144,7 +152,11 @@ func (s *Store) List(ctx context.Context) ([]lease.Lease, error) {
 		return nil, err
 	}
 	var out []lease.Lease
-	p := dynamodb.NewScanPaginator(s.client, &dynamodb.ScanInput{TableName: &s.table, ConsistentRead: boolPtr(true)})
+	in := &dynamodb.ScanInput{TableName: &s.table, ConsistentRead: boolPtr(true)}
+	if s.limit > 0 {
+		in.Limit = &s.limit
+	}
+	p := dynamodb.NewScanPaginator(s.client, in)
 	for p.HasMorePages() {
 		page, err := p.NextPage(ctx)
 		if err != nil {

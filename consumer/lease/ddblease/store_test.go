@@ -1,7 +1,11 @@
 package ddblease_test
 
 import (
+	"context"
+	"fmt"
 	"testing"
+
+	"github.com/stretchr/testify/require"
 
 	"github.com/freshet-io/freshet/consumer/lease"
 	"github.com/freshet-io/freshet/consumer/lease/ddblease"
@@ -23,4 +27,26 @@ func TestConformanceMultiStream(t *testing.T) {
 		s, _ := e.store(t, ddblease.WithMultiStream(id))
 		return s
 	})
+}
+
+// List reads every page of the Scan.
+func TestListPages(t *testing.T) {
+	e := newEnv(t)
+	ctx := context.Background()
+	st, _ := e.store(t, ddblease.WithScanLimit(2))
+	want := map[string]bool{}
+	for i := range 7 {
+		key := fmt.Sprintf("shardId-%012d", i)
+		want[key] = true
+		_, err := st.CreateIfNotExists(ctx, lease.Lease{Key: key, Checkpoint: lease.Checkpoint{SequenceNumber: lease.TrimHorizon}})
+		require.NoError(t, err)
+	}
+	ls, err := st.List(ctx)
+	require.NoError(t, err)
+	got := map[string]bool{}
+	for _, l := range ls {
+		got[l.Key] = true
+	}
+	require.Len(t, ls, 7)
+	require.Equal(t, want, got)
 }
