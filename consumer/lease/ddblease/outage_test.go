@@ -121,6 +121,7 @@ func (m *outageMetrics) Error(op string, _ error) {
 // checkpointed before the outage is processed again, and every record is
 // processed.
 func TestStoreOutage(t *testing.T) {
+	t.Parallel()
 	const stream = "outage"
 	e := newEnv(t)
 	// A client that gives up quickly, so that the test need not wait for

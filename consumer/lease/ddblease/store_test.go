@@ -13,6 +13,7 @@ import (
 )
 
 func TestConformance(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	leasetest.Run(t, func(t *testing.T) lease.Store {
 		s, _ := e.store(t)
@@ -21,6 +22,7 @@ func TestConformance(t *testing.T) {
 }
 
 func TestConformanceMultiStream(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	id := ddblease.StreamIdentifier{AccountID: "123456789012", StreamName: "orders", CreationEpoch: 1700000000}
 	leasetest.Run(t, func(t *testing.T) lease.Store {

@@ -12,6 +12,7 @@ import (
 // The consumer's end-to-end suite with the leases in dynalite: several
 // workers through splits, merges, crashes and restarts.
 func TestWorkerSuite(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	consumertest.RunWorkerSuite(t, consumertest.Config{
 		NewStore: func(t *testing.T) lease.Store {
