@@ -39,6 +39,7 @@ type Checkpointer struct {
 	mu        sync.Mutex
 	delivered lease.Checkpoint // last record delivered; SequenceNumber "" if none
 	ended     bool             // the end of the shard was delivered
+	children  []string         // the child shards, written with SHARD_END
 }
 
 func newCheckpointer(shardID string, held *heldLease) *Checkpointer {
@@ -87,7 +88,7 @@ func (c *Checkpointer) Prepare(ctx context.Context, sequenceNumber string, subSe
 	if err := c.check(cp, cur); err != nil {
 		return err
 	}
-	_, err := c.held.updateCheckpoint(ctx, func(l lease.Lease) (lease.Checkpoint, *lease.Checkpoint, error) {
+	_, err := c.held.updateCheckpoint(ctx, nil, func(l lease.Lease) (lease.Checkpoint, *lease.Checkpoint, error) {
 		if err := c.check(cp, l.Checkpoint); err != nil {
 			return lease.Checkpoint{}, nil, err
 		}
@@ -99,7 +100,7 @@ func (c *Checkpointer) Prepare(ctx context.Context, sequenceNumber string, subSe
 // Commit makes the pending checkpoint stored by Prepare the checkpoint.
 // It fails with ErrInvalidCheckpoint if there is none.
 func (c *Checkpointer) Commit(ctx context.Context) error {
-	_, err := c.held.updateCheckpoint(ctx, func(l lease.Lease) (lease.Checkpoint, *lease.Checkpoint, error) {
+	_, err := c.held.updateCheckpoint(ctx, c.childrenAt, func(l lease.Lease) (lease.Checkpoint, *lease.Checkpoint, error) {
 		if l.PendingCheckpoint == nil {
 			return lease.Checkpoint{}, nil, fmt.Errorf("%w: no pending checkpoint", ErrInvalidCheckpoint)
 		}
@@ -119,7 +120,7 @@ func (c *Checkpointer) commit(ctx context.Context, cp lease.Checkpoint) error {
 	if c.held.get().Checkpoint == cp && c.held.get().PendingCheckpoint == nil {
 		return nil
 	}
-	_, err := c.held.updateCheckpoint(ctx, func(l lease.Lease) (lease.Checkpoint, *lease.Checkpoint, error) {
+	_, err := c.held.updateCheckpoint(ctx, c.childrenAt, func(l lease.Lease) (lease.Checkpoint, *lease.Checkpoint, error) {
 		return cp, nil, c.check(cp, l.Checkpoint)
 	})
 	return err
@@ -153,11 +154,25 @@ func (c *Checkpointer) deliver(r Record) {
 	c.mu.Unlock()
 }
 
-// endShard records that the processor is being told the shard ended.
-func (c *Checkpointer) endShard() {
+// endShard records that the processor is being told the shard ended, and
+// the children to write with the SHARD_END checkpoint.
+func (c *Checkpointer) endShard(children []string) {
 	c.mu.Lock()
 	c.ended = true
+	c.children = children
 	c.mu.Unlock()
+}
+
+// childrenAt returns the children to store with the checkpoint cp: the
+// shard's children with SHARD_END, as the KCL writes childShardIds, and
+// none otherwise.
+func (c *Checkpointer) childrenAt(cp lease.Checkpoint) []string {
+	if cp.SequenceNumber != lease.ShardEnd {
+		return nil
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.children
 }
 
 func isDecimal(s string) bool {

@@ -69,7 +69,7 @@ func TestCheckpointerIsMonotonic(t *testing.T) {
 	if got := cp.LastCheckpoint(); got != (lease.Checkpoint{SequenceNumber: "200", SubSequenceNumber: 3}) {
 		t.Fatalf("checkpoint %+v, want 200/3", got)
 	}
-	cp.endShard()
+	cp.endShard(nil)
 	if err := cp.Checkpoint(ctx); err != nil {
 		t.Fatal(err)
 	}

@@ -64,10 +64,16 @@
 //
 // Lease
 // timing follows the KCL: a lease not renewed for the failover time
-// (WithFailoverTime, 10 s) is expired and taken by another worker; leases
-// are renewed every third of it; a worker below its share of the leases
-// steals at most WithMaxLeasesToStealAtOneTime (1) per cycle from the most
-// loaded worker. New shards are found with ListShards (never
+// (WithFailoverTime, 10 s), as observed on the clock of the worker that
+// watches it, is expired and taken by another worker; leases are renewed
+// every third of it, on a goroutine of their own, never inside record
+// processing; a worker takes expired leases up to its share, and only when
+// there are none steals at most WithMaxLeasesToStealAtOneTime (1) per
+// cycle from the most loaded worker; a worker shutting down gracefully
+// releases its leases. A shard read to its end is checkpointed at
+// SHARD_END together with its child shards. Package ddblease (module
+// github.com/freshet-io/freshet/consumer/lease/ddblease) keeps the leases
+// in a DynamoDB table shared with Java KCL 2.x workers. New shards are found with ListShards (never
 // DescribeStream), at start, every WithShardSyncInterval, and at once from
 // the ChildShards of a shard read to its end.
 //
@@ -107,7 +113,9 @@
 //
 // # Observability and time
 //
-// Metrics and a log/slog logger are options, no-ops by default. All waits
+// Metrics and a log/slog logger are options, no-ops by default. Metrics
+// reports records processed, per-shard MillisBehindLatest, the leases held
+// after each cycle, and each lease taken, stolen and lost. All waits
 // (lease cycles, idle reads, retry pauses) read the Clock option, so a test
 // can drive a worker with a freshet.ManualClock.
 package consumer

@@ -144,7 +144,7 @@ func (f *fetcher) poll(ctx context.Context, out chan<- batch) {
 		cfg.metrics.MillisBehindLatest(f.sc.shardID, res.millis)
 		end := res.next == ""
 		if len(res.records) > 0 || end {
-			if !f.send(ctx, out, batch{records: res.records, millis: res.millis, end: end}) {
+			if !f.send(ctx, out, batch{records: res.records, millis: res.millis, end: end, children: res.children}) {
 				return
 			}
 		}
@@ -216,7 +216,11 @@ func (f *fetcher) subscribe(ctx context.Context, out chan<- batch) {
 			// number ends a closed shard.
 			end := ev.ContinuationSequenceNumber.IsZero() && len(ev.ChildShards) > 0
 			if len(recs) > 0 || end {
-				if !f.send(ctx, out, batch{records: recs, millis: millis, end: end}) {
+				var children []string
+				if end {
+					children = childShardIDs(ev.ChildShards)
+				}
+				if !f.send(ctx, out, batch{records: recs, millis: millis, end: end, children: children}) {
 					es.Close()
 					return
 				}
@@ -231,10 +235,11 @@ func (f *fetcher) subscribe(ctx context.Context, out chan<- batch) {
 
 // polled is the result of one GetRecords call.
 type polled struct {
-	records []Record // user records to deliver
-	read    int      // Kinesis records read
-	next    string   // NextShardIterator, "" at the end of a closed shard
-	millis  int64
+	records  []Record // user records to deliver
+	read     int      // Kinesis records read
+	next     string   // NextShardIterator, "" at the end of a closed shard
+	millis   int64
+	children []string // the ChildShards at the end of a closed shard
 }
 
 // getRecords calls GetRecords and converts its records.
@@ -243,7 +248,20 @@ func (f *fetcher) getRecords(ctx context.Context, iter string, limit int) (polle
 	if err != nil {
 		return polled{}, err
 	}
-	return polled{records: f.convert(out.Records), read: len(out.Records), next: out.NextShardIterator, millis: out.MillisBehindLatest}, nil
+	return polled{records: f.convert(out.Records), read: len(out.Records), next: out.NextShardIterator,
+		millis: out.MillisBehindLatest, children: childShardIDs(out.ChildShards)}, nil
+}
+
+// childShardIDs returns the ids of children.
+func childShardIDs(children []freshet.ChildShard) []string {
+	if len(children) == 0 {
+		return nil
+	}
+	ids := make([]string, len(children))
+	for i, c := range children {
+		ids[i] = c.ShardId
+	}
+	return ids
 }
 
 // convert turns Kinesis records into user records. It is the consumer's

@@ -73,13 +73,20 @@ func (h *heldLease) renew(ctx context.Context) error {
 }
 
 // updateCheckpoint stores the checkpoint and pending checkpoint that fn
-// computes from the current lease.
-func (h *heldLease) updateCheckpoint(ctx context.Context, fn func(l lease.Lease) (lease.Checkpoint, *lease.Checkpoint, error)) (lease.Lease, error) {
+// computes from the current lease, and the child shards that children (if
+// not nil) names for that checkpoint.
+func (h *heldLease) updateCheckpoint(ctx context.Context, children func(lease.Checkpoint) []string,
+	fn func(l lease.Lease) (lease.Checkpoint, *lease.Checkpoint, error)) (lease.Lease, error) {
 	var out lease.Lease
 	err := h.mutate(func(l lease.Lease) (lease.Lease, error) {
 		cp, pending, err := fn(l)
 		if err != nil {
 			return l, err
+		}
+		if children != nil {
+			if ids := children(cp); len(ids) > 0 {
+				l.ChildShardIDs = ids
+			}
 		}
 		out, err = h.store.UpdateCheckpoint(ctx, l, cp, pending)
 		return out, err

@@ -12,11 +12,12 @@ import (
 	"github.com/freshet-io/freshet/consumer/lease"
 )
 
-// coordinator runs a worker's lease cycle: every renew interval it renews
-// the leases the worker holds, creates leases for new shards, and takes
-// expired leases or steals leases from overloaded workers until the worker
-// holds its share. It runs on the goroutine of Worker.Run; only the shard
-// consumers it starts run elsewhere.
+// coordinator runs a worker's lease cycle (the KCL's lease taker): every
+// renew interval it creates leases for new shards, and takes expired
+// leases or steals leases from overloaded workers until the worker holds
+// its share. It runs on the goroutine of Worker.Run. The leases it takes
+// are renewed by the renewer, on a goroutine of its own, and processed by
+// shard consumers, on goroutines of theirs.
 //
 // Behavior, as in the KCL:
 //   - Expiry is observed locally: a lease whose Counter has not changed for
@@ -39,6 +40,7 @@ type coordinator struct {
 	w    *Worker
 	ctx  context.Context // cancelled when the worker stops abruptly
 	wake chan struct{}
+	ren  *renewer
 
 	seen        map[string]observation
 	consumers   map[string]*shardConsumer
@@ -62,6 +64,7 @@ func newCoordinator(w *Worker, ctx context.Context) *coordinator {
 		w:         w,
 		ctx:       ctx,
 		wake:      make(chan struct{}, 1),
+		ren:       newRenewer(w),
 		seen:      make(map[string]observation),
 		consumers: make(map[string]*shardConsumer),
 	}
@@ -116,7 +119,6 @@ func (c *coordinator) loop(ctx context.Context, stop <-chan struct{}) {
 
 func (c *coordinator) cycle() {
 	c.reap()
-	c.renewAll()
 	now := c.w.cfg.clock.Now()
 	clean := !c.cleaned || now.Sub(c.lastCleanup) >= c.w.cfg.cleanup
 	if c.resync.Swap(false) || !c.synced || now.Sub(c.lastSync) >= c.w.cfg.shardSync || clean {
@@ -147,17 +149,8 @@ func (c *coordinator) reap() {
 		select {
 		case <-sc.done:
 			delete(c.consumers, key)
+			c.ren.remove(key)
 		default:
-		}
-	}
-}
-
-func (c *coordinator) renewAll() {
-	for _, sc := range c.consumers {
-		if err := sc.held.renew(c.ctx); err != nil && !errors.Is(err, ErrLeaseLost) {
-			c.w.cfg.logger.Warn("renewing lease failed", "worker", c.w.id, "shard", sc.shardID, "err", err)
-			c.w.cfg.metrics.Error("RenewLease", err)
-			sc.held.expireIfStale(c.w.cfg.failover)
 		}
 	}
 }
@@ -334,39 +327,31 @@ func (c *coordinator) acquire(l lease.Lease, steal bool) bool {
 	}
 	c.w.cfg.logger.Info("lease taken", "worker", c.w.id, "shard", l.Key, "from", l.Owner, "stolen", steal)
 	c.w.cfg.metrics.LeaseGained(l.Key)
+	if steal {
+		c.w.cfg.metrics.LeaseStolen(l.Key, l.Owner)
+	}
 	sc := newShardConsumer(c, taken)
 	c.consumers[l.Key] = sc
+	c.ren.add(l.Key, sc.held)
 	go sc.run()
 	return true
 }
 
 // shutdown asks every shard consumer to stop after its current batch and
-// keeps their leases renewed until they have all finished.
+// waits until they have all finished (or the worker stops abruptly); the
+// renewer keeps their leases meanwhile.
 func (c *coordinator) shutdown() {
 	for _, sc := range c.consumers {
 		sc.requestStop()
 	}
-	for {
-		c.reap()
-		if len(c.consumers) == 0 {
-			return
-		}
-		var any *shardConsumer
-		for _, sc := range c.consumers {
-			any = sc
-			break
-		}
-		t := c.w.cfg.clock.NewTimer(c.w.cfg.renew)
+	for _, sc := range c.consumers {
 		select {
-		case <-any.done:
-			t.Stop()
-		case <-t.C():
-			c.renewAll()
+		case <-sc.done:
 		case <-c.ctx.Done():
-			t.Stop()
 			return
 		}
 	}
+	c.reap()
 }
 
 // wait waits for every shard consumer to finish.

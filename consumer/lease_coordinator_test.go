@@ -27,6 +27,22 @@ func cycled(t *testing.T, w *Worker) <-chan int {
 	return ch
 }
 
+// renewing makes w report each round of renewals on the channel
+// returned, which must be read once before the first advance of a manual
+// clock and once after each advance by the renew interval, so that the
+// renewer has set its next timer before the clock moves on. Call it
+// before cycled.
+func renewing(w *Worker) <-chan int {
+	ch := make(chan int, 100)
+	w.afterRenew = func(n int) {
+		select {
+		case ch <- n:
+		default:
+		}
+	}
+	return ch
+}
+
 func next(t *testing.T, ch <-chan int) int {
 	t.Helper()
 	select {
@@ -86,11 +102,12 @@ func TestLeasesOfDeadWorkerExpireAfterFailoverTime(t *testing.T) {
 
 type leaseMetrics struct {
 	NopMetrics
-	gained, lost atomic.Int64
+	gained, stolen, lost atomic.Int64
 }
 
-func (m *leaseMetrics) LeaseGained(string) { m.gained.Add(1) }
-func (m *leaseMetrics) LeaseLost(string)   { m.lost.Add(1) }
+func (m *leaseMetrics) LeaseGained(string)         { m.gained.Add(1) }
+func (m *leaseMetrics) LeaseStolen(string, string) { m.stolen.Add(1) }
+func (m *leaseMetrics) LeaseLost(string)           { m.lost.Add(1) }
 
 // A new worker steals at most MaxLeasesToStealAtOneTime leases per cycle
 // until the load is balanced, and the victim notices when it renews.
@@ -103,17 +120,26 @@ func TestLeaseStealingIsBounded(t *testing.T) {
 		return []Option{WithClock(clk), WithLeaseStore(store), WithWorkerID(id), WithFailoverTime(9 * time.Second),
 			WithInitialPosition(lease.TrimHorizon), WithMetrics(m), WithIdleTimeBetweenReads(time.Hour)}
 	}
-	a := cycled(t, New(e, "s", HandlerFunc(noop), opts("a", ma)...))
+	wa := New(e, "s", HandlerFunc(noop), opts("a", ma)...)
+	aRenewals := renewing(wa)
+	a := cycled(t, wa)
 	if n := next(t, a); n != 4 {
 		t.Fatalf("a holds %d leases, want 4", n)
 	}
-	b := cycled(t, New(e, "s", HandlerFunc(noop), opts("b", NopMetrics{})...))
+	next(t, aRenewals)
+	mb := &leaseMetrics{}
+	wb := New(e, "s", HandlerFunc(noop), opts("b", mb)...)
+	bRenewals := renewing(wb)
+	b := cycled(t, wb)
+	next(t, bRenewals)
 	// b steals one lease per cycle until it has its share; a steal may
 	// lose the race with a's renewal of the same lease and wait a cycle.
 	held, balanced := 0, 0
 	for i := 0; balanced < 2; i++ {
 		if i > 0 {
 			clk.Advance(3 * time.Second)
+			next(t, aRenewals)
+			next(t, bRenewals)
 			next(t, a)
 		}
 		n := next(t, b)
@@ -134,6 +160,12 @@ func TestLeaseStealingIsBounded(t *testing.T) {
 	// pending.
 	if got := ma.lost.Load(); got < 1 {
 		t.Errorf("a noticed %d lost leases, want at least 1", got)
+	}
+	if got, stolen := mb.gained.Load(), mb.stolen.Load(); got != 2 || stolen != 2 {
+		t.Errorf("b gained %d leases, stole %d; want 2 and 2", got, stolen)
+	}
+	if got := ma.stolen.Load(); got != 0 {
+		t.Errorf("a stole %d leases, want 0", got)
 	}
 }
 
@@ -158,14 +190,18 @@ func TestUnrenewableLeaseIsGivenUpAfterFailoverTime(t *testing.T) {
 	e := newEngine(t, "s", 1)
 	store := &failingStore{Store: lease.NewMemoryStore()}
 	m := &leaseMetrics{}
-	a := cycled(t, New(e, "s", HandlerFunc(noop), WithClock(clk), WithLeaseStore(store), WithWorkerID("a"),
-		WithFailoverTime(9*time.Second), WithInitialPosition(lease.TrimHorizon), WithMetrics(m)))
+	w := New(e, "s", HandlerFunc(noop), WithClock(clk), WithLeaseStore(store), WithWorkerID("a"),
+		WithFailoverTime(9*time.Second), WithInitialPosition(lease.TrimHorizon), WithMetrics(m))
+	renewals := renewing(w)
+	a := cycled(t, w)
 	if n := next(t, a); n != 1 {
 		t.Fatalf("a holds %d leases, want 1", n)
 	}
+	next(t, renewals)
 	store.fail.Store(true)
 	for i := 1; i <= 3; i++ {
 		clk.Advance(3 * time.Second)
+		next(t, renewals)
 		next(t, a)
 		if lost, want := m.lost.Load(), int64(i/3); lost != want {
 			t.Fatalf("after %d s without renewal: %d leases lost, want %d", 3*i, lost, want)

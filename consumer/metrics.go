@@ -13,10 +13,15 @@ type Metrics interface {
 	// LeasesHeld reports the number of leases the worker holds, after
 	// each lease cycle.
 	LeasesHeld(n int)
-	// LeaseGained is called when the worker takes a lease.
+	// LeaseGained is called when the worker takes a lease: an expired or
+	// unowned one, or one it steals.
 	LeaseGained(shardID string)
-	// LeaseLost is called when another worker took a lease this worker
-	// held.
+	// LeaseStolen is called, after LeaseGained, when the lease was taken
+	// from a live worker, from, to balance the load.
+	LeaseStolen(shardID, from string)
+	// LeaseLost is called when the worker finds it no longer holds a
+	// lease: another worker took it, or the worker could not renew it for
+	// the failover time.
 	LeaseLost(shardID string)
 	// Error is called for every failed call the worker retries or gives
 	// up on; op names the operation, such as "GetRecords" or
@@ -31,5 +36,6 @@ func (NopMetrics) RecordsProcessed(string, int, int) {}
 func (NopMetrics) MillisBehindLatest(string, int64)  {}
 func (NopMetrics) LeasesHeld(int)                    {}
 func (NopMetrics) LeaseGained(string)                {}
+func (NopMetrics) LeaseStolen(string, string)        {}
 func (NopMetrics) LeaseLost(string)                  {}
 func (NopMetrics) Error(string, error)               {}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"sync"
 	"time"
 
@@ -21,8 +22,12 @@ type shardConsumer struct {
 	coord   *coordinator
 	shardID string
 	held    *heldLease
-	ctx     context.Context // cancelled when the lease is lost or the worker stops abruptly
-	cancel  context.CancelFunc
+	// children are the shard's children in the last ListShards before
+	// the lease was taken: the children written at SHARD_END when the
+	// read that reached the end named none.
+	children []string
+	ctx      context.Context // cancelled when the lease is lost or the worker stops abruptly
+	cancel   context.CancelFunc
 
 	stopOnce sync.Once
 	stop     chan struct{} // closed to ask for a graceful stop
@@ -41,10 +46,11 @@ const (
 // batch is what the fetcher hands to the processor: records, the end of
 // the shard, or an error.
 type batch struct {
-	records []Record
-	millis  int64
-	end     bool
-	err     error
+	records  []Record
+	millis   int64
+	end      bool
+	children []string // at the end: the child shards, from GetRecords or the subscription
+	err      error
 }
 
 var errShardEndNotCheckpointed = errors.New("consumer: ShardEnded returned without checkpointing SHARD_END")
@@ -55,10 +61,16 @@ func newShardConsumer(c *coordinator, l lease.Lease) *shardConsumer {
 		w:       c.w,
 		coord:   c,
 		shardID: l.Key,
-		ctx:     ctx,
-		cancel:  cancel,
-		stop:    make(chan struct{}),
-		done:    make(chan struct{}),
+		children: func() []string {
+			if c.lineage == nil {
+				return nil
+			}
+			return slices.Clone(c.lineage.children[l.Key])
+		}(),
+		ctx:    ctx,
+		cancel: cancel,
+		stop:   make(chan struct{}),
+		done:   make(chan struct{}),
 	}
 	sc.held = &heldLease{store: c.w.cfg.store, clock: c.w.cfg.clock, l: l, renewedAt: c.w.cfg.clock.Now(), onLost: func() {
 		c.w.cfg.logger.Info("lease lost", "worker", c.w.id, "shard", l.Key)
@@ -203,7 +215,11 @@ func (sc *shardConsumer) process() (outcome, error) {
 			cfg.metrics.RecordsProcessed(sc.shardID, n, bytes)
 		}
 		if b.end {
-			cp.endShard()
+			children := b.children
+			if len(children) == 0 {
+				children = sc.children
+			}
+			cp.endShard(children)
 			if err := proc.ShardEnded(ctx, cp); err != nil {
 				return sc.failed(proc, fmt.Errorf("ShardEnded: %w", err))
 			}

@@ -38,6 +38,9 @@ type Worker struct {
 	// afterCycle, if set, is called with the number of leases held after
 	// each lease cycle, once the timer of the next one is set. For tests.
 	afterCycle func(held int)
+	// afterRenew, like afterCycle, is called after each round of
+	// renewals with the number of leases renewed. For tests.
+	afterRenew func(renewed int)
 }
 
 // New returns a Worker that consumes the stream streamName of src, with a
@@ -140,10 +143,17 @@ func (w *Worker) Run(ctx context.Context) error {
 	w.cfg.logger.Info("worker started", "worker", w.id, "stream", w.stream)
 	w.logLeaseStore()
 	c := newCoordinator(w, actx)
+	stopRenewing, renewerDone := make(chan struct{}), make(chan struct{})
+	go func() {
+		defer close(renewerDone)
+		c.ren.loop(actx, stopRenewing)
+	}()
 	c.loop(ctx, w.stop)
 	if actx.Err() == nil {
 		c.shutdown()
 	}
+	close(stopRenewing)
+	<-renewerDone
 	abort()
 	c.wait()
 	w.cfg.logger.Info("worker stopped", "worker", w.id)

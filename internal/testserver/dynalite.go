@@ -41,14 +41,16 @@ func StartDynalite(t testing.TB) *Dynalite {
 	}
 	d := &Dynalite{t: t, port: FreePort(t), dir: t.TempDir()}
 	d.URL = "http://127.0.0.1:" + strconv.Itoa(d.port)
-	d.start(node, cli)
+	d.start(node)
 	t.Cleanup(d.Stop)
 	return d
 }
 
-func (d *Dynalite) start(node, cli string) {
+func (d *Dynalite) start(node string) {
 	d.t.Helper()
-	cmd := exec.Command(node, cli, "--port", strconv.Itoa(d.port), "--path", d.dir,
+	// node/dynalite.js runs dynalite's cli.js, surviving aborted requests.
+	launcher := filepath.Join(moduleDir(), "node", "dynalite.js")
+	cmd := exec.Command(node, launcher, "--port", strconv.Itoa(d.port), "--path", d.dir,
 		"--createTableMs", "0", "--deleteTableMs", "0", "--updateTableMs", "0")
 	cmd.Stdout, cmd.Stderr = os.Stderr, os.Stderr
 	if err := cmd.Start(); err != nil {
@@ -80,7 +82,7 @@ func (d *Dynalite) Stop() {
 func (d *Dynalite) Start() {
 	d.t.Helper()
 	node, _ := exec.LookPath("node")
-	d.start(node, filepath.Join(moduleDir(), "node", "node_modules", "dynalite", "cli.js"))
+	d.start(node)
 }
 
 // moduleDir is the directory of this package's source, where node/ holds

@@ -37,6 +37,7 @@ func Run(t *testing.T, newStore func(t *testing.T) lease.Store) {
 		test func(t *testing.T, s lease.Store)
 	}{
 		{"CreateIfNotExists", testCreateIfNotExists},
+		{"CreateWithChildren", testCreateWithChildren},
 		{"GetMissing", testGetMissing},
 		{"Take", testTake},
 		{"Renew", testRenew},
@@ -134,6 +135,30 @@ func testCreateIfNotExists(t *testing.T, s lease.Store) {
 	minimal := lease.Lease{Key: "minimal"}
 	create(t, s, minimal)
 	equal(t, "Get of zero lease", get(t, s, "minimal"), minimal)
+}
+
+// testCreateWithChildren checks that a lease created with its children (a
+// lease copied from another table, say) keeps them, and that they survive
+// every mutation.
+func testCreateWithChildren(t *testing.T, s lease.Store) {
+	ctx := t.Context()
+	want := sample("shard-0")
+	want.Checkpoint = lease.Checkpoint{SequenceNumber: lease.ShardEnd}
+	want.ChildShardIDs = []string{"shardId-000000000002", "shardId-000000000003"}
+	create(t, s, want)
+	equal(t, "Get after create", get(t, s, "shard-0"), want)
+	l, err := s.Take(ctx, want, "a")
+	if err != nil {
+		t.Fatalf("Take: %v", err)
+	}
+	if l, err = s.Renew(ctx, l); err != nil {
+		t.Fatalf("Renew: %v", err)
+	}
+	if _, err = s.Release(ctx, l); err != nil {
+		t.Fatalf("Release: %v", err)
+	}
+	want.Counter = 3
+	equal(t, "after Take, Renew and Release", get(t, s, "shard-0"), want)
 }
 
 func testGetMissing(t *testing.T, s lease.Store) {
