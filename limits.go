@@ -1,13 +1,16 @@
 package freshet
 
 import (
+	"math"
 	"time"
 
 	"golang.org/x/time/rate"
 )
 
 // Limits are the throughput and resource limits the engine enforces. A zero
-// throughput field means "unlimited". Like Kinesis, the engine never delays
+// field means "no limit", as zero means "absent" everywhere in freshet's API
+// (in an operation's input, an absent member gets the Kinesis default; in
+// Limits and options, an absent limit does not apply). Like Kinesis, the engine never delays
 // a call to stay under a limit: an over-limit call fails at once with
 // ProvisionedThroughputExceededException (or LimitExceededException), and
 // the caller backs off. Rate decisions are token buckets
@@ -35,10 +38,10 @@ type Limits struct {
 	// shard per second (Kinesis: 1); over it, LimitExceededException.
 	SubscribeCallsPerSecond int
 	// ShardLimit caps open shards across the account (Kinesis: 20,000 in
-	// the large regions). Zero means 20,000.
+	// the large regions; NoLimits and AWSLimits keep it).
 	ShardLimit int
 	// ConsumersPerStream caps registered enhanced fan-out consumers per
-	// stream (Kinesis: 20). Zero means 20.
+	// stream (Kinesis: 20; NoLimits and AWSLimits keep it).
 	ConsumersPerStream int
 }
 
@@ -63,25 +66,30 @@ var NoLimits = Limits{
 	ConsumersPerStream: 20,
 }
 
+// unlimited is what DescribeLimits reports as the shard limit of an engine
+// without one.
+const unlimited = math.MaxInt32
+
 const (
-	defaultShardLimit         = 20000
-	defaultConsumersPerStream = 20
 	// maxGetRecordsBytes is the most one GetRecords call returns.
 	maxGetRecordsBytes = 10 << 20
 	// maxPutRecordsBytes is the most one PutRecords request may carry.
 	maxPutRecordsBytes = 10 << 20
 )
 
+// shardLimit returns the account's shard limit, unlimited if none.
 func (l Limits) shardLimit() int {
 	if l.ShardLimit <= 0 {
-		return defaultShardLimit
+		return unlimited
 	}
 	return l.ShardLimit
 }
 
+// consumersPerStream returns the consumer limit of a stream, unlimited if
+// none.
 func (l Limits) consumersPerStream() int {
 	if l.ConsumersPerStream <= 0 {
-		return defaultConsumersPerStream
+		return unlimited
 	}
 	return l.ConsumersPerStream
 }

@@ -2,10 +2,12 @@ package freshet
 
 import (
 	"context"
+	"fmt"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
 
@@ -238,4 +240,38 @@ func TestLimitsSubscribeRate(t *testing.T) {
 	sub, err = e.SubscribeToShard(ctx, in)
 	require.NoError(t, err)
 	require.NoError(t, sub.Close())
+}
+
+// Zero means absent, and an absent limit does not apply: Limits{} limits
+// nothing, not even the resources NoLimits keeps.
+func TestZeroLimitsLimitNothing(t *testing.T) {
+	ctx := context.Background()
+	for _, tt := range []struct {
+		name      string
+		limits    Limits
+		consumers int // registrations that succeed out of 21
+		reported  int // DescribeLimits' ShardLimit
+	}{
+		{"NoLimits", NoLimits, 20, 20000},
+		{"zero Limits", Limits{}, 21, unlimited},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			e := newTestEngine(t, WithLimits(tt.limits))
+			_, err := e.CreateStream(ctx, &CreateStreamInput{StreamName: "s", ShardCount: 1})
+			require.NoError(t, err)
+			arn := e.streamARN("s")
+			ok := 0
+			for i := range 21 {
+				if _, err := e.RegisterStreamConsumer(ctx, &RegisterStreamConsumerInput{StreamARN: arn, ConsumerName: fmt.Sprint("c", i)}); err == nil {
+					ok++
+				} else {
+					require.ErrorIs(t, err, ErrLimitExceeded)
+				}
+			}
+			assert.Equal(t, tt.consumers, ok)
+			lim, err := e.DescribeLimits(ctx, nil)
+			require.NoError(t, err)
+			assert.Equal(t, tt.reported, lim.ShardLimit)
+		})
+	}
 }

@@ -98,7 +98,7 @@ func WithLimits(l Limits) Option {
 }
 
 // WithShardLimit sets the account's shard limit (open shards across all
-// streams), keeping the other limits. Default: 20,000.
+// streams), keeping the other limits; 0 means no limit. Default: 20,000.
 func WithShardLimit(n int) Option {
 	return func(cfg *config) { cfg.limits.ShardLimit = n }
 }
