@@ -7,29 +7,6 @@ import (
 	"iter"
 )
 
-// Shards lists the stream's shards (open and closed, not expired) in index
-// order.
-func (st *Stream) Shards() []Shard {
-	if err := st.alive(); err != nil {
-		return nil
-	}
-	shards := st.liveShards(st.e.now())
-	out := make([]Shard, len(shards))
-	for i, sh := range shards {
-		out[i] = sh.describe()
-	}
-	return out
-}
-
-// alive reports ResourceNotFoundException once the handle's stream is gone
-// (deleted, possibly recreated under the same name).
-func (st *Stream) alive() error {
-	if st.e.lookupName(st.name) != st {
-		return st.e.errStreamNotFound(st.name)
-	}
-	return nil
-}
-
 // Iterator reads one shard in order, blocking for new records: the
 // Go-native counterpart of a shard iterator and GetRecords loop, with no
 // polling. It is not throttled by the read limits (like a subscription, it

@@ -84,6 +84,29 @@ type phase struct {
 	until  time.Time
 }
 
+// Shards lists the stream's shards (open and closed, not expired) in index
+// order.
+func (st *Stream) Shards() []Shard {
+	if err := st.alive(); err != nil {
+		return nil
+	}
+	shards := st.liveShards(st.e.now())
+	out := make([]Shard, len(shards))
+	for i, sh := range shards {
+		out[i] = sh.describe()
+	}
+	return out
+}
+
+// alive reports ResourceNotFoundException once the handle's stream is gone
+// (deleted, possibly recreated under the same name).
+func (st *Stream) alive() error {
+	if st.e.lookupName(st.name) != st {
+		return st.e.errStreamNotFound(st.name)
+	}
+	return nil
+}
+
 // status returns the stream's status at now.
 func (st *Stream) status(now time.Time) StreamStatus {
 	p := st.phase.Load()
