@@ -111,8 +111,12 @@ func BenchmarkChannelParallel(b *testing.B) {
 
 // BenchmarkPutRecord writes 100-byte records from one goroutine to a
 // 4-shard stream.
-func BenchmarkPutRecord(b *testing.B) {
-	e, _ := benchEngine(b, 4)
+func BenchmarkPutRecord(b *testing.B) { benchmarkPutRecord(b, 4) }
+
+// benchmarkPutRecord writes 100-byte records from one goroutine to a
+// stream of the given number of shards with Engine.PutRecord.
+func benchmarkPutRecord(b *testing.B, shards int) {
+	e, _ := benchEngine(b, shards)
 	ctx := context.Background()
 	in := &PutRecordInput{StreamName: "bench", Data: make([]byte, benchPayload)}
 	b.ReportAllocs()
@@ -461,20 +465,7 @@ func BenchmarkSnapshot(b *testing.B) {
 
 // BenchmarkPutRecord1Shard writes 100-byte records from one goroutine to
 // a 1-shard stream with Engine.PutRecord.
-func BenchmarkPutRecord1Shard(b *testing.B) {
-	e, _ := benchEngine(b, 1)
-	ctx := context.Background()
-	in := &PutRecordInput{StreamName: "bench", Data: make([]byte, benchPayload)}
-	b.ReportAllocs()
-	b.ResetTimer()
-	for i := 0; i < b.N; i++ {
-		in.PartitionKey = benchKeys[i&1023]
-		if _, err := e.PutRecord(ctx, in); err != nil {
-			b.Fatal(err)
-		}
-	}
-	reportRate(b)
-}
+func BenchmarkPutRecord1Shard(b *testing.B) { benchmarkPutRecord(b, 1) }
 
 // BenchmarkStreamPut writes the same records with Stream.Put.
 func BenchmarkStreamPut(b *testing.B) {
