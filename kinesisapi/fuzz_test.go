@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/fxamacker/cbor/v2"
+	"github.com/stretchr/testify/require"
 
 	"github.com/freshet-io/freshet"
 	"github.com/freshet-io/freshet/kinesisapi/internal/wire"
@@ -27,9 +28,8 @@ func FuzzHandler(f *testing.F) {
 	f.Cleanup(func() { h.Close() })
 	e := defaultEngine(h)
 	ctx := context.Background()
-	if _, err := e.CreateStream(ctx, &freshet.CreateStreamInput{StreamName: "fz", ShardCount: 2}); err != nil {
-		f.Fatal(err)
-	}
+	_, err := e.CreateStream(ctx, &freshet.CreateStreamInput{StreamName: "fz", ShardCount: 2})
+	require.NoError(f, err)
 	type written struct {
 		shard string
 		sn    freshet.SequenceNumber
@@ -39,9 +39,7 @@ func FuzzHandler(f *testing.F) {
 	for i := range 20 {
 		data := bytes.Repeat([]byte{byte(i)}, i+1)
 		out, err := e.PutRecord(ctx, &freshet.PutRecordInput{StreamName: "fz", PartitionKey: string(rune('a' + i)), Data: data})
-		if err != nil {
-			f.Fatal(err)
-		}
+		require.NoError(f, err)
 		want = append(want, written{out.ShardId, out.SequenceNumber, bytes.Clone(data)})
 	}
 	e.Intercept(func(ctx context.Context, c *freshet.Call) error {
@@ -54,16 +52,12 @@ func FuzzHandler(f *testing.F) {
 		for _, w := range want {
 			it, err := e.GetShardIterator(ctx, &freshet.GetShardIteratorInput{StreamName: "fz", ShardId: w.shard,
 				ShardIteratorType: freshet.AtSequenceNumber, StartingSequenceNumber: w.sn.String()})
-			if err != nil {
-				t.Fatalf("record %s: %v", w.sn, err)
-			}
+			require.NoError(t, err, "record %s", w.sn)
 			out, err := e.GetRecords(ctx, &freshet.GetRecordsInput{ShardIterator: it.ShardIterator, Limit: 1})
-			if err != nil {
-				t.Fatalf("record %s: %v", w.sn, err)
-			}
-			if len(out.Records) != 1 || out.Records[0].SequenceNumber != w.sn || !bytes.Equal(out.Records[0].Data, w.data) {
-				t.Fatalf("record %s changed: %+v", w.sn, out.Records)
-			}
+			require.NoError(t, err, "record %s", w.sn)
+			require.Len(t, out.Records, 1, "record %s changed: %+v", w.sn, out.Records)
+			require.Equal(t, w.sn, out.Records[0].SequenceNumber, "record %s changed: %+v", w.sn, out.Records)
+			require.Equal(t, string(w.data), string(out.Records[0].Data), "record %s changed: %+v", w.sn, out.Records)
 		}
 	}
 
@@ -105,18 +99,12 @@ func FuzzHandler(f *testing.F) {
 
 	f.Fuzz(func(t *testing.T, target, contentType string, body []byte) {
 		r, err := http.NewRequest(http.MethodPost, "http://kinesis.local/", bytes.NewReader(body))
-		if err != nil {
-			t.Fatal(err)
-		}
+		require.NoError(t, err)
 		r.Header.Set("X-Amz-Target", target)
 		r.Header.Set("Content-Type", contentType)
 		rec := serve(h, r)
-		if rec.Code >= 500 {
-			t.Fatalf("status %d: %s", rec.Code, rec.Body)
-		}
-		if rec.Header().Get("X-Amzn-RequestId") == "" {
-			t.Fatal("no request id")
-		}
+		require.Less(t, rec.Code, 500, "status %d: %s", rec.Code, rec.Body)
+		require.NotEmpty(t, rec.Header().Get("X-Amzn-RequestId"), "no request id")
 		switch rec.Code {
 		case http.StatusOK, http.StatusForbidden, http.StatusNotFound, http.StatusRequestEntityTooLarge:
 		case http.StatusBadRequest:
@@ -128,11 +116,11 @@ func FuzzHandler(f *testing.F) {
 			} else {
 				err = json.Unmarshal(rec.Body.Bytes(), &m)
 			}
-			if err != nil || code == "" || m["__type"] != code {
-				t.Fatalf("malformed error %q: %q (%v)", code, rec.Body, err)
-			}
+			require.NoError(t, err, "malformed error %q: %q", code, rec.Body)
+			require.NotEmpty(t, code, "malformed error %q: %q", code, rec.Body)
+			require.Equal(t, code, m["__type"], "malformed error %q: %q", code, rec.Body)
 		default:
-			t.Fatalf("unexpected status %d: %s", rec.Code, rec.Body)
+			require.Failf(t, "unexpected status", "%d: %s", rec.Code, rec.Body)
 		}
 		checkRecords(t)
 	})

@@ -15,6 +15,9 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
 )
 
 var killLoops = flag.Int("kill-loops", 5, "SIGKILL iterations of TestKillLoop (the issue asks for 50)")
@@ -31,9 +34,8 @@ func TestKillLoop(t *testing.T) {
 	work := t.TempDir()
 	bin := filepath.Join(work, "freshet")
 	build := exec.Command("go", "build", "-o", bin, ".")
-	if out, err := build.CombinedOutput(); err != nil {
-		t.Fatalf("go build: %v\n%s", err, out)
-	}
+	out, err := build.CombinedOutput()
+	require.NoError(t, err, "go build:\n%s", out)
 	dir := filepath.Join(work, "data")
 	acked := map[string]string{}        // sequence number -> data
 	ackedShard := map[string][]string{} // shard -> sequence numbers acknowledged
@@ -42,9 +44,7 @@ func TestKillLoop(t *testing.T) {
 		srv := startServer(t, bin, dir)
 		c := &rawClient{url: srv.url, hc: hc}
 		if loop == 0 {
-			if err := c.call("CreateStream", map[string]any{"StreamName": "s", "ShardCount": 2}, nil); err != nil {
-				t.Fatal(err)
-			}
+			require.NoError(t, c.call("CreateStream", map[string]any{"StreamName": "s", "ShardCount": 2}, nil))
 		}
 		verify(t, c, loop, acked, ackedShard)
 		if loop == *killLoops {
@@ -105,11 +105,11 @@ func TestKillLoop(t *testing.T) {
 }
 
 // record notes an acknowledged record; a sequence number acknowledged
-// twice is a reuse.
+// twice is a reuse. The writers call it from their goroutines, so it
+// asserts (and never requires).
 func record(t *testing.T, acked map[string]string, ackedShard map[string][]string, shard, seq, data string) {
-	if prev, dup := acked[seq]; dup {
-		t.Errorf("sequence number %s acknowledged twice: %q and %q", seq, prev, data)
-	}
+	prev, dup := acked[seq]
+	assert.False(t, dup, "sequence number %s acknowledged twice: %q and %q", seq, prev, data)
 	acked[seq] = data
 	ackedShard[shard] = append(ackedShard[shard], seq)
 }
@@ -119,9 +119,7 @@ func verify(t *testing.T, c *rawClient, loop int, acked map[string]string, acked
 	t.Helper()
 	for _, shard := range []string{"shardId-000000000000", "shardId-000000000001"} {
 		var it struct{ ShardIterator string }
-		if err := c.call("GetShardIterator", map[string]any{"StreamName": "s", "ShardId": shard, "ShardIteratorType": "TRIM_HORIZON"}, &it); err != nil {
-			t.Fatal(err)
-		}
+		require.NoError(t, c.call("GetShardIterator", map[string]any{"StreamName": "s", "ShardId": shard, "ShardIteratorType": "TRIM_HORIZON"}, &it))
 		stored := map[string]string{}
 		var order []string
 		iter := it.ShardIterator
@@ -134,15 +132,13 @@ func verify(t *testing.T, c *rawClient, loop int, acked map[string]string, acked
 				NextShardIterator  string
 				MillisBehindLatest int64
 			}
-			if err := c.call("GetRecords", map[string]any{"ShardIterator": iter, "Limit": 10000}, &out); err != nil {
-				t.Fatal(err)
-			}
+			require.NoError(t, c.call("GetRecords", map[string]any{"ShardIterator": iter, "Limit": 10000}, &out))
 			for _, r := range out.Records {
-				if _, dup := stored[r.SequenceNumber]; dup {
-					t.Fatalf("loop %d: %s holds sequence number %s twice", loop, shard, r.SequenceNumber)
-				}
-				if len(order) > 0 && !seqLess(order[len(order)-1], r.SequenceNumber) {
-					t.Fatalf("loop %d: %s: %s follows %s", loop, shard, r.SequenceNumber, order[len(order)-1])
+				_, dup := stored[r.SequenceNumber]
+				require.False(t, dup, "loop %d: %s holds sequence number %s twice", loop, shard, r.SequenceNumber)
+				if len(order) > 0 {
+					prev := order[len(order)-1]
+					require.True(t, seqLess(prev, r.SequenceNumber), "loop %d: %s: %s follows %s", loop, shard, r.SequenceNumber, prev)
 				}
 				stored[r.SequenceNumber] = string(r.Data)
 				order = append(order, r.SequenceNumber)
@@ -154,12 +150,8 @@ func verify(t *testing.T, c *rawClient, loop int, acked map[string]string, acked
 		}
 		for _, seq := range ackedShard[shard] {
 			got, ok := stored[seq]
-			if !ok {
-				t.Fatalf("loop %d: acknowledged record %s (%q) of %s is missing", loop, seq, acked[seq], shard)
-			}
-			if got != acked[seq] {
-				t.Fatalf("loop %d: record %s of %s holds %q, %q was acknowledged", loop, seq, shard, got, acked[seq])
-			}
+			require.True(t, ok, "loop %d: acknowledged record %s (%q) of %s is missing", loop, seq, acked[seq], shard)
+			require.Equal(t, acked[seq], got, "loop %d: record %s of %s holds %q, %q was acknowledged", loop, seq, shard, got, acked[seq])
 		}
 	}
 }
@@ -183,14 +175,10 @@ func startServer(t *testing.T, bin, dir string) *server {
 	t.Helper()
 	cmd := exec.Command(bin, "serve", "--addr", "127.0.0.1:0", "--log-format", "json", "--data-dir", dir, "--sync", "batch")
 	stdout, err := cmd.StdoutPipe()
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	var stderr bytes.Buffer
 	cmd.Stderr = &stderr
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, cmd.Start())
 	s := &server{cmd: cmd}
 	t.Cleanup(s.kill)
 	sc := bufio.NewScanner(stdout)
@@ -203,7 +191,7 @@ func startServer(t *testing.T, bin, dir string) *server {
 		}
 	}
 	cmd.Wait()
-	t.Fatalf("the server did not start: %s", stderr.String())
+	require.FailNow(t, "the server did not start", "stderr:\n%s", stderr.String())
 	return nil
 }
 

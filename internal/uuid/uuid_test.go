@@ -3,6 +3,8 @@ package uuid
 import (
 	"regexp"
 	"testing"
+
+	"github.com/stretchr/testify/assert"
 )
 
 func TestPut(t *testing.T) {
@@ -14,13 +16,9 @@ func TestPut(t *testing.T) {
 		}
 		var dst [36]byte
 		Put(dst[:], b)
-		if !canonical.MatchString(string(dst[:])) {
-			t.Errorf("bytes of %#x gave %s, not a version 4 UUID", fill, dst[:])
-		}
+		assert.Regexp(t, canonical, string(dst[:]), "bytes of %#x gave %s, not a version 4 UUID", fill, dst[:])
 	}
 	var dst [36]byte
 	Put(dst[:], []byte{0x12, 0x34, 0x56, 0x78, 0x9a, 0xbc, 0xde, 0xf0, 0x12, 0x34, 0x56, 0x78, 0x9a, 0xbc, 0xde, 0xf0})
-	if got, want := string(dst[:]), "12345678-9abc-4ef0-9234-56789abcdef0"; got != want {
-		t.Errorf("got %s, want %s", got, want)
-	}
+	assert.Equal(t, "12345678-9abc-4ef0-9234-56789abcdef0", string(dst[:]))
 }
