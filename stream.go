@@ -276,7 +276,7 @@ func (e *Engine) createStream(ctx context.Context, in *CreateStreamInput) (*Crea
 	case in.WarmThroughputMiBps != 0:
 		return nil, errInvalid("WarmThroughputMiBps is only supported for streams in ON_DEMAND mode")
 	}
-	if err := validateTags(in.Tags); err != nil {
+	if err := validateTags(in.Tags, "stream", in.StreamName, e.cfg.account); err != nil {
 		return nil, err
 	}
 	if err := mergeTags(map[string]string{}, in.Tags, "stream", in.StreamName, e.cfg.account); err != nil {
