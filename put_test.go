@@ -358,7 +358,22 @@ func TestPutRecordsValidation(t *testing.T) {
 			dpRequireErr(t, err, c.code, c.msg)
 		})
 	}
-	_, err := e.PutRecords(ctx, &PutRecordsInput{StreamName: "nope", Records: entries(1)})
+	// 501 bad entries: Kinesis lists the first 10 violations and counts
+	// those it lists.
+	bad501 := entries(501)
+	for i := range bad501 {
+		bad501[i] = PutRecordsRequestEntry{Data: []byte("d"), PartitionKey: "", ExplicitHashKey: "x"}
+	}
+	_, err := e.PutRecords(ctx, &PutRecordsInput{StreamName: "s", Records: bad501})
+	require.ErrorIs(t, err, ErrValidation)
+	msg := err.(*Error).Message
+	require.True(t, strings.HasPrefix(msg, "10 validation errors detected: Value '["), "message = %.200q", msg)
+	require.Equal(t, 10, strings.Count(msg, " failed to satisfy constraint: "), "violations listed")
+	tail := msg[strings.Index(msg, "]' at 'records'"):]
+	require.True(t, strings.HasSuffix(tail, "; Value null at 'records.5.member.partitionKey' failed to satisfy constraint: Member must not be null"),
+		"last listed violation: %q", tail)
+
+	_, err = e.PutRecords(ctx, &PutRecordsInput{StreamName: "nope", Records: entries(1)})
 	dpRequireErr(t, err, codeResourceNotFound, "Stream nope under account 000000000000 not found.")
 
 	// Whole-request failures write nothing, not even the valid entries.
