@@ -82,6 +82,9 @@ type Stream struct {
 type phase struct {
 	status StreamStatus
 	until  time.Time
+	// shardless marks a stream deleted while CREATING: like Kinesis, it
+	// lists no shards while DELETING, as it never listed any.
+	shardless bool
 }
 
 // status returns the stream's status at now.
@@ -102,6 +105,13 @@ func (st *Stream) setPhase(status StreamStatus, now time.Time, d time.Duration) 
 		status = StreamStatusActive
 	}
 	st.phase.Store(&phase{status: status, until: now.Add(d)})
+}
+
+// listsNoShards reports whether the stream lists no shards at now: while
+// CREATING, and while DELETING after a deletion during CREATING.
+func (st *Stream) listsNoShards(now time.Time) bool {
+	p := st.phase.Load()
+	return p.shardless || st.status(now) == StreamStatusCreating
 }
 
 // routes returns the open shards sorted by starting hash key.
@@ -394,7 +404,8 @@ func (e *Engine) deleteStream(ctx context.Context, in *DeleteStreamInput) (*Dele
 		st.mu.Unlock()
 		return &DeleteStreamOutput{}, nil
 	}
-	st.setPhase(StreamStatusDeleting, now, e.cfg.delays.Delete)
+	shardless := st.status(now) == StreamStatusCreating
+	st.phase.Store(&phase{status: StreamStatusDeleting, until: now.Add(e.cfg.delays.Delete), shardless: shardless})
 	st.mu.Unlock()
 	if e.cfg.delays.Delete <= 0 {
 		e.removeStream(st)
@@ -483,7 +494,7 @@ func (e *Engine) describeStream(ctx context.Context, in *DescribeStreamInput) (*
 	d.EnhancedMonitoring = []EnhancedMetrics{{ShardLevelMetrics: append([]string{}, st.metrics...)}}
 	d.EncryptionType, d.KeyId = st.encryptionLocked()
 	st.mu.Unlock()
-	if status == StreamStatusCreating {
+	if st.listsNoShards(now) {
 		return &DescribeStreamOutput{StreamDescription: d}, nil
 	}
 	after := -1
@@ -574,7 +585,7 @@ func (e *Engine) describeStreamSummary(ctx context.Context, in *DescribeStreamSu
 		StreamCreationTimestamp: st.created,
 		MaxRecordSizeInKiB:      int(st.maxRecordSize.Load() >> 10),
 	}
-	if s.StreamStatus != StreamStatusCreating {
+	if !st.listsNoShards(now) {
 		s.OpenShardCount = len(st.routes())
 	}
 	st.mu.Lock()
