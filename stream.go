@@ -57,10 +57,11 @@ type Stream struct {
 	arn     string
 	created time.Time
 
-	phase         atomic.Pointer[phase]    // status and when it settles
-	routing       atomic.Pointer[[]*shard] // open shards by starting hash key
-	retention     atomic.Int64             // time.Duration
-	maxRecordSize atomic.Int64             // bytes
+	phase         atomic.Pointer[phase]          // status and when it settles
+	pending       atomic.Pointer[pendingReshard] // a reshard due when UPDATING ends
+	routing       atomic.Pointer[[]*shard]       // open shards by starting hash key
+	retention     atomic.Int64                   // time.Duration
+	maxRecordSize atomic.Int64                   // bytes
 	encrypted     atomic.Bool
 	counters      streamCounters
 	followers     followerWaiters // Followers parked on the stream (waiter.go)
