@@ -315,8 +315,14 @@ func TestReshardShardLimit(t *testing.T) {
 			"Refer to the AWS Service Limits page (http://docs.aws.amazon.com/general/latest/gr/aws_service_limits.html) "+
 			"for current limits and how to request higher limits.", rsAccount, cur, more)
 	}
-	// The shard limit is checked before the hash key.
-	_, err := e.SplitShard(ctx, &SplitShardInput{StreamName: "s", ShardToSplit: "shardId-000000000000", NewStartingHashKey: "0"})
+	// The model's validation of NewStartingHashKey comes before the shard
+	// limit; the limit comes before the hash key's range within the shard
+	// (production's order: shard, stream, ACTIVE, shard exists, limit,
+	// range).
+	_, err := e.SplitShard(ctx, &SplitShardInput{StreamName: "s", ShardToSplit: "shardId-000000000000", NewStartingHashKey: "-1"})
+	rsErr(t, err, ErrValidation, "1 validation error detected: Value '-1' at 'newStartingHashKey' failed to satisfy constraint: "+
+		"Member must satisfy regular expression pattern: 0|([1-9]\\d{0,38})")
+	_, err = e.SplitShard(ctx, &SplitShardInput{StreamName: "s", ShardToSplit: "shardId-000000000000", NewStartingHashKey: "0"})
 	rsErr(t, err, ErrLimitExceeded, limitMsg(3, 1))
 	_, err = e.UpdateShardCount(ctx, &UpdateShardCountInput{StreamName: "s", TargetShardCount: 4, ScalingType: UniformScaling})
 	rsErr(t, err, ErrLimitExceeded, limitMsg(3, 2))
