@@ -810,6 +810,9 @@ func TestReshardWhenUpdated(t *testing.T) {
 			"children are dated at the end of UPDATING plus one second")
 	}
 	require.Equal(t, "shardId-000000000002", rsPutHash(t, e, "s", "5", "after").ShardId)
+	recs, children := rsReadShard(t, e, "s", "shardId-000000000000", 100)
+	require.Equal(t, []string{"during"}, rsData(recs), "the parent holds what was written while UPDATING")
+	require.Len(t, children, 2, "and ends with its children")
 
 	// UpdateShardCount and MergeShards wait the same way.
 	_, err = e.UpdateShardCount(ctx, &UpdateShardCountInput{StreamName: "s", TargetShardCount: 4, ScalingType: UniformScaling})
