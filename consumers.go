@@ -79,7 +79,7 @@ func (st *Stream) pruneConsumersLocked(now time.Time) {
 }
 
 func (c *consumer) tag(tags map[string]string) error {
-	if err := validateTags(tags); err != nil {
+	if err := validateTags(tags, "consumer", c.name, c.st.e.cfg.account); err != nil {
 		return err
 	}
 	c.st.mu.Lock()
@@ -87,12 +87,16 @@ func (c *consumer) tag(tags map[string]string) error {
 	return mergeTags(c.tags, tags, "consumer", c.name, c.st.e.cfg.account)
 }
 
-func (c *consumer) untag(keys []string) {
+func (c *consumer) untag(keys []string) error {
+	if err := validateTagKeys(keys, "consumer", c.name, c.st.e.cfg.account); err != nil {
+		return err
+	}
 	c.st.mu.Lock()
 	defer c.st.mu.Unlock()
 	for _, k := range keys {
 		delete(c.tags, k)
 	}
+	return nil
 }
 
 // endSubscriptions ends every subscription of the consumer with err (nil:
@@ -138,7 +142,7 @@ func (e *Engine) registerStreamConsumer(ctx context.Context, in *RegisterStreamC
 	if err := v.err(); err != nil {
 		return nil, err
 	}
-	if err := validateTags(in.Tags); err != nil {
+	if err := validateTags(in.Tags, "consumer", in.ConsumerName, e.cfg.account); err != nil {
 		return nil, err
 	}
 	if len(in.Tags) > maxTags {

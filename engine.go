@@ -183,6 +183,9 @@ func (e *Engine) lookupNameAt(name string, now time.Time) *Stream {
 		e.removeStream(st)
 		return nil
 	}
+	if st.pending.Load() != nil {
+		st.settleReshard(now)
+	}
 	return st
 }
 

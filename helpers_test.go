@@ -55,15 +55,15 @@ func requireKinesisError(t testing.TB, err error, want *Error, message string) {
 	require.Equal(t, message, kerr.Message)
 }
 
-// validationMessage renders a ValidationException message listing entries.
+// validationMessage renders a ValidationException message listing (and
+// counting) at most the first ten entries.
 func validationMessage(entries ...string) string {
-	n := len(entries)
-	head := "1 validation error detected: "
-	if n != 1 {
-		head = itoa(n) + " validation errors detected: "
-	}
 	if len(entries) > maxViolationsListed {
 		entries = entries[:maxViolationsListed]
+	}
+	head := "1 validation error detected: "
+	if n := len(entries); n != 1 {
+		head = itoa(n) + " validation errors detected: "
 	}
 	return head + strings.Join(entries, "; ")
 }

@@ -215,6 +215,9 @@ func (e *Engine) listShardsPage(st *Stream, start listStart, maxResults int, now
 		limit = 1000
 	}
 	out := &ListShardsOutput{Shards: []Shard{}}
+	if st.listsNoShards(now) {
+		return out // deleted while CREATING
+	}
 	for _, sh := range st.liveShards(now) {
 		if int(sh.index) <= start.after || !start.filter.matches(sh) {
 			continue

@@ -30,6 +30,7 @@ type config struct {
 	partition       string
 	limits          Limits
 	delays          StateDelays
+	reshardTiming   ReshardTiming
 	iteratorTTL     time.Duration
 	sweepInterval   time.Duration
 	subscriptionTTL time.Duration
@@ -101,6 +102,34 @@ func WithLimits(l Limits) Option {
 // streams), keeping the other limits; 0 means no limit. Default: 20,000.
 func WithShardLimit(n int) Option {
 	return func(cfg *config) { cfg.limits.ShardLimit = n }
+}
+
+// ReshardTiming is when SplitShard, MergeShards and UpdateShardCount change
+// the set of open shards.
+type ReshardTiming int
+
+const (
+	// ReshardAtOnce (the default) changes the shards when the call returns:
+	// the children are listed and receive writes at once, and the stream
+	// then reports UPDATING for StateDelays.Update.
+	ReshardAtOnce ReshardTiming = iota
+	// ReshardWhenUpdated is production's timing: the stream is UPDATING for
+	// StateDelays.Update, during which the parents stay open, are listed
+	// without their children and receive the writes; when UPDATING ends the
+	// parents close and the children appear, dated then. The change is
+	// applied lazily by the first operation on the stream after that time
+	// (no goroutine runs it), so a Follower or Iterator blocked on a parent
+	// sees it close only once a call has touched the stream. With a zero
+	// Update delay it behaves as ReshardAtOnce.
+	ReshardWhenUpdated
+)
+
+// WithReshardTiming sets when resharding takes effect: at once (the
+// default) or, as in production, when the UPDATING phase ends (see
+// ReshardWhenUpdated and StateDelays.Update), so that code handling the
+// UPDATING window can be tested.
+func WithReshardTiming(t ReshardTiming) Option {
+	return func(cfg *config) { cfg.reshardTiming = t }
 }
 
 // WithStateDelays sets how long streams and consumers stay in CREATING,

@@ -24,8 +24,10 @@ type PutRecordInput struct {
 	// ExplicitHashKey, a decimal in [0, 2^128-1], overrides the partition
 	// key's hash for routing.
 	ExplicitHashKey string
-	// SequenceNumberForOrdering is validated but changes nothing: the
-	// engine always assigns strictly increasing sequence numbers per shard.
+	// SequenceNumberForOrdering is validated (a version-2 or version-1
+	// sequence number whose shard creation and record times are not in the
+	// future) but changes nothing: the engine always assigns strictly
+	// increasing sequence numbers per shard.
 	SequenceNumberForOrdering string
 }
 
@@ -68,7 +70,7 @@ func (e *Engine) putRecord(ctx context.Context, in *PutRecordInput) (*PutRecordO
 	}
 	if in.SequenceNumberForOrdering != "" {
 		sn, err := ParseSequenceNumber(in.SequenceNumberForOrdering)
-		if err != nil || !sn.Valid() || sn.Time().After(now) {
+		if err != nil || !validOrderingSequenceNumber(sn, now) {
 			return nil, errInvalid("ExclusiveMinimumSequenceNumber %s used in PutRecord on stream %s under account %s is invalid.",
 				in.SequenceNumberForOrdering, st.name, e.cfg.account)
 		}
@@ -112,6 +114,27 @@ func (e *Engine) putRecord(ctx context.Context, in *PutRecordInput) (*PutRecordO
 		}
 		// appendClosed: a reshard closed the shard; route again.
 	}
+}
+
+// validOrderingSequenceNumber reports whether sn is acceptable as a
+// SequenceNumberForOrdering at now: a version-2 sequence number (the layout
+// freshet and current Kinesis issue) or, as Kinesis still accepts them, a
+// version-1 one, whose shard creation time and record time are not in the
+// future.
+func validOrderingSequenceNumber(sn SequenceNumber, now time.Time) bool {
+	var recordSec int64
+	switch {
+	case sn.Valid():
+		recordSec = sn.Time().Unix()
+	case sn.top>>56 == 2 && sn.top>>52&0xf < 8 && sn.lo&0xf == 1:
+		// Version 1: below 1.5*2^185, version nibble 1, the record time
+		// in bits 100-135.
+		recordSec = int64(sn.hi>>36 | (sn.top&0xff)<<28)
+	default:
+		return false
+	}
+	sec := now.Unix()
+	return sn.shardCreatedSec() <= sec && recordSec <= sec
 }
 
 // writableStream resolves the stream of a write and checks that the

@@ -3,6 +3,7 @@ package freshet
 import (
 	"context"
 	"fmt"
+	"math/big"
 	"math/rand/v2"
 	"strings"
 	"sync"
@@ -357,7 +358,22 @@ func TestPutRecordsValidation(t *testing.T) {
 			dpRequireErr(t, err, c.code, c.msg)
 		})
 	}
-	_, err := e.PutRecords(ctx, &PutRecordsInput{StreamName: "nope", Records: entries(1)})
+	// 501 bad entries: Kinesis lists the first 10 violations and counts
+	// those it lists.
+	bad501 := entries(501)
+	for i := range bad501 {
+		bad501[i] = PutRecordsRequestEntry{Data: []byte("d"), PartitionKey: "", ExplicitHashKey: "x"}
+	}
+	_, err := e.PutRecords(ctx, &PutRecordsInput{StreamName: "s", Records: bad501})
+	require.ErrorIs(t, err, ErrValidation)
+	msg := err.(*Error).Message
+	require.True(t, strings.HasPrefix(msg, "10 validation errors detected: Value '["), "message = %.200q", msg)
+	require.Equal(t, 10, strings.Count(msg, " failed to satisfy constraint: "), "violations listed")
+	tail := msg[strings.Index(msg, "]' at 'records'"):]
+	require.True(t, strings.HasSuffix(tail, "; Value null at 'records.5.member.partitionKey' failed to satisfy constraint: Member must not be null"),
+		"last listed violation: %q", tail)
+
+	_, err = e.PutRecords(ctx, &PutRecordsInput{StreamName: "nope", Records: entries(1)})
 	dpRequireErr(t, err, codeResourceNotFound, "Stream nope under account 000000000000 not found.")
 
 	// Whole-request failures write nothing, not even the valid entries.
@@ -635,4 +651,49 @@ func TestPutRecordLargeRecordThrottling(t *testing.T) {
 		it = out.NextShardIterator
 	}
 	require.Equal(t, 3, n)
+}
+
+// TestSequenceNumberForOrderingVersions pins which sequence numbers Kinesis
+// accepts for ordering: version 2 and version 1 layouts whose shard creation
+// and record times are not in the future.
+func TestSequenceNumberForOrderingVersions(t *testing.T) {
+	ctx := context.Background()
+	e, _ := dpEngine(t)
+	dpCreate(t, e, "s", 1)
+	now := fmt.Sprintf("%09x", dpEpoch.Unix())
+	dec := func(hex string) string {
+		require.Len(t, hex, 47, "a sequence number of 188 bits")
+		n, ok := new(big.Int).SetString(hex, 16)
+		require.True(t, ok, hex)
+		return n.String()
+	}
+	// version 2: 2, created (9), index nibble, counter (16), 00, record time (9), index (8), 2
+	// version 1: 2, created (9), ?, byte1 (2), record time (9), random (14), counter (2), index (8), 1
+	tests := []struct {
+		name string
+		hex  string
+		ok   bool
+	}{
+		{"version 2 now", "2" + now + "0" + "0000000000000001" + "00" + now + "00000000" + "2", true},
+		{"version 2 from a far-future shard", "2" + "fffffffff" + "0" + "0000000000000001" + "00" + now + "00000000" + "2", false},
+		{"version 2 written in the far future", "2" + now + "0" + "0000000000000001" + "00" + "fffffffff" + "00000000" + "2", false},
+		{"version 2 all f", "2" + strings.Repeat("f", 45) + "2", false},
+		{"version 1 all zero", "2" + strings.Repeat("0", 45) + "1", true},
+		{"version 1 now", "2" + now + "0" + "00" + now + strings.Repeat("0", 14) + "01" + "00000000" + "1", true},
+		{"version 1 written in the far future", "2" + "000000000" + "0" + "00" + "fffffffff" + strings.Repeat("0", 24) + "1", false},
+		{"version 1 all f", "2" + strings.Repeat("f", 45) + "1", false},
+		{"version 3", "2" + strings.Repeat("0", 45) + "3", false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			sn := dec(tt.hex)
+			_, err := e.PutRecord(ctx, &PutRecordInput{StreamName: "s", PartitionKey: "k", SequenceNumberForOrdering: sn})
+			if tt.ok {
+				require.NoError(t, err)
+				return
+			}
+			requireKinesisError(t, err, ErrInvalidArgument,
+				"ExclusiveMinimumSequenceNumber "+sn+" used in PutRecord on stream s under account 000000000000 is invalid.")
+		})
+	}
 }

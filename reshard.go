@@ -14,9 +14,11 @@ import (
 // get an EndingSequenceNumber, stay readable (their last GetRecords returns
 // ChildShards instead of a next iterator) and disappear only once their
 // retention has passed. Children take the next unused shard indices and
-// carry ParentShardId / AdjacentParentShardId. Writes route to the children
-// as soon as the call returns; the stream reports UPDATING for the engine's
-// update delay (instant by default).
+// carry ParentShardId / AdjacentParentShardId. By default writes route to
+// the children as soon as the call returns and the stream then reports
+// UPDATING for the engine's update delay (instant by default); with
+// ReshardWhenUpdated the change waits for the end of UPDATING, as in
+// production.
 //
 // Invariant: the open shards always cover the hash-key space exactly, with
 // no gap and no overlap.
@@ -72,9 +74,7 @@ func (e *Engine) splitShard(ctx context.Context, in *SplitShardInput) (*SplitSha
 			"is not both greater than one plus the shard's StartingHashKey %s and less than the shard's EndingHashKey %s.",
 			in.NewStartingHashKey, parent.id, st.name, e.cfg.account, r.StartingHashKey, r.EndingHashKey)
 	}
-	now := e.now()
-	st.splitLocked(parent, k, now)
-	st.setPhase(StreamStatusUpdating, now, e.cfg.delays.Update)
+	st.reshardLocked(e.now(), func(at time.Time) { st.splitLocked(parent, k, at) })
 	return &SplitShardOutput{}, nil
 }
 
@@ -119,9 +119,7 @@ func (e *Engine) mergeShards(ctx context.Context, in *MergeShardsInput) (*MergeS
 		return nil, errInvalid("Shards %s and %s in stream %s under account %s are not an adjacent pair of shards eligible for merging",
 			a.id, b.id, st.name, e.cfg.account)
 	}
-	now := e.now()
-	st.mergeLocked(a, b, now)
-	st.setPhase(StreamStatusUpdating, now, e.cfg.delays.Update)
+	st.reshardLocked(e.now(), func(at time.Time) { st.mergeLocked(a, b, at) })
 	return &MergeShardsOutput{}, nil
 }
 
@@ -174,6 +172,41 @@ func (e *Engine) reshardTarget(name, arn string, ids ...string) (*Stream, []*sha
 
 func errOnDemand() error {
 	return NewError(codeValidation, "This API is only supported for data streams with the provisioned capacity mode")
+}
+
+// pendingReshard is a change of the open shards that takes effect when the
+// stream's UPDATING phase ends (ReshardWhenUpdated).
+type pendingReshard struct {
+	at     time.Time
+	change func(at time.Time) // called with st.mu held
+}
+
+// reshardLocked moves the stream to UPDATING and applies change: at once,
+// or when UPDATING ends if the engine defers resharding (not with a data
+// directory, whose metadata must always describe the shards on disk). The
+// caller holds st.mu.
+func (st *Stream) reshardLocked(now time.Time, change func(at time.Time)) {
+	d := st.e.cfg.delays.Update
+	st.setPhase(StreamStatusUpdating, now, d)
+	if st.e.cfg.reshardTiming == ReshardWhenUpdated && d > 0 && st.e.cfg.storage.dataDir == "" {
+		st.pending.Store(&pendingReshard{at: now.Add(d), change: change})
+		return
+	}
+	change(now)
+}
+
+// settleReshard applies a pending reshard whose time has come, dated at the
+// end of the UPDATING phase.
+func (st *Stream) settleReshard(now time.Time) {
+	p := st.pending.Load()
+	if p == nil || now.Before(p.at) {
+		return
+	}
+	st.mu.Lock()
+	defer st.mu.Unlock()
+	if st.pending.CompareAndSwap(p, nil) {
+		p.change(p.at)
+	}
 }
 
 // splitLocked splits an open shard at k (validated by the caller) and
@@ -315,8 +348,7 @@ func (e *Engine) updateShardCount(ctx context.Context, in *UpdateShardCountInput
 	}
 	st.scaleEvents = append(st.scaleEvents, now)
 	if !uniformLayout(open, target) {
-		st.scaleLocked(target, now)
-		st.setPhase(StreamStatusUpdating, now, e.cfg.delays.Update)
+		st.reshardLocked(now, func(at time.Time) { st.scaleLocked(target, at) })
 	}
 	return &UpdateShardCountOutput{StreamName: st.name, StreamARN: st.arn, CurrentShardCount: cur, TargetShardCount: target}, nil
 }

@@ -315,8 +315,14 @@ func TestReshardShardLimit(t *testing.T) {
 			"Refer to the AWS Service Limits page (http://docs.aws.amazon.com/general/latest/gr/aws_service_limits.html) "+
 			"for current limits and how to request higher limits.", rsAccount, cur, more)
 	}
-	// The shard limit is checked before the hash key.
-	_, err := e.SplitShard(ctx, &SplitShardInput{StreamName: "s", ShardToSplit: "shardId-000000000000", NewStartingHashKey: "0"})
+	// The model's validation of NewStartingHashKey comes before the shard
+	// limit; the limit comes before the hash key's range within the shard
+	// (production's order: shard, stream, ACTIVE, shard exists, limit,
+	// range).
+	_, err := e.SplitShard(ctx, &SplitShardInput{StreamName: "s", ShardToSplit: "shardId-000000000000", NewStartingHashKey: "-1"})
+	rsErr(t, err, ErrValidation, "1 validation error detected: Value '-1' at 'newStartingHashKey' failed to satisfy constraint: "+
+		"Member must satisfy regular expression pattern: 0|([1-9]\\d{0,38})")
+	_, err = e.SplitShard(ctx, &SplitShardInput{StreamName: "s", ShardToSplit: "shardId-000000000000", NewStartingHashKey: "0"})
 	rsErr(t, err, ErrLimitExceeded, limitMsg(3, 1))
 	_, err = e.UpdateShardCount(ctx, &UpdateShardCountInput{StreamName: "s", TargetShardCount: 4, ScalingType: UniformScaling})
 	rsErr(t, err, ErrLimitExceeded, limitMsg(3, 2))
@@ -766,4 +772,71 @@ func rsOpenSet(open []Shard) map[string]bool {
 		m[s.ShardId] = true
 	}
 	return m
+}
+
+// TestReshardWhenUpdated checks production's timing: while UPDATING the
+// parent stays open, is listed without children and receives the writes;
+// when UPDATING ends it closes and the children appear, dated then.
+func TestReshardWhenUpdated(t *testing.T) {
+	ctx := context.Background()
+	e, clk := newClockEngine(t, WithStateDelays(StateDelays{Update: 10 * time.Second}), WithReshardTiming(ReshardWhenUpdated))
+	rsCreate(t, e, "s", 1)
+	_, err := e.SplitShard(ctx, &SplitShardInput{StreamName: "s", ShardToSplit: "shardId-000000000000", NewStartingHashKey: "2"})
+	require.NoError(t, err)
+	splitAt := clk.Now()
+
+	clk.Advance(9 * time.Second)
+	require.Equal(t, StreamStatusUpdating, rsStatus(t, e, "s"))
+	shards := rsShards(t, e, "s")
+	require.Len(t, shards, 1, "no children while UPDATING")
+	require.True(t, shards[0].SequenceNumberRange.EndingSequenceNumber.IsZero(), "the parent is open while UPDATING")
+	require.Equal(t, 1, mustSummary(t, e, "s").OpenShardCount)
+	require.Equal(t, "shardId-000000000000", rsPutHash(t, e, "s", "5", "during").ShardId, "writes go to the parent while UPDATING")
+	_, err = e.MergeShards(ctx, &MergeShardsInput{StreamName: "s", ShardToMerge: "shardId-000000000000", AdjacentShardToMerge: "shardId-000000000001"})
+	rsErr(t, err, ErrResourceInUse, "Stream s under account "+rsAccount+" not ACTIVE, instead in state UPDATING")
+
+	clk.Advance(time.Second)
+	require.Equal(t, StreamStatusActive, rsStatus(t, e, "s"))
+	shards = rsShards(t, e, "s")
+	require.Len(t, shards, 3)
+	end := shards[0].SequenceNumberRange.EndingSequenceNumber
+	require.False(t, end.IsZero(), "the parent is closed when UPDATING ends")
+	require.Equal(t, "0", shards[1].HashKeyRange.StartingHashKey.String())
+	require.Equal(t, "1", shards[1].HashKeyRange.EndingHashKey.String())
+	require.Equal(t, "2", shards[2].HashKeyRange.StartingHashKey.String())
+	for _, child := range shards[1:] {
+		require.Equal(t, "shardId-000000000000", child.ParentShardId)
+		require.Equal(t, splitAt.Add(11*time.Second).Unix(), child.SequenceNumberRange.StartingSequenceNumber.ShardCreated().Unix(),
+			"children are dated at the end of UPDATING plus one second")
+	}
+	require.Equal(t, "shardId-000000000002", rsPutHash(t, e, "s", "5", "after").ShardId)
+	recs, children := rsReadShard(t, e, "s", "shardId-000000000000", 100)
+	require.Equal(t, []string{"during"}, rsData(recs), "the parent holds what was written while UPDATING")
+	require.Len(t, children, 2, "and ends with its children")
+
+	// UpdateShardCount and MergeShards wait the same way.
+	_, err = e.UpdateShardCount(ctx, &UpdateShardCountInput{StreamName: "s", TargetShardCount: 4, ScalingType: UniformScaling})
+	require.NoError(t, err)
+	require.Len(t, rsOpenShards(t, e, "s"), 2)
+	clk.Advance(10 * time.Second)
+	require.Len(t, rsOpenShards(t, e, "s"), 4)
+	open := rsOpenShards(t, e, "s")
+	_, err = e.MergeShards(ctx, &MergeShardsInput{StreamName: "s", ShardToMerge: open[0].ShardId, AdjacentShardToMerge: open[1].ShardId})
+	require.NoError(t, err)
+	require.Len(t, rsOpenShards(t, e, "s"), 4)
+	clk.Advance(10 * time.Second)
+	require.Len(t, rsOpenShards(t, e, "s"), 3)
+}
+
+// TestReshardAtOnceByDefault checks the default timing: the children are
+// listed and receive writes as soon as SplitShard returns.
+func TestReshardAtOnceByDefault(t *testing.T) {
+	ctx := context.Background()
+	e, _ := newClockEngine(t, WithStateDelays(StateDelays{Update: 10 * time.Second}))
+	rsCreate(t, e, "s", 1)
+	_, err := e.SplitShard(ctx, &SplitShardInput{StreamName: "s", ShardToSplit: "shardId-000000000000", NewStartingHashKey: "2"})
+	require.NoError(t, err)
+	require.Equal(t, StreamStatusUpdating, rsStatus(t, e, "s"))
+	require.Len(t, rsShards(t, e, "s"), 3)
+	require.Equal(t, "shardId-000000000002", rsPutHash(t, e, "s", "5", "x").ShardId)
 }

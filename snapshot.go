@@ -283,6 +283,9 @@ func (st *Stream) capture(meta bool) *streamCapture {
 	st.mu.Lock()
 	defer st.mu.Unlock()
 	now := st.e.now()
+	if pr := st.pending.Load(); pr != nil && !now.Before(pr.at) && st.pending.CompareAndSwap(pr, nil) {
+		pr.change(pr.at) // a deferred reshard now due
+	}
 	p := st.phase.Load()
 	if st.status(now) == streamGone {
 		return nil

@@ -57,10 +57,11 @@ type Stream struct {
 	arn     string
 	created time.Time
 
-	phase         atomic.Pointer[phase]    // status and when it settles
-	routing       atomic.Pointer[[]*shard] // open shards by starting hash key
-	retention     atomic.Int64             // time.Duration
-	maxRecordSize atomic.Int64             // bytes
+	phase         atomic.Pointer[phase]          // status and when it settles
+	pending       atomic.Pointer[pendingReshard] // a reshard due when UPDATING ends
+	routing       atomic.Pointer[[]*shard]       // open shards by starting hash key
+	retention     atomic.Int64                   // time.Duration
+	maxRecordSize atomic.Int64                   // bytes
 	encrypted     atomic.Bool
 	counters      streamCounters
 	followers     followerWaiters // Followers parked on the stream (waiter.go)
@@ -82,6 +83,9 @@ type Stream struct {
 type phase struct {
 	status StreamStatus
 	until  time.Time
+	// shardless marks a stream deleted while CREATING: like Kinesis, it
+	// lists no shards while DELETING, as it never listed any.
+	shardless bool
 }
 
 // Shards lists the stream's shards (open and closed, not expired) in index
@@ -125,6 +129,13 @@ func (st *Stream) setPhase(status StreamStatus, now time.Time, d time.Duration) 
 		status = StreamStatusActive
 	}
 	st.phase.Store(&phase{status: status, until: now.Add(d)})
+}
+
+// listsNoShards reports whether the stream lists no shards at now: while
+// CREATING, and while DELETING after a deletion during CREATING.
+func (st *Stream) listsNoShards(now time.Time) bool {
+	p := st.phase.Load()
+	return p.shardless || st.status(now) == StreamStatusCreating
 }
 
 // routes returns the open shards sorted by starting hash key.
@@ -299,7 +310,7 @@ func (e *Engine) createStream(ctx context.Context, in *CreateStreamInput) (*Crea
 	case in.WarmThroughputMiBps != 0:
 		return nil, errInvalid("WarmThroughputMiBps is only supported for streams in ON_DEMAND mode")
 	}
-	if err := validateTags(in.Tags); err != nil {
+	if err := validateTags(in.Tags, "stream", in.StreamName, e.cfg.account); err != nil {
 		return nil, err
 	}
 	if err := mergeTags(map[string]string{}, in.Tags, "stream", in.StreamName, e.cfg.account); err != nil {
@@ -417,7 +428,8 @@ func (e *Engine) deleteStream(ctx context.Context, in *DeleteStreamInput) (*Dele
 		st.mu.Unlock()
 		return &DeleteStreamOutput{}, nil
 	}
-	st.setPhase(StreamStatusDeleting, now, e.cfg.delays.Delete)
+	shardless := st.status(now) == StreamStatusCreating
+	st.phase.Store(&phase{status: StreamStatusDeleting, until: now.Add(e.cfg.delays.Delete), shardless: shardless})
 	st.mu.Unlock()
 	if e.cfg.delays.Delete <= 0 {
 		e.removeStream(st)
@@ -506,7 +518,7 @@ func (e *Engine) describeStream(ctx context.Context, in *DescribeStreamInput) (*
 	d.EnhancedMonitoring = []EnhancedMetrics{{ShardLevelMetrics: append([]string{}, st.metrics...)}}
 	d.EncryptionType, d.KeyId = st.encryptionLocked()
 	st.mu.Unlock()
-	if status == StreamStatusCreating {
+	if st.listsNoShards(now) {
 		return &DescribeStreamOutput{StreamDescription: d}, nil
 	}
 	after := -1
@@ -597,7 +609,7 @@ func (e *Engine) describeStreamSummary(ctx context.Context, in *DescribeStreamSu
 		StreamCreationTimestamp: st.created,
 		MaxRecordSizeInKiB:      int(st.maxRecordSize.Load() >> 10),
 	}
-	if s.StreamStatus != StreamStatusCreating {
+	if !st.listsNoShards(now) {
 		s.OpenShardCount = len(st.routes())
 	}
 	st.mu.Lock()

@@ -272,7 +272,7 @@ func TestCreateStreamValidationListsAtMostTen(t *testing.T) {
 	}
 	_, err := e.CreateStream(context.Background(), &CreateStreamInput{StreamName: "s", ShardCount: 1, Tags: tags})
 	msg := validationMessage(want...)
-	require.True(t, strings.HasPrefix(msg, "12 validation errors detected: "))
+	require.True(t, strings.HasPrefix(msg, "10 validation errors detected: "))
 	require.Equal(t, 10, strings.Count(msg, "Value '"), "ten entries listed")
 	requireKinesisError(t, err, ErrValidation, msg)
 }
@@ -856,4 +856,39 @@ func TestStreamAddressing(t *testing.T) {
 			require.Len(t, d.Shards, 1)
 		})
 	}
+}
+
+// TestDeleteWhileCreatingListsNoShards checks that a stream deleted while
+// CREATING lists no shards while DELETING, as in Kinesis (it never listed
+// any), while a stream deleted when ACTIVE still lists its shards.
+func TestDeleteWhileCreatingListsNoShards(t *testing.T) {
+	ctx := context.Background()
+	e, clk := newClockEngine(t, WithStateDelays(StateDelays{Create: 30 * time.Second, Delete: 30 * time.Second}))
+	mustCreate(t, e, "early", 2)
+	clk.Advance(time.Second)
+	_, err := e.DeleteStream(ctx, &DeleteStreamInput{StreamName: "early"})
+	require.NoError(t, err)
+	clk.Advance(10 * time.Second) // within DELETING
+
+	d := mustDescribe(t, e, "early")
+	require.Equal(t, StreamStatusDeleting, d.StreamStatus)
+	require.Empty(t, d.Shards)
+	s := mustSummary(t, e, "early")
+	require.Equal(t, StreamStatusDeleting, s.StreamStatus)
+	require.Zero(t, s.OpenShardCount)
+	ls, err := e.ListShards(ctx, &ListShardsInput{StreamName: "early"})
+	require.NoError(t, err)
+	require.Empty(t, ls.Shards)
+	require.Empty(t, ls.NextToken)
+
+	mustCreate(t, e, "late", 2)
+	clk.Advance(31 * time.Second)
+	_, err = e.DeleteStream(ctx, &DeleteStreamInput{StreamName: "late"})
+	require.NoError(t, err)
+	d = mustDescribe(t, e, "late")
+	require.Equal(t, StreamStatusDeleting, d.StreamStatus)
+	require.Len(t, d.Shards, 2, "a stream deleted when ACTIVE lists its shards until it is gone")
+	ls, err = e.ListShards(ctx, &ListShardsInput{StreamName: "late"})
+	require.NoError(t, err)
+	require.Len(t, ls.Shards, 2)
 }

@@ -18,28 +18,65 @@ type Tag struct {
 	Value string
 }
 
-// validateTags applies Kinesis' business rules on tag keys and values.
-func validateTags(tags map[string]string) error {
+// Texts of Kinesis' tag character errors. The allowed set is the API
+// reference's: Unicode letters, digits, white space and _ . / = + - % @.
+// Kinesis nevertheless refuses % with a second, older text (which lists
+// neither digits nor %).
+const (
+	errTextTagChars   = "Some tags contain invalid characters. Valid characters: Unicode letters, digits, white space, _ . / = + - % @."
+	errTextTagPercent = "Failed to %s tags %s %s %s under account %s because some tags contained illegal characters. The allowed characters are Unicode letters, white-spaces, '_',',','/','=','+','-','@'."
+)
+
+// validateTags applies Kinesis' business rules on tag keys and values
+// added to the resource what ("stream" or "consumer") called name.
+func validateTags(tags map[string]string, what, name, acct string) error {
 	keys := make([]string, 0, len(tags))
 	for k := range tags {
 		keys = append(keys, k)
 	}
 	sort.Strings(keys) // the first offending key in order decides the error
 	for _, k := range keys {
-		v := tags[k]
 		if strings.HasPrefix(k, "aws:") {
 			return errInvalid("Tag keys starting with the prefix aws: are reserved for AWS use.")
 		}
-		if !validTagText(k) || !validTagText(v) {
-			return errInvalid("Some tags contain invalid characters. Valid characters: Unicode letters, digits, white space, _ . : / = + - @.")
+	}
+	texts := make([]string, 0, 2*len(keys))
+	for _, k := range keys {
+		texts = append(texts, k, tags[k])
+	}
+	return validateTagChars(texts, "add", "to", what, name, acct)
+}
+
+// validateTagKeys checks the characters of the keys of a tag removal, as
+// Kinesis does (the same rules as when adding).
+func validateTagKeys(keys []string, what, name, acct string) error {
+	return validateTagChars(keys, "remove", "from", what, name, acct)
+}
+
+// validateTagChars checks the characters of tag keys and values: any
+// character outside the allowed set is refused first, then %.
+func validateTagChars(texts []string, verb, prep, what, name, acct string) error {
+	for _, s := range texts {
+		if !validTagText(s) {
+			return errInvalid("%s", errTextTagChars)
+		}
+	}
+	for _, s := range texts {
+		if strings.ContainsRune(s, '%') {
+			return errInvalid(errTextTagPercent, verb, prep, what, name, acct)
 		}
 	}
 	return nil
 }
 
+// validTagText reports whether s holds only Unicode letters, digits, white
+// space (not control characters such as tab or newline) and _ . / = + - % @.
 func validTagText(s string) bool {
 	for _, r := range s {
-		if !unicode.IsLetter(r) && !unicode.IsDigit(r) && !unicode.IsSpace(r) && !strings.ContainsRune("_.:/=+-@", r) {
+		switch {
+		case unicode.IsLetter(r), unicode.IsDigit(r), strings.ContainsRune("_./=+-%@", r):
+		case unicode.IsSpace(r) && !unicode.IsControl(r):
+		default:
 			return false
 		}
 	}
@@ -135,7 +172,7 @@ func (e *Engine) addTagsToStream(ctx context.Context, in *AddTagsToStreamInput) 
 
 // tag adds tags to the stream; tags are immutable while CREATING.
 func (st *Stream) tag(tags map[string]string) error {
-	if err := validateTags(tags); err != nil {
+	if err := validateTags(tags, "stream", st.name, st.e.cfg.account); err != nil {
 		return err
 	}
 	st.mu.Lock()
@@ -148,6 +185,9 @@ func (st *Stream) tag(tags map[string]string) error {
 
 // untag removes tag keys from the stream; absent keys are ignored.
 func (st *Stream) untag(keys []string) error {
+	if err := validateTagKeys(keys, "stream", st.name, st.e.cfg.account); err != nil {
+		return err
+	}
 	st.mu.Lock()
 	defer st.mu.Unlock()
 	if s := st.status(st.e.now()); s == StreamStatusCreating || s == StreamStatusDeleting {
@@ -313,7 +353,7 @@ func (e *Engine) untagResource(ctx context.Context, in *UntagResourceInput) (*Un
 	if c == nil {
 		err = st.untag(in.TagKeys)
 	} else {
-		c.untag(in.TagKeys)
+		err = c.untag(in.TagKeys)
 	}
 	if err != nil {
 		return nil, err

@@ -10,7 +10,13 @@ import (
 	"github.com/stretchr/testify/require"
 )
 
-const invalidTagChars = "Some tags contain invalid characters. Valid characters: Unicode letters, digits, white space, _ . : / = + - @."
+const invalidTagChars = "Some tags contain invalid characters. Valid characters: Unicode letters, digits, white space, _ . / = + - % @."
+
+// percentTagMsg is Kinesis' text for a tag key or value holding %.
+func percentTagMsg(verb, prep, what, name string) string {
+	return "Failed to " + verb + " tags " + prep + " " + what + " " + name + " under account 000000000000 because some tags " +
+		"contained illegal characters. The allowed characters are Unicode letters, white-spaces, '_',',','/','=','+','-','@'."
+}
 
 func tooManyTagsMsg(what, name string) string {
 	return "Failed to add tags to " + what + " " + name + " under account 000000000000 because a given " + what +
@@ -140,24 +146,37 @@ func TestStreamTagCharacters(t *testing.T) {
 	mustCreate(t, e, "s", 1)
 	good := map[string]string{
 		"Ünïcödé":      "日本語",
-		"with space":   "tab\there",
-		"_.:/=+-@":     "_.:/=+-@",
+		"with space":   "ideographic\u3000space",
+		"_./=+-@":      "_./=+-@",
 		"digits 0123":  "",
 		"aws":          "not a prefix",
-		"prefix aws:x": "aws: inside is fine",
+		"prefix aws x": "aws inside is fine",
+		"ключ 鍵 مفتاح": "значение",
 	}
 	_, err := e.AddTagsToStream(ctx, &AddTagsToStreamInput{StreamName: "s", Tags: good})
 	require.NoError(t, err)
 	require.Equal(t, good, listStreamTags(t, e, "s"))
 
+	// Outside the set (: ; , and control characters such as tab and
+	// newline included) Kinesis answers one text; % has its own.
 	for _, bad := range []map[string]string{
-		{"a%b": "v"}, {"k": "50%"}, {"semi;": "v"}, {"k": "a,b"}, {"k": "quote'"}, {"star*": "v"}, {"k": "#hash"},
+		{"a:b": "v"}, {"k": "a:b"}, {"semi;": "v"}, {"k": "a,b"}, {"k": "quote'"}, {"star*": "v"}, {"k": "#hash"},
+		{"tab\tkey": "v"}, {"k": "tab\tvalue"}, {"new\nline": "v"}, {"k": "new\nline"}, {"k": "cr\r"},
+		{"a%b": "v;"}, // a character outside the set wins over %
 	} {
 		_, err := e.AddTagsToStream(ctx, &AddTagsToStreamInput{StreamName: "s", Tags: bad})
 		requireKinesisError(t, err, ErrInvalidArgument, invalidTagChars)
 		_, err = e.TagResource(ctx, &TagResourceInput{ResourceARN: arnOf("s"), Tags: bad})
 		requireKinesisError(t, err, ErrInvalidArgument, invalidTagChars)
 	}
+	for _, bad := range []map[string]string{{"a%b": "v"}, {"k": "50%"}} {
+		_, err := e.AddTagsToStream(ctx, &AddTagsToStreamInput{StreamName: "s", Tags: bad})
+		requireKinesisError(t, err, ErrInvalidArgument, percentTagMsg("add", "to", "stream", "s"))
+		_, err = e.TagResource(ctx, &TagResourceInput{ResourceARN: arnOf("s"), Tags: bad})
+		requireKinesisError(t, err, ErrInvalidArgument, percentTagMsg("add", "to", "stream", "s"))
+	}
+	_, err = e.CreateStream(ctx, &CreateStreamInput{StreamName: "t", ShardCount: 1, Tags: map[string]string{"k": "%"}})
+	requireKinesisError(t, err, ErrInvalidArgument, percentTagMsg("add", "to", "stream", "t"))
 	for _, key := range []string{"aws:", "aws:created-by"} {
 		_, err := e.AddTagsToStream(ctx, &AddTagsToStreamInput{StreamName: "s", Tags: map[string]string{key: "v"}})
 		requireKinesisError(t, err, ErrInvalidArgument, "Tag keys starting with the prefix aws: are reserved for AWS use.")
@@ -166,6 +185,30 @@ func TestStreamTagCharacters(t *testing.T) {
 	_, err = e.AddTagsToStream(ctx, &AddTagsToStreamInput{StreamName: "s", Tags: map[string]string{"fine": "1", "bad!": "2"}})
 	requireKinesisError(t, err, ErrInvalidArgument, invalidTagChars)
 	require.Equal(t, good, listStreamTags(t, e, "s"))
+}
+
+func TestRemoveTagsValidatesKeyCharacters(t *testing.T) {
+	ctx := context.Background()
+	e := newTestEngine(t)
+	mustCreate(t, e, "s", 1)
+	_, err := e.AddTagsToStream(ctx, &AddTagsToStreamInput{StreamName: "s", Tags: map[string]string{"keep": "v"}})
+	require.NoError(t, err)
+	for _, keys := range [][]string{{"a:b"}, {"keep", "tab\t"}, {"new\nline"}, {"semi;"}, {"a,b"}, {"x%", "y;"}} {
+		_, err := e.RemoveTagsFromStream(ctx, &RemoveTagsFromStreamInput{StreamName: "s", TagKeys: keys})
+		requireKinesisError(t, err, ErrInvalidArgument, invalidTagChars)
+		_, err = e.UntagResource(ctx, &UntagResourceInput{ResourceARN: arnOf("s"), TagKeys: keys})
+		requireKinesisError(t, err, ErrInvalidArgument, invalidTagChars)
+	}
+	_, err = e.RemoveTagsFromStream(ctx, &RemoveTagsFromStreamInput{StreamName: "s", TagKeys: []string{"keep", "50%"}})
+	requireKinesisError(t, err, ErrInvalidArgument, percentTagMsg("remove", "from", "stream", "s"))
+	require.Equal(t, map[string]string{"keep": "v"}, listStreamTags(t, e, "s"), "a refused removal removes nothing")
+
+	reg, err := e.RegisterStreamConsumer(ctx, &RegisterStreamConsumerInput{StreamARN: arnOf("s"), ConsumerName: "app"})
+	require.NoError(t, err)
+	_, err = e.UntagResource(ctx, &UntagResourceInput{ResourceARN: reg.Consumer.ConsumerARN, TagKeys: []string{"a\tb"}})
+	requireKinesisError(t, err, ErrInvalidArgument, invalidTagChars)
+	_, err = e.UntagResource(ctx, &UntagResourceInput{ResourceARN: reg.Consumer.ConsumerARN, TagKeys: []string{"a%b"}})
+	requireKinesisError(t, err, ErrInvalidArgument, percentTagMsg("remove", "from", "consumer", "app"))
 }
 
 func TestTagValidation(t *testing.T) {
@@ -259,7 +302,7 @@ func TestConsumerTags(t *testing.T) {
 	_, err = e.TagResource(ctx, &TagResourceInput{ResourceARN: arn, Tags: map[string]string{"aws:x": "v"}})
 	requireKinesisError(t, err, ErrInvalidArgument, "Tag keys starting with the prefix aws: are reserved for AWS use.")
 	_, err = e.TagResource(ctx, &TagResourceInput{ResourceARN: arn, Tags: map[string]string{"x": "100%"}})
-	requireKinesisError(t, err, ErrInvalidArgument, invalidTagChars)
+	requireKinesisError(t, err, ErrInvalidArgument, percentTagMsg("add", "to", "consumer", "app"))
 	many := map[string]string{}
 	for i := range 50 {
 		many[fmt.Sprintf("k%02d", i)] = "v"

@@ -35,15 +35,20 @@ func (v Violation) String() string {
 	return "Value " + val + " at '" + v.Path + "' failed to satisfy constraint: " + v.Constraint
 }
 
-// maxViolationsListed is how many violations Kinesis lists in one message.
+// maxViolationsListed is how many violations Kinesis lists (and counts) in
+// one message.
 const maxViolationsListed = 10
 
 // NewValidationError returns a ValidationException listing the violations in
-// Kinesis' format: "2 validation errors detected: Value ...; Value ...". It
-// returns nil when there are no violations.
+// Kinesis' format: "2 validation errors detected: Value ...; Value ...". Like
+// Kinesis, it lists at most the first 10 violations and counts only those
+// listed. It returns nil when there are no violations.
 func NewValidationError(vs ...Violation) *Error {
 	if len(vs) == 0 {
 		return nil
+	}
+	if len(vs) > maxViolationsListed {
+		vs = vs[:maxViolationsListed]
 	}
 	var b strings.Builder
 	b.WriteString(strconv.Itoa(len(vs)))
@@ -53,9 +58,6 @@ func NewValidationError(vs ...Violation) *Error {
 		b.WriteString(" validation errors detected: ")
 	}
 	for i, v := range vs {
-		if i == maxViolationsListed {
-			break
-		}
 		if i > 0 {
 			b.WriteString("; ")
 		}

@@ -38,8 +38,8 @@ func constraintBounds(s stringShape) string {
 	return "[" + constraint.MaxLength(s.maxLen) + ", " + constraint.MinLength(s.minLen) + "]"
 }
 
-// maxListed is how many violations a ValidationException lists; it counts
-// them all.
+// maxListed is how many violations a ValidationException lists (and
+// counts).
 const maxListed = 10
 
 // checker accumulates the violations of one request, in member order. It
@@ -75,13 +75,9 @@ func (c *checker) err() error {
 	if c.count == 0 {
 		return nil
 	}
-	e := freshet.NewValidationError(c.vs...)
-	if c.count > len(c.vs) {
-		// NewValidationError counts the violations it lists; Kinesis
-		// counts them all.
-		e.Message = strconv.Itoa(c.count) + strings.TrimPrefix(e.Message, strconv.Itoa(len(c.vs)))
-	}
-	return e
+	// Like Kinesis, the message counts the violations it lists (at most
+	// maxListed), not all of them.
+	return freshet.NewValidationError(c.vs...)
 }
 
 // str checks a string member: pattern first, then length, then enum, the

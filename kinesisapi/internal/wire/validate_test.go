@@ -191,8 +191,17 @@ func TestValidateTooManyRecords(t *testing.T) {
 func TestValidateListsAtMostTenViolations(t *testing.T) {
 	records := make([]PutRecordsRequestEntry, 6)
 	msg := validationMessage(t, (&PutRecordsRequest{Records: records}).Validate())
-	assert.True(t, strings.HasPrefix(msg, "12 validation errors detected: "), "message = %q", msg)
+	assert.True(t, strings.HasPrefix(msg, "10 validation errors detected: "), "message = %q", msg)
 	assert.Equal(t, 10, strings.Count(msg, "Value null"), "message = %q", msg)
+
+	// 501 bad entries: the count agrees with the 10 violations listed.
+	records = make([]PutRecordsRequestEntry, 501)
+	for i := range records {
+		records[i] = PutRecordsRequestEntry{Data: []byte("d"), PartitionKey: ptr(""), ExplicitHashKey: ptr("x")}
+	}
+	msg = validationMessage(t, (&PutRecordsRequest{StreamName: ptr("s"), Records: records}).Validate())
+	assert.True(t, strings.HasPrefix(msg, "10 validation errors detected: Value '["), "message = %.300q", msg)
+	assert.Equal(t, 10, strings.Count(msg, " failed to satisfy constraint: "), "message = %q", msg)
 }
 
 // TestValidateRequiredMembers checks, for every operation, that an empty
