@@ -70,8 +70,8 @@ func BenchmarkRawGetRecords(b *testing.B) {
 }
 
 // BenchmarkConsumer consumes the same stream end to end with a Worker over
-// the engine: prefetch, KPL detection, delivery to a handler and a
-// checkpoint per batch. MaxRecords=10000 is the default (and the KCL's);
+// the engine: prefetch, KPL detection, delivery to a handler and
+// checkpoints at the default interval. MaxRecords=10000 is the default (and the KCL's);
 // smaller batches stay in the CPU caches.
 func BenchmarkConsumer(b *testing.B) {
 	for _, max := range []int{10000, 1000} {

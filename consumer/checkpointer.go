@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"sync"
+	"time"
 
 	"github.com/freshet-io/freshet/consumer/lease"
 )
@@ -33,17 +34,44 @@ var (
 // A Checkpointer is safe for concurrent use, though a processor normally
 // uses it only from the calls that receive it.
 type Checkpointer struct {
-	shardID string
-	held    *heldLease
+	shardID  string
+	held     *heldLease
+	interval time.Duration // WithCheckpointInterval, for checkpointIfDue
 
 	mu        sync.Mutex
 	delivered lease.Checkpoint // last record delivered; SequenceNumber "" if none
 	ended     bool             // the end of the shard was delivered
 	children  []string         // the child shards, written with SHARD_END
+	writtenAt time.Time        // when a checkpoint was last written, or the processor started
 }
 
-func newCheckpointer(shardID string, held *heldLease) *Checkpointer {
-	return &Checkpointer{shardID: shardID, held: held}
+func newCheckpointer(shardID string, held *heldLease, interval time.Duration) *Checkpointer {
+	return &Checkpointer{shardID: shardID, held: held, interval: interval, writtenAt: held.clock.Now()}
+}
+
+// checkpointIfDue checkpoints at the last record delivered, as Checkpoint
+// does, if the checkpoint interval (WithCheckpointInterval) has passed on
+// the worker's clock since a checkpoint was last written or, before the
+// first, since the processor started. An interval of 0 or less makes
+// every call checkpoint.
+func (c *Checkpointer) checkpointIfDue(ctx context.Context) error {
+	if c.interval > 0 {
+		c.mu.Lock()
+		due := c.held.clock.Now().Sub(c.writtenAt) >= c.interval
+		c.mu.Unlock()
+		if !due {
+			return nil
+		}
+	}
+	return c.Checkpoint(ctx)
+}
+
+// written records that a checkpoint was written now.
+func (c *Checkpointer) written() {
+	now := c.held.clock.Now()
+	c.mu.Lock()
+	c.writtenAt = now
+	c.mu.Unlock()
 }
 
 // ShardID returns the shard this Checkpointer checkpoints.
@@ -110,6 +138,9 @@ func (c *Checkpointer) Commit(ctx context.Context) error {
 		}
 		return cp, nil, nil
 	})
+	if err == nil {
+		c.written()
+	}
 	return err
 }
 
@@ -123,6 +154,9 @@ func (c *Checkpointer) commit(ctx context.Context, cp lease.Checkpoint) error {
 	_, err := c.held.updateCheckpoint(ctx, c.childrenAt, func(l lease.Lease) (lease.Checkpoint, *lease.Checkpoint, error) {
 		return cp, nil, c.check(cp, l.Checkpoint)
 	})
+	if err == nil {
+		c.written()
+	}
 	return err
 }
 

@@ -25,7 +25,7 @@ func newTestCheckpointer(t *testing.T, store lease.Store) (*Checkpointer, *heldL
 		t.Fatal(err)
 	}
 	h := &heldLease{store: store, clock: freshet.SystemClock{}, l: l, onLost: func() {}}
-	return newCheckpointer("shard", h), h
+	return newCheckpointer("shard", h, 0), h
 }
 
 func rec(sn string, sub int64) Record {

@@ -43,6 +43,15 @@
 // after a graceful shutdown nothing up to the final checkpoints is
 // delivered again.
 //
+// Consume and HandlerFunc checkpoint a shard after a batch once the
+// checkpoint interval has passed since its last checkpoint
+// (WithCheckpointInterval, DefaultCheckpointInterval = 5 s), and always at
+// its end and at a graceful shutdown. The interval keeps the lease store's
+// writes off the path of every batch, so a durable store costs little
+// throughput; the price is redelivery after a crash: the next owner of the
+// shard reads again up to the interval's worth of records (and the batch
+// in progress). WithCheckpointInterval(0) checkpoints after every batch.
+//
 // # Leases
 //
 // The lease table (package lease) holds one lease per shard, keyed by
@@ -108,7 +117,7 @@
 // engine's GetRecords: records are handed over in batches, their data is
 // not copied, and their sequence numbers are formatted in decimal only when
 // asked for (SequenceNumber.String), which for most records is never; a
-// checkpoint formats one per batch. BenchmarkConsumer and
+// checkpoint formats one. BenchmarkConsumer and
 // BenchmarkRawGetRecords compare the two.
 //
 // # Observability and time

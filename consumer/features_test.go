@@ -69,6 +69,10 @@ func fast(opts ...Option) []Option {
 		WithIdleTimeBetweenReads(time.Millisecond),
 		WithRetryBackoff(time.Millisecond, 20*time.Millisecond),
 		WithFailoverTime(300 * time.Millisecond),
+		// Checkpoint after every batch: the tests watch the checkpoints
+		// follow the records (checkpoint_interval_test.go tests the
+		// interval).
+		WithCheckpointInterval(0),
 	}, opts...)
 }
 

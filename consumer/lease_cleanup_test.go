@@ -268,7 +268,7 @@ func TestLeaseCleanupInterval(t *testing.T) {
 	var c collector
 	w := New(e, stream, HandlerFunc(c.handle), WithClock(clk), WithLeaseStore(store), WithInitialPosition(lease.TrimHorizon),
 		WithFailoverTime(9*time.Second), WithLeaseCleanupInterval(5*time.Minute), WithShardSyncInterval(time.Hour),
-		WithIdleTimeBetweenReads(time.Hour))
+		WithIdleTimeBetweenReads(time.Hour), WithCheckpointInterval(0))
 	cycles := cycled(t, w)
 	waitFor(t, "every record processed", func() bool { return c.len() == 5 })
 	waitFor(t, "the children's checkpoints", func() bool {

@@ -16,44 +16,46 @@ import (
 type Option func(*config)
 
 type config struct {
-	workerID          string
-	store             lease.Store
-	clock             freshet.Clock
-	failover          time.Duration
-	renew             time.Duration
-	shardSync         time.Duration
-	cleanup           time.Duration
-	maxSteal          int
-	position          string
-	timestamp         time.Time
-	maxRecords        int
-	idle              time.Duration
-	prefetch          int
-	consumerARN       string
-	subscriber        Subscriber
-	filterHashRange   bool
-	backoff, maxPause time.Duration
-	metrics           Metrics
-	logger            *slog.Logger
-	loggerSet         bool // WithLogger was given
+	workerID           string
+	store              lease.Store
+	clock              freshet.Clock
+	failover           time.Duration
+	renew              time.Duration
+	shardSync          time.Duration
+	cleanup            time.Duration
+	maxSteal           int
+	position           string
+	timestamp          time.Time
+	maxRecords         int
+	idle               time.Duration
+	prefetch           int
+	consumerARN        string
+	subscriber         Subscriber
+	filterHashRange    bool
+	backoff, maxPause  time.Duration
+	checkpointInterval time.Duration
+	metrics            Metrics
+	logger             *slog.Logger
+	loggerSet          bool // WithLogger was given
 }
 
 func defaultConfig() config {
 	return config{
-		clock:           freshet.SystemClock{},
-		failover:        10 * time.Second,
-		shardSync:       time.Minute,
-		cleanup:         time.Minute,
-		maxSteal:        1,
-		position:        lease.Latest,
-		maxRecords:      10000,
-		idle:            time.Second,
-		prefetch:        3,
-		filterHashRange: true,
-		backoff:         100 * time.Millisecond,
-		maxPause:        10 * time.Second,
-		metrics:         NopMetrics{},
-		logger:          slog.New(slog.DiscardHandler),
+		clock:              freshet.SystemClock{},
+		failover:           10 * time.Second,
+		shardSync:          time.Minute,
+		cleanup:            time.Minute,
+		maxSteal:           1,
+		position:           lease.Latest,
+		maxRecords:         10000,
+		idle:               time.Second,
+		prefetch:           3,
+		filterHashRange:    true,
+		backoff:            100 * time.Millisecond,
+		maxPause:           10 * time.Second,
+		checkpointInterval: DefaultCheckpointInterval,
+		metrics:            NopMetrics{},
+		logger:             slog.New(slog.DiscardHandler),
 	}
 }
 
@@ -146,6 +148,39 @@ func WithHashRangeFilter(on bool) Option { return func(c *config) { c.filterHash
 // 10 s.
 func WithRetryBackoff(first, max time.Duration) Option {
 	return func(c *config) { c.backoff, c.maxPause = first, max }
+}
+
+// DefaultCheckpointInterval is the checkpoint interval of HandlerFunc
+// and Consume when WithCheckpointInterval is not given.
+const DefaultCheckpointInterval = 5 * time.Second
+
+// WithCheckpointInterval sets how often the processors of HandlerFunc (and
+// so Consume) checkpoint: after a batch, only if d has passed on the
+// worker's clock (WithClock) since the shard's last checkpoint, or since
+// its processor started. They always checkpoint when the shard ends
+// (SHARD_END, so that its children can start) and at a graceful shutdown,
+// so a worker that stops cleanly hands over its shards with nothing to
+// deliver again. A checkpoint cannot be written once the lease is lost.
+//
+// The interval trades throughput and lease-table writes for redelivery.
+// Each checkpoint is a conditional write to the lease store that the
+// shard's processing waits for (records keep being read ahead meanwhile):
+// with one every 100 ms or less often, leases in DynamoDB (measured with
+// dynalite) cost the consumer no measurable throughput, while one per
+// batch costs it most (see the stores' BenchmarkConsumer). A
+// checkpoint that fails fails the batch, and the shard is retried from its
+// last checkpoint. In exchange, when a worker dies without shutting down
+// its successor reads the shard again from the last checkpoint: up to d of
+// records (plus the batch in progress) are delivered a second time. A
+// shard that goes quiet keeps its last records uncheckpointed until its
+// next batch, its end or a shutdown. A d of 0 or less checkpoints after
+// every batch.
+//
+// Processors of your own ProcessorFactory checkpoint when they call their
+// Checkpointer; this option does not change them. Default:
+// DefaultCheckpointInterval (5 s).
+func WithCheckpointInterval(d time.Duration) Option {
+	return func(c *config) { c.checkpointInterval = d }
 }
 
 // WithMetrics sets the receiver of the worker's measurements. Default:

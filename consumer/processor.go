@@ -105,10 +105,15 @@ type ProcessorFactory func(shardID string) RecordProcessor
 type RecordHandler func(ctx context.Context, r Record) error
 
 // HandlerFunc returns a ProcessorFactory for the common case: fn is called
-// for each record in shard order, the shard is checkpointed after every
-// batch, at its end and at shutdown. If fn returns an error, the records
-// before the failing one are checkpointed and the shard is retried from the
-// failing record after a pause, so fn sees every record at least once.
+// for each record in shard order, and the shard is checkpointed after a
+// batch once the checkpoint interval (WithCheckpointInterval, 5 s by
+// default) has passed since its last checkpoint, and always at its end
+// (SHARD_END) and at a graceful shutdown. If fn returns an error, the
+// records before the failing one are checkpointed and the shard is retried
+// from the failing record after a pause, so fn sees every record at least
+// once. A worker that dies instead of shutting down leaves up to the
+// checkpoint interval of records (and the batch in progress) past the
+// last checkpoint: the next owner of the shard delivers them again.
 func HandlerFunc(fn RecordHandler) ProcessorFactory {
 	return func(string) RecordProcessor { return handlerProcessor{fn} }
 }
@@ -127,7 +132,7 @@ func (p handlerProcessor) ProcessRecords(ctx context.Context, in ProcessRecordsI
 			return err
 		}
 	}
-	return in.Checkpointer.Checkpoint(ctx)
+	return in.Checkpointer.checkpointIfDue(ctx)
 }
 
 func (handlerProcessor) LeaseLost(context.Context) {}

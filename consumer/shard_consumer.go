@@ -163,7 +163,7 @@ func (sc *shardConsumer) process() (outcome, error) {
 	ctx := sc.ctx
 	cfg := &sc.w.cfg
 	proc := sc.w.factory(sc.shardID)
-	cp := newCheckpointer(sc.shardID, sc.held)
+	cp := newCheckpointer(sc.shardID, sc.held, cfg.checkpointInterval)
 	if err := proc.Initialize(ctx, InitializeInput{ShardID: sc.shardID, Checkpoint: l.Checkpoint, PendingCheckpoint: l.PendingCheckpoint}); err != nil {
 		return sc.failed(proc, fmt.Errorf("Initialize: %w", err))
 	}

@@ -7,6 +7,9 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/freshet-io/freshet/consumer/lease"
+	"github.com/freshet-io/freshet/consumer/lease/ddblease"
 )
 
 func TestFlags(t *testing.T) {
@@ -38,15 +41,26 @@ func TestFlags(t *testing.T) {
 
 func TestOpenLeaseStore(t *testing.T) {
 	ctx := context.Background()
-	store, closeStore, err := openLeaseStore(ctx, "memory", "t")
+	open := func(spec string) (lease.Store, error) {
+		store, closeStore, err := openLeaseStore(ctx, config{leases: spec, app: "t", region: "us-east-1", dynamoEndpoint: "http://127.0.0.1:1"})
+		if err == nil {
+			closeStore()
+		}
+		return store, err
+	}
+	store, err := open("memory")
 	require.NoError(t, err)
-	assert.NotNil(t, store)
-	closeStore()
+	assert.IsType(t, &lease.MemoryStore{}, store)
 
-	_, _, err = openLeaseStore(ctx, "dynamodb://leases", "t")
-	assert.ErrorContains(t, err, "DynamoDB")
-	_, _, err = openLeaseStore(ctx, "mysql://x", "t")
+	// ddblease.New makes no call: the table is looked up when used.
+	store, err = open("dynamodb://leases")
+	require.NoError(t, err)
+	assert.IsType(t, &ddblease.Store{}, store)
+	_, err = open("dynamodb://a/b")
+	assert.ErrorContains(t, err, "want dynamodb://TABLE")
+
+	_, err = open("mysql://x")
 	assert.ErrorContains(t, err, "want postgres://")
-	_, _, err = openLeaseStore(ctx, "postgres://%zz", "t")
+	_, err = open("postgres://%zz")
 	assert.Error(t, err)
 }

@@ -4,6 +4,7 @@ go 1.24.0
 
 replace (
 	github.com/freshet-io/freshet => ../../
+	github.com/freshet-io/freshet/consumer/lease/ddblease => ../../consumer/lease/ddblease
 	github.com/freshet-io/freshet/consumer/lease/pglease => ../../consumer/lease/pglease
 	github.com/freshet-io/freshet/kinesissdk => ../../kinesissdk
 )
@@ -11,8 +12,10 @@ replace (
 require (
 	github.com/aws/aws-sdk-go-v2 v1.48.0
 	github.com/aws/aws-sdk-go-v2/credentials v1.21.0
+	github.com/aws/aws-sdk-go-v2/service/dynamodb v1.74.1
 	github.com/aws/aws-sdk-go-v2/service/kinesis v1.56.13
 	github.com/freshet-io/freshet v0.0.0
+	github.com/freshet-io/freshet/consumer/lease/ddblease v0.0.0
 	github.com/freshet-io/freshet/consumer/lease/pglease v0.0.0
 	github.com/freshet-io/freshet/kinesissdk v0.0.0
 	github.com/jackc/pgx/v5 v5.8.0
@@ -23,6 +26,8 @@ require (
 	github.com/aws/aws-sdk-go-v2/aws/protocol/eventstream v1.7.27 // indirect
 	github.com/aws/aws-sdk-go-v2/internal/configsources v1.5.12 // indirect
 	github.com/aws/aws-sdk-go-v2/internal/endpoints/v2 v2.8.12 // indirect
+	github.com/aws/aws-sdk-go-v2/service/internal/accept-encoding v1.13.25 // indirect
+	github.com/aws/aws-sdk-go-v2/service/internal/endpoint-discovery v1.13.12 // indirect
 	github.com/aws/smithy-go v1.28.9 // indirect
 	github.com/google/btree v1.1.3 // indirect
 	github.com/jackc/pgpassfile v1.0.0 // indirect

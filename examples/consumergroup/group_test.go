@@ -22,7 +22,6 @@ import (
 	"github.com/aws/aws-sdk-go-v2/credentials"
 	"github.com/aws/aws-sdk-go-v2/service/kinesis"
 	"github.com/aws/aws-sdk-go-v2/service/kinesis/types"
-	"github.com/jackc/pgx/v5/pgxpool"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
@@ -40,29 +39,28 @@ const (
 )
 
 // Three worker processes share an 8-shard stream of a freshet server
-// through a lease table in PostgreSQL, while a writer keeps writing and
-// the stream is split and merged. One worker is killed with SIGKILL: its
-// leases move to the other two, which read its shards again from its last
-// checkpoints. Every record is processed at least once, in order within
-// a shard, parents before children, and a record is processed more than
-// once only if it was in the uncheckpointed tail of a processor that died
-// or lost its lease.
+// through a lease table, in PostgreSQL and then in DynamoDB (dynalite),
+// while a writer keeps writing and the stream is split and merged. One
+// worker is killed with SIGKILL: its leases move to the other two, which
+// read its shards again from its last checkpoints. Every record is
+// processed at least once, in order within a shard, parents before
+// children, and a record is processed more than once only if it was in the
+// uncheckpointed tail of a processor that died or lost its lease.
 func TestConsumerGroup(t *testing.T) {
+	bin := buildBinaries(t)()
+	t.Run("leases=postgres", func(t *testing.T) { runGroup(t, bin, newPostgresLeases(t)) })
+	t.Run("leases=dynamodb", func(t *testing.T) { runGroup(t, bin, newDynamoLeases(t)) })
+}
+
+func runGroup(t *testing.T, bin binaries, leases leaseTableReader) {
 	ctx := context.Background()
 	t0 := time.Now()
 	phase := func(what string) { t.Logf("%6.2fs %s", time.Since(t0).Seconds(), what) }
-	built := buildBinaries(t)
-	pg := testserver.StartPostgres(t)
-	pool, err := pgxpool.New(ctx, pg.ConnString)
-	require.NoError(t, err)
-	t.Cleanup(pool.Close)
-	bin := built()
-	phase("built, PostgreSQL started")
 	endpoint := startServer(t, bin.freshet)
 	client := newKinesisClient(endpoint)
 	src := kinesissdk.New(client)
 
-	_, err = client.CreateStream(ctx, &kinesis.CreateStreamInput{StreamName: aws.String(stream), ShardCount: aws.Int32(8)})
+	_, err := client.CreateStream(ctx, &kinesis.CreateStreamInput{StreamName: aws.String(stream), ShardCount: aws.Int32(8)})
 	require.NoError(t, err)
 	waitActive(t, client)
 
@@ -70,12 +68,12 @@ func TestConsumerGroup(t *testing.T) {
 	out := &output{sessions: map[string]*session{}}
 	workers := map[string]*workerProcess{}
 	for _, id := range []string{"w1", "w2", "w3"} {
-		workers[id] = startWorker(t, bin.worker, id, endpoint, pg.ConnString, out)
+		workers[id] = startWorker(t, bin.worker, id, endpoint, leases.flags(), out)
 	}
 	// Balanced before anything is written: stealing to balance the
 	// group then duplicates nothing.
 	waitFor(t, "the 8 leases spread over the 3 workers", func() bool {
-		owners := leaseOwners(t, pool)
+		owners := leases.owners(t)
 		return len(owners) == 8 && count(owners, "w1") >= 2 && count(owners, "w2") >= 2 && count(owners, "w3") >= 2
 	})
 
@@ -83,7 +81,7 @@ func TestConsumerGroup(t *testing.T) {
 	// for that too, so that none of them processes records of a shard it
 	// no longer holds.
 	waitFor(t, "workers to notice the leases stolen from them", func() bool {
-		return out.staleSessions(leaseOwners(t, pool)) == 0
+		return out.staleSessions(leases.owners(t)) == 0
 	})
 	phase("leases balanced; writing")
 	w := &writer{src: src}
@@ -108,7 +106,7 @@ func TestConsumerGroup(t *testing.T) {
 	var held []string
 	waitFor(t, "w2 to hold a lease", func() bool {
 		held = nil
-		for key, owner := range leaseOwners(t, pool) {
+		for key, owner := range leases.owners(t) {
 			if owner == "w2" {
 				held = append(held, key)
 			}
@@ -118,7 +116,7 @@ func TestConsumerGroup(t *testing.T) {
 	phase("killing w2")
 	killed := time.Now()
 	workers["w2"].kill(t)
-	waitFor(t, "w2's leases to move", func() bool { return count(leaseOwners(t, pool), "w2") == 0 })
+	waitFor(t, "w2's leases to move", func() bool { return count(leases.owners(t), "w2") == 0 })
 	takeover := time.Since(killed)
 	t.Logf("w2 held %d leases (%v) when killed; %v later no lease was its (failover %v, renewal every %v)",
 		len(held), held, takeover.Round(time.Millisecond), failover, renew)
@@ -267,24 +265,7 @@ func split(t *testing.T, client *kinesis.Client, sh freshet.Shard) {
 	waitActive(t, client)
 }
 
-// leaseOwners returns the owner of every owned lease, by lease key.
-func leaseOwners(t *testing.T, pool *pgxpool.Pool) map[string]string {
-	t.Helper()
-	rows, err := pool.Query(context.Background(), `SELECT lease_key, lease_owner FROM `+leaseTable+` WHERE lease_owner IS NOT NULL`)
-	if err != nil {
-		return nil // the first worker has not created the table yet
-	}
-	defer rows.Close()
-	owners := map[string]string{}
-	for rows.Next() {
-		var key, owner string
-		require.NoError(t, rows.Scan(&key, &owner))
-		owners[key] = owner
-	}
-	require.NoError(t, rows.Err())
-	return owners
-}
-
+// count returns how many leases id owns.
 func count(owners map[string]string, id string) int {
 	n := 0
 	for _, o := range owners {
@@ -369,11 +350,12 @@ type workerProcess struct {
 	logs *syncBuffer
 }
 
-func startWorker(t *testing.T, bin, id, endpoint, leases string, out *output) *workerProcess {
+func startWorker(t *testing.T, bin, id, endpoint string, leaseFlags []string, out *output) *workerProcess {
 	t.Helper()
-	cmd := exec.Command(bin, "--endpoint", endpoint, "--stream", stream, "--worker", id,
-		"--leases", leases, "--app", leaseTable, "--initial-position", lease.TrimHorizon,
-		"--failover", failover.String(), "--shard-sync", "500ms", "--idle", "20ms", "--max-records", "200")
+	args := append([]string{"--endpoint", endpoint, "--stream", stream, "--worker", id,
+		"--initial-position", lease.TrimHorizon,
+		"--failover", failover.String(), "--shard-sync", "500ms", "--idle", "20ms", "--max-records", "200"}, leaseFlags...)
+	cmd := exec.Command(bin, args...)
 	p := &workerProcess{id: id, cmd: cmd, done: make(chan error, 1), logs: &syncBuffer{}}
 	cmd.Stderr = p.logs
 	stdout, err := cmd.StdoutPipe()

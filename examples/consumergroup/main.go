@@ -1,7 +1,7 @@
 // Command consumergroup is one worker of a consumer group: run it as
 // several OS processes, on one machine or many, and they share the shards
-// of a Kinesis stream through a lease table in PostgreSQL, as KCL workers
-// do through DynamoDB. Each process prints every record it processes as a
+// of a Kinesis stream through a lease table in PostgreSQL or in DynamoDB
+// (the KCL's table layout, which Java KCL 2.x workers can share). Each process prints every record it processes as a
 // JSON line on standard output, and its log on standard error.
 //
 // Against a local freshet server:
@@ -11,6 +11,11 @@
 //	cd examples/consumergroup
 //	go run . --stream orders --worker w1 --leases postgres://app@127.0.0.1/app &
 //	go run . --stream orders --worker w2 --leases postgres://app@127.0.0.1/app &
+//
+// or, with the leases in DynamoDB (here dynalite or DynamoDB Local on port
+// 8000; without --dynamodb-endpoint, AWS's DynamoDB in --region):
+//
+//	go run . --stream orders --worker w1 --leases dynamodb://orders_app --dynamodb-endpoint http://127.0.0.1:8000 &
 //
 // The workers divide the shards between them; kill one and, after the
 // failover time (--failover), the others take its shards over and read
@@ -68,6 +73,7 @@ type config struct {
 	endpoint, region string
 	stream, worker   string
 	leases, app      string
+	dynamoEndpoint   string
 	position         string
 	failover, renew  time.Duration
 	shardSync, idle  time.Duration
@@ -83,8 +89,9 @@ func parseFlags(args []string, stderr io.Writer) (config, error) {
 	fs.StringVar(&c.region, "region", "us-east-1", "AWS `region`")
 	fs.StringVar(&c.stream, "stream", "", "`name` of the stream to consume (required)")
 	fs.StringVar(&c.worker, "worker", "", "worker `id` in the lease table, distinct per process (default: host name and process id)")
-	fs.StringVar(&c.leases, "leases", "", "lease store (required): a PostgreSQL `URL` (postgres://user@host/db), or \"memory\" for a single process")
-	fs.StringVar(&c.app, "app", "consumergroup", "application `name`: the name of the lease table, one per application and stream")
+	fs.StringVar(&c.leases, "leases", "", "lease store (required): a PostgreSQL `URL` (postgres://user@host/db), a DynamoDB table (dynamodb://TABLE), or \"memory\" for a single process")
+	fs.StringVar(&c.app, "app", "consumergroup", "application `name`: the name of the lease table (unless dynamodb://TABLE names it), one per application and stream")
+	fs.StringVar(&c.dynamoEndpoint, "dynamodb-endpoint", "", "DynamoDB endpoint `URL` for --leases dynamodb://... (default: AWS's, for --region)")
 	fs.StringVar(&c.position, "initial-position", lease.Latest, "where to start shards without a checkpoint: LATEST or TRIM_HORIZON")
 	fs.DurationVar(&c.failover, "failover", 10*time.Second, "time after which a lease not renewed is taken by another worker")
 	fs.DurationVar(&c.renew, "renew", 0, "how often leases are renewed (default: a third of --failover)")
@@ -101,7 +108,7 @@ func parseFlags(args []string, stderr io.Writer) (config, error) {
 	case c.stream == "":
 		return c, errors.New("--stream is required")
 	case c.leases == "":
-		return c, errors.New("--leases is required: workers in several processes need a shared lease store (postgres://...)")
+		return c, errors.New("--leases is required: workers in several processes need a shared lease store (postgres://... or dynamodb://TABLE)")
 	case c.position != lease.Latest && c.position != lease.TrimHorizon:
 		return c, fmt.Errorf("--initial-position must be LATEST or TRIM_HORIZON, not %q", c.position)
 	}
@@ -119,7 +126,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	}
 	logger := slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: level}))
 
-	store, closeStore, err := openLeaseStore(ctx, c.leases, c.app)
+	store, closeStore, err := openLeaseStore(ctx, c)
 	if err != nil {
 		return err
 	}
