@@ -17,8 +17,8 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/freshet-io/freshet/connect"
+	"github.com/freshet-io/freshet/connect/internal/searchtest"
 	"github.com/freshet-io/freshet/connect/searchsink"
-	"github.com/freshet-io/freshet/connect/searchsink/internal/searchtest"
 )
 
 func TestMain(m *testing.M) {
