@@ -434,23 +434,23 @@ func (c *Config) Validate() error {
 			bad("emitter.dynamodb.table is required with type dynamodb")
 		}
 	case "opensearch":
-		os := c.Emitter.OpenSearch
+		o := c.Emitter.OpenSearch
 		switch {
-		case os == nil || len(os.Addresses) == 0:
+		case o == nil || len(o.Addresses) == 0:
 			bad("emitter.opensearch.addresses is required with type opensearch")
-		case os.Index == "":
+		case o.Index == "":
 			bad("emitter.opensearch.index is required")
 		}
-		if os != nil {
-			if _, err := searchsink.ParseRotation(os.Rotation); err != nil {
-				bad("emitter.opensearch.rotation %q: use none, hour, day, week or month", os.Rotation)
+		if o != nil {
+			if _, err := searchsink.ParseRotation(o.Rotation); err != nil {
+				bad("emitter.opensearch.rotation %q: use none, hour, day, week or month", o.Rotation)
 			}
-			switch os.Action {
+			switch o.Action {
 			case "":
-				os.Action = "index"
+				o.Action = "index"
 			case "index", "create":
 			default:
-				bad("emitter.opensearch.action %q: use index or create", os.Action)
+				bad("emitter.opensearch.action %q: use index or create", o.Action)
 			}
 		}
 	default:
