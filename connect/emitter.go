@@ -12,9 +12,10 @@ type Entry[T any] struct {
 	Item T
 	// ShardID, SequenceNumber and SubSequenceNumber are the record's
 	// position (SubSequenceNumber is that of a user record de-aggregated
-	// from a KPL aggregate, 0 otherwise).
+	// from a KPL aggregate, 0 otherwise). SequenceNumber is formatted in
+	// decimal only by its String method: call it only where needed.
 	ShardID           string
-	SequenceNumber    string
+	SequenceNumber    SequenceNumber
 	SubSequenceNumber int64
 	// PartitionKey is the record's partition key.
 	PartitionKey string

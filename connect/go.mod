@@ -6,6 +6,7 @@ require (
 	github.com/aws/aws-sdk-go-v2 v1.48.0
 	github.com/aws/aws-sdk-go-v2/config v1.33.19
 	github.com/aws/aws-sdk-go-v2/credentials v1.21.1
+	github.com/aws/aws-sdk-go-v2/feature/dynamodb/attributevalue v1.21.23
 	github.com/aws/aws-sdk-go-v2/service/kinesis v1.56.13
 	github.com/aws/aws-sdk-go-v2/service/s3 v1.115.0
 	github.com/aws/smithy-go v1.28.9
@@ -20,6 +21,7 @@ require (
 	github.com/aws/aws-sdk-go-v2/internal/configsources v1.5.12 // indirect
 	github.com/aws/aws-sdk-go-v2/internal/endpoints/v2 v2.8.12 // indirect
 	github.com/aws/aws-sdk-go-v2/internal/v4a v1.5.12 // indirect
+	github.com/aws/aws-sdk-go-v2/service/dynamodbstreams v1.48.0 // indirect
 	github.com/aws/aws-sdk-go-v2/service/internal/accept-encoding v1.13.25 // indirect
 	github.com/aws/aws-sdk-go-v2/service/internal/checksum v1.11.13 // indirect
 	github.com/aws/aws-sdk-go-v2/service/internal/endpoint-discovery v1.13.12 // indirect
@@ -44,6 +46,8 @@ require (
 
 require (
 	github.com/aws/aws-sdk-go-v2/service/dynamodb v1.74.1
+	github.com/freshet-io/freshet/consumer/lease/ddblease v0.0.0
+	github.com/freshet-io/freshet/consumer/lease/pglease v0.0.0
 	github.com/google/btree v1.1.3 // indirect
 	github.com/jackc/pgx/v5 v5.8.0
 	github.com/opensearch-project/opensearch-go/v4 v4.6.0
@@ -54,3 +58,7 @@ require (
 replace github.com/freshet-io/freshet => ../
 
 replace github.com/freshet-io/freshet/kinesissdk => ../kinesissdk
+
+replace github.com/freshet-io/freshet/consumer/lease/pglease => ../consumer/lease/pglease
+
+replace github.com/freshet-io/freshet/consumer/lease/ddblease => ../consumer/lease/ddblease

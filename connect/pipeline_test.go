@@ -93,8 +93,8 @@ func TestPipelineStoresEveryRecordOnceAndCheckpointsAfterEmits(t *testing.T) {
 		if err != nil {
 			return nil, err
 		}
-		first := lease.Checkpoint{SequenceNumber: b.First().SequenceNumber, SubSequenceNumber: b.First().SubSequenceNumber}
-		last := lease.Checkpoint{SequenceNumber: b.Last().SequenceNumber, SubSequenceNumber: b.Last().SubSequenceNumber}
+		first := lease.Checkpoint{SequenceNumber: b.First().SequenceNumber.String(), SubSequenceNumber: b.First().SubSequenceNumber}
+		last := lease.Checkpoint{SequenceNumber: b.Last().SequenceNumber.String(), SubSequenceNumber: b.Last().SubSequenceNumber}
 		mu.Lock()
 		defer mu.Unlock()
 		if l.Checkpoint.Compare(first) >= 0 {

@@ -194,7 +194,7 @@ func (s *shard[T]) process(records []consumer.Record) error {
 			s.entries = append(s.entries, Entry[T]{
 				Item:              item,
 				ShardID:           s.id,
-				SequenceNumber:    r.SequenceNumber.String(),
+				SequenceNumber:    r.SequenceNumber,
 				SubSequenceNumber: r.SubSequenceNumber,
 				PartitionKey:      r.PartitionKey,
 				ArrivalTime:       r.ApproximateArrivalTimestamp,
@@ -374,7 +374,7 @@ func (s *shard[T]) emit() error {
 	case policyDrop:
 		for _, f := range failed {
 			e := &s.entries[f.index]
-			s.p.set.logger.Warn("connect: item dropped", "shard", s.id, "sequenceNumber", e.SequenceNumber,
+			s.p.set.logger.Warn("connect: item dropped", "shard", s.id, "sequenceNumber", e.SequenceNumber.String(),
 				"subSequenceNumber", e.SubSequenceNumber, "stage", string(StageEmit), "err", f.err)
 		}
 		s.st.dropped.Add(int64(len(failed)))
@@ -385,7 +385,7 @@ func (s *shard[T]) emit() error {
 			e := &s.entries[f.index]
 			letters = append(letters, Letter{
 				StreamName: s.p.stream, ShardID: s.id,
-				SequenceNumber: e.SequenceNumber, SubSequenceNumber: e.SubSequenceNumber,
+				SequenceNumber: e.SequenceNumber.String(), SubSequenceNumber: e.SubSequenceNumber,
 				PartitionKey: e.PartitionKey, ArrivalTime: e.ArrivalTime,
 				Data: s.raws[f.index], Stage: StageEmit, Reason: f.err.Error(),
 			})
@@ -395,7 +395,7 @@ func (s *shard[T]) emit() error {
 		return nil
 	}
 	e := &s.entries[failed[0].index]
-	return s.block(e.SequenceNumber, e.SubSequenceNumber, StageEmit, failed[0].err)
+	return s.block(e.SequenceNumber.String(), e.SubSequenceNumber, StageEmit, failed[0].err)
 }
 
 // deadLetter writes the letters waiting; a letter that cannot be written

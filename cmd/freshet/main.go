@@ -7,6 +7,7 @@
 //	freshet serve [flags]            run the server
 //	freshet streams [flags]          list the streams of a running server
 //	freshet tail [flags] STREAM      print a stream's records as they arrive
+//	freshet connect --config FILE    run a connector (module connect, package connect/config)
 //	freshet version                  print the version (also --version)
 //
 // For example:

@@ -36,6 +36,7 @@ Commands:
   streams         list the streams of a running server (freshet streams -h)
   tail STREAM     print the records of a stream of a running server as they arrive (freshet tail -h)
   health          check that a running server is healthy (for container health checks)
+  connect         run a connector: a stream into S3, a stream, PostgreSQL, DynamoDB or OpenSearch (freshet connect -h)
   version         print the version (also --version)
   help            print this text
 `
@@ -61,6 +62,8 @@ func run(ctx context.Context, args []string, stdout io.Writer) error {
 		return runTail(ctx, args[1:], stdout)
 	case "health":
 		return runHealth(ctx, args[1:], stdout)
+	case "connect":
+		return runConnect(ctx, args[1:], stdout)
 	case "version", "-version", "--version":
 		printVersion(stdout)
 		return nil

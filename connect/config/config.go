@@ -36,21 +36,58 @@
 //	}
 //
 // lease_store.type is "memory" (the default; checkpoints are lost when the
-// process ends), "file" (one process; see FileStore) or a name registered
-// with RegisterLeaseStore (the DynamoDB and PostgreSQL stores, which let
-// several processes share a stream, register themselves there).
+// process ends), "file" (one process; see FileStore), "postgres"
+// ({"type": "postgres", "connection": "postgres://...", "table":
+// "freshet_leases"}; the table is created if missing), "dynamodb"
+// ({"type": "dynamodb", "table": "...", "endpoint": "", "region": ""}; the
+// KCL's lease table layout, created if missing) or a name registered with
+// RegisterLeaseStore. Connectors in several processes that share a
+// postgres or dynamodb lease table, with distinct worker ids, divide the
+// shards between them and take over each other's shards.
 //
 // transform turns each record into one line: "raw" (the data as is; a
 // record holding a newline fails), "json" (the data must be JSON; it is
 // compacted onto one line), "base64" (the data in base64), or "envelope"
 // (a JSON object with the record's stream, shard, sequence number,
 // partition key, arrival time and data: as JSON when the data is JSON,
-// else base64 in data_base64).
+// else base64 in data_base64). The postgres, dynamodb and opensearch
+// emitters take JSON objects: their transform is "json" (the default for
+// them) or "envelope", and a record that is not a JSON object fails its
+// transform (and goes to the failure policy).
 //
-// emitter.type is "s3" (with an "s3" object as above) or "kinesis"
-// (with {"kinesis": {"stream": "...", "endpoint": "", "region": "",
-// "partition_key": "source"}}, partition_key "source" keeping the source
-// record's key or "data" using the line itself).
+// emitter.type is one of:
+//
+//   - "s3", with an "s3" object as above: one object per flush.
+//   - "kinesis", with {"kinesis": {"stream": "...", "endpoint": "",
+//     "region": "", "partition_key": "source"}}, partition_key "source"
+//     keeping the source record's key or "data" using the line itself.
+//   - "postgres", with {"postgres": {"connection": "postgres://...",
+//     "table": "orders", "columns": ["id", "label", "at"], "fields":
+//     {"label": "name"}, "manifest": "freshet_manifest",
+//     "max_rejected_rows": 100}}: each record becomes one row, loaded
+//     exactly once (package pgsink). Each column takes the field of the
+//     JSON object with the column's name, or the one "fields" names for it;
+//     a missing field or null is NULL. A json or jsonb column takes the
+//     field's JSON. Other columns take the field's text (a string's
+//     contents; a number or boolean as written; an object or array only
+//     for text columns), read as PostgreSQL writes values of the column's
+//     type; timestamp columns also take RFC 3339 times. A value that does
+//     not fit its column fails the record's transform; a row PostgreSQL
+//     refuses fails at the emit, alone. With the envelope transform the
+//     fields are stream, shard, sequenceNumber, subSequenceNumber,
+//     partitionKey, approximateArrivalTimestamp and data (for a json or
+//     jsonb column, the record's data when it is JSON).
+//   - "dynamodb", with {"dynamodb": {"table": "...", "endpoint": "",
+//     "region": ""}}: each record becomes one item, written with a put
+//     (package dynamosink). Strings become S, numbers N (as written),
+//     booleans BOOL, null NULL, arrays L, objects M. The object must hold
+//     the table's key attributes with their types.
+//   - "opensearch", with {"opensearch": {"addresses": ["https://..."],
+//     "index": "logs", "rotation": "day", "action": "index", "username":
+//     "", "password": "", "max_bulk_bytes": 5242880}}: each record becomes
+//     one document, its id made of its shard and sequence number (package
+//     searchsink). rotation is none, hour, day, week or month; action is
+//     index (replace) or create (keep the stored document).
 //
 // failure_policy.type is "block" (the default), "drop", or "dead_letter"
 // with "dead_letter": {"type": "s3", "bucket": "...", "prefix": "errors/",
@@ -70,7 +107,10 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"slices"
 	"time"
+
+	"github.com/freshet-io/freshet/connect/searchsink"
 )
 
 // Config is the configuration of one pipeline. See the package
@@ -101,25 +141,47 @@ type Source struct {
 	MaxRecords           int      `json:"max_records"`
 }
 
-// LeaseStore selects the lease table. Settings holds the whole object,
-// for stores registered with RegisterLeaseStore.
+// LeaseStore selects the lease table. Path is for "file"; Connection and
+// Table for "postgres"; Table, Endpoint and Region for "dynamodb".
+// Settings holds the whole object, for stores registered with
+// RegisterLeaseStore.
 type LeaseStore struct {
-	Type     string          `json:"type"`
-	Path     string          `json:"path"`
-	Settings json.RawMessage `json:"-"`
+	Type       string          `json:"type"`
+	Path       string          `json:"path"`
+	Connection string          `json:"connection"`
+	Table      string          `json:"table"`
+	Endpoint   string          `json:"endpoint"`
+	Region     string          `json:"region"`
+	Settings   json.RawMessage `json:"-"`
 }
 
-// UnmarshalJSON keeps the raw object for registered stores.
+// UnmarshalJSON reads the built-in stores' fields (and rejects unknown
+// ones for them) and keeps the raw object for registered stores.
 func (l *LeaseStore) UnmarshalJSON(b []byte) error {
-	var v struct {
-		Type string `json:"type"`
-		Path string `json:"path"`
-	}
+	type fields LeaseStore // without the method
+	var v fields
 	if err := json.Unmarshal(b, &v); err != nil {
 		return err
 	}
-	l.Type, l.Path, l.Settings = v.Type, v.Path, append(json.RawMessage(nil), b...)
+	if builtinLeaseStore(v.Type) {
+		dec := json.NewDecoder(bytes.NewReader(b))
+		dec.DisallowUnknownFields()
+		if err := dec.Decode(&v); err != nil {
+			return fmt.Errorf("lease_store: %w", err)
+		}
+	}
+	*l = LeaseStore(v)
+	l.Settings = append(json.RawMessage(nil), b...)
 	return nil
+}
+
+// builtinLeaseStore reports whether name is a lease store of this package.
+func builtinLeaseStore(name string) bool {
+	switch name {
+	case "", "memory", "file", "postgres", "dynamodb":
+		return true
+	}
+	return false
 }
 
 // Buffer holds the buffer limits (connect.BufferLimits).
@@ -138,9 +200,12 @@ type Retry struct {
 
 // Emitter selects the sink.
 type Emitter struct {
-	Type    string   `json:"type"`
-	S3      *S3      `json:"s3"`
-	Kinesis *Kinesis `json:"kinesis"`
+	Type       string      `json:"type"`
+	S3         *S3         `json:"s3"`
+	Kinesis    *Kinesis    `json:"kinesis"`
+	Postgres   *Postgres   `json:"postgres"`
+	DynamoDB   *DynamoDB   `json:"dynamodb"`
+	OpenSearch *OpenSearch `json:"opensearch"`
 }
 
 // S3 configures the S3 emitter or dead letter.
@@ -159,6 +224,51 @@ type Kinesis struct {
 	Endpoint     string `json:"endpoint"`
 	Region       string `json:"region"`
 	PartitionKey string `json:"partition_key"`
+}
+
+// Postgres configures the PostgreSQL emitter (connect/pgsink): each record,
+// a JSON object after the transform, becomes one row of Table.
+type Postgres struct {
+	// Connection is a PostgreSQL connection string (URL or key=value
+	// form, as pgx reads it). Required.
+	Connection string `json:"connection"`
+	// Table is the target table ("name" or "schema.name"). Required.
+	Table string `json:"table"`
+	// Columns are the columns written. Required.
+	Columns []string `json:"columns"`
+	// Fields maps a column to the key of the JSON object its value is
+	// taken from; a column not in Fields takes the key of its own name.
+	Fields map[string]string `json:"fields"`
+	// Manifest names the manifest table (default "freshet_manifest").
+	Manifest string `json:"manifest"`
+	// MaxRejectedRows is pgsink.Config.MaxRejectedRows (default 100).
+	MaxRejectedRows int `json:"max_rejected_rows"`
+}
+
+// DynamoDB configures the DynamoDB emitter (connect/dynamosink): each
+// record, a JSON object after the transform, becomes one item of Table.
+type DynamoDB struct {
+	Table    string `json:"table"`
+	Endpoint string `json:"endpoint"`
+	Region   string `json:"region"`
+}
+
+// OpenSearch configures the OpenSearch emitter (connect/searchsink): each
+// record, a JSON object after the transform, becomes one document.
+type OpenSearch struct {
+	// Addresses are the cluster's URLs. Required.
+	Addresses []string `json:"addresses"`
+	// Index is the index, or its prefix with a rotation. Required.
+	Index string `json:"index"`
+	// Rotation is "none" (the default), "hour", "day", "week" or "month".
+	Rotation string `json:"rotation"`
+	// Action is "index" (the default) or "create".
+	Action string `json:"action"`
+	// Username and Password, if set, are sent with basic authentication.
+	Username string `json:"username"`
+	Password string `json:"password"`
+	// MaxBulkBytes bounds one _bulk request (default 5 MiB).
+	MaxBulkBytes int `json:"max_bulk_bytes"`
 }
 
 // Policy selects the failure policy.
@@ -253,15 +363,35 @@ func (c *Config) Validate() error {
 		if c.LeaseStore.Path == "" {
 			bad("lease_store.path is required with type file")
 		}
+	case "postgres":
+		if c.LeaseStore.Connection == "" {
+			bad("lease_store.connection is required with type postgres")
+		}
+		if c.LeaseStore.Table == "" {
+			c.LeaseStore.Table = "freshet_leases"
+		}
+	case "dynamodb":
+		if c.LeaseStore.Table == "" {
+			bad("lease_store.table is required with type dynamodb")
+		}
 	default:
 		if _, ok := leaseStore(c.LeaseStore.Type); !ok {
-			bad("lease_store.type %q is not known (memory, file%s)", c.LeaseStore.Type, registeredNames())
+			bad("lease_store.type %q is not known (memory, file, postgres, dynamodb%s)", c.LeaseStore.Type, registeredNames())
 		}
 	}
+	// The emitters of items other than lines take JSON objects.
+	objects := c.Emitter.Type == "postgres" || c.Emitter.Type == "dynamodb" || c.Emitter.Type == "opensearch"
 	switch c.Transform {
 	case "":
 		c.Transform = "raw"
-	case "raw", "json", "base64", "envelope":
+		if objects {
+			c.Transform = "json"
+		}
+	case "raw", "base64":
+		if objects {
+			bad("transform %q: emitter %s takes JSON objects: use json or envelope", c.Transform, c.Emitter.Type)
+		}
+	case "json", "envelope":
 	default:
 		bad("transform %q: use raw, json, base64 or envelope", c.Transform)
 	}
@@ -282,8 +412,49 @@ func (c *Config) Validate() error {
 				bad("emitter.kinesis.partition_key %q: use source or data", c.Emitter.Kinesis.PartitionKey)
 			}
 		}
+	case "postgres":
+		pg := c.Emitter.Postgres
+		switch {
+		case pg == nil || pg.Connection == "":
+			bad("emitter.postgres.connection is required with type postgres")
+		case pg.Table == "":
+			bad("emitter.postgres.table is required")
+		case len(pg.Columns) == 0:
+			bad("emitter.postgres.columns is required")
+		}
+		if pg != nil {
+			for col := range pg.Fields {
+				if !slices.Contains(pg.Columns, col) {
+					bad("emitter.postgres.fields: %q is not one of the columns", col)
+				}
+			}
+		}
+	case "dynamodb":
+		if c.Emitter.DynamoDB == nil || c.Emitter.DynamoDB.Table == "" {
+			bad("emitter.dynamodb.table is required with type dynamodb")
+		}
+	case "opensearch":
+		o := c.Emitter.OpenSearch
+		switch {
+		case o == nil || len(o.Addresses) == 0:
+			bad("emitter.opensearch.addresses is required with type opensearch")
+		case o.Index == "":
+			bad("emitter.opensearch.index is required")
+		}
+		if o != nil {
+			if _, err := searchsink.ParseRotation(o.Rotation); err != nil {
+				bad("emitter.opensearch.rotation %q: use none, hour, day, week or month", o.Rotation)
+			}
+			switch o.Action {
+			case "":
+				o.Action = "index"
+			case "index", "create":
+			default:
+				bad("emitter.opensearch.action %q: use index or create", o.Action)
+			}
+		}
 	default:
-		bad("emitter.type %q: use s3 or kinesis", c.Emitter.Type)
+		bad("emitter.type %q: use s3, kinesis, postgres, dynamodb or opensearch", c.Emitter.Type)
 	}
 	switch c.FailurePolicy.Type {
 	case "":

@@ -33,13 +33,33 @@ func TestParseDefaultsAndErrors(t *testing.T) {
 	assert.Equal(t, "block", c.FailurePolicy.Type)
 	assert.Equal(t, config.Duration(10*time.Second), c.Log.Interval)
 
+	c, err = config.Parse([]byte(`{"source":{"stream":"s"},"lease_store":{"type":"postgres","connection":"c"},
+		"emitter":{"type":"opensearch","opensearch":{"addresses":["http://x"],"index":"i"}}}`))
+	require.NoError(t, err)
+	assert.Equal(t, "json", c.Transform, "the emitters of JSON objects default to the json transform")
+	assert.Equal(t, "index", c.Emitter.OpenSearch.Action)
+	assert.Equal(t, "freshet_leases", c.LeaseStore.Table)
+
 	for _, tc := range []struct{ json, want string }{
 		{`{"emitter":{"type":"s3","s3":{"bucket":"b"}}}`, "source.stream is required"},
 		{`{"source":{"stream":"s"},"emitter":{"type":"ftp"}}`, `emitter.type "ftp"`},
 		{`{"source":{"stream":"s"},"emitter":{"type":"s3"}}`, "emitter.s3.bucket is required"},
 		{`{"source":{"stream":"s"},"emitter":{"type":"kinesis","kinesis":{}}}`, "emitter.kinesis.stream is required"},
 		{`{"source":{"stream":"s","initial_position":"AT_TIMESTAMP"},"emitter":{"type":"s3","s3":{"bucket":"b"}}}`, "initial_position"},
-		{`{"source":{"stream":"s"},"lease_store":{"type":"postgres"},"emitter":{"type":"s3","s3":{"bucket":"b"}}}`, `lease_store.type "postgres" is not known`},
+		{`{"source":{"stream":"s"},"lease_store":{"type":"etcd"},"emitter":{"type":"s3","s3":{"bucket":"b"}}}`, `lease_store.type "etcd" is not known`},
+		{`{"source":{"stream":"s"},"lease_store":{"type":"postgres"},"emitter":{"type":"s3","s3":{"bucket":"b"}}}`, "lease_store.connection is required"},
+		{`{"source":{"stream":"s"},"lease_store":{"type":"postgres","conection":"x"},"emitter":{"type":"s3","s3":{"bucket":"b"}}}`, `unknown field "conection"`},
+		{`{"source":{"stream":"s"},"lease_store":{"type":"dynamodb"},"emitter":{"type":"s3","s3":{"bucket":"b"}}}`, "lease_store.table is required"},
+		{`{"source":{"stream":"s"},"emitter":{"type":"postgres","postgres":{"table":"t","columns":["a"]}}}`, "emitter.postgres.connection is required"},
+		{`{"source":{"stream":"s"},"emitter":{"type":"postgres","postgres":{"connection":"c","columns":["a"]}}}`, "emitter.postgres.table is required"},
+		{`{"source":{"stream":"s"},"emitter":{"type":"postgres","postgres":{"connection":"c","table":"t"}}}`, "emitter.postgres.columns is required"},
+		{`{"source":{"stream":"s"},"emitter":{"type":"postgres","postgres":{"connection":"c","table":"t","columns":["a"],"fields":{"b":"x"}}}}`, `fields: "b" is not one of the columns`},
+		{`{"source":{"stream":"s"},"emitter":{"type":"postgres","postgres":{"connection":"c","table":"t","columns":["a"]}},"transform":"raw"}`, "takes JSON objects"},
+		{`{"source":{"stream":"s"},"emitter":{"type":"dynamodb","dynamodb":{}}}`, "emitter.dynamodb.table is required"},
+		{`{"source":{"stream":"s"},"emitter":{"type":"opensearch","opensearch":{"index":"i"}}}`, "emitter.opensearch.addresses is required"},
+		{`{"source":{"stream":"s"},"emitter":{"type":"opensearch","opensearch":{"addresses":["http://x"]}}}`, "emitter.opensearch.index is required"},
+		{`{"source":{"stream":"s"},"emitter":{"type":"opensearch","opensearch":{"addresses":["http://x"],"index":"i","rotation":"year"}}}`, `rotation "year"`},
+		{`{"source":{"stream":"s"},"emitter":{"type":"opensearch","opensearch":{"addresses":["http://x"],"index":"i","action":"update"}}}`, `action "update"`},
 		{`{"source":{"stream":"s"},"lease_store":{"type":"file"},"emitter":{"type":"s3","s3":{"bucket":"b"}}}`, "lease_store.path is required"},
 		{`{"source":{"stream":"s"},"emitter":{"type":"s3","s3":{"bucket":"b"}},"failure_policy":{"type":"dead_letter"}}`, "dead_letter is required"},
 		{`{"source":{"stream":"s"},"emitter":{"type":"s3","s3":{"bucket":"b"}},"buffer":{"max_age":5}}`, "duration is a string"},

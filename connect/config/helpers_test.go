@@ -2,7 +2,17 @@ package config_test
 
 import (
 	"bytes"
+	"context"
+	"fmt"
+	"log/slog"
 	"sync"
+	"testing"
+
+	"github.com/stretchr/testify/require"
+
+	"github.com/freshet-io/freshet"
+	"github.com/freshet-io/freshet/connect/config"
+	"github.com/freshet-io/freshet/kinesistest"
 )
 
 // syncBuffer is a bytes.Buffer safe for a logger and a test at once.
@@ -21,4 +31,53 @@ func (s *syncBuffer) String() string {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	return s.b.String()
+}
+
+// start runs the configuration in the background until the test calls the
+// function returned, which stops it and requires a clean stop.
+func start(t *testing.T, cfg string) (stop func()) {
+	t.Helper()
+	c, err := config.Parse([]byte(cfg))
+	require.NoError(t, err)
+	ctx, cancel := context.WithCancel(context.Background())
+	errc := make(chan error, 1)
+	logs := &syncBuffer{}
+	t.Cleanup(func() {
+		if t.Failed() {
+			t.Logf("the connector's log:\n%s", logs.String())
+		}
+	})
+	go func() { errc <- config.Run(ctx, c, slog.New(slog.NewTextHandler(logs, nil))) }()
+	stopped := false
+	stop = func() {
+		if stopped {
+			return
+		}
+		stopped = true
+		cancel()
+		require.NoError(t, <-errc)
+	}
+	t.Cleanup(func() {
+		if !stopped {
+			cancel()
+			<-errc
+		}
+	})
+	return stop
+}
+
+// newSource returns a freshet server over HTTP with a stream of n shards.
+func newSource(t *testing.T, stream string, shards int) *kinesistest.Server {
+	t.Helper()
+	srv := kinesistest.NewServer(t)
+	_, err := srv.Engine.CreateStream(context.Background(), &freshet.CreateStreamInput{StreamName: stream, ShardCount: shards})
+	require.NoError(t, err)
+	return srv
+}
+
+// sourceJSON is the source object of a configuration reading stream from
+// srv from the trim horizon.
+func sourceJSON(srv *kinesistest.Server, stream, worker string) string {
+	return fmt.Sprintf(`{"stream": %q, "endpoint": %q, "region": %q, "initial_position": "TRIM_HORIZON",
+		"idle_time_between_reads": "10ms", "worker_id": %q, "failover_time": "500ms"}`, stream, srv.URL, srv.Engine.Region(), worker)
 }

@@ -22,7 +22,7 @@ func Main(ctx context.Context, name string, args []string, stderr io.Writer) int
 	path := fs.String("config", "", "the connector's configuration file (JSON; see the connect/config package documentation)")
 	logJSON := fs.Bool("log-json", false, "log JSON lines instead of text")
 	fs.Usage = func() {
-		fmt.Fprintf(stderr, "usage: %s --config FILE\n\nRuns one connector pipeline: a Kinesis stream into S3 or another stream.\n\n", name)
+		fmt.Fprintf(stderr, "usage: %s --config FILE\n\nRuns one connector pipeline: a Kinesis stream into S3, another stream,\nPostgreSQL, DynamoDB or OpenSearch.\n\n", name)
 		fs.PrintDefaults()
 	}
 	if err := fs.Parse(args); err != nil {

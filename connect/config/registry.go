@@ -21,11 +21,12 @@ var registry struct {
 }
 
 // RegisterLeaseStore makes lease_store.type name open stores with open. It
-// is how a program adds the DynamoDB or PostgreSQL lease stores (in modules
-// of their own) to the command: register them before Run. Registering a
-// name twice replaces it; "memory" and "file" cannot be replaced.
+// is how a program adds a lease store of its own to the command: register
+// it before Run. Registering a
+// name twice replaces it; the built-in names ("memory", "file",
+// "postgres", "dynamodb") cannot be replaced.
 func RegisterLeaseStore(name string, open OpenLeaseStore) {
-	if name == "memory" || name == "file" {
+	if builtinLeaseStore(name) {
 		panic("config: lease store " + name + " is built in")
 	}
 	registry.mu.Lock()
@@ -52,7 +53,7 @@ func registeredNames() string {
 	}
 	sort.Strings(names)
 	if len(names) == 0 {
-		return "; postgres and dynamodb need RegisterLeaseStore"
+		return ""
 	}
 	return ", " + strings.Join(names, ", ")
 }

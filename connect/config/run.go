@@ -13,14 +13,18 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	awsconfig "github.com/aws/aws-sdk-go-v2/config"
 	"github.com/aws/aws-sdk-go-v2/credentials"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 	"github.com/aws/aws-sdk-go-v2/service/kinesis"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
+	"github.com/jackc/pgx/v5/pgxpool"
 
 	"github.com/freshet-io/freshet/connect"
 	"github.com/freshet-io/freshet/connect/s3sink"
 	"github.com/freshet-io/freshet/connect/streamsink"
 	"github.com/freshet-io/freshet/consumer"
 	"github.com/freshet-io/freshet/consumer/lease"
+	"github.com/freshet-io/freshet/consumer/lease/ddblease"
+	"github.com/freshet-io/freshet/consumer/lease/pglease"
 	"github.com/freshet-io/freshet/kinesissdk"
 )
 
@@ -45,10 +49,6 @@ func Run(ctx context.Context, c *Config, logger *slog.Logger) error {
 				logger.Warn("closing the lease store", "err", err)
 			}
 		}()
-	}
-	emit, err := emitter(ctx, c)
-	if err != nil {
-		return err
 	}
 	policy, err := failurePolicy(ctx, c)
 	if err != nil {
@@ -82,7 +82,11 @@ func Run(ctx context.Context, c *Config, logger *slog.Logger) error {
 	if c.ExitOnBlock {
 		opts = append(opts, connect.WithOnBlock(func(*connect.BlockedError) { cancel() }))
 	}
-	p := connect.New(src, c.Source.Stream, transformer(c.Transform, c.Source.Stream), emit, opts...)
+	p, closeEmitter, err := newPipeline(ctx, c, src, opts)
+	if err != nil {
+		return err
+	}
+	defer closeEmitter()
 
 	var srv *http.Server
 	srvDone := make(chan struct{})
@@ -172,7 +176,8 @@ func s3Client(ctx context.Context, c *S3) (*s3.Client, error) {
 	}), nil
 }
 
-func emitter(ctx context.Context, c *Config) (connect.Emitter[[]byte], error) {
+// lineEmitter returns the emitter of lines (s3 or kinesis).
+func lineEmitter(ctx context.Context, c *Config) (connect.Emitter[[]byte], error) {
 	if c.Emitter.Type == "s3" {
 		cl, err := s3Client(ctx, c.Emitter.S3)
 		if err != nil {
@@ -238,6 +243,28 @@ func openLeaseStore(ctx context.Context, l *LeaseStore) (lease.Store, func() err
 	case "file":
 		s, err := OpenFileStore(l.Path)
 		return s, nil, err
+	case "postgres":
+		pool, err := pgxpool.New(ctx, l.Connection)
+		if err != nil {
+			return nil, nil, fmt.Errorf("config: lease_store.connection: %w", err)
+		}
+		s, err := pglease.New(ctx, pool, l.Table)
+		if err != nil {
+			pool.Close()
+			return nil, nil, err
+		}
+		return s, func() error { pool.Close(); return nil }, nil
+	case "dynamodb":
+		cfg, err := awsConfig(ctx, l.Endpoint, l.Region)
+		if err != nil {
+			return nil, nil, err
+		}
+		client := dynamodb.NewFromConfig(cfg, func(o *dynamodb.Options) {
+			if l.Endpoint != "" {
+				o.BaseEndpoint = aws.String(l.Endpoint)
+			}
+		})
+		return ddblease.New(client, l.Table), nil, nil
 	}
 	open, ok := leaseStore(l.Type)
 	if !ok {

@@ -71,7 +71,7 @@ func batch(from, to int) *connect.Batch[dynamosink.Item] {
 		b.Entries = append(b.Entries, connect.Entry[dynamosink.Item]{
 			Item:           item(fmt.Sprintf("k%d", n), n),
 			ShardID:        "shardId-0",
-			SequenceNumber: fmt.Sprintf("4959%052d", n),
+			SequenceNumber: connect.NewSequenceNumber(fmt.Sprintf("4959%052d", n)),
 			ArrivalTime:    time.Unix(1700000000, 0),
 		})
 	}

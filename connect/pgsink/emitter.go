@@ -133,12 +133,13 @@ func (e *Emitter) Emit(ctx context.Context, b *connect.Batch[Row]) ([]connect.Fa
 	valid := make([]candidate, 0, len(b.Entries))
 	for i := range b.Entries {
 		en := &b.Entries[i]
-		if !validSequenceNumber(en.SequenceNumber) {
+		seq := en.SequenceNumber.String()
+		if !validSequenceNumber(seq) {
 			failures = append(failures, connect.Failure{Index: i, Permanent: true,
-				Err: fmt.Errorf("%w: %q", ErrInvalidSequenceNumber, en.SequenceNumber)})
+				Err: fmt.Errorf("%w: %q", ErrInvalidSequenceNumber, seq)})
 			continue
 		}
-		valid = append(valid, candidate{i, position{en.SequenceNumber, en.SubSequenceNumber}})
+		valid = append(valid, candidate{i, position{seq, en.SubSequenceNumber}})
 	}
 	if len(valid) == 0 {
 		return failures, nil

@@ -182,7 +182,7 @@ func TestPostgres(t *testing.T) {
 
 	t.Run("InvalidSequenceNumber", func(t *testing.T) {
 		b := batch("badseq", "shardId-0", 0, 3)
-		b.Entries[1].SequenceNumber = "12x"
+		b.Entries[1].SequenceNumber = connect.NewSequenceNumber("12x")
 		f, err := e.Emit(ctx, b)
 		require.NoError(t, err)
 		require.Len(t, f, 1)

@@ -71,7 +71,7 @@ func entry(stream, shard string, n int) connect.Entry[pgsink.Row] {
 	return connect.Entry[pgsink.Row]{
 		Item:           pgsink.Row{stream, shard, seq(n), int64(0), int64(n), fmt.Sprintf("record %d", n)},
 		ShardID:        shard,
-		SequenceNumber: seq(n),
+		SequenceNumber: connect.NewSequenceNumber(seq(n)),
 		ArrivalTime:    time.Unix(1700000000, 0).UTC(),
 		Size:           16,
 	}

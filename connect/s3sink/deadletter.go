@@ -41,7 +41,7 @@ func (d *DeadLetter) WriteLetters(ctx context.Context, letters []connect.Letter)
 	b := &connect.Batch[connect.Letter]{StreamName: letters[0].StreamName, ShardID: letters[0].ShardID,
 		Entries: make([]connect.Entry[connect.Letter], len(letters))}
 	for i, l := range letters {
-		b.Entries[i] = connect.Entry[connect.Letter]{Item: l, ShardID: l.ShardID, SequenceNumber: l.SequenceNumber,
+		b.Entries[i] = connect.Entry[connect.Letter]{Item: l, ShardID: l.ShardID, SequenceNumber: connect.NewSequenceNumber(l.SequenceNumber),
 			SubSequenceNumber: l.SubSequenceNumber, PartitionKey: l.PartitionKey, ArrivalTime: l.ArrivalTime, Size: len(l.Data)}
 	}
 	return d.em.Emit(ctx, b)

@@ -55,9 +55,9 @@ func TestKeyIsDeterministic(t *testing.T) {
 	require.NoError(t, err)
 	old := time.Date(2024, 5, 1, 22, 59, 0, 0, time.UTC)
 	b := &connect.Batch[[]byte]{StreamName: "orders", ShardID: "shardId-000000000001", Entries: []connect.Entry[[]byte]{
-		{SequenceNumber: "100", SubSequenceNumber: 0, ArrivalTime: old.Add(2 * time.Hour)},
-		{SequenceNumber: "101", SubSequenceNumber: 0, ArrivalTime: old},
-		{SequenceNumber: "102", SubSequenceNumber: 3, ArrivalTime: old.Add(time.Hour)},
+		{SequenceNumber: connect.NewSequenceNumber("100"), SubSequenceNumber: 0, ArrivalTime: old.Add(2 * time.Hour)},
+		{SequenceNumber: connect.NewSequenceNumber("101"), SubSequenceNumber: 0, ArrivalTime: old},
+		{SequenceNumber: connect.NewSequenceNumber("102"), SubSequenceNumber: 3, ArrivalTime: old.Add(time.Hour)},
 	}}
 	// The hour of the oldest record, not of the first.
 	assert.Equal(t, "in/2024/05/01/22/orders-shardId-000000000001-100-0-102-3.ndjson.gz", em.Key(b))

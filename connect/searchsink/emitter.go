@@ -198,7 +198,7 @@ func (e *Emitter) Emit(ctx context.Context, b *connect.Batch[Document]) ([]conne
 func (e *Emitter) op(i int, en *connect.Entry[Document]) (*op, error) {
 	o := &op{i: i, index: IndexName(e.cfg.Index, e.cfg.Rotation, en.ArrivalTime), id: en.Item.ID}
 	if o.id == "" {
-		o.id = DocumentID(en.ShardID, en.SequenceNumber, en.SubSequenceNumber)
+		o.id = DocumentID(en.ShardID, en.SequenceNumber.String(), en.SubSequenceNumber)
 	}
 	meta, err := json.Marshal(map[Action]struct {
 		Index string `json:"_index"`

@@ -17,8 +17,8 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/freshet-io/freshet/connect"
+	"github.com/freshet-io/freshet/connect/internal/searchtest"
 	"github.com/freshet-io/freshet/connect/searchsink"
-	"github.com/freshet-io/freshet/connect/searchsink/internal/searchtest"
 )
 
 func TestMain(m *testing.M) {
@@ -58,7 +58,7 @@ func batch(shard string, from, to int) *connect.Batch[searchsink.Document] {
 		b.Entries = append(b.Entries, connect.Entry[searchsink.Document]{
 			Item:           searchsink.Document{Source: json.RawMessage(fmt.Sprintf(`{"n": %d,`+"\n"+` "shard": %q}`, n, shard))},
 			ShardID:        shard,
-			SequenceNumber: fmt.Sprintf("4959%052d", n),
+			SequenceNumber: connect.NewSequenceNumber(fmt.Sprintf("4959%052d", n)),
 			ArrivalTime:    base.Add(time.Duration(n) * time.Minute),
 		})
 	}

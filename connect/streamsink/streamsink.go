@@ -185,7 +185,7 @@ func (d *DeadLetter) WriteLetters(ctx context.Context, letters []connect.Letter)
 		if pk == "" {
 			pk = l.ShardID
 		}
-		b.Entries[i] = connect.Entry[connect.Letter]{Item: l, ShardID: l.ShardID, SequenceNumber: l.SequenceNumber,
+		b.Entries[i] = connect.Entry[connect.Letter]{Item: l, ShardID: l.ShardID, SequenceNumber: connect.NewSequenceNumber(l.SequenceNumber),
 			SubSequenceNumber: l.SubSequenceNumber, PartitionKey: pk, ArrivalTime: l.ArrivalTime, Size: len(l.Data)}
 	}
 	return d.em.Emit(ctx, b)

@@ -1,12 +1,13 @@
 // Command freshet-connect runs one connector pipeline from a configuration
-// file: a Kinesis stream (freshet serve or real Kinesis) into S3 or
-// another stream, checkpointing only what is durably stored.
+// file: a Kinesis stream (freshet serve or real Kinesis) into S3, another
+// stream, PostgreSQL, DynamoDB or OpenSearch, checkpointing only what is
+// durably stored.
 //
 //	freshet-connect --config connector.json
 //
 // SIGINT or SIGTERM flushes the buffers, checkpoints and stops. The file
 // format is documented in package github.com/freshet-io/freshet/connect/config;
-// `freshet connect` is the same command.
+// `freshet connect` (cmd/freshet) is the same command.
 package main
 
 import (

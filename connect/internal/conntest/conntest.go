@@ -131,13 +131,13 @@ func (m *Emitter[T]) Emit(ctx context.Context, b *connect.Batch[T]) ([]connect.F
 		if bad[i] {
 			continue
 		}
-		k := Key(e.ShardID, e.SequenceNumber, e.SubSequenceNumber)
+		k := Key(e.ShardID, e.SequenceNumber.String(), e.SubSequenceNumber)
 		m.items[k] = e.Item
 		m.stores[k]++
 	}
 	if len(fails) == 0 {
-		m.batches = append(m.batches, BatchInfo{b.ShardID, Key(b.ShardID, b.First().SequenceNumber, b.First().SubSequenceNumber),
-			Key(b.ShardID, b.Last().SequenceNumber, b.Last().SubSequenceNumber), len(b.Entries)})
+		m.batches = append(m.batches, BatchInfo{b.ShardID, Key(b.ShardID, b.First().SequenceNumber.String(), b.First().SubSequenceNumber),
+			Key(b.ShardID, b.Last().SequenceNumber.String(), b.Last().SubSequenceNumber), len(b.Entries)})
 	}
 	return fails, nil
 }

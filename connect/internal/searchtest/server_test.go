@@ -14,7 +14,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
-	"github.com/freshet-io/freshet/connect/searchsink/internal/searchtest"
+	"github.com/freshet-io/freshet/connect/internal/searchtest"
 )
 
 func TestMain(m *testing.M) {

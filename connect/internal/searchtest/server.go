@@ -1,5 +1,5 @@
 // Package searchtest is a small in-memory server of the OpenSearch (and
-// Elasticsearch) _bulk and _search APIs, for the tests of searchsink: no
+// Elasticsearch) _bulk and _search APIs, for the tests of searchsink and connect/config: no
 // OpenSearch server can run where freshet is tested.
 //
 // Behavior: it follows the documented bulk semantics. The body is NDJSON:
