@@ -89,7 +89,8 @@ func BenchmarkLeaseOps(b *testing.B) {
 // BenchmarkConsumer consumes a 4-shard stream of b.N records of 100 bytes
 // end to end with one Worker, with each store: the throughput with leases
 // in DynamoDB next to the memory store. The processor checkpoints after
-// every batch (checkpoint=batch, HandlerFunc's default), or after a batch
+// every batch (checkpoint=batch, as HandlerFunc with
+// WithCheckpointInterval(0)), or after a batch
 // only once 100 ms have passed since its last checkpoint
 // (checkpoint=100ms). records/s is measured from the first record
 // processed to the last; start-ms is the time from Run to the first record

@@ -82,7 +82,8 @@ func BenchmarkLease(b *testing.B) {
 
 // BenchmarkConsumer consumes b.N records of 100 bytes from a 4-shard
 // stream of an in-process engine with one worker at the default settings
-// (batches of up to 10,000 records, a checkpoint after every batch), with
+// (batches of up to 10,000 records, a checkpoint at most every 5 s, the
+// default WithCheckpointInterval), with
 // its leases in memory and in PostgreSQL.
 func BenchmarkConsumer(b *testing.B) {
 	benchStores(b, func(b *testing.B, newStore func(b *testing.B) lease.Store) {

@@ -56,8 +56,9 @@
 //
 // A Store takes a connection from the pool for each call and gives it
 // back at once. A worker renews each lease it holds every third of the
-// failover time and checkpoints each shard after every batch, from one
-// goroutine per shard, so a pool of a few connections (pgxpool's default
+// failover time and checkpoints each shard at most every checkpoint
+// interval (5 s by default with Consume and HandlerFunc; after every batch
+// with WithCheckpointInterval(0)), from one goroutine per shard, so a pool of a few connections (pgxpool's default
 // is the larger of 4 and the number of CPUs) serves a worker holding
 // dozens of leases; give it more if checkpoints queue behind each other.
 //
