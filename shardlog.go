@@ -363,11 +363,15 @@ func (sh *shard) readLog(kind readKind, pos uint64, limit, maxBytes int, now tim
 		w := sh.log.w
 		if !full && pos < memFirst && w != nil {
 			sh.mu.Unlock()
-			r, err := w.Read(pos, memFirst, horizon, limit-len(disk), maxBytes-bytes, len(disk))
+			if disk == nil {
+				// Room for every record before memFirst, up to the limit.
+				disk = make([]wal.Record, 0, min(uint64(limit), memFirst-pos))
+			}
+			r, err := w.ReadAppend(disk[len(disk):], pos, memFirst, horizon, limit-len(disk), maxBytes-bytes, len(disk))
 			if err != nil {
 				return readResult{}, NewError(codeInternalFailure, "freshet could not read shard %s of stream %s from disk: %v", sh.id, sh.st.name, err)
 			}
-			disk = append(disk, r.Records...)
+			disk = appendRead(disk, r.Records)
 			bytes += r.Bytes
 			pos = r.Next
 			full = r.Full
@@ -425,6 +429,15 @@ func (sh *shard) readLog(kind readKind, pos uint64, limit, maxBytes int, now tim
 		}
 		return res, nil
 	}
+}
+
+// appendRead appends recs, which ReadAppend filled in from disk's spare
+// capacity (or, had that been too small, elsewhere), to disk.
+func appendRead(disk, recs []wal.Record) []wal.Record {
+	if len(recs) > 0 && cap(disk) > len(disk) && &disk[:len(disk)+1][len(disk)] == &recs[0] {
+		return disk[:len(disk)+len(recs)]
+	}
+	return append(disk, recs...)
 }
 
 // fillDisk materializes a record read from the log.
