@@ -458,12 +458,24 @@ func (l *Log) Read(pos, end uint64, horizon int64, limit, maxBytes, have int) (R
 // ReadAppend is Read appending the records to dst (which Records then
 // is): a caller that knows about how many records it reads passes a slice
 // with room for them.
+func (l *Log) ReadAppend(dst []Record, pos, end uint64, horizon int64, limit, maxBytes, have int) (ReadResult, error) {
+	recs := dst[:0]
+	res, err := l.ReadFunc(pos, end, horizon, limit, maxBytes, have, func(r Record) { recs = append(recs, r) })
+	res.Records = recs
+	return res, err
+}
+
+// ReadFunc is Read handing each record to fn, in order, instead of
+// returning them (Records is nil): the caller stores them where it wants
+// without a slice in between. fn runs while the log is locked for
+// reading and must not call the log.
 //
 // Every record read is checked against its checksum, also when Open
 // checked it already: a page the disk lost or flipped since is reported
 // as corrupt rather than served (the check costs a few percent of a read).
-func (l *Log) ReadAppend(dst []Record, pos, end uint64, horizon int64, limit, maxBytes, have int) (ReadResult, error) {
-	res := ReadResult{Records: dst[:0], Next: pos}
+func (l *Log) ReadFunc(pos, end uint64, horizon int64, limit, maxBytes, have int, fn func(Record)) (ReadResult, error) {
+	res := ReadResult{Next: pos}
+	got := 0 // records handed to fn
 	l.mu.RLock()
 	defer l.mu.RUnlock()
 	i := sort.Search(len(l.segs), func(i int) bool {
@@ -493,7 +505,7 @@ func (l *Log) ReadAppend(dst []Record, pos, end uint64, horizon int64, limit, ma
 			// limit at the segment's average size (and an eighth more, as
 			// sizes vary), within the byte budget, plus the distance from
 			// the index entry unless the read starts at pos.
-			left := int64(limit - len(res.Records))
+			left := int64(limit - got)
 			want := min(left*avg+left*avg/8, int64(maxBytes-res.Bytes)+left*HeaderSize) + slack
 			n := min(s.size-off, max(minRead, min(want, 4<<20)))
 			buf := make([]byte, n)
@@ -533,16 +545,17 @@ func (l *Log) ReadAppend(dst []Record, pos, end uint64, horizon int64, limit, ma
 					continue
 				}
 				size := h.length - bodyFixed
-				if have+len(res.Records) > 0 && res.Bytes+size > maxBytes {
+				if have+got > 0 && res.Bytes+size > maxBytes {
 					res.Next = h.counter
 					res.Full = true
 					l.hint(s, h.counter, at)
 					return res, nil
 				}
-				res.Records = append(res.Records, decode(&h, rec))
+				fn(decode(&h, rec))
+				got++
 				res.Bytes += size
 				res.Next = h.counter + 1
-				if len(res.Records) >= limit || res.Bytes >= maxBytes {
+				if got >= limit || res.Bytes >= maxBytes {
 					res.Full = true
 					l.hint(s, res.Next, off+int64(p))
 					return res, nil
