@@ -369,8 +369,10 @@ func (sh *shard) readLog(kind readKind, pos uint64, limit, maxBytes int, now tim
 		w := sh.log.w
 		if !full && pos < memFirst && w != nil {
 			if recs == nil {
-				// Room for every record the read can return.
-				if n := int(min(uint64(limit), sh.next-pos)); cap(dst) >= n {
+				// Room for every record the read can return, up to
+				// maxPresized (large records stop a read at the byte
+				// budget long before the limit).
+				if n := int(min(uint64(limit), sh.next-pos, maxPresized)); cap(dst) >= n {
 					recs = dst[:0]
 				} else {
 					recs = make([]Record, 0, n)
@@ -440,6 +442,10 @@ func (sh *shard) readLog(kind readKind, pos uint64, limit, maxBytes int, now tim
 		return res, nil
 	}
 }
+
+// maxPresized bounds the records readLog makes room for before reading
+// from disk; it appends beyond.
+const maxPresized = 4096
 
 // fillDisk materializes a record read from the log.
 func (sh *shard) fillDisk(r *Record, d *wal.Record) {
