@@ -89,16 +89,25 @@ func (s *store) wake() {
 // last batch held several records, it first waits a little (while records
 // keep arriving, up to half the last fsync's duration): the
 // writers the last commit released are then writing their next records,
-// and one fsync covers them all instead of a few.
+// and one fsync covers them all instead of a few. It stops waiting as
+// soon as as many records are pending as the largest recent batch held
+// (peakBatch, decaying by a sixteenth per batch): the writers who were
+// still waiting for the last fsync when it took the last batch are then
+// back too, which waiting for the last batch's size alone missed.
 func (s *store) commitQueued() {
 	if s.policy.mode == syncBatch && s.lastBatch > 1 {
 		// Yield to the writers while records keep arriving (a timer
-		// would sleep far longer than an fsync on some systems).
+		// would sleep far longer than an fsync on some systems); on a
+		// loaded machine a few yields can pass before a writer runs.
 		deadline := time.Now().Add(min(s.lastSync/2, 2*time.Millisecond))
 		prev, still := int64(-1), 0
-		for still < 3 && time.Now().Before(deadline) {
+		for still < 20 && time.Now().Before(deadline) {
 			runtime.Gosched()
-			if n := s.pendingRecords.Load(); n != prev {
+			n := s.pendingRecords.Load()
+			if n >= s.peakBatch {
+				break
+			}
+			if n != prev {
 				prev, still = n, 0
 			} else {
 				still++
@@ -106,6 +115,7 @@ func (s *store) commitQueued() {
 		}
 	}
 	s.lastBatch = s.pendingRecords.Swap(0)
+	s.peakBatch = max(s.lastBatch, s.peakBatch-s.peakBatch/16)
 	s.mu.Lock()
 	q := s.queue
 	s.queue = nil

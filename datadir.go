@@ -88,6 +88,7 @@ type store struct {
 	// Group commit (the committer's).
 	pendingRecords atomic.Int64  // records accepted since the committer last took the queue
 	lastBatch      int64         // records of the last batch
+	peakBatch      int64         // records of the largest recent batch (decaying)
 	lastSync       time.Duration // duration of the last fsync
 
 	logsMu sync.Mutex

@@ -2,6 +2,7 @@ package freshet
 
 import (
 	"context"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -9,6 +10,8 @@ import (
 	"sync/atomic"
 	"testing"
 	"time"
+
+	"github.com/freshet-io/freshet/internal/wal"
 )
 
 // Benchmarks of the data directory. Each compares the engine with a
@@ -87,6 +90,14 @@ func benchDataDir(b *testing.B, p SyncPolicy, opts ...Option) *Engine {
 // at a time with PutRecord and SyncBatch, against 4 KiB write+fsync. Group
 // commit works when records/s reaches writers × fsyncs/s: the engine
 // reports that ratio as "x-fsync-rate" (the issue asks for at least 0.8).
+//
+// An fsync's duration varies several-fold from one second to the next on
+// a shared machine, so the engine also reports the ratio against the
+// fsyncs it did itself ("x-own-fsync-rate": records/s over writers × 1 /
+// its mean fsync duration), the records each fsync covered
+// ("records/fsync") and the share of the time an fsync was running
+// ("fsync-busy"): the overhead of the commit path is what keeps
+// fsync-busy below 1.
 func BenchmarkDurableConcurrentWriters(b *testing.B) {
 	const writers = 64
 	var fsyncsPerSec float64
@@ -104,11 +115,14 @@ func BenchmarkDurableConcurrentWriters(b *testing.B) {
 		b.ReportMetric(fsyncsPerSec, "fsyncs/s")
 	})
 	b.Run("engine-64-writers", func(b *testing.B) {
-		e := benchDataDir(b, SyncBatch)
+		fsys := &timedFS{FS: wal.OS}
+		e := benchDataDir(b, SyncBatch, withFS(fsys))
 		data := make([]byte, 100)
 		var next atomic.Int64
 		var wg sync.WaitGroup
 		b.ResetTimer()
+		fsys.syncs.Store(0)
+		fsys.syncTime.Store(0)
 		start := time.Now()
 		for w := range writers {
 			wg.Add(1)
@@ -124,12 +138,47 @@ func BenchmarkDurableConcurrentWriters(b *testing.B) {
 			}()
 		}
 		wg.Wait()
-		rate := float64(b.N) / time.Since(start).Seconds()
+		elapsed := time.Since(start)
+		rate := float64(b.N) / elapsed.Seconds()
 		b.ReportMetric(rate, "records/s")
 		if fsyncsPerSec > 0 {
 			b.ReportMetric(rate/(writers*fsyncsPerSec), "x-fsync-rate")
 		}
+		if n, busy := fsys.syncs.Load(), time.Duration(fsys.syncTime.Load()); n > 0 {
+			b.ReportMetric(float64(b.N)/float64(n), "records/fsync")
+			b.ReportMetric(busy.Seconds()/elapsed.Seconds(), "fsync-busy")
+			b.ReportMetric(rate/(writers*float64(n)/busy.Seconds()), "x-own-fsync-rate")
+		}
 	})
+}
+
+// timedFS is the OS file layer counting the fsyncs of files and their
+// time.
+type timedFS struct {
+	wal.FS
+	syncs    atomic.Int64
+	syncTime atomic.Int64 // nanoseconds
+}
+
+func (t *timedFS) OpenFile(name string, flag int, perm fs.FileMode) (wal.File, error) {
+	f, err := t.FS.OpenFile(name, flag, perm)
+	if err != nil {
+		return nil, err
+	}
+	return timedFile{f, t}, nil
+}
+
+type timedFile struct {
+	wal.File
+	t *timedFS
+}
+
+func (f timedFile) Sync() error {
+	start := time.Now()
+	err := f.File.Sync()
+	f.t.syncTime.Add(int64(time.Since(start)))
+	f.t.syncs.Add(1)
+	return err
 }
 
 // BenchmarkDurableReads: GetRecords of 1,000 records of 100 bytes, served

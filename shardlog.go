@@ -348,7 +348,13 @@ func (sh *shard) removeExpiredSegments() {
 // with the same limits, byte budget and MillisBehindLatest as read.
 func (sh *shard) readLog(kind readKind, pos uint64, limit, maxBytes int, now time.Time, retention time.Duration, dst []Record) (readResult, error) {
 	horizon := now.Add(-retention).UnixMilli()
-	var disk []wal.Record
+	var recs []Record // the records read from disk
+	var lastDisk int64
+	add := func(d wal.Record) {
+		recs = append(recs, Record{})
+		sh.fillDisk(&recs[len(recs)-1], &d)
+		lastDisk = d.Arrival
+	}
 	bytes := 0
 	full := false
 	for {
@@ -362,12 +368,21 @@ func (sh *shard) readLog(kind readKind, pos uint64, limit, maxBytes int, now tim
 		memFirst := sh.memFirstLocked()
 		w := sh.log.w
 		if !full && pos < memFirst && w != nil {
+			if recs == nil {
+				// Room for every record the read can return, up to
+				// maxPresized (large records stop a read at the byte
+				// budget long before the limit).
+				if n := int(min(uint64(limit), sh.next-pos, maxPresized)); cap(dst) >= n {
+					recs = dst[:0]
+				} else {
+					recs = make([]Record, 0, n)
+				}
+			}
 			sh.mu.Unlock()
-			r, err := w.Read(pos, memFirst, horizon, limit-len(disk), maxBytes-bytes, len(disk))
+			r, err := w.ReadFunc(pos, memFirst, horizon, limit-len(recs), maxBytes-bytes, len(recs), add)
 			if err != nil {
 				return readResult{}, NewError(codeInternalFailure, "freshet could not read shard %s of stream %s from disk: %v", sh.id, sh.st.name, err)
 			}
-			disk = append(disk, r.Records...)
 			bytes += r.Bytes
 			pos = r.Next
 			full = r.Full
@@ -375,9 +390,9 @@ func (sh *shard) readLog(kind readKind, pos uint64, limit, maxBytes int, now tim
 		}
 		var segs []segment
 		next, memBytes := pos, 0
-		if !full && len(disk) < limit {
-			segs, next, memBytes = sh.snapshotLocked(pos, limit-len(disk), maxBytes-bytes)
-			if len(disk) > 0 && len(segs) > 0 {
+		if !full && len(recs) < limit {
+			segs, next, memBytes = sh.snapshotLocked(pos, limit-len(recs), maxBytes-bytes)
+			if len(recs) > 0 && len(segs) > 0 {
 				if e := &segs[0].entries[0]; bytes+int(e.keyLen)+int(e.dataLen) > maxBytes {
 					segs, next, memBytes = nil, pos, 0
 				}
@@ -388,7 +403,7 @@ func (sh *shard) readLog(kind readKind, pos uint64, limit, maxBytes int, now tim
 			res.atEnd = true
 			res.children = sh.children
 		}
-		n := len(disk)
+		n := len(recs)
 		for _, s := range segs {
 			n += len(s.entries)
 		}
@@ -398,8 +413,8 @@ func (sh *shard) readLog(kind readKind, pos uint64, limit, maxBytes int, now tim
 			case len(segs) > 0:
 				s := segs[len(segs)-1]
 				last = s.entries[len(s.entries)-1].arrival
-			case len(disk) > 0:
-				last = disk[len(disk)-1].Arrival
+			case len(recs) > 0:
+				last = lastDisk
 			}
 			res.behindMs = max(0, now.UnixMilli()-last)
 		}
@@ -407,15 +422,16 @@ func (sh *shard) readLog(kind readKind, pos uint64, limit, maxBytes int, now tim
 		sh.mu.Unlock()
 
 		if n > 0 {
-			if cap(dst) >= n {
+			switch {
+			case cap(recs) >= n:
+				res.records = recs[:n]
+			case recs == nil && cap(dst) >= n:
 				res.records = dst[:n]
-			} else {
+			default:
 				res.records = make([]Record, n)
+				copy(res.records, recs)
 			}
-			for i := range disk {
-				sh.fillDisk(&res.records[i], &disk[i])
-			}
-			i := len(disk)
+			i := len(recs)
 			for _, s := range segs {
 				for j := range s.entries {
 					sh.fill(&res.records[i], s.slab, &s.entries[j], s.first+uint64(j))
@@ -426,6 +442,10 @@ func (sh *shard) readLog(kind readKind, pos uint64, limit, maxBytes int, now tim
 		return res, nil
 	}
 }
+
+// maxPresized bounds the records readLog makes room for before reading
+// from disk; it appends beyond.
+const maxPresized = 4096
 
 // fillDisk materializes a record read from the log.
 func (sh *shard) fillDisk(r *Record, d *wal.Record) {

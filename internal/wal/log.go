@@ -17,6 +17,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -86,6 +87,12 @@ type Log struct {
 
 	mu   sync.RWMutex // guards segs and each segment's fields
 	segs []*segment
+
+	// Where the last reads stopped, so that a reader reading on starts at
+	// its record instead of at the index entry before it.
+	hintMu   sync.Mutex
+	hints    [readHints]readHint
+	hintNext int // the slot to overwrite next
 
 	// Writer state (the single writer's, unguarded).
 	next        uint64 // counter after the last record; 0 if the log never held one
@@ -445,7 +452,30 @@ type ReadResult struct {
 // always returned; have is the number of records the response already
 // holds.
 func (l *Log) Read(pos, end uint64, horizon int64, limit, maxBytes, have int) (ReadResult, error) {
+	return l.ReadAppend(nil, pos, end, horizon, limit, maxBytes, have)
+}
+
+// ReadAppend is Read appending the records to dst (which Records then
+// is): a caller that knows about how many records it reads passes a slice
+// with room for them.
+func (l *Log) ReadAppend(dst []Record, pos, end uint64, horizon int64, limit, maxBytes, have int) (ReadResult, error) {
+	recs := dst[:0]
+	res, err := l.ReadFunc(pos, end, horizon, limit, maxBytes, have, func(r Record) { recs = append(recs, r) })
+	res.Records = recs
+	return res, err
+}
+
+// ReadFunc is Read handing each record to fn, in order, instead of
+// returning them (Records is nil): the caller stores them where it wants
+// without a slice in between. fn runs while the log is locked for
+// reading and must not call the log.
+//
+// Every record read is checked against its checksum, also when Open
+// checked it already: a page the disk lost or flipped since is reported
+// as corrupt rather than served (the check costs a few percent of a read).
+func (l *Log) ReadFunc(pos, end uint64, horizon int64, limit, maxBytes, have int, fn func(Record)) (ReadResult, error) {
 	res := ReadResult{Next: pos}
+	got := 0 // records handed to fn
 	l.mu.RLock()
 	defer l.mu.RUnlock()
 	i := sort.Search(len(l.segs), func(i int) bool {
@@ -464,15 +494,20 @@ func (l *Log) Read(pos, end uint64, horizon int64, limit, maxBytes, have int) (R
 			res.Next = max(res.Next, s.last+1)
 			continue
 		}
-		off := s.seek(pos)
-		// Read about what the limits allow: the records left to the limit
-		// at the segment's average size, plus the distance from the index
-		// entry, within the byte budget.
+		off, exact := l.seek(s, pos)
 		avg := (s.size - segmentHeaderSize) / int64(s.count)
-		want := int64(limit-len(res.Records))*avg + l.opt.IndexEvery
-		want = min(want, int64(maxBytes-res.Bytes)+int64(limit-len(res.Records))*HeaderSize+l.opt.IndexEvery)
+		slack := int64(0)
+		if !exact {
+			slack = l.opt.IndexEvery
+		}
 		for off < s.size {
-			n := min(s.size-off, max(16<<10, min(want, 4<<20)))
+			// Read about what the limits allow: the records left to the
+			// limit at the segment's average size (and an eighth more, as
+			// sizes vary), within the byte budget, plus the distance from
+			// the index entry unless the read starts at pos.
+			left := int64(limit - got)
+			want := min(left*avg+left*avg/8, int64(maxBytes-res.Bytes)+left*HeaderSize) + slack
+			n := min(s.size-off, max(minRead, min(want, 4<<20)))
 			buf := make([]byte, n)
 			if _, err := s.f.ReadAt(buf, off); err != nil {
 				return res, fmt.Errorf("reading %s: %w", s.path, err)
@@ -497,6 +532,7 @@ func (l *Log) Read(pos, end uint64, horizon int64, limit, maxBytes, have int) (R
 				if !checksumOK(&h, rec) {
 					return res, &CorruptError{Path: s.path, Offset: off + int64(p), Reason: "checksum mismatch"}
 				}
+				at := off + int64(p)
 				p += h.size()
 				switch {
 				case h.counter >= end:
@@ -509,16 +545,19 @@ func (l *Log) Read(pos, end uint64, horizon int64, limit, maxBytes, have int) (R
 					continue
 				}
 				size := h.length - bodyFixed
-				if have+len(res.Records) > 0 && res.Bytes+size > maxBytes {
+				if have+got > 0 && res.Bytes+size > maxBytes {
 					res.Next = h.counter
 					res.Full = true
+					l.hint(s, h.counter, at)
 					return res, nil
 				}
-				res.Records = append(res.Records, decode(&h, rec))
+				fn(decode(&h, rec))
+				got++
 				res.Bytes += size
 				res.Next = h.counter + 1
-				if len(res.Records) >= limit || res.Bytes >= maxBytes {
+				if got >= limit || res.Bytes >= maxBytes {
 					res.Full = true
+					l.hint(s, res.Next, off+int64(p))
 					return res, nil
 				}
 			}
@@ -527,6 +566,53 @@ func (l *Log) Read(pos, end uint64, horizon int64, limit, maxBytes, have int) (R
 	}
 	res.Next = max(res.Next, end)
 	return res, nil
+}
+
+// minRead is the smallest read of a segment file.
+const minRead = 16 << 10
+
+// readHints is the number of read positions a log remembers.
+const readHints = 8
+
+// readHint is where a read stopped: the record with counter counter
+// starts at off in seg.
+type readHint struct {
+	seg     *segment
+	counter uint64
+	off     int64
+}
+
+// hint remembers that the record with counter counter starts at off in s.
+func (l *Log) hint(s *segment, counter uint64, off int64) {
+	l.hintMu.Lock()
+	defer l.hintMu.Unlock()
+	for i := range l.hints {
+		if h := &l.hints[i]; h.seg == s && h.counter == counter {
+			return
+		}
+	}
+	l.hints[l.hintNext] = readHint{seg: s, counter: counter, off: off}
+	l.hintNext = (l.hintNext + 1) % readHints
+}
+
+// seek returns the offset in s to read the record with counter pos from:
+// where a read stopped at pos (exact), or else the closest index entry or
+// read position before it. The caller holds l.mu.
+func (l *Log) seek(s *segment, pos uint64) (off int64, exact bool) {
+	off = s.seek(pos)
+	l.hintMu.Lock()
+	defer l.hintMu.Unlock()
+	best := uint64(0)
+	for _, h := range l.hints {
+		if h.seg != s || h.counter > pos || h.off < off || h.counter < best {
+			continue
+		}
+		off, best = h.off, h.counter
+		if h.counter == pos {
+			return off, true
+		}
+	}
+	return off, false
 }
 
 // seek returns the offset of the index entry at or before pos.
@@ -614,6 +700,13 @@ func (l *Log) RemoveBefore(counter uint64) (int, error) {
 		l.segs = l.segs[1:]
 	}
 	l.mu.Unlock()
+	l.hintMu.Lock()
+	for i := range l.hints {
+		if h := &l.hints[i]; h.seg != nil && slices.Contains(drop, h.seg) {
+			*h = readHint{}
+		}
+	}
+	l.hintMu.Unlock()
 	for _, s := range drop {
 		s.f.Close()
 		if err := l.fs.Remove(s.path); err != nil && !errors.Is(err, fs.ErrNotExist) {
@@ -644,6 +737,9 @@ func (l *Log) Close() error {
 		}
 	}
 	l.segs = nil
+	l.hintMu.Lock()
+	l.hints = [readHints]readHint{}
+	l.hintMu.Unlock()
 	return first
 }
 

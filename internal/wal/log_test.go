@@ -85,3 +85,42 @@ func FuzzOpen(f *testing.F) {
 		}
 	})
 }
+
+// Reading on from where a read stopped (which a log remembers) returns the
+// same records as one read, with limits and byte budgets cutting reads
+// anywhere, across segments, and after old segments are removed.
+func TestLogReadOnFromHints(t *testing.T) {
+	dir := t.TempDir()
+	l, err := Open(dir, Options{SegmentBytes: 4096, IndexEvery: 1024})
+	require.NoError(t, err)
+	defer l.Close()
+	var p []byte
+	for i := range 500 {
+		p = AppendRecord(p[:0], uint64(i+1), int64(1000+i), 0, "key", make([]byte, i%37))
+		require.NoError(t, l.Write(p))
+	}
+	all, err := l.Read(1, l.Next(), 0, 1000, 1<<20, 0)
+	require.NoError(t, err)
+	require.Len(t, all.Records, 500)
+	for _, step := range []struct{ limit, bytes int }{{1, 1 << 20}, {7, 1 << 20}, {1000, 50}, {13, 200}} {
+		var got []Record
+		for pos := uint64(1); pos < l.Next(); {
+			res, err := l.ReadAppend(make([]Record, 0, 4), pos, l.Next(), 0, step.limit, step.bytes, 0)
+			require.NoError(t, err)
+			require.Greater(t, res.Next, pos)
+			got = append(got, res.Records...)
+			pos = res.Next
+		}
+		require.Equal(t, all.Records, got, "limit %d, bytes %d", step.limit, step.bytes)
+	}
+	_, err = l.RemoveBefore(250)
+	require.NoError(t, err)
+	for _, h := range l.hints {
+		if h.seg != nil {
+			require.Contains(t, l.segs, h.seg)
+		}
+	}
+	res, err := l.Read(300, l.Next(), 0, 1000, 1<<20, 0)
+	require.NoError(t, err)
+	require.Equal(t, all.Records[299:], res.Records)
+}
