@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"math/rand/v2"
 	"slices"
 	"strconv"
 	"strings"
@@ -16,6 +15,7 @@ import (
 	"github.com/aws/smithy-go"
 
 	"github.com/freshet-io/freshet/connect"
+	"github.com/freshet-io/freshet/connect/internal/retry"
 )
 
 // Item is an item of this emitter: a DynamoDB item, as PutItem takes it.
@@ -216,7 +216,7 @@ func (e *Emitter) write(ctx context.Context, b *connect.Batch[Item], group []mem
 			}
 			return f, nil
 		}
-		if err := sleep(ctx, e.backoff(attempt)); err != nil {
+		if err := retry.Sleep(ctx, retry.Backoff(attempt, e.cfg.InitialBackoff, e.cfg.MaxBackoff)); err != nil {
 			return nil, err
 		}
 	}
@@ -242,27 +242,6 @@ func (e *Emitter) putEach(ctx context.Context, b *connect.Batch[Item], group []m
 func isValidation(err error) bool {
 	var api smithy.APIError
 	return errors.As(err, &api) && api.ErrorCode() == "ValidationException"
-}
-
-// backoff returns the pause before attempt+1: full jitter over an
-// exponentially growing ceiling.
-func (e *Emitter) backoff(attempt int) time.Duration {
-	ceiling := e.cfg.MaxBackoff
-	if attempt < 30 {
-		ceiling = min(e.cfg.InitialBackoff<<(attempt-1), e.cfg.MaxBackoff)
-	}
-	return rand.N(ceiling) + 1
-}
-
-func sleep(ctx context.Context, d time.Duration) error {
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-t.C:
-		return nil
-	case <-ctx.Done():
-		return ctx.Err()
-	}
 }
 
 // key returns a string that identifies the item's key, and false when a

@@ -6,7 +6,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"math/rand/v2"
 	"net/http"
 	"slices"
 	"time"
@@ -14,6 +13,7 @@ import (
 	"github.com/opensearch-project/opensearch-go/v4/opensearchapi"
 
 	"github.com/freshet-io/freshet/connect"
+	"github.com/freshet-io/freshet/connect/internal/retry"
 )
 
 // Document is an item of this emitter.
@@ -184,7 +184,7 @@ func (e *Emitter) Emit(ctx context.Context, b *connect.Batch[Document]) ([]conne
 			break
 		}
 		if len(again) > 0 {
-			if err := sleep(ctx, e.backoff(attempt)); err != nil {
+			if err := retry.Sleep(ctx, retry.Backoff(attempt, e.cfg.InitialBackoff, e.cfg.MaxBackoff)); err != nil {
 				return nil, err
 			}
 		}
@@ -267,25 +267,4 @@ func (e *Emitter) itemError(o *op, item map[string]opensearchapi.BulkRespItem) *
 		ie.Type, ie.Reason = r.Error.Type, r.Error.Reason
 	}
 	return ie
-}
-
-// backoff returns the pause before attempt+1: full jitter over an
-// exponentially growing ceiling.
-func (e *Emitter) backoff(attempt int) time.Duration {
-	ceiling := e.cfg.MaxBackoff
-	if attempt < 30 {
-		ceiling = min(e.cfg.InitialBackoff<<(attempt-1), e.cfg.MaxBackoff)
-	}
-	return rand.N(ceiling) + 1
-}
-
-func sleep(ctx context.Context, d time.Duration) error {
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-t.C:
-		return nil
-	case <-ctx.Done():
-		return ctx.Err()
-	}
 }
