@@ -227,9 +227,37 @@ func (e *Engine) PutRecords(ctx context.Context, in *PutRecordsInput) (*PutRecor
 	return invoke(ctx, e, OpPutRecords, in, e.putRecords)
 }
 
-// putRecords implements PutRecords.
+// putRecords implements PutRecords in four steps: validate the input,
+// route and size every entry (rejecting the whole request on a bad entry),
+// write the entries in request order, and count the outcome.
 func (e *Engine) putRecords(ctx context.Context, in *PutRecordsInput) (*PutRecordsOutput, error) {
 	start := time.Now()
+	if err := validatePutRecords(in); err != nil {
+		return nil, err
+	}
+	st, now, err := e.writableStream(ctx, OpPutRecords, in.StreamName, in.StreamARN, in)
+	if err != nil {
+		return nil, err
+	}
+	routers := make([]router, len(in.Records))
+	if err := e.routePutRecords(st, in.Records, routers); err != nil {
+		return nil, err
+	}
+	flags, enc := st.encryptionFlags()
+	out := &PutRecordsOutput{Records: make([]PutRecordsResultEntry, len(in.Records)), EncryptionType: enc}
+	throttled, err := e.writePutRecords(ctx, st, in, routers, now, flags, out)
+	if err != nil {
+		return nil, err
+	}
+	e.awaitPutRecords(st, out)
+	st.countPutRecords(len(in.Records), out.FailedRecordCount, throttled, start)
+	return out, nil
+}
+
+// validatePutRecords checks the PutRecords model constraints: the stream
+// reference, the entry count and, for at most maxViolationsListed
+// violations, each entry.
+func validatePutRecords(in *PutRecordsInput) error {
 	var v validator
 	v.streamRef(in.StreamName, in.StreamARN)
 	switch {
@@ -253,39 +281,44 @@ func (e *Engine) putRecords(ctx context.Context, in *PutRecordsInput) (*PutRecor
 		v.partitionKey(p+"partitionKey", r.PartitionKey)
 		v.hashKey(p+"explicitHashKey", r.ExplicitHashKey)
 	}
-	if err := v.err(); err != nil {
-		return nil, err
-	}
-	st, now, err := e.writableStream(ctx, OpPutRecords, in.StreamName, in.StreamARN, in)
-	if err != nil {
-		return nil, err
-	}
+	return v.err()
+}
+
+// routePutRecords fills routers[i] with the router of records[i] and checks
+// each record's size and the request's total size against the stream's
+// limits. Any failure rejects the whole request.
+func (e *Engine) routePutRecords(st *Stream, records []PutRecordsRequestEntry, routers []router) error {
 	total := 0
-	routers := make([]router, len(in.Records))
-	for i := range in.Records {
-		r := &in.Records[i]
+	for i := range records {
+		r := &records[i]
+		var err error
 		if routers[i], err = newRouter(r.PartitionKey, r.ExplicitHashKey); err != nil {
-			return nil, err
+			return err
 		}
 		if err := st.checkRecordSize(r.PartitionKey, r.Data); err != nil {
-			return nil, err
+			return err
 		}
 		total += len(r.PartitionKey) + len(r.Data)
 	}
 	if total > maxPutRecordsBytes {
-		return nil, errInvalid("Records size %d bytes exceeds the maximum PutRecords request size of %d bytes for stream %s under account %s.",
+		return errInvalid("Records size %d bytes exceeds the maximum PutRecords request size of %d bytes for stream %s under account %s.",
 			total, maxPutRecordsBytes, st.name, e.cfg.account)
 	}
-	flags, enc := st.encryptionFlags()
-	out := &PutRecordsOutput{Records: make([]PutRecordsResultEntry, len(in.Records)), EncryptionType: enc}
-	throttled := 0
+	return nil
+}
+
+// writePutRecords appends in.Records to their shards in request order,
+// filling out.Records and out.FailedRecordCount; an entry that is
+// throttled or failed by an interceptor fails alone. It returns how many
+// entries failed by throttling, and an error only when the stream is gone.
+func (e *Engine) writePutRecords(ctx context.Context, st *Stream, in *PutRecordsInput, routers []router, now time.Time, flags uint16, out *PutRecordsOutput) (throttled int, err error) {
 	for i := range in.Records {
 		r := &in.Records[i]
 		res := &out.Records[i]
 		for {
 			sh := routers[i].route(st)
 			if sh == nil {
-				return nil, e.errStreamNotFound(st.name)
+				return 0, e.errStreamNotFound(st.name)
 			}
 			if err := e.beforeShard(ctx, OpPutRecords, st.name, sh.id, in); err != nil {
 				res.ErrorCode, res.ErrorMessage = errorFields(err)
@@ -308,7 +341,7 @@ func (e *Engine) putRecords(ctx context.Context, in *PutRecordsInput) (*PutRecor
 				out.FailedRecordCount++
 				throttled++
 			case appendGone:
-				return nil, e.errStreamNotFound(st.name)
+				return 0, e.errStreamNotFound(st.name)
 			case appendNoMemory, appendFailed:
 				res.ErrorCode, res.ErrorMessage = errorFields(sh.appendError(ar))
 				out.FailedRecordCount++
@@ -319,18 +352,23 @@ func (e *Engine) putRecords(ctx context.Context, in *PutRecordsInput) (*PutRecor
 			break
 		}
 	}
-	e.awaitPutRecords(st, out)
+	return throttled, nil
+}
+
+// countPutRecords records in the stream's metrics a PutRecords call begun
+// at start with n entries, failed of them failing (throttled of those by
+// throttling).
+func (st *Stream) countPutRecords(n, failed, throttled int, start time.Time) {
 	c := &st.counters
-	c.putRecordsTotal.Add(int64(len(in.Records)))
-	c.putRecordsOK.Add(int64(len(in.Records) - out.FailedRecordCount))
-	if out.FailedRecordCount == 0 {
+	c.putRecordsTotal.Add(int64(n))
+	c.putRecordsOK.Add(int64(n - failed))
+	if failed == 0 {
 		c.putRecordsSuccess.Add(1)
 	} else {
-		c.putRecordsFailed.Add(int64(out.FailedRecordCount - throttled))
+		c.putRecordsFailed.Add(int64(failed - throttled))
 		c.putRecordsThrottled.Add(int64(throttled))
 	}
 	c.putRecordsLatency.observe(time.Since(start))
-	return out, nil
 }
 
 // entryValid reports whether a PutRecords entry meets the model's

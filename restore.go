@@ -297,89 +297,130 @@ func (rs *restorer) engine(d *snapshotDecoder) error {
 	return nil
 }
 
-// stream reads a stream section and starts the stream.
+// stream reads a stream section and starts the stream in three steps:
+// decode the section, check it, and make it the stream being read.
 func (rs *restorer) stream(d *snapshotDecoder) error {
 	if rs.ended {
 		return rs.corrupt("a stream after the policies")
 	}
-	id := d.u()
-	name := d.str(128)
-	created := d.time()
-	status := StreamStatus(d.str(32))
-	until := d.time()
-	mode := StreamMode(d.str(32))
-	hours := d.u()
-	kib := d.u()
-	keyID := d.str(8192)
-	warm := d.u()
-	var metrics []string
-	for range d.count(1) {
-		metrics = append(metrics, d.str(64))
-	}
-	tags := d.tags()
-	var scaleEvents []time.Time
-	for range d.count(1) {
-		scaleEvents = append(scaleEvents, d.time())
-	}
-	consumers := d.u()
-	shards := d.u()
-	if !d.done() {
+	var sec streamSection
+	if !sec.decode(d) {
 		return rs.malformed()
 	}
+	if err := rs.checkStream(&sec); err != nil {
+		return err
+	}
+	rs.startStream(&sec)
+	return nil
+}
+
+// streamSection is a decoded stream section.
+type streamSection struct {
+	id          uint64
+	name        string
+	created     time.Time
+	status      StreamStatus
+	until       time.Time // of the status
+	mode        StreamMode
+	hours       uint64 // retention
+	kib         uint64 // maximum record size
+	keyID       string
+	warm        uint64 // MiB/s
+	metrics     []string
+	tags        map[string]string
+	scaleEvents []time.Time
+	consumers   uint64 // consumer sections to follow
+	shards      uint64 // shard sections to follow
+}
+
+// decode reads the fields of a stream section from d, reporting whether
+// they parse and fill d exactly.
+func (s *streamSection) decode(d *snapshotDecoder) bool {
+	s.id = d.u()
+	s.name = d.str(128)
+	s.created = d.time()
+	s.status = StreamStatus(d.str(32))
+	s.until = d.time()
+	s.mode = StreamMode(d.str(32))
+	s.hours = d.u()
+	s.kib = d.u()
+	s.keyID = d.str(8192)
+	s.warm = d.u()
+	for range d.count(1) {
+		s.metrics = append(s.metrics, d.str(64))
+	}
+	s.tags = d.tags()
+	for range d.count(1) {
+		s.scaleEvents = append(s.scaleEvents, d.time())
+	}
+	s.consumers = d.u()
+	s.shards = d.u()
+	return d.done()
+}
+
+// checkStream checks a decoded stream section against the limits Kinesis
+// enforces and the streams restored so far.
+func (rs *restorer) checkStream(s *streamSection) error {
+	name := s.name
 	switch {
 	case !isName(name):
 		return rs.corrupt("invalid stream name %q", name)
 	case rs.streams[name] != nil:
 		return rs.corrupt("stream %s appears twice", name)
-	case id == 0 || id > rs.maxID || rs.ids[id]:
-		return rs.corrupt("stream %s has an invalid or duplicate id %d", name, id)
-	case created.IsZero():
+	case s.id == 0 || s.id > rs.maxID || rs.ids[s.id]:
+		return rs.corrupt("stream %s has an invalid or duplicate id %d", name, s.id)
+	case s.created.IsZero():
 		return rs.corrupt("stream %s has no creation time", name)
-	case status != StreamStatusCreating && status != StreamStatusActive && status != StreamStatusUpdating && status != StreamStatusDeleting:
-		return rs.corrupt("stream %s has an unknown status %q", name, status)
-	case mode != StreamModeProvisioned && mode != StreamModeOnDemand:
-		return rs.corrupt("stream %s has an unknown mode %q", name, mode)
-	case hours < minRetentionHours || hours > maxRetentionHours:
-		return rs.corrupt("stream %s has a retention of %d hours", name, hours)
-	case kib < 1024 || kib > 10240:
-		return rs.corrupt("stream %s has a maximum record size of %d KiB", name, kib)
-	case warm > math.MaxInt: // CreateStream and UpdateStreamMode set no maximum
-		return rs.corrupt("stream %s has a warm throughput of %d MiB/s", name, warm)
-	case tags == nil || len(tags) > maxTags:
+	case s.status != StreamStatusCreating && s.status != StreamStatusActive && s.status != StreamStatusUpdating && s.status != StreamStatusDeleting:
+		return rs.corrupt("stream %s has an unknown status %q", name, s.status)
+	case s.mode != StreamModeProvisioned && s.mode != StreamModeOnDemand:
+		return rs.corrupt("stream %s has an unknown mode %q", name, s.mode)
+	case s.hours < minRetentionHours || s.hours > maxRetentionHours:
+		return rs.corrupt("stream %s has a retention of %d hours", name, s.hours)
+	case s.kib < 1024 || s.kib > 10240:
+		return rs.corrupt("stream %s has a maximum record size of %d KiB", name, s.kib)
+	case s.warm > math.MaxInt: // CreateStream and UpdateStreamMode set no maximum
+		return rs.corrupt("stream %s has a warm throughput of %d MiB/s", name, s.warm)
+	case s.tags == nil || len(s.tags) > maxTags:
 		return rs.corrupt("stream %s has invalid tags", name)
-	case len(scaleEvents) > maxScalingsPerDay:
-		return rs.corrupt("stream %s has %d UpdateShardCount events", name, len(scaleEvents))
-	case shards == 0:
+	case len(s.scaleEvents) > maxScalingsPerDay:
+		return rs.corrupt("stream %s has %d UpdateShardCount events", name, len(s.scaleEvents))
+	case s.shards == 0:
 		return rs.corrupt("stream %s has no shards", name)
 	}
-	if !canonicalMetrics(metrics) {
-		return rs.corrupt("stream %s has invalid enhanced metrics %q", name, metrics)
+	if !canonicalMetrics(s.metrics) {
+		return rs.corrupt("stream %s has invalid enhanced metrics %q", name, s.metrics)
 	}
+	return nil
+}
+
+// startStream builds the stream of a checked section, without shards yet,
+// and makes it the stream whose consumer and shard sections follow.
+func (rs *restorer) startStream(s *streamSection) {
 	st := &Stream{
 		e:           rs.e,
-		id:          id,
-		name:        name,
-		arn:         rs.e.streamARN(name),
-		created:     created,
-		mode:        mode,
-		tags:        tags,
+		id:          s.id,
+		name:        s.name,
+		arn:         rs.e.streamARN(s.name),
+		created:     s.created,
+		mode:        s.mode,
+		tags:        s.tags,
 		consumers:   map[string]*consumer{},
-		metrics:     metrics,
-		keyID:       keyID,
-		warmMiBps:   int(warm),
-		scaleEvents: scaleEvents,
+		metrics:     s.metrics,
+		keyID:       s.keyID,
+		warmMiBps:   int(s.warm),
+		scaleEvents: s.scaleEvents,
 	}
-	st.phase.Store(&phase{status: status, until: until})
-	st.retention.Store(int64(time.Duration(hours) * time.Hour))
-	st.maxRecordSize.Store(int64(kib) << 10)
-	st.encrypted.Store(keyID != "")
+	st.phase.Store(&phase{status: s.status, until: s.until})
+	st.retention.Store(int64(time.Duration(s.hours) * time.Hour))
+	st.maxRecordSize.Store(int64(s.kib) << 10)
+	st.encrypted.Store(s.keyID != "")
 	empty := []*shard{}
 	st.routing.Store(&empty)
 	rs.st = st
-	rs.wantConsumers, rs.wantShards = consumers, shards
+	rs.wantConsumers, rs.wantShards = s.consumers, s.shards
 	rs.lineage = rs.lineage[:0]
 	rs.resources[st.arn] = true
-	return nil
 }
 
 // canonicalMetrics reports whether ms are shard-level metric names in

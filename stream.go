@@ -273,8 +273,34 @@ func (e *Engine) CreateStream(ctx context.Context, in *CreateStreamInput) (*Crea
 	return invoke(ctx, e, OpCreateStream, in, e.createStream)
 }
 
-// createStream implements CreateStream.
+// createStream implements CreateStream in four steps: validate the input,
+// settle the stream's mode, shard count and record size, build the stream
+// with its shards, and publish it under e.mu.
 func (e *Engine) createStream(ctx context.Context, in *CreateStreamInput) (*CreateStreamOutput, error) {
+	if err := validateCreateStream(in); err != nil {
+		return nil, err
+	}
+	mode, count, recordSize, err := e.settleCreateStream(in)
+	if err != nil {
+		return nil, err
+	}
+
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	if e.lookupNameLocked(in.StreamName) != nil {
+		return nil, errInUse("Stream %s under account %s already exists.", in.StreamName, e.cfg.account)
+	}
+	if err := e.checkShardLimit(count); err != nil {
+		return nil, err
+	}
+	st := e.newStream(in, mode, count, recordSize, e.now())
+	e.publishStreamLocked(st)
+	return &CreateStreamOutput{}, nil
+}
+
+// validateCreateStream checks the CreateStream model constraints, in the
+// order Kinesis lists them.
+func validateCreateStream(in *CreateStreamInput) error {
 	var v validator
 	v.streamName("streamName", in.StreamName, true)
 	if in.ShardCount < 0 {
@@ -290,46 +316,46 @@ func (e *Engine) createStream(ctx context.Context, in *CreateStreamInput) (*Crea
 	if in.WarmThroughputMiBps < 0 {
 		v.add(itoa(in.WarmThroughputMiBps), "warmThroughputMiBps", constraint.MinValue(0))
 	}
-	if err := v.err(); err != nil {
-		return nil, err
-	}
-	mode := StreamModeProvisioned
+	return v.err()
+}
+
+// settleCreateStream decides the new stream's capacity mode, shard count
+// and maximum record size (in bytes), rejecting combinations Kinesis
+// rejects, and checks the tags.
+func (e *Engine) settleCreateStream(in *CreateStreamInput) (mode StreamMode, count, recordSize int, err error) {
+	mode = StreamModeProvisioned
 	if in.StreamModeDetails != nil {
 		mode = in.StreamModeDetails.StreamMode
 	}
-	count := in.ShardCount
+	count = in.ShardCount
 	switch {
 	case mode == StreamModeOnDemand && count != 0:
-		return nil, errInvalid("ShardCount is not expected when StreamMode=ON_DEMAND")
+		return "", 0, 0, errInvalid("ShardCount is not expected when StreamMode=ON_DEMAND")
 	case mode == StreamModeOnDemand && in.WarmThroughputMiBps != 0 && !e.account.committed(e.now()):
-		return nil, errNoCommitment(e.cfg.account)
+		return "", 0, 0, errNoCommitment(e.cfg.account)
 	case mode == StreamModeOnDemand:
 		count = onDemandShardCount
 	case count == 0:
-		return nil, errInvalid("ShardCount is required when StreamMode=PROVISIONED")
+		return "", 0, 0, errInvalid("ShardCount is required when StreamMode=PROVISIONED")
 	case in.WarmThroughputMiBps != 0:
-		return nil, errInvalid("WarmThroughputMiBps is only supported for streams in ON_DEMAND mode")
+		return "", 0, 0, errInvalid("WarmThroughputMiBps is only supported for streams in ON_DEMAND mode")
 	}
 	if err := validateTags(in.Tags, "stream", in.StreamName, e.cfg.account); err != nil {
-		return nil, err
+		return "", 0, 0, err
 	}
 	if err := mergeTags(map[string]string{}, in.Tags, "stream", in.StreamName, e.cfg.account); err != nil {
-		return nil, err // more than 50 tags
+		return "", 0, 0, err // more than 50 tags
 	}
-	recordSize := defaultRecordSize
+	recordSize = defaultRecordSize
 	if in.MaxRecordSizeInKiB != 0 {
 		recordSize = in.MaxRecordSizeInKiB << 10
 	}
+	return mode, count, recordSize, nil
+}
 
-	e.mu.Lock()
-	defer e.mu.Unlock()
-	if e.lookupNameLocked(in.StreamName) != nil {
-		return nil, errInUse("Stream %s under account %s already exists.", in.StreamName, e.cfg.account)
-	}
-	if err := e.checkShardLimit(count); err != nil {
-		return nil, err
-	}
-	now := e.now()
+// newStream builds a CREATING stream created at now, with count shards
+// that split the hash space uniformly. It does not publish the stream.
+func (e *Engine) newStream(in *CreateStreamInput, mode StreamMode, count, recordSize int, now time.Time) *Stream {
 	st := &Stream{
 		e:         e,
 		id:        e.streamIDs.Add(1),
@@ -348,6 +374,15 @@ func (e *Engine) createStream(ctx context.Context, in *CreateStreamInput) (*Crea
 	st.maxRecordSize.Store(int64(recordSize))
 	st.setPhase(StreamStatusCreating, now, e.cfg.delays.Create)
 	created := now.Add(-time.Second) // like production, shards predate the call slightly
+	open := st.uniformShards(count, created)
+	st.shards = append([]*shard(nil), open...)
+	st.setRoutes(open)
+	return st
+}
+
+// uniformShards makes count shards created at created whose hash-key
+// ranges split the hash space uniformly.
+func (st *Stream) uniformShards(count int, created time.Time) []*shard {
 	// docs/kinesis-notes.md §4.2, production-verified: with w = floor(2^128/N), shard i
 	// owns [i·w, (i+1)·w - 1] and the last shard ends at 2^128-1.
 	open := make([]*shard, count)
@@ -360,9 +395,12 @@ func (e *Engine) createStream(ctx context.Context, in *CreateStreamInput) (*Crea
 		}
 		open[i] = newShard(st, i, HashKeyRange{StartingHashKey: start, EndingHashKey: end}, created, created.Unix(), "", "")
 	}
-	st.shards = append([]*shard(nil), open...)
-	st.setRoutes(open)
+	return open
+}
 
+// publishStreamLocked makes st visible under its name, releasing the shards
+// of a deleted stream of that name not yet removed. The caller holds e.mu.
+func (e *Engine) publishStreamLocked(st *Stream) {
 	if old := e.list()[st.name]; old != nil {
 		old.dropShards() // a deleted stream not yet removed: release it now
 	}
@@ -372,7 +410,6 @@ func (e *Engine) createStream(ctx context.Context, in *CreateStreamInput) (*Crea
 	}
 	next[st.name] = st
 	e.storeStreams(next)
-	return &CreateStreamOutput{}, nil
 }
 
 // lookupNameLocked is lookupName for callers holding e.mu.
