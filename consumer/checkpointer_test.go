@@ -2,8 +2,10 @@ package consumer
 
 import (
 	"context"
-	"errors"
 	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
 
 	"github.com/freshet-io/freshet"
 	"github.com/freshet-io/freshet/consumer/lease"
@@ -14,16 +16,12 @@ import (
 func newTestCheckpointer(t *testing.T, store lease.Store) (*Checkpointer, *heldLease) {
 	t.Helper()
 	ctx := context.Background()
-	if _, err := store.CreateIfNotExists(ctx, lease.Lease{Key: "shard", Checkpoint: lease.Checkpoint{SequenceNumber: lease.TrimHorizon}}); err != nil {
-		t.Fatal(err)
-	}
+	_, err := store.CreateIfNotExists(ctx, lease.Lease{Key: "shard", Checkpoint: lease.Checkpoint{SequenceNumber: lease.TrimHorizon}})
+	require.NoError(t, err)
 	l, err := store.Get(ctx, "shard")
-	if err != nil {
-		t.Fatal(err)
-	}
-	if l, err = store.Take(ctx, l, "w"); err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
+	l, err = store.Take(ctx, l, "w")
+	require.NoError(t, err)
 	h := &heldLease{store: store, clock: freshet.SystemClock{}, l: l, onLost: func() {}}
 	return newCheckpointer("shard", h, 0), h
 }
@@ -37,12 +35,8 @@ func TestCheckpointerIsMonotonic(t *testing.T) {
 	store := lease.NewMemoryStore()
 	cp, h := newTestCheckpointer(t, store)
 
-	if err := cp.Checkpoint(ctx); err != nil {
-		t.Fatalf("Checkpoint with nothing delivered: %v", err)
-	}
-	if err := cp.CheckpointAt(ctx, "100", 0); !errors.Is(err, ErrInvalidCheckpoint) {
-		t.Fatalf("checkpoint past delivery: %v, want ErrInvalidCheckpoint", err)
-	}
+	require.NoError(t, cp.Checkpoint(ctx), "Checkpoint with nothing delivered")
+	require.ErrorIs(t, cp.CheckpointAt(ctx, "100", 0), ErrInvalidCheckpoint, "checkpoint past delivery")
 	cp.deliver(rec("200", 3))
 	for _, c := range []struct {
 		sn   string
@@ -59,24 +53,15 @@ func TestCheckpointerIsMonotonic(t *testing.T) {
 		{lease.ShardEnd, 0, ErrInvalidCheckpoint}, // not ended
 		{"1e3", 0, ErrInvalidCheckpoint},
 	} {
-		if err := cp.CheckpointAt(ctx, c.sn, c.sub); !errors.Is(err, c.want) {
-			t.Errorf("CheckpointAt(%s, %d) = %v, want %v", c.sn, c.sub, err, c.want)
-		}
+		// ErrorIs with a nil target passes only for a nil error.
+		assert.ErrorIs(t, cp.CheckpointAt(ctx, c.sn, c.sub), c.want, "CheckpointAt(%s, %d)", c.sn, c.sub)
 	}
-	if err := cp.Checkpoint(ctx); err != nil {
-		t.Fatal(err)
-	}
-	if got := cp.LastCheckpoint(); got != (lease.Checkpoint{SequenceNumber: "200", SubSequenceNumber: 3}) {
-		t.Fatalf("checkpoint %+v, want 200/3", got)
-	}
+	require.NoError(t, cp.Checkpoint(ctx))
+	require.Equal(t, lease.Checkpoint{SequenceNumber: "200", SubSequenceNumber: 3}, cp.LastCheckpoint(), "checkpoint, want 200/3")
 	cp.endShard(nil)
-	if err := cp.Checkpoint(ctx); err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, cp.Checkpoint(ctx))
 	stored, _ := store.Get(ctx, "shard")
-	if stored.Checkpoint.SequenceNumber != lease.ShardEnd {
-		t.Fatalf("stored checkpoint %+v, want SHARD_END", stored.Checkpoint)
-	}
+	require.Equal(t, lease.ShardEnd, stored.Checkpoint.SequenceNumber, "stored checkpoint %+v, want SHARD_END", stored.Checkpoint)
 	_ = h
 }
 
@@ -84,27 +69,18 @@ func TestCheckpointerTwoPhase(t *testing.T) {
 	ctx := context.Background()
 	store := lease.NewMemoryStore()
 	cp, _ := newTestCheckpointer(t, store)
-	if err := cp.Commit(ctx); !errors.Is(err, ErrInvalidCheckpoint) {
-		t.Fatalf("Commit without Prepare: %v", err)
-	}
+	require.ErrorIs(t, cp.Commit(ctx), ErrInvalidCheckpoint, "Commit without Prepare")
 	cp.deliver(rec("50", 0))
-	if err := cp.Prepare(ctx, "60", 0); !errors.Is(err, ErrInvalidCheckpoint) {
-		t.Fatalf("Prepare past delivery: %v", err)
-	}
-	if err := cp.Prepare(ctx, "50", 0); err != nil {
-		t.Fatal(err)
-	}
+	require.ErrorIs(t, cp.Prepare(ctx, "60", 0), ErrInvalidCheckpoint, "Prepare past delivery")
+	require.NoError(t, cp.Prepare(ctx, "50", 0))
 	l, _ := store.Get(ctx, "shard")
-	if l.PendingCheckpoint == nil || l.PendingCheckpoint.SequenceNumber != "50" || l.Checkpoint.SequenceNumber != lease.TrimHorizon {
-		t.Fatalf("after Prepare: %+v", l)
-	}
-	if err := cp.Commit(ctx); err != nil {
-		t.Fatal(err)
-	}
+	require.NotNil(t, l.PendingCheckpoint, "after Prepare: %+v", l)
+	require.Equal(t, "50", l.PendingCheckpoint.SequenceNumber, "after Prepare: %+v", l)
+	require.Equal(t, lease.TrimHorizon, l.Checkpoint.SequenceNumber, "after Prepare: %+v", l)
+	require.NoError(t, cp.Commit(ctx))
 	l, _ = store.Get(ctx, "shard")
-	if l.PendingCheckpoint != nil || l.Checkpoint.SequenceNumber != "50" {
-		t.Fatalf("after Commit: %+v", l)
-	}
+	require.Nil(t, l.PendingCheckpoint, "after Commit: %+v", l)
+	require.Equal(t, "50", l.Checkpoint.SequenceNumber, "after Commit: %+v", l)
 }
 
 func TestCheckpointerAfterLeaseLost(t *testing.T) {
@@ -114,17 +90,10 @@ func TestCheckpointerAfterLeaseLost(t *testing.T) {
 	lost := false
 	h.onLost = func() { lost = true }
 	l, _ := store.Get(ctx, "shard")
-	if _, err := store.Take(ctx, l, "thief"); err != nil {
-		t.Fatal(err)
-	}
+	_, err := store.Take(ctx, l, "thief")
+	require.NoError(t, err)
 	cp.deliver(rec("10", 0))
-	if err := cp.Checkpoint(ctx); !errors.Is(err, ErrLeaseLost) {
-		t.Fatalf("Checkpoint after a steal: %v, want ErrLeaseLost", err)
-	}
-	if !lost {
-		t.Error("the loss was not reported")
-	}
-	if err := cp.CheckpointAt(ctx, "10", 0); !errors.Is(err, ErrLeaseLost) {
-		t.Fatalf("second Checkpoint: %v, want ErrLeaseLost", err)
-	}
+	require.ErrorIs(t, cp.Checkpoint(ctx), ErrLeaseLost, "Checkpoint after a steal")
+	assert.True(t, lost, "the loss was not reported")
+	require.ErrorIs(t, cp.CheckpointAt(ctx, "10", 0), ErrLeaseLost, "second Checkpoint")
 }

@@ -6,6 +6,8 @@ import (
 	"sync"
 	"testing"
 
+	"github.com/stretchr/testify/require"
+
 	"github.com/freshet-io/freshet"
 	"github.com/freshet-io/freshet/consumer/lease"
 )
@@ -55,9 +57,8 @@ func TestShardEndCheckpointNamesChildren(t *testing.T) {
 	wantChildren := []string{"shardId-000000000001", "shardId-000000000002"}
 	splitParent := func(t *testing.T, e *freshet.Engine) {
 		t.Helper()
-		if _, err := e.SplitShard(context.Background(), &freshet.SplitShardInput{StreamName: "s", ShardToSplit: parent, NewStartingHashKey: "1000"}); err != nil {
-			t.Fatal(err)
-		}
+		_, err := e.SplitShard(context.Background(), &freshet.SplitShardInput{StreamName: "s", ShardToSplit: parent, NewStartingHashKey: "1000"})
+		require.NoError(t, err)
 	}
 	tests := []struct {
 		name string
@@ -73,13 +74,9 @@ func TestShardEndCheckpointNamesChildren(t *testing.T) {
 		{"SubscribeToShard", func(t *testing.T, e *freshet.Engine, opts []Option) {
 			ctx := context.Background()
 			sum, err := e.DescribeStreamSummary(ctx, &freshet.DescribeStreamSummaryInput{StreamName: "s"})
-			if err != nil {
-				t.Fatal(err)
-			}
+			require.NoError(t, err)
 			reg, err := e.RegisterStreamConsumer(ctx, &freshet.RegisterStreamConsumerInput{StreamARN: sum.StreamDescriptionSummary.StreamARN, ConsumerName: "app"})
-			if err != nil {
-				t.Fatal(err)
-			}
+			require.NoError(t, err)
 			var c collector
 			start(t, New(e, "s", HandlerFunc(c.handle), append(opts, WithEnhancedFanOut(reg.Consumer.ConsumerARN, nil))...))
 			waitFor(t, "records", func() bool { return c.len() == 10 })
@@ -99,9 +96,7 @@ func TestShardEndCheckpointNamesChildren(t *testing.T) {
 			tt.run(t, e, fast(WithLeaseStore(store)))
 			waitFor(t, "the SHARD_END checkpoint", func() bool { _, ok := store.ended(parent); return ok })
 			got, _ := store.ended(parent)
-			if !slices.Equal(got, wantChildren) {
-				t.Fatalf("SHARD_END written with children %v, want %v", got, wantChildren)
-			}
+			require.Equal(t, wantChildren, got, "SHARD_END written with children %v, want %v", got, wantChildren)
 		})
 	}
 }

@@ -6,6 +6,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/stretchr/testify/require"
+
 	"github.com/freshet-io/freshet"
 	"github.com/freshet-io/freshet/consumer/lease"
 )
@@ -19,17 +21,14 @@ func TestExpiredParentDoesNotBlockChildren(t *testing.T) {
 	clock := freshet.NewManualClock(time.Now())
 	e := freshet.New(freshet.WithClock(clock), freshet.WithRetentionSweep(0))
 	t.Cleanup(func() { e.Close() })
-	if _, err := e.CreateStream(ctx, &freshet.CreateStreamInput{StreamName: "s", ShardCount: 1}); err != nil {
-		t.Fatal(err)
-	}
+	_, err := e.CreateStream(ctx, &freshet.CreateStreamInput{StreamName: "s", ShardCount: 1})
+	require.NoError(t, err)
 	// A lease table from an earlier run that never finished shard 0.
 	store := lease.NewMemoryStore()
-	if _, err := store.CreateIfNotExists(ctx, lease.Lease{Key: "shardId-000000000000", Checkpoint: lease.Checkpoint{SequenceNumber: lease.TrimHorizon}}); err != nil {
-		t.Fatal(err)
-	}
-	if _, err := e.SplitShard(ctx, &freshet.SplitShardInput{StreamName: "s", ShardToSplit: "0", NewStartingHashKey: "170141183460469231731687303715884105728"}); err != nil {
-		t.Fatal(err)
-	}
+	_, err = store.CreateIfNotExists(ctx, lease.Lease{Key: "shardId-000000000000", Checkpoint: lease.Checkpoint{SequenceNumber: lease.TrimHorizon}})
+	require.NoError(t, err)
+	_, err = e.SplitShard(ctx, &freshet.SplitShardInput{StreamName: "s", ShardToSplit: "0", NewStartingHashKey: "170141183460469231731687303715884105728"})
+	require.NoError(t, err)
 	clock.Advance(25 * time.Hour) // shard 0 expires
 	e.ApplyRetention()
 	putOrdered(t, e, "s", 0, 10) // into the children
@@ -38,7 +37,7 @@ func TestExpiredParentDoesNotBlockChildren(t *testing.T) {
 	got := 0
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
-	err := Consume(ctx, e, "s", func(ctx context.Context, r Record) error {
+	err = Consume(ctx, e, "s", func(ctx context.Context, r Record) error {
 		mu.Lock()
 		defer mu.Unlock()
 		if got++; got == 10 {
@@ -46,13 +45,8 @@ func TestExpiredParentDoesNotBlockChildren(t *testing.T) {
 		}
 		return nil
 	}, append(fast(), WithLeaseStore(store))...)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if got != 10 {
-		t.Fatalf("processed %d records of the children, want 10", got)
-	}
-	if _, err := store.Get(context.Background(), "shardId-000000000000"); err == nil {
-		t.Fatal("the expired shard's lease is still there")
-	}
+	require.NoError(t, err)
+	require.Equal(t, 10, got, "processed %d records of the children, want 10", got)
+	_, err = store.Get(context.Background(), "shardId-000000000000")
+	require.Error(t, err, "the expired shard's lease is still there")
 }

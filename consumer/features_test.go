@@ -10,6 +10,9 @@ import (
 	"testing"
 	"time"
 
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
 	"github.com/freshet-io/freshet"
 	"github.com/freshet-io/freshet/consumer/kpl"
 	"github.com/freshet-io/freshet/consumer/lease"
@@ -24,12 +27,8 @@ func start(t *testing.T, w *Worker) (stop func()) {
 	var once sync.Once
 	stop = func() {
 		once.Do(func() {
-			if err := w.Shutdown(context.Background()); err != nil {
-				t.Errorf("Shutdown: %v", err)
-			}
-			if err := <-errc; err != nil {
-				t.Errorf("Run: %v", err)
-			}
+			assert.NoError(t, w.Shutdown(context.Background()), "Shutdown")
+			assert.NoError(t, <-errc, "Run")
 		})
 	}
 	t.Cleanup(stop)
@@ -80,22 +79,17 @@ func fast(opts ...Option) []Option {
 // order.
 func exactlyOnceInOrder(t *testing.T, recs []Record, n int) {
 	t.Helper()
-	if len(recs) != n {
-		t.Fatalf("got %d records, want %d", len(recs), n)
-	}
+	require.Len(t, recs, n, "got %d records, want %d", len(recs), n)
 	for i, r := range recs {
-		if string(r.Data) != strconv.Itoa(i) {
-			t.Fatalf("record %d is %q", i, r.Data)
-		}
+		require.Equal(t, strconv.Itoa(i), string(r.Data), "record %d is %q", i, r.Data)
 	}
 }
 
 func putOrdered(t *testing.T, e *freshet.Engine, stream string, from, to int) {
 	t.Helper()
 	for i := from; i < to; i++ {
-		if _, err := e.PutRecord(context.Background(), &freshet.PutRecordInput{StreamName: stream, PartitionKey: "k", Data: []byte(strconv.Itoa(i))}); err != nil {
-			t.Fatal(err)
-		}
+		_, err := e.PutRecord(context.Background(), &freshet.PutRecordInput{StreamName: stream, PartitionKey: "k", Data: []byte(strconv.Itoa(i))})
+		require.NoError(t, err)
 	}
 }
 
@@ -110,12 +104,10 @@ func TestKPLAggregatesAreDeaggregatedAndFiltered(t *testing.T) {
 				{PartitionKey: "c", ExplicitHashKey: freshet.MaxHashKey.String(), Data: []byte("c")}, // shard 1's
 				{PartitionKey: "d", ExplicitHashKey: "2", Data: []byte("d")},
 			})
-			if _, err := e.PutRecord(ctx, &freshet.PutRecordInput{StreamName: "s", PartitionKey: "a", ExplicitHashKey: "0", Data: agg}); err != nil {
-				t.Fatal(err)
-			}
-			if _, err := e.PutRecord(ctx, &freshet.PutRecordInput{StreamName: "s", PartitionKey: "e", ExplicitHashKey: "0", Data: []byte("e")}); err != nil {
-				t.Fatal(err)
-			}
+			_, err := e.PutRecord(ctx, &freshet.PutRecordInput{StreamName: "s", PartitionKey: "a", ExplicitHashKey: "0", Data: agg})
+			require.NoError(t, err)
+			_, err = e.PutRecord(ctx, &freshet.PutRecordInput{StreamName: "s", PartitionKey: "e", ExplicitHashKey: "0", Data: []byte("e")})
+			require.NoError(t, err)
 			var c collector
 			stop := start(t, New(e, "s", HandlerFunc(c.handle), fast(WithHashRangeFilter(filter))...))
 			want := "abde"
@@ -129,20 +121,14 @@ func TestKPLAggregatesAreDeaggregatedAndFiltered(t *testing.T) {
 			for _, r := range c.records() {
 				got += string(r.Data)
 				subs = append(subs, r.SubSequenceNumber)
-				if r.Aggregated != (string(r.Data) != "e") {
-					t.Errorf("record %s: Aggregated = %v", r.Data, r.Aggregated)
-				}
+				assert.Equal(t, string(r.Data) != "e", r.Aggregated, "record %s: Aggregated = %v", r.Data, r.Aggregated)
 			}
-			if got != want {
-				t.Fatalf("got %q, want %q (sub-sequence numbers %v)", got, want, subs)
-			}
+			require.Equal(t, want, got, "got %q, want %q (sub-sequence numbers %v)", got, want, subs)
 			wantSubs := []int64{0, 1, 3, 0}
 			if !filter {
 				wantSubs = []int64{0, 1, 2, 3, 0}
 			}
-			if fmt.Sprint(subs) != fmt.Sprint(wantSubs) {
-				t.Errorf("sub-sequence numbers %v, want %v", subs, wantSubs)
-			}
+			assert.Equal(t, wantSubs, subs, "sub-sequence numbers %v, want %v", subs, wantSubs)
 		})
 	}
 }
@@ -156,9 +142,8 @@ func TestCheckpointInsideAggregate(t *testing.T) {
 		{PartitionKey: "b", Data: []byte("b")},
 		{PartitionKey: "c", Data: []byte("c")},
 	})
-	if _, err := e.PutRecord(ctx, &freshet.PutRecordInput{StreamName: "s", PartitionKey: "a", Data: agg}); err != nil {
-		t.Fatal(err)
-	}
+	_, err := e.PutRecord(ctx, &freshet.PutRecordInput{StreamName: "s", PartitionKey: "a", Data: agg})
+	require.NoError(t, err)
 	store := lease.NewMemoryStore()
 	// The first worker processes "a" and "b" only, and checkpoints "b".
 	var first collector
@@ -171,19 +156,15 @@ func TestCheckpointInsideAggregate(t *testing.T) {
 	waitFor(t, "a and b", func() bool { return first.len() == 2 })
 	stop()
 	l, err := store.Get(ctx, "shardId-000000000000")
-	if err != nil {
-		t.Fatal(err)
-	}
-	if l.Checkpoint.SubSequenceNumber != 1 {
-		t.Fatalf("checkpoint %+v, want sub-sequence number 1", l.Checkpoint)
-	}
+	require.NoError(t, err)
+	require.Equal(t, int64(1), l.Checkpoint.SubSequenceNumber, "checkpoint %+v, want sub-sequence number 1", l.Checkpoint)
 	var second collector
 	stop = start(t, New(e, "s", HandlerFunc(second.handle), fast(WithLeaseStore(store))...))
 	waitFor(t, "c", func() bool { return second.len() == 1 })
 	stop()
-	if r := second.records()[0]; string(r.Data) != "c" || r.SubSequenceNumber != 2 {
-		t.Fatalf("after restart got %q/%d, want c/2", r.Data, r.SubSequenceNumber)
-	}
+	r := second.records()[0]
+	require.Equal(t, "c", string(r.Data), "after restart got %q/%d, want c/2", r.Data, r.SubSequenceNumber)
+	require.Equal(t, int64(2), r.SubSequenceNumber, "after restart got %q/%d, want c/2", r.Data, r.SubSequenceNumber)
 }
 
 // An expired iterator is replaced by one AFTER the last record received:
@@ -212,9 +193,8 @@ func TestExpiredIteratorRestartsAfterLastRecord(t *testing.T) {
 	waitFor(t, "records", func() bool { return c.len() >= 100 })
 	stop()
 	exactlyOnceInOrder(t, c.records(), 100)
-	if n := iterators.Load(); n != 3 {
-		t.Errorf("%d GetShardIterator calls, want 3", n)
-	}
+	n := iterators.Load()
+	assert.Equal(t, int64(3), n, "%d GetShardIterator calls, want 3", n)
 }
 
 type errorMetrics struct {
@@ -249,9 +229,8 @@ func TestThrottlingIsRetried(t *testing.T) {
 	waitFor(t, "records", func() bool { return c.len() >= 30 })
 	stop()
 	exactlyOnceInOrder(t, c.records(), 30)
-	if m.count("GetRecords") != 3 || m.count("GetShardIterator") != 2 {
-		t.Errorf("errors reported: %v", m.errs)
-	}
+	assert.Equal(t, 3, m.count("GetRecords"), "errors reported: %v", m.errs)
+	assert.Equal(t, 2, m.count("GetShardIterator"), "errors reported: %v", m.errs)
 }
 
 // A processor error makes the shard restart from its last checkpoint; the
@@ -295,9 +274,8 @@ func TestPrefetchIsBounded(t *testing.T) {
 	// Give the fetcher every chance to run ahead; it must block.
 	waitFor(t, "the fetcher to block", func() bool { return reads.Load() >= 3 })
 	time.Sleep(50 * time.Millisecond)
-	if n := reads.Load(); n > 4 {
-		t.Errorf("%d GetRecords calls while the processor is stuck on its first batch, want at most 4", n)
-	}
+	n := reads.Load()
+	assert.LessOrEqual(t, n, int64(4), "%d GetRecords calls while the processor is stuck on its first batch, want at most 4", n)
 	close(release)
 	waitFor(t, "records", func() bool { return c.len() >= 200 })
 	stop()
@@ -310,17 +288,12 @@ func TestEnhancedFanOut(t *testing.T) {
 	e := freshet.New(freshet.WithSubscriptionTiming(30*time.Millisecond, 10*time.Millisecond))
 	t.Cleanup(func() { e.Close() })
 	ctx := context.Background()
-	if _, err := e.CreateStream(ctx, &freshet.CreateStreamInput{StreamName: "s", ShardCount: 1}); err != nil {
-		t.Fatal(err)
-	}
+	_, err := e.CreateStream(ctx, &freshet.CreateStreamInput{StreamName: "s", ShardCount: 1})
+	require.NoError(t, err)
 	sum, err := e.DescribeStreamSummary(ctx, &freshet.DescribeStreamSummaryInput{StreamName: "s"})
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	reg, err := e.RegisterStreamConsumer(ctx, &freshet.RegisterStreamConsumerInput{StreamARN: sum.StreamDescriptionSummary.StreamARN, ConsumerName: "app"})
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	putOrdered(t, e, "s", 0, 50)
 	var subscriptions atomic.Int64
 	defer e.Intercept(func(ctx context.Context, c *freshet.Call) error {
@@ -336,16 +309,14 @@ func TestEnhancedFanOut(t *testing.T) {
 	putOrdered(t, e, "s", 50, 100)
 	waitFor(t, "records", func() bool { return c.len() >= 100 })
 	// Reading follows a split through the children.
-	if _, err := e.SplitShard(ctx, &freshet.SplitShardInput{StreamName: "s", ShardToSplit: "shardId-000000000000", NewStartingHashKey: "1000"}); err != nil {
-		t.Fatal(err)
-	}
+	_, err = e.SplitShard(ctx, &freshet.SplitShardInput{StreamName: "s", ShardToSplit: "shardId-000000000000", NewStartingHashKey: "1000"})
+	require.NoError(t, err)
 	putOrdered(t, e, "s", 100, 120)
 	waitFor(t, "records after the split", func() bool { return c.len() >= 120 })
 	stop()
 	exactlyOnceInOrder(t, c.records(), 120)
-	if n := subscriptions.Load(); n < 2 {
-		t.Errorf("%d subscriptions to the parent shard, want a resubscription", n)
-	}
+	n := subscriptions.Load()
+	assert.GreaterOrEqual(t, n, int64(2), "%d subscriptions to the parent shard, want a resubscription", n)
 }
 
 // racingSubscriber's Subscribe succeeds only once its context is
@@ -384,12 +355,11 @@ func TestSubscriptionRacingShutdownIsClosed(t *testing.T) {
 	select {
 	case <-sub.entered:
 	case <-time.After(30 * time.Second):
-		t.Fatal("the worker never subscribed")
+		require.FailNow(t, "the worker never subscribed")
 	}
 	stop()
-	if n := sub.closed.Load(); n != 1 {
-		t.Errorf("%d subscriptions closed, want 1", n)
-	}
+	n := sub.closed.Load()
+	assert.Equal(t, int64(1), n, "%d subscriptions closed, want 1", n)
 }
 
 func TestInitialPositionLatest(t *testing.T) {
@@ -410,9 +380,7 @@ func TestInitialPositionLatest(t *testing.T) {
 	stop()
 	recs := c.records()
 	for i, r := range recs {
-		if string(r.Data) != strconv.Itoa(10+i) {
-			t.Fatalf("record %d is %q, want %d", i, r.Data, 10+i)
-		}
+		require.Equal(t, strconv.Itoa(10+i), string(r.Data), "record %d is %q, want %d", i, r.Data, 10+i)
 	}
 }
 
@@ -420,9 +388,8 @@ func TestInitialTimestamp(t *testing.T) {
 	clk := freshet.NewManualClock(time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC))
 	e := freshet.New(freshet.WithClock(clk))
 	t.Cleanup(func() { e.Close() })
-	if _, err := e.CreateStream(context.Background(), &freshet.CreateStreamInput{StreamName: "s", ShardCount: 1}); err != nil {
-		t.Fatal(err)
-	}
+	_, err := e.CreateStream(context.Background(), &freshet.CreateStreamInput{StreamName: "s", ShardCount: 1})
+	require.NoError(t, err)
 	putOrdered(t, e, "s", 0, 10)
 	clk.Advance(time.Hour)
 	from := clk.Now()
@@ -432,9 +399,8 @@ func TestInitialTimestamp(t *testing.T) {
 	waitFor(t, "records", func() bool { return c.len() >= 10 })
 	stop()
 	recs := c.records()
-	if len(recs) != 10 || string(recs[0].Data) != "10" {
-		t.Fatalf("got %d records starting at %q, want 10 from 10", len(recs), recs[0].Data)
-	}
+	require.Len(t, recs, 10, "got %d records starting at %q, want 10 from 10", len(recs), recs[0].Data)
+	require.Equal(t, "10", string(recs[0].Data), "got %d records starting at %q, want 10 from 10", len(recs), recs[0].Data)
 }
 
 // stealingStore gives a lease away to another worker right after granting
@@ -499,10 +465,8 @@ func TestNoProcessorStartsOnALeaseTakenMeanwhile(t *testing.T) {
 	// has expired, and only then starts a processor.
 	select {
 	case owner := <-owners:
-		if owner != "w1" {
-			t.Fatalf("a processor started while %q owned the lease", owner)
-		}
+		require.Equal(t, "w1", owner, "a processor started while %q owned the lease", owner)
 	case <-time.After(30 * time.Second):
-		t.Fatal("no processor started")
+		require.FailNow(t, "no processor started")
 	}
 }

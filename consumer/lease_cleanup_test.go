@@ -7,6 +7,9 @@ import (
 	"testing"
 	"time"
 
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
 	"github.com/freshet-io/freshet"
 	"github.com/freshet-io/freshet/consumer/lease"
 )
@@ -76,9 +79,7 @@ func TestParentBeforeChildRule(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			v := newLeaseView(tt.leases, tt.g)
-			if got := v.eligible(v.leases[tt.key]); got != tt.want {
-				t.Errorf("eligible(%s) = %v, want %v", tt.key, got, tt.want)
-			}
+			assert.Equal(t, tt.want, v.eligible(v.leases[tt.key]), "eligible(%s)", tt.key)
 		})
 	}
 }
@@ -113,29 +114,25 @@ func TestLeaseCleanupRule(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			store := lease.NewMemoryStore()
 			for _, l := range tt.leases {
-				if _, err := store.CreateIfNotExists(t.Context(), l); err != nil {
-					t.Fatal(err)
-				}
+				_, err := store.CreateIfNotExists(t.Context(), l)
+				require.NoError(t, err)
 			}
 			cfg := defaultConfig()
 			cfg.store = store
 			c := newCoordinator(&Worker{cfg: cfg, id: "me"}, t.Context())
 			c.observe(tt.leases, now.Add(-tt.seen))
 			deleted, err := c.cleanup(newLeaseView(tt.leases, g), now)
-			if err != nil {
-				t.Fatal(err)
-			}
+			require.NoError(t, err)
 			slices.Sort(deleted)
-			if !slices.Equal(deleted, tt.want) {
-				t.Errorf("deleted %v, want %v", deleted, tt.want)
+			// As slices.Equal: nil and empty are the same.
+			if len(tt.want) == 0 {
+				assert.Empty(t, deleted, "deleted %v, want %v", deleted, tt.want)
+			} else {
+				assert.Equal(t, tt.want, deleted, "deleted %v, want %v", deleted, tt.want)
 			}
 			left, err := store.List(t.Context())
-			if err != nil {
-				t.Fatal(err)
-			}
-			if len(left)+len(deleted) != len(tt.leases) {
-				t.Errorf("%d leases left, want %d", len(left), len(tt.leases)-len(deleted))
-			}
+			require.NoError(t, err)
+			assert.Len(t, left, len(tt.leases)-len(deleted), "%d leases left, want %d", len(left), len(tt.leases)-len(deleted))
 		})
 	}
 }
@@ -144,9 +141,7 @@ func TestLeaseCleanupRule(t *testing.T) {
 func childrenOf(t *testing.T, e *freshet.Engine, stream, shard string) []freshet.Shard {
 	t.Helper()
 	out, err := e.ListShards(context.Background(), &freshet.ListShardsInput{StreamName: stream})
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	var children []freshet.Shard
 	for _, sh := range out.Shards {
 		if sh.ParentShardId == shard || sh.AdjacentParentShardId == shard {
@@ -162,10 +157,9 @@ func childrenOf(t *testing.T, e *freshet.Engine, stream, shard string) []freshet
 // putInto writes one record with data into sh.
 func putInto(t *testing.T, e *freshet.Engine, stream string, sh freshet.Shard, data string) {
 	t.Helper()
-	if _, err := e.PutRecord(context.Background(), &freshet.PutRecordInput{StreamName: stream, PartitionKey: data,
-		ExplicitHashKey: sh.HashKeyRange.StartingHashKey.String(), Data: []byte(data)}); err != nil {
-		t.Fatal(err)
-	}
+	_, err := e.PutRecord(context.Background(), &freshet.PutRecordInput{StreamName: stream, PartitionKey: data,
+		ExplicitHashKey: sh.HashKeyRange.StartingHashKey.String(), Data: []byte(data)})
+	require.NoError(t, err)
 }
 
 func leaseOf(t *testing.T, store lease.Store, key string) (lease.Lease, bool) {
@@ -200,24 +194,18 @@ func TestLeaseCleanupThroughResharding(t *testing.T) {
 	split(t, e, stream, openShards(t, e, stream)[0])
 	put(200)
 	open := openShards(t, e, stream)
-	if _, err := e.MergeShards(ctx, &freshet.MergeShardsInput{StreamName: stream, ShardToMerge: open[1].ShardId, AdjacentShardToMerge: open[2].ShardId}); err != nil {
-		t.Fatal(err)
-	}
+	_, err := e.MergeShards(ctx, &freshet.MergeShardsInput{StreamName: stream, ShardToMerge: open[1].ShardId, AdjacentShardToMerge: open[2].ShardId})
+	require.NoError(t, err)
 	put(200)
-	if _, err := e.UpdateShardCount(ctx, &freshet.UpdateShardCountInput{StreamName: stream, TargetShardCount: 4, ScalingType: freshet.UniformScaling}); err != nil {
-		t.Fatal(err)
-	}
+	_, err = e.UpdateShardCount(ctx, &freshet.UpdateShardCountInput{StreamName: stream, TargetShardCount: 4, ScalingType: freshet.UniformScaling})
+	require.NoError(t, err)
 	put(300)
-	if left := waitForLeaseCleanup(t, e, stream, store); left != 0 {
-		t.Fatalf("%d leases of closed shards left, want 0", left)
-	}
+	left := waitForLeaseCleanup(t, e, stream, store)
+	require.Equal(t, 0, left, "%d leases of closed shards left, want 0", left)
 	leases, err := store.List(ctx)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if got, want := len(leases), len(openShards(t, e, stream)); got != want {
-		t.Fatalf("%d leases for %d open shards", got, want)
-	}
+	require.NoError(t, err)
+	got, want := len(leases), len(openShards(t, e, stream))
+	require.Equal(t, want, got, "%d leases for %d open shards", got, want)
 
 	// A finished shard keeps its lease while a child has not started.
 	parent := openShards(t, e, stream)[0]
@@ -234,23 +222,20 @@ func TestLeaseCleanupThroughResharding(t *testing.T) {
 	for range 3 { // each cycle cleans up
 		next(t, cycles)
 	}
-	if l, ok := leaseOf(t, store, parent.ShardId); !ok || l.Checkpoint.SequenceNumber != lease.ShardEnd {
-		t.Fatalf("lease of the finished parent: %+v, %v; want it kept at SHARD_END", l, ok)
-	}
-	if left := waitForLeaseCleanup(t, e, stream, store); left != 1 {
-		t.Fatalf("%d leases of closed shards left, want 1", left)
-	}
+	l, ok := leaseOf(t, store, parent.ShardId)
+	require.True(t, ok, "lease of the finished parent: %+v, %v; want it kept at SHARD_END", l, ok)
+	require.Equal(t, lease.ShardEnd, l.Checkpoint.SequenceNumber, "lease of the finished parent: %+v, %v; want it kept at SHARD_END", l, ok)
+	left = waitForLeaseCleanup(t, e, stream, store)
+	require.Equal(t, 1, left, "%d leases of closed shards left, want 1", left)
 	putInto(t, e, stream, children[1], "second")
 	waitFor(t, "the parent's lease deleted", func() bool {
 		_, ok := leaseOf(t, store, parent.ShardId)
 		return !ok
 	})
-	if left := waitForLeaseCleanup(t, e, stream, store); left != 0 {
-		t.Fatalf("%d leases of closed shards left, want 0", left)
-	}
-	if got := c.len(); got != n+2 {
-		t.Errorf("%d records processed, want %d", got, n+2)
-	}
+	left = waitForLeaseCleanup(t, e, stream, store)
+	require.Equal(t, 0, left, "%d leases of closed shards left, want 0", left)
+	got = c.len()
+	assert.Equal(t, n+2, got, "%d records processed, want %d", got, n+2)
 }
 
 // Cleanup runs every WithLeaseCleanupInterval on the worker's clock.
@@ -284,9 +269,8 @@ func TestLeaseCleanupInterval(t *testing.T) {
 	}
 	clk.Advance(4 * time.Minute)
 	next(t, cycles)
-	if _, ok := leaseOf(t, store, parent.ShardId); !ok {
-		t.Fatal("the parent's lease was deleted before the cleanup interval")
-	}
+	_, ok := leaseOf(t, store, parent.ShardId)
+	require.True(t, ok, "the parent's lease was deleted before the cleanup interval")
 	clk.Advance(time.Minute)
 	waitFor(t, "the parent's lease deleted", func() bool {
 		_, ok := leaseOf(t, store, parent.ShardId)
@@ -323,22 +307,19 @@ func TestMissingParentLeaseDoesNotStartChild(t *testing.T) {
 	putOrdered(t, e, stream, 10, 20) // into one child: one partition key
 	store := &hidingStore{Store: lease.NewMemoryStore(), hide: parent.ShardId}
 	store.hiding.Store(true)
-	if _, err := store.CreateIfNotExists(ctx, at(parent.ShardId, lease.TrimHorizon)); err != nil {
-		t.Fatal(err)
-	}
+	_, err := store.CreateIfNotExists(ctx, at(parent.ShardId, lease.TrimHorizon))
+	require.NoError(t, err)
 	for _, ch := range childrenOf(t, e, stream, parent.ShardId) {
-		if _, err := store.CreateIfNotExists(ctx, at(ch.ShardId, lease.TrimHorizon, parent.ShardId)); err != nil {
-			t.Fatal(err)
-		}
+		_, err := store.CreateIfNotExists(ctx, at(ch.ShardId, lease.TrimHorizon, parent.ShardId))
+		require.NoError(t, err)
 	}
 	var c collector
 	w := New(e, stream, HandlerFunc(c.handle), fast(WithLeaseStore(store), WithRenewInterval(time.Millisecond),
 		WithLeaseCleanupInterval(0))...)
 	cycles := cycled(t, w)
 	for i := range 5 {
-		if held := next(t, cycles); held != 0 {
-			t.Fatalf("cycle %d: the worker holds %d leases while the parent's is hidden, want 0", i, held)
-		}
+		held := next(t, cycles)
+		require.Equal(t, 0, held, "cycle %d: the worker holds %d leases while the parent's is hidden, want 0", i, held)
 	}
 	store.hiding.Store(false)
 	waitFor(t, "every record processed", func() bool { return c.len() >= 20 })
@@ -381,12 +362,10 @@ func TestFinishedShardIsNotReadAgain(t *testing.T) {
 	for range 5 {
 		next(t, cycles)
 	}
-	if _, ok := leaseOf(t, store, parent.ShardId); ok {
-		t.Error("the parent's lease was created again")
-	}
+	_, ok := leaseOf(t, store, parent.ShardId)
+	assert.False(t, ok, "the parent's lease was created again")
 	for _, r := range second.records() {
-		if r.ShardID == parent.ShardId || string(r.Data) != "12" {
-			t.Errorf("record %q of %s processed again", r.Data, r.ShardID)
-		}
+		assert.NotEqual(t, parent.ShardId, r.ShardID, "record %q of %s processed again", r.Data, r.ShardID)
+		assert.Equal(t, "12", string(r.Data), "record %q of %s processed again", r.Data, r.ShardID)
 	}
 }

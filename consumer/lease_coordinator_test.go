@@ -7,6 +7,9 @@ import (
 	"testing"
 	"time"
 
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
 	"github.com/freshet-io/freshet"
 	"github.com/freshet-io/freshet/consumer/lease"
 )
@@ -49,7 +52,7 @@ func next(t *testing.T, ch <-chan int) int {
 	case n := <-ch:
 		return n
 	case <-time.After(10 * time.Second):
-		t.Fatal("no lease cycle")
+		require.FailNow(t, "no lease cycle")
 		return 0
 	}
 }
@@ -57,9 +60,7 @@ func next(t *testing.T, ch <-chan int) int {
 func owned(t *testing.T, store lease.Store, id string) int {
 	t.Helper()
 	leases, err := store.List(context.Background())
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	n := 0
 	for _, l := range leases {
 		if l.Owner == id {
@@ -80,9 +81,8 @@ func TestLeasesOfDeadWorkerExpireAfterFailoverTime(t *testing.T) {
 			WithInitialPosition(lease.TrimHorizon), WithMaxLeasesToStealAtOneTime(0)}
 	}
 	a := New(e, "s", HandlerFunc(noop), opts("a")...)
-	if n := next(t, cycled(t, a)); n != 4 {
-		t.Fatalf("a holds %d leases, want 4", n)
-	}
+	n := next(t, cycled(t, a))
+	require.Equal(t, 4, n, "a holds %d leases, want 4", n)
 	a.Crash()
 
 	b := cycled(t, New(e, "s", HandlerFunc(noop), opts("b")...))
@@ -90,14 +90,12 @@ func TestLeasesOfDeadWorkerExpireAfterFailoverTime(t *testing.T) {
 		if i > 0 {
 			clk.Advance(3 * time.Second) // the renew interval, a third of failover
 		}
-		if n := next(t, b); n != 0 {
-			t.Fatalf("after %d s, b holds %d leases of a live-looking worker", 3*i, n)
-		}
+		n := next(t, b)
+		require.Equal(t, 0, n, "after %d s, b holds %d leases of a live-looking worker", 3*i, n)
 	}
 	clk.Advance(3 * time.Second)
-	if n := next(t, b); n != 4 {
-		t.Fatalf("after the failover time, b holds %d leases, want 4", n)
-	}
+	n = next(t, b)
+	require.Equal(t, 4, n, "after the failover time, b holds %d leases, want 4", n)
 }
 
 type leaseMetrics struct {
@@ -123,9 +121,8 @@ func TestLeaseStealingIsBounded(t *testing.T) {
 	wa := New(e, "s", HandlerFunc(noop), opts("a", ma)...)
 	aRenewals := renewing(wa)
 	a := cycled(t, wa)
-	if n := next(t, a); n != 4 {
-		t.Fatalf("a holds %d leases, want 4", n)
-	}
+	n := next(t, a)
+	require.Equal(t, 4, n, "a holds %d leases, want 4", n)
 	next(t, aRenewals)
 	mb := &leaseMetrics{}
 	wb := New(e, "s", HandlerFunc(noop), opts("b", mb)...)
@@ -143,30 +140,24 @@ func TestLeaseStealingIsBounded(t *testing.T) {
 			next(t, a)
 		}
 		n := next(t, b)
-		if n > held+1 || n > 2 {
-			t.Fatalf("cycle %d: b went from %d to %d leases", i, held, n)
-		}
+		require.LessOrEqual(t, n, held+1, "cycle %d: b went from %d to %d leases", i, held, n)
+		require.LessOrEqual(t, n, 2, "cycle %d: b went from %d to %d leases", i, held, n)
 		if held = n; held == 2 {
 			balanced++
 		}
-		if i == 20 {
-			t.Fatalf("b holds %d leases after %d cycles, want 2", held, i)
-		}
+		require.NotEqual(t, 20, i, "b holds %d leases after %d cycles, want 2", held, i)
 	}
-	if got := owned(t, store, "a"); got != 2 {
-		t.Errorf("a owns %d leases, want 2", got)
-	}
+	got := owned(t, store, "a")
+	assert.Equal(t, 2, got, "a owns %d leases, want 2", got)
 	// a notices a steal when it next renews; the last one may still be
 	// pending.
-	if got := ma.lost.Load(); got < 1 {
-		t.Errorf("a noticed %d lost leases, want at least 1", got)
-	}
-	if got, stolen := mb.gained.Load(), mb.stolen.Load(); got != 2 || stolen != 2 {
-		t.Errorf("b gained %d leases, stole %d; want 2 and 2", got, stolen)
-	}
-	if got := ma.stolen.Load(); got != 0 {
-		t.Errorf("a stole %d leases, want 0", got)
-	}
+	lost := ma.lost.Load()
+	assert.GreaterOrEqual(t, lost, int64(1), "a noticed %d lost leases, want at least 1", lost)
+	gained, stolen := mb.gained.Load(), mb.stolen.Load()
+	assert.Equal(t, int64(2), gained, "b gained %d leases, stole %d; want 2 and 2", gained, stolen)
+	assert.Equal(t, int64(2), stolen, "b gained %d leases, stole %d; want 2 and 2", gained, stolen)
+	aStole := ma.stolen.Load()
+	assert.Zero(t, aStole, "a stole %d leases, want 0", aStole)
 }
 
 // failingStore fails Renew with an error that is not a conflict, as an
@@ -194,18 +185,16 @@ func TestUnrenewableLeaseIsGivenUpAfterFailoverTime(t *testing.T) {
 		WithFailoverTime(9*time.Second), WithInitialPosition(lease.TrimHorizon), WithMetrics(m))
 	renewals := renewing(w)
 	a := cycled(t, w)
-	if n := next(t, a); n != 1 {
-		t.Fatalf("a holds %d leases, want 1", n)
-	}
+	n := next(t, a)
+	require.Equal(t, 1, n, "a holds %d leases, want 1", n)
 	next(t, renewals)
 	store.fail.Store(true)
 	for i := 1; i <= 3; i++ {
 		clk.Advance(3 * time.Second)
 		next(t, renewals)
 		next(t, a)
-		if lost, want := m.lost.Load(), int64(i/3); lost != want {
-			t.Fatalf("after %d s without renewal: %d leases lost, want %d", 3*i, lost, want)
-		}
+		lost, want := m.lost.Load(), int64(i/3)
+		require.Equal(t, want, lost, "after %d s without renewal: %d leases lost, want %d", 3*i, lost, want)
 	}
 }
 
@@ -217,9 +206,8 @@ func TestShardSyncInitialCheckpoints(t *testing.T) {
 	e := newEngine(t, "s", 2)
 	ctx := context.Background()
 	putOrdered(t, e, "s", 0, 5)
-	if _, err := e.SplitShard(ctx, &freshet.SplitShardInput{StreamName: "s", ShardToSplit: "shardId-000000000000", NewStartingHashKey: "1000"}); err != nil {
-		t.Fatal(err)
-	}
+	_, err := e.SplitShard(ctx, &freshet.SplitShardInput{StreamName: "s", ShardToSplit: "shardId-000000000000", NewStartingHashKey: "1000"})
+	require.NoError(t, err)
 	store := lease.NewMemoryStore()
 	w := New(e, "s", HandlerFunc(noop), WithLeaseStore(store), WithInitialPosition(lease.Latest),
 		WithIdleTimeBetweenReads(time.Millisecond), WithRenewInterval(time.Millisecond))
@@ -233,9 +221,7 @@ func TestShardSyncInitialCheckpoints(t *testing.T) {
 	}
 	checkpoints := func() map[string]string {
 		leases, err := store.List(ctx)
-		if err != nil {
-			t.Fatal(err)
-		}
+		require.NoError(t, err)
 		got := map[string]string{}
 		for _, l := range leases {
 			got[l.Key] = l.Checkpoint.SequenceNumber
@@ -244,9 +230,7 @@ func TestShardSyncInitialCheckpoints(t *testing.T) {
 	}
 	got := checkpoints()
 	for k, v := range want {
-		if got[k] != v {
-			t.Errorf("lease %s at %q, want %q", k, got[k], v)
-		}
+		assert.Equal(t, v, got[k], "lease %s at %q, want %q", k, got[k], v)
 	}
 	// Split shard 1 while it is read: its children read from their start.
 	for _, sh := range openShards(t, e, "s") {
@@ -257,9 +241,7 @@ func TestShardSyncInitialCheckpoints(t *testing.T) {
 	waitFor(t, "the children of shard 1", func() bool { return len(checkpoints()) == 6 })
 	got = checkpoints()
 	for _, k := range []string{"shardId-000000000004", "shardId-000000000005"} {
-		if got[k] != lease.TrimHorizon {
-			t.Errorf("lease %s at %q, want %s", k, got[k], lease.TrimHorizon)
-		}
+		assert.Equal(t, lease.TrimHorizon, got[k], "lease %s at %q, want %s", k, got[k], lease.TrimHorizon)
 	}
 }
 
@@ -283,7 +265,6 @@ func TestMetrics(t *testing.T) {
 	stop := start(t, New(e, "s", HandlerFunc(c.handle), fast(WithMetrics(m))...))
 	waitFor(t, "records", func() bool { return m.records.Load() == 10 })
 	stop()
-	if m.bytes.Load() != 10 || m.held.Load() != 2 {
-		t.Errorf("bytes %d, leases held %d; want 10 and 2", m.bytes.Load(), m.held.Load())
-	}
+	assert.Equal(t, int64(10), m.bytes.Load(), "bytes %d, leases held %d; want 10 and 2", m.bytes.Load(), m.held.Load())
+	assert.Equal(t, int64(2), m.held.Load(), "bytes %d, leases held %d; want 10 and 2", m.bytes.Load(), m.held.Load())
 }

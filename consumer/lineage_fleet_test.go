@@ -8,6 +8,9 @@ import (
 	"testing"
 	"time"
 
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
 	"github.com/freshet-io/freshet"
 	"github.com/freshet-io/freshet/consumer"
 	"github.com/freshet-io/freshet/consumer/consumertest"
@@ -36,9 +39,8 @@ func (lc *lineageChecker) put(t *testing.T, from, to int) {
 		entries = append(entries, freshet.PutRecordsRequestEntry{PartitionKey: "pk" + strconv.Itoa(k*7919), Data: []byte(strconv.Itoa(k))})
 	}
 	out, err := lc.e.PutRecords(context.Background(), &freshet.PutRecordsInput{StreamName: lc.stream, Records: entries})
-	if err != nil || out.FailedRecordCount != 0 {
-		t.Fatalf("PutRecords: %v", err)
-	}
+	require.NoError(t, err, "PutRecords")
+	require.Zero(t, out.FailedRecordCount, "PutRecords: %v", err)
 	lc.mu.Lock()
 	defer lc.mu.Unlock()
 	for _, r := range out.Records {
@@ -125,9 +127,8 @@ func TestChildNeverStartsBeforeParentWithAggressiveCleanup(t *testing.T) {
 	const stream = "s"
 	e := freshet.New()
 	t.Cleanup(func() { e.Close() })
-	if _, err := e.CreateStream(context.Background(), &freshet.CreateStreamInput{StreamName: stream, ShardCount: 3}); err != nil {
-		t.Fatal(err)
-	}
+	_, err := e.CreateStream(context.Background(), &freshet.CreateStreamInput{StreamName: stream, ShardCount: 3})
+	require.NoError(t, err)
 	ctx := context.Background()
 	store := lease.NewMemoryStore()
 	lc := &lineageChecker{e: e, stream: stream, store: store, written: map[string]int{}, processed: map[string]map[string]bool{}}
@@ -149,15 +150,13 @@ func TestChildNeverStartsBeforeParentWithAggressiveCleanup(t *testing.T) {
 		func() { testutil.Split(t, e, stream, testutil.OpenShards(t, e, stream)[0]) },
 		func() {
 			open := testutil.OpenShards(t, e, stream)
-			if _, err := e.MergeShards(ctx, &freshet.MergeShardsInput{StreamName: stream, ShardToMerge: open[1].ShardId, AdjacentShardToMerge: open[2].ShardId}); err != nil {
-				t.Fatal(err)
-			}
+			_, err := e.MergeShards(ctx, &freshet.MergeShardsInput{StreamName: stream, ShardToMerge: open[1].ShardId, AdjacentShardToMerge: open[2].ShardId})
+			require.NoError(t, err)
 			f.Start("d") // discovers shards whose leases others create and delete
 		},
 		func() {
-			if _, err := e.UpdateShardCount(ctx, &freshet.UpdateShardCountInput{StreamName: stream, TargetShardCount: 6, ScalingType: freshet.UniformScaling}); err != nil {
-				t.Fatal(err)
-			}
+			_, err := e.UpdateShardCount(ctx, &freshet.UpdateShardCountInput{StreamName: stream, TargetShardCount: 6, ScalingType: freshet.UniformScaling})
+			require.NoError(t, err)
 			f.Crash("a")
 		},
 		func() {
@@ -166,9 +165,8 @@ func TestChildNeverStartsBeforeParentWithAggressiveCleanup(t *testing.T) {
 			f.Start("a")
 		},
 		func() {
-			if _, err := e.UpdateShardCount(ctx, &freshet.UpdateShardCountInput{StreamName: stream, TargetShardCount: 4, ScalingType: freshet.UniformScaling}); err != nil {
-				t.Fatal(err)
-			}
+			_, err := e.UpdateShardCount(ctx, &freshet.UpdateShardCountInput{StreamName: stream, TargetShardCount: 4, ScalingType: freshet.UniformScaling})
+			require.NoError(t, err)
 		},
 	}
 	for _, reshard := range reshards {
@@ -179,18 +177,14 @@ func TestChildNeverStartsBeforeParentWithAggressiveCleanup(t *testing.T) {
 	failed := func() bool {
 		lc.mu.Lock()
 		defer lc.mu.Unlock()
-		for _, e := range lc.errs {
-			t.Error(e)
-		}
-		return len(lc.errs) > 0
+		return !assert.Empty(t, lc.errs, "lineage violations")
 	}
 	testutil.WaitFor(t, "every record processed", func() bool { return lc.count() == n || failed() })
 	if t.Failed() {
 		t.FailNow()
 	}
-	if left := testutil.WaitForLeaseCleanup(t, e, stream, store); left != 0 {
-		t.Errorf("%d leases of closed shards left, want 0", left)
-	}
+	left := testutil.WaitForLeaseCleanup(t, e, stream, store)
+	assert.Zero(t, left, "%d leases of closed shards left, want 0", left)
 	f.ShutdownAll()
 	failed()
 }

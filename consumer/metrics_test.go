@@ -5,6 +5,9 @@ import (
 	"testing"
 	"time"
 
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
 	"github.com/freshet-io/freshet"
 )
 
@@ -36,9 +39,8 @@ func TestMillisBehindLatestMetric(t *testing.T) {
 	clk := freshet.NewManualClock(time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC))
 	e := freshet.New(freshet.WithClock(clk))
 	t.Cleanup(func() { e.Close() })
-	if _, err := e.CreateStream(t.Context(), &freshet.CreateStreamInput{StreamName: "s", ShardCount: 2}); err != nil {
-		t.Fatal(err)
-	}
+	_, err := e.CreateStream(t.Context(), &freshet.CreateStreamInput{StreamName: "s", ShardCount: 2})
+	require.NoError(t, err)
 	putRange(t, e, "s", 0, 40)
 	clk.Advance(time.Minute) // the records are a minute old
 	m := &lagMetrics{last: map[string]int64{}, max: map[string]int64{}}
@@ -51,8 +53,7 @@ func TestMillisBehindLatestMetric(t *testing.T) {
 			last, _, ok := m.get(sh)
 			return ok && last == 0
 		})
-		if _, most, _ := m.get(sh); most < time.Minute.Milliseconds() {
-			t.Errorf("%s: largest MillisBehindLatest %d, want at least a minute", sh, most)
-		}
+		_, most, _ := m.get(sh)
+		assert.GreaterOrEqual(t, most, time.Minute.Milliseconds(), "%s: largest MillisBehindLatest %d, want at least a minute", sh, most)
 	}
 }

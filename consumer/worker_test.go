@@ -6,6 +6,9 @@ import (
 	"sync/atomic"
 	"testing"
 
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
 	"github.com/freshet-io/freshet"
 	"github.com/freshet-io/freshet/consumer/lease"
 )
@@ -14,9 +17,8 @@ func newEngine(t testing.TB, stream string, shards int) *freshet.Engine {
 	t.Helper()
 	e := freshet.New()
 	t.Cleanup(func() { e.Close() })
-	if _, err := e.CreateStream(context.Background(), &freshet.CreateStreamInput{StreamName: stream, ShardCount: shards}); err != nil {
-		t.Fatal(err)
-	}
+	_, err := e.CreateStream(context.Background(), &freshet.CreateStreamInput{StreamName: stream, ShardCount: shards})
+	require.NoError(t, err)
 	return e
 }
 
@@ -76,30 +78,18 @@ func TestShutdownWaitsForLastBatchAndFinalCheckpoint(t *testing.T) {
 			} else {
 				go func() { stopped <- w.Shutdown(context.Background()) }()
 			}
-			select {
-			case <-stopped:
-				t.Fatal("the worker stopped during a batch")
-			default:
-			}
+			// An empty buffered channel: nothing has stopped yet.
+			require.Empty(t, stopped, "the worker stopped during a batch")
 			close(p.release)
-			if err := <-stopped; err != nil {
-				t.Fatal(err)
-			}
+			require.NoError(t, <-stopped)
 			if how == "Shutdown" {
-				if err := <-ran; err != nil {
-					t.Fatal(err)
-				}
+				require.NoError(t, <-ran)
 			}
-			if !p.shutdown.Load() {
-				t.Error("ShutdownRequested was not called")
-			}
+			assert.True(t, p.shutdown.Load(), "ShutdownRequested was not called")
 			l, err := store.Get(context.Background(), "shardId-000000000000")
-			if err != nil {
-				t.Fatal(err)
-			}
-			if l.Owner != "" || l.Checkpoint.SequenceNumber != p.last.Load() {
-				t.Errorf("lease after shutdown: owner %q, checkpoint %s; want released at %s", l.Owner, l.Checkpoint.SequenceNumber, p.last.Load())
-			}
+			require.NoError(t, err)
+			assert.Empty(t, l.Owner, "lease after shutdown: owner %q, checkpoint %s; want released at %s", l.Owner, l.Checkpoint.SequenceNumber, p.last.Load())
+			assert.Equal(t, p.last.Load(), l.Checkpoint.SequenceNumber, "lease after shutdown: owner %q, checkpoint %s; want released at %s", l.Owner, l.Checkpoint.SequenceNumber, p.last.Load())
 		})
 	}
 }
@@ -107,15 +97,10 @@ func TestShutdownWaitsForLastBatchAndFinalCheckpoint(t *testing.T) {
 func TestRunTwice(t *testing.T) {
 	e := newEngine(t, "s", 1)
 	w := New(e, "s", HandlerFunc(noop))
-	if err := w.Shutdown(context.Background()); err != nil {
-		t.Fatal(err)
-	}
-	if err := w.Run(context.Background()); err != nil {
-		t.Fatal(err)
-	}
-	if err := w.Run(context.Background()); err != ErrWorkerStarted {
-		t.Fatalf("second Run: %v, want ErrWorkerStarted", err)
-	}
+	require.NoError(t, w.Shutdown(context.Background()))
+	require.NoError(t, w.Run(context.Background()))
+	err := w.Run(context.Background())
+	require.Same(t, ErrWorkerStarted, err, "second Run: %v, want ErrWorkerStarted", err)
 }
 
 func TestConsume(t *testing.T) {
@@ -129,7 +114,6 @@ func TestConsume(t *testing.T) {
 		}
 		return nil
 	}, fast()...)
-	if err != nil || n.Load() != 5 {
-		t.Fatalf("Consume: %v after %d records", err, n.Load())
-	}
+	require.NoError(t, err, "Consume: %v after %d records", err, n.Load())
+	require.Equal(t, int64(5), n.Load(), "Consume: %v after %d records", err, n.Load())
 }
