@@ -200,6 +200,18 @@ func TestLeaseCleanupThroughResharding(t *testing.T) {
 	_, err = e.UpdateShardCount(ctx, &freshet.UpdateShardCountInput{StreamName: stream, TargetShardCount: 4, ScalingType: freshet.UniformScaling})
 	require.NoError(t, err)
 	put(300)
+	// The handler saw every record before the last batches' checkpoints
+	// were written: wait for them, or a child can still look unstarted and
+	// keep its parents' leases legitimately.
+	waitFor(t, "every open shard's first checkpoint", func() bool {
+		for _, sh := range openShards(t, e, stream) {
+			l, err := store.Get(ctx, sh.ShardId)
+			if err != nil || !hasBegun(l.Checkpoint) {
+				return false
+			}
+		}
+		return true
+	})
 	left := waitForLeaseCleanup(t, e, stream, store)
 	require.Equal(t, 0, left, "%d leases of closed shards left, want 0", left)
 	leases, err := store.List(ctx)
