@@ -37,11 +37,18 @@ func (s *syncBuffer) String() string {
 // function returned, which stops it and requires a clean stop.
 func start(t *testing.T, cfg string) (stop func()) {
 	t.Helper()
+	stop, _ = startLogged(t, cfg)
+	return stop
+}
+
+// startLogged is start that also returns the connector's log.
+func startLogged(t *testing.T, cfg string) (stop func(), logs *syncBuffer) {
+	t.Helper()
 	c, err := config.Parse([]byte(cfg))
 	require.NoError(t, err)
 	ctx, cancel := context.WithCancel(context.Background())
 	errc := make(chan error, 1)
-	logs := &syncBuffer{}
+	logs = &syncBuffer{}
 	t.Cleanup(func() {
 		if t.Failed() {
 			t.Logf("the connector's log:\n%s", logs.String())
@@ -63,7 +70,7 @@ func start(t *testing.T, cfg string) (stop func()) {
 			<-errc
 		}
 	})
-	return stop
+	return stop, logs
 }
 
 // newSource returns a freshet server over HTTP with a stream of n shards.
