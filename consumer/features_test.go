@@ -285,11 +285,8 @@ func TestPrefetchIsBounded(t *testing.T) {
 func TestEnhancedFanOut(t *testing.T) {
 	// Short subscriptions force resubscribing from the continuation
 	// sequence number.
-	e := freshet.New(freshet.WithSubscriptionTiming(30*time.Millisecond, 10*time.Millisecond))
-	t.Cleanup(func() { e.Close() })
+	e := newEngine(t, "s", 1, freshet.WithSubscriptionTiming(30*time.Millisecond, 10*time.Millisecond))
 	ctx := context.Background()
-	_, err := e.CreateStream(ctx, &freshet.CreateStreamInput{StreamName: "s", ShardCount: 1})
-	require.NoError(t, err)
 	sum, err := e.DescribeStreamSummary(ctx, &freshet.DescribeStreamSummaryInput{StreamName: "s"})
 	require.NoError(t, err)
 	reg, err := e.RegisterStreamConsumer(ctx, &freshet.RegisterStreamConsumerInput{StreamARN: sum.StreamDescriptionSummary.StreamARN, ConsumerName: "app"})
@@ -386,10 +383,7 @@ func TestInitialPositionLatest(t *testing.T) {
 
 func TestInitialTimestamp(t *testing.T) {
 	clk := freshet.NewManualClock(time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC))
-	e := freshet.New(freshet.WithClock(clk))
-	t.Cleanup(func() { e.Close() })
-	_, err := e.CreateStream(context.Background(), &freshet.CreateStreamInput{StreamName: "s", ShardCount: 1})
-	require.NoError(t, err)
+	e := newEngine(t, "s", 1, freshet.WithClock(clk))
 	putOrdered(t, e, "s", 0, 10)
 	clk.Advance(time.Hour)
 	from := clk.Now()
