@@ -107,7 +107,7 @@ func benchSink[T any](b *testing.B, e *freshet.Engine, transform connect.Transfo
 		done := make(chan error, 1)
 		go func() { done <- p.Run(ctx) }()
 		for p.Stats().Total.Records < benchRecords {
-			time.Sleep(time.Millisecond)
+			time.Sleep(100 * time.Microsecond)
 		}
 		cancel() // the shutdown flushes what the buffers still hold
 		require.NoError(b, <-done)
