@@ -256,13 +256,7 @@ func TestHandlerErrorRedeliversFromFailingRecord(t *testing.T) {
 func TestPrefetchIsBounded(t *testing.T) {
 	e := newEngine(t, "s", 1)
 	putOrdered(t, e, "s", 0, 200)
-	var reads atomic.Int64
-	defer e.Intercept(func(ctx context.Context, c *freshet.Call) error {
-		if c.Operation == "GetRecords" && c.ShardId != "" {
-			reads.Add(1)
-		}
-		return nil
-	})()
+	reads := countShardCalls(t, e, freshet.OpGetRecords)
 	release := make(chan struct{})
 	var c collector
 	stop := start(t, New(e, "s", HandlerFunc(func(ctx context.Context, r Record) error {
@@ -362,13 +356,7 @@ func TestSubscriptionRacingShutdownIsClosed(t *testing.T) {
 func TestInitialPositionLatest(t *testing.T) {
 	e := newEngine(t, "s", 2)
 	putOrdered(t, e, "s", 0, 10)
-	var iterators atomic.Int64
-	defer e.Intercept(func(ctx context.Context, c *freshet.Call) error {
-		if c.Operation == "GetShardIterator" && c.ShardId != "" {
-			iterators.Add(1)
-		}
-		return nil
-	})()
+	iterators := countShardCalls(t, e, freshet.OpGetShardIterator)
 	var c collector
 	stop := start(t, New(e, "s", HandlerFunc(c.handle), fast(WithInitialPosition(lease.Latest))...))
 	waitFor(t, "both shards read", func() bool { return iterators.Load() >= 2 })
@@ -463,4 +451,17 @@ func TestNoProcessorStartsOnALeaseTakenMeanwhile(t *testing.T) {
 	case <-time.After(30 * time.Second):
 		require.FailNow(t, "no processor started")
 	}
+}
+
+// countShardCalls counts the calls of op to e that address a shard, until
+// the test ends.
+func countShardCalls(t *testing.T, e *freshet.Engine, op freshet.Operation) *atomic.Int64 {
+	var n atomic.Int64
+	t.Cleanup(e.Intercept(func(ctx context.Context, c *freshet.Call) error {
+		if c.Operation == op && c.ShardId != "" {
+			n.Add(1)
+		}
+		return nil
+	}))
+	return &n
 }
