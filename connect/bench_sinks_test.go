@@ -8,10 +8,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/aws/aws-sdk-go-v2/aws"
-	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
-	"github.com/jackc/pgx/v5/pgxpool"
 	"github.com/opensearch-project/opensearch-go/v4"
 	"github.com/opensearch-project/opensearch-go/v4/opensearchapi"
 	"github.com/stretchr/testify/require"
@@ -43,10 +40,7 @@ func BenchmarkConnectorSinks(b *testing.B) {
 	ctx := context.Background()
 
 	b.Run("Pipeline/PostgreSQL", func(b *testing.B) {
-		pg := testserver.StartPostgres(b)
-		pool, err := pgxpool.New(ctx, pg.ConnString)
-		require.NoError(b, err)
-		b.Cleanup(pool.Close)
+		_, pool := conntest.Postgres(b, "")
 		transform := func(r connect.Record) (pgsink.Row, error) {
 			return pgsink.Row{r.ShardID, r.SequenceNumber.String(), string(r.Data)}, nil
 		}
@@ -62,16 +56,7 @@ func BenchmarkConnectorSinks(b *testing.B) {
 
 	b.Run("Pipeline/DynamoDB", func(b *testing.B) {
 		d := testserver.StartDynalite(b)
-		tr := &http.Transport{}
-		b.Cleanup(tr.CloseIdleConnections)
-		c := dynamodb.New(dynamodb.Options{
-			Region:       "us-east-1",
-			BaseEndpoint: aws.String(d.URL),
-			Credentials: aws.CredentialsProviderFunc(func(context.Context) (aws.Credentials, error) {
-				return aws.Credentials{AccessKeyID: "AKID", SecretAccessKey: "SECRET"}, nil
-			}),
-			HTTPClient: &http.Client{Transport: tr},
-		})
+		c := conntest.DynamoDB(b, d.URL)
 		transform := func(r connect.Record) (dynamosink.Item, error) {
 			return dynamosink.Item{
 				"id":   &types.AttributeValueMemberS{Value: r.ShardID + "/" + r.SequenceNumber.String()},
@@ -80,13 +65,7 @@ func BenchmarkConnectorSinks(b *testing.B) {
 		}
 		benchSink(b, e, transform, func(i int) connect.Emitter[dynamosink.Item] {
 			table := fmt.Sprintf("events_%d", i)
-			_, err := c.CreateTable(ctx, &dynamodb.CreateTableInput{
-				TableName:            aws.String(table),
-				AttributeDefinitions: []types.AttributeDefinition{{AttributeName: aws.String("id"), AttributeType: types.ScalarAttributeTypeS}},
-				KeySchema:            []types.KeySchemaElement{{AttributeName: aws.String("id"), KeyType: types.KeyTypeHash}},
-				BillingMode:          types.BillingModePayPerRequest,
-			})
-			require.NoError(b, err)
+			conntest.CreateTable(b, c, table, types.ScalarAttributeTypeS)
 			em, err := dynamosink.New(ctx, c, dynamosink.Config{Table: table})
 			require.NoError(b, err)
 			return em
@@ -128,7 +107,7 @@ func benchSink[T any](b *testing.B, e *freshet.Engine, transform connect.Transfo
 		done := make(chan error, 1)
 		go func() { done <- p.Run(ctx) }()
 		for p.Stats().Total.Records < benchRecords {
-			time.Sleep(time.Millisecond)
+			time.Sleep(100 * time.Microsecond)
 		}
 		cancel() // the shutdown flushes what the buffers still hold
 		require.NoError(b, <-done)

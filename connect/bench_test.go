@@ -111,31 +111,10 @@ func BenchmarkConnector(b *testing.B) {
 	iter := 0
 	for _, tc := range emitters {
 		b.Run(tc.name, func(b *testing.B) {
-			ems := make([]connect.Emitter[[]byte], b.N)
-			for i := range ems {
+			benchSink(b, e, raw, func(int) connect.Emitter[[]byte] {
 				iter++
-				ems[i] = tc.em(iter)
-			}
-			b.ResetTimer()
-			start := time.Now()
-			for i := range b.N {
-				ctx, cancel := context.WithCancel(context.Background())
-				p := connect.New(e, "in", raw, ems[i], connect.WithConsumerOptions(benchOpts()...),
-					connect.WithBufferLimits(connect.BufferLimits{MaxRecords: 500, MaxAge: time.Hour}))
-				done := make(chan error, 1)
-				go func() { done <- p.Run(ctx) }()
-				for p.Stats().Total.Records < benchRecords {
-					time.Sleep(100 * time.Microsecond)
-				}
-				cancel()
-				if err := <-done; err != nil {
-					b.Fatal(err)
-				}
-				if got := p.Stats().Total.Emitted; got != benchRecords {
-					b.Fatalf("emitted %d of %d", got, benchRecords)
-				}
-			}
-			report(b, start)
+				return tc.em(iter)
+			})
 		})
 	}
 }

@@ -32,35 +32,11 @@ func atoi(r connect.Record) (int, error) {
 	return n, nil
 }
 
-// reading makes the consumer read from the start, quickly when idle.
+// reading makes the consumer read from the start, quickly when idle, and
+// retry soon after a failure.
 func reading(store lease.Store, extra ...consumer.Option) connect.Option {
-	opts := []consumer.Option{
-		consumer.WithLeaseStore(store),
-		consumer.WithInitialPosition(lease.TrimHorizon),
-		consumer.WithIdleTimeBetweenReads(5 * time.Millisecond),
-		consumer.WithRetryBackoff(5*time.Millisecond, 50*time.Millisecond),
-	}
-	return connect.WithConsumerOptions(append(opts, extra...)...)
-}
-
-// start runs p until the returned function is called, which returns Run's
-// error.
-func start[T any](t *testing.T, p *connect.Pipeline[T]) func() error {
-	t.Helper()
-	ctx, cancel := context.WithCancel(context.Background())
-	errc := make(chan error, 1)
-	go func() { errc <- p.Run(ctx) }()
-	var once sync.Once
-	var err error
-	stop := func() error {
-		once.Do(func() {
-			cancel()
-			err = <-errc
-		})
-		return err
-	}
-	t.Cleanup(func() { _ = stop() })
-	return stop
+	opts := []consumer.Option{consumer.WithRetryBackoff(5*time.Millisecond, 50*time.Millisecond)}
+	return conntest.Reading(store, append(opts, extra...)...)
 }
 
 func checkpointOf(t *testing.T, store lease.Store, shard string) lease.Checkpoint {
@@ -107,7 +83,7 @@ func TestPipelineStoresEveryRecordOnceAndCheckpointsAfterEmits(t *testing.T) {
 	}}
 	p := connect.New(e, stream, atoi, em, reading(store),
 		connect.WithBufferLimits(connect.BufferLimits{MaxRecords: 64, MaxAge: 20 * time.Millisecond}))
-	stop := start(t, p)
+	stop := conntest.Start(t, p)
 
 	put := conntest.Put(t, e, stream, 0, 2000)
 	conntest.WaitFor(t, "every record stored", func() bool { return em.Len() == 2000 })
@@ -141,7 +117,7 @@ func TestBufferFlushesOnAgeWithoutNewRecords(t *testing.T) {
 	em := &conntest.Emitter[int]{}
 	p := connect.New(e, stream, atoi, em, reading(store), connect.WithClock(clk),
 		connect.WithBufferLimits(connect.BufferLimits{MaxRecords: 1000, MaxAge: time.Minute}))
-	stop := start(t, p)
+	stop := conntest.Start(t, p)
 
 	put := conntest.Put(t, e, stream, 0, 10)
 	conntest.WaitFor(t, "10 records buffered", func() bool { return p.Stats().Total.Buffered == 10 })
@@ -174,7 +150,7 @@ func TestBufferFlushesOnBytes(t *testing.T) {
 	em := &conntest.Emitter[int]{}
 	p := connect.New(e, stream, atoi, em, reading(lease.NewMemoryStore()),
 		connect.WithBufferLimits(connect.BufferLimits{MaxRecords: 1000, MaxBytes: 100, MaxAge: time.Hour}))
-	stop := start(t, p)
+	stop := conntest.Start(t, p)
 	// Records of 30 bytes: a batch reaches 100 bytes at its fourth.
 	conntest.PutData(t, e, stream, 0, 40, func(i int) []byte { return []byte(fmt.Sprintf("%030d", i)) })
 	conntest.WaitFor(t, "40 records stored", func() bool { return em.Len() == 40 })
@@ -190,7 +166,7 @@ func TestShutdownFlushesAndCheckpoints(t *testing.T) {
 	em := &conntest.Emitter[int]{}
 	p := connect.New(e, stream, atoi, em, reading(store),
 		connect.WithBufferLimits(connect.BufferLimits{MaxRecords: 1000, MaxAge: time.Hour}))
-	stop := start(t, p)
+	stop := conntest.Start(t, p)
 	put := conntest.Put(t, e, stream, 0, 30)
 	conntest.WaitFor(t, "30 records buffered", func() bool { return p.Stats().Total.Buffered == 30 })
 	assert.Equal(t, 0, em.Len())
@@ -228,7 +204,7 @@ func TestTransformFailureBlocksItsShardOnly(t *testing.T) {
 	p := connect.New(e, stream, failOn, em, reading(store),
 		connect.WithBufferLimits(connect.BufferLimits{MaxRecords: 10, MaxAge: 20 * time.Millisecond}),
 		connect.WithOnBlock(func(b *connect.BlockedError) { blocked <- b }))
-	stop := start(t, p)
+	stop := conntest.Start(t, p)
 	put := conntest.PutData(t, e, stream, 0, 200, badAt(57))
 	bad := put[57]
 
@@ -287,7 +263,7 @@ func TestTransformFailureDeadLettered(t *testing.T) {
 	p := connect.New(e, stream, failOn, em, reading(store),
 		connect.WithBufferLimits(connect.BufferLimits{MaxRecords: 16, MaxAge: 20 * time.Millisecond}),
 		connect.WithFailurePolicy(connect.DeadLetterTo(dl)))
-	stop := start(t, p)
+	stop := conntest.Start(t, p)
 	put := conntest.PutData(t, e, stream, 0, 300, badAt(3, 150, 299))
 	conntest.WaitFor(t, "the good records stored", func() bool { return em.Len() == 297 })
 	conntest.WaitFor(t, "the bad records dead-lettered", func() bool { return len(dl.Letters()) == 3 })
@@ -320,7 +296,7 @@ func TestDropIsCounted(t *testing.T) {
 	em := &conntest.Emitter[int]{}
 	p := connect.New(e, stream, failOn, em, reading(store), connect.WithFailurePolicy(connect.Drop()),
 		connect.WithBufferLimits(connect.BufferLimits{MaxRecords: 5, MaxAge: 20 * time.Millisecond}))
-	stop := start(t, p)
+	stop := conntest.Start(t, p)
 	put := conntest.PutData(t, e, stream, 0, 50, badAt(0, 10, 49))
 	conntest.WaitFor(t, "the good records stored", func() bool { return em.Len() == 47 })
 	for shard, r := range lastPerShard(put) {
@@ -339,7 +315,7 @@ func TestFilterSkipsAndCheckpointsPast(t *testing.T) {
 	p := connect.New(e, stream, atoi, em, reading(store),
 		connect.WithFilter(func(n int) bool { return n%10 == 0 }),
 		connect.WithBufferLimits(connect.BufferLimits{MaxRecords: 3, MaxAge: time.Hour}))
-	stop := start(t, p)
+	stop := conntest.Start(t, p)
 	put := conntest.Put(t, e, stream, 0, 100)
 	conntest.WaitFor(t, "the kept records stored", func() bool { return em.Len() == 9 })
 	// The tenth kept record waits in the buffer; the records after it are
@@ -363,7 +339,7 @@ func TestEmitterOutageIsRetriedWithNothingLostOrDuplicated(t *testing.T) {
 	p := connect.New(e, stream, atoi, em, reading(lease.NewMemoryStore()),
 		connect.WithBufferLimits(connect.BufferLimits{MaxRecords: 20, MaxAge: 20 * time.Millisecond}),
 		connect.WithBackoff(connect.Backoff{First: time.Millisecond, Max: 4 * time.Millisecond}))
-	stop := start(t, p)
+	stop := conntest.Start(t, p)
 	conntest.Put(t, e, stream, 0, 500)
 	conntest.WaitFor(t, "every record stored", func() bool { return em.Len() == 500 })
 	require.NoError(t, stop())
@@ -392,7 +368,7 @@ func TestPartialFailuresAreRetriedAloneAndPermanentOnesDeadLettered(t *testing.T
 		connect.WithBufferLimits(connect.BufferLimits{MaxRecords: 50, MaxAge: 20 * time.Millisecond}),
 		connect.WithFailurePolicy(connect.DeadLetterTo(dl)),
 		connect.WithBackoff(connect.Backoff{First: time.Millisecond, Max: time.Millisecond}))
-	stop := start(t, p)
+	stop := conntest.Start(t, p)
 	conntest.Put(t, e, stream, 0, 200)
 	var perm int
 	for i := range 200 {
@@ -423,7 +399,7 @@ func TestRetriesExhaustedBlockWithoutCheckpoint(t *testing.T) {
 	p := connect.New(e, stream, atoi, em, reading(store),
 		connect.WithBufferLimits(connect.BufferLimits{MaxRecords: 5}),
 		connect.WithBackoff(connect.Backoff{First: time.Millisecond, Max: 2 * time.Millisecond, MaxElapsed: 20 * time.Millisecond}))
-	stop := start(t, p)
+	stop := conntest.Start(t, p)
 	put := conntest.Put(t, e, stream, 0, 20)
 	conntest.WaitFor(t, "the block", func() bool { return len(p.Blocked()) == 1 })
 	b := p.Blocked()[0]
@@ -444,7 +420,7 @@ func TestCrashMidFlushReplaysTheSameBatch(t *testing.T) {
 	wrap := &crashAfterStore{inner: em, at: 2, crashing: crashing, once: &once}
 	limits := connect.WithBufferLimits(connect.BufferLimits{MaxRecords: 30, MaxAge: time.Hour})
 	p1 := connect.New(e, stream, atoi, connect.Emitter[int](wrap), reading(store, consumer.WithWorkerID("w")), limits)
-	start(t, p1)
+	conntest.Start(t, p1)
 	conntest.Put(t, e, stream, 0, 100)
 	<-crashing
 	p1.Crash() // the second batch is stored, its checkpoint not committed
@@ -453,7 +429,7 @@ func TestCrashMidFlushReplaysTheSameBatch(t *testing.T) {
 	require.Len(t, first, 2)
 	p2 := connect.New(e, stream, atoi, connect.Emitter[int](em), reading(store, consumer.WithWorkerID("w")),
 		connect.WithBufferLimits(connect.BufferLimits{MaxRecords: 7, MaxAge: time.Hour}))
-	stop := start(t, p2)
+	stop := conntest.Start(t, p2)
 	conntest.WaitFor(t, "every record read", func() bool { return p2.Stats().Total.Records == 70 })
 	require.NoError(t, stop())
 	assert.Equal(t, 100, em.Len())
@@ -512,7 +488,7 @@ func TestReshardedShardsAreFlushedParentFirst(t *testing.T) {
 	em := &conntest.Emitter[int]{}
 	p := connect.New(e, stream, atoi, em, reading(store, consumer.WithShardSyncInterval(20*time.Millisecond)),
 		connect.WithBufferLimits(connect.BufferLimits{MaxRecords: 1000, MaxAge: time.Hour}))
-	stop := start(t, p)
+	stop := conntest.Start(t, p)
 	put := conntest.Put(t, e, stream, 0, 50)
 	conntest.WaitFor(t, "the parent read", func() bool { return p.Stats().Total.Buffered == 50 })
 	parent := put[0].ShardId
@@ -548,7 +524,7 @@ func TestPipelinesShareAStreamThroughTheLeaseStore(t *testing.T) {
 			connect.WithBufferLimits(connect.BufferLimits{MaxRecords: 50, MaxAge: 20 * time.Millisecond}))
 	}
 	a, b := newP("a"), newP("b")
-	stopA, stopB := start(t, a), start(t, b)
+	stopA, stopB := conntest.Start(t, a), conntest.Start(t, b)
 	conntest.WaitFor(t, "both pipelines holding leases", func() bool {
 		leases, err := store.List(context.Background())
 		require.NoError(t, err)
@@ -621,7 +597,7 @@ func TestDeadLetterFailingBlocksTheShard(t *testing.T) {
 		connect.WithFailurePolicy(connect.DeadLetterTo(dl)),
 		connect.WithBufferLimits(connect.BufferLimits{MaxRecords: 5, MaxAge: 20 * time.Millisecond}),
 		connect.WithBackoff(connect.Backoff{First: time.Millisecond, Max: time.Millisecond, MaxElapsed: 10 * time.Millisecond}))
-	stop := start(t, p)
+	stop := conntest.Start(t, p)
 	put := conntest.PutData(t, e, stream, 0, 10, badAt(7))
 	conntest.WaitFor(t, "the block", func() bool { return len(p.Blocked()) == 1 })
 	b := p.Blocked()[0]

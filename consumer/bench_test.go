@@ -8,38 +8,15 @@ import (
 	"time"
 
 	"github.com/freshet-io/freshet"
+	"github.com/freshet-io/freshet/consumer/internal/testutil"
 	"github.com/freshet-io/freshet/consumer/lease"
 )
-
-// benchStream returns an engine (limits off, the default) holding n
-// records of 100 bytes spread over a 4-shard stream.
-func benchStream(b *testing.B, n int) *freshet.Engine {
-	b.Helper()
-	e := freshet.New()
-	b.Cleanup(func() { e.Close() })
-	ctx := context.Background()
-	if _, err := e.CreateStream(ctx, &freshet.CreateStreamInput{StreamName: "bench", ShardCount: 4}); err != nil {
-		b.Fatal(err)
-	}
-	data := make([]byte, 100)
-	entries := make([]freshet.PutRecordsRequestEntry, 0, 500)
-	for i := 0; i < n; i++ {
-		entries = append(entries, freshet.PutRecordsRequestEntry{PartitionKey: strconv.Itoa(i), Data: data})
-		if len(entries) == 500 || i == n-1 {
-			if _, err := e.PutRecords(ctx, &freshet.PutRecordsInput{StreamName: "bench", Records: entries}); err != nil {
-				b.Fatal(err)
-			}
-			entries = entries[:0]
-		}
-	}
-	return e
-}
 
 // BenchmarkRawGetRecords reads every record of the 4 shards with the
 // engine's GetRecords, one shard after the other: the rate the consumer is
 // measured against.
 func BenchmarkRawGetRecords(b *testing.B) {
-	e := benchStream(b, b.N)
+	e := testutil.BenchStream(b, b.N)
 	ctx := context.Background()
 	b.SetBytes(100)
 	b.ResetTimer()
@@ -82,7 +59,7 @@ func BenchmarkConsumer(b *testing.B) {
 }
 
 func benchmarkConsumer(b *testing.B, opts ...Option) {
-	e := benchStream(b, b.N)
+	e := testutil.BenchStream(b, b.N)
 	b.SetBytes(100)
 	var n atomic.Int64
 	done := make(chan struct{})
@@ -93,18 +70,6 @@ func benchmarkConsumer(b *testing.B, opts ...Option) {
 		}
 		return nil
 	}), opts...)
-	b.ResetTimer()
-	start := time.Now()
-	errc := make(chan error, 1)
-	go func() { errc <- w.Run(context.Background()) }()
-	<-done
-	elapsed := time.Since(start)
-	b.StopTimer()
-	if err := w.Shutdown(context.Background()); err != nil {
-		b.Fatal(err)
-	}
-	if err := <-errc; err != nil {
-		b.Fatal(err)
-	}
-	b.ReportMetric(float64(b.N)/elapsed.Seconds(), "records/s")
+	start, end := testutil.RunBench(b, w, done)
+	b.ReportMetric(float64(b.N)/end.Sub(start).Seconds(), "records/s")
 }

@@ -7,6 +7,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/freshet-io/freshet/consumer/internal/seqnum"
 	"github.com/freshet-io/freshet/consumer/lease"
 )
 
@@ -171,7 +172,7 @@ func (c *Checkpointer) check(cp, cur lease.Checkpoint) error {
 			return fmt.Errorf("%w: shard %s has not ended", ErrInvalidCheckpoint, c.shardID)
 		}
 		return nil
-	case !isDecimal(cp.SequenceNumber) || cp.SubSequenceNumber < 0:
+	case !seqnum.Valid(cp.SequenceNumber) || cp.SubSequenceNumber < 0:
 		return fmt.Errorf("%w: %q is not a sequence number", ErrInvalidCheckpoint, cp.SequenceNumber)
 	case delivered.SequenceNumber == "" || cp.Compare(delivered) > 0:
 		return fmt.Errorf("%w: %s/%d is after the last record delivered", ErrInvalidCheckpoint, cp.SequenceNumber, cp.SubSequenceNumber)
@@ -207,16 +208,4 @@ func (c *Checkpointer) childrenAt(cp lease.Checkpoint) []string {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	return c.children
-}
-
-func isDecimal(s string) bool {
-	if s == "" || len(s) > 128 {
-		return false
-	}
-	for i := 0; i < len(s); i++ {
-		if s[i] < '0' || s[i] > '9' {
-			return false
-		}
-	}
-	return true
 }

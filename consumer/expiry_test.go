@@ -19,13 +19,10 @@ import (
 func TestExpiredParentDoesNotBlockChildren(t *testing.T) {
 	ctx := context.Background()
 	clock := freshet.NewManualClock(time.Now())
-	e := freshet.New(freshet.WithClock(clock), freshet.WithRetentionSweep(0))
-	t.Cleanup(func() { e.Close() })
-	_, err := e.CreateStream(ctx, &freshet.CreateStreamInput{StreamName: "s", ShardCount: 1})
-	require.NoError(t, err)
+	e := newEngine(t, "s", 1, freshet.WithClock(clock), freshet.WithRetentionSweep(0))
 	// A lease table from an earlier run that never finished shard 0.
 	store := lease.NewMemoryStore()
-	_, err = store.CreateIfNotExists(ctx, lease.Lease{Key: "shardId-000000000000", Checkpoint: lease.Checkpoint{SequenceNumber: lease.TrimHorizon}})
+	_, err := store.CreateIfNotExists(ctx, lease.Lease{Key: "shardId-000000000000", Checkpoint: lease.Checkpoint{SequenceNumber: lease.TrimHorizon}})
 	require.NoError(t, err)
 	_, err = e.SplitShard(ctx, &freshet.SplitShardInput{StreamName: "s", ShardToSplit: "0", NewStartingHashKey: "170141183460469231731687303715884105728"})
 	require.NoError(t, err)

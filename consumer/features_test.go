@@ -256,13 +256,7 @@ func TestHandlerErrorRedeliversFromFailingRecord(t *testing.T) {
 func TestPrefetchIsBounded(t *testing.T) {
 	e := newEngine(t, "s", 1)
 	putOrdered(t, e, "s", 0, 200)
-	var reads atomic.Int64
-	defer e.Intercept(func(ctx context.Context, c *freshet.Call) error {
-		if c.Operation == "GetRecords" && c.ShardId != "" {
-			reads.Add(1)
-		}
-		return nil
-	})()
+	reads := countShardCalls(t, e, freshet.OpGetRecords)
 	release := make(chan struct{})
 	var c collector
 	stop := start(t, New(e, "s", HandlerFunc(func(ctx context.Context, r Record) error {
@@ -285,11 +279,8 @@ func TestPrefetchIsBounded(t *testing.T) {
 func TestEnhancedFanOut(t *testing.T) {
 	// Short subscriptions force resubscribing from the continuation
 	// sequence number.
-	e := freshet.New(freshet.WithSubscriptionTiming(30*time.Millisecond, 10*time.Millisecond))
-	t.Cleanup(func() { e.Close() })
+	e := newEngine(t, "s", 1, freshet.WithSubscriptionTiming(30*time.Millisecond, 10*time.Millisecond))
 	ctx := context.Background()
-	_, err := e.CreateStream(ctx, &freshet.CreateStreamInput{StreamName: "s", ShardCount: 1})
-	require.NoError(t, err)
 	sum, err := e.DescribeStreamSummary(ctx, &freshet.DescribeStreamSummaryInput{StreamName: "s"})
 	require.NoError(t, err)
 	reg, err := e.RegisterStreamConsumer(ctx, &freshet.RegisterStreamConsumerInput{StreamARN: sum.StreamDescriptionSummary.StreamARN, ConsumerName: "app"})
@@ -365,13 +356,7 @@ func TestSubscriptionRacingShutdownIsClosed(t *testing.T) {
 func TestInitialPositionLatest(t *testing.T) {
 	e := newEngine(t, "s", 2)
 	putOrdered(t, e, "s", 0, 10)
-	var iterators atomic.Int64
-	defer e.Intercept(func(ctx context.Context, c *freshet.Call) error {
-		if c.Operation == "GetShardIterator" && c.ShardId != "" {
-			iterators.Add(1)
-		}
-		return nil
-	})()
+	iterators := countShardCalls(t, e, freshet.OpGetShardIterator)
 	var c collector
 	stop := start(t, New(e, "s", HandlerFunc(c.handle), fast(WithInitialPosition(lease.Latest))...))
 	waitFor(t, "both shards read", func() bool { return iterators.Load() >= 2 })
@@ -386,10 +371,7 @@ func TestInitialPositionLatest(t *testing.T) {
 
 func TestInitialTimestamp(t *testing.T) {
 	clk := freshet.NewManualClock(time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC))
-	e := freshet.New(freshet.WithClock(clk))
-	t.Cleanup(func() { e.Close() })
-	_, err := e.CreateStream(context.Background(), &freshet.CreateStreamInput{StreamName: "s", ShardCount: 1})
-	require.NoError(t, err)
+	e := newEngine(t, "s", 1, freshet.WithClock(clk))
 	putOrdered(t, e, "s", 0, 10)
 	clk.Advance(time.Hour)
 	from := clk.Now()
@@ -469,4 +451,17 @@ func TestNoProcessorStartsOnALeaseTakenMeanwhile(t *testing.T) {
 	case <-time.After(30 * time.Second):
 		require.FailNow(t, "no processor started")
 	}
+}
+
+// countShardCalls counts the calls of op to e that address a shard, until
+// the test ends.
+func countShardCalls(t *testing.T, e *freshet.Engine, op freshet.Operation) *atomic.Int64 {
+	var n atomic.Int64
+	t.Cleanup(e.Intercept(func(ctx context.Context, c *freshet.Call) error {
+		if c.Operation == op && c.ShardId != "" {
+			n.Add(1)
+		}
+		return nil
+	}))
+	return &n
 }

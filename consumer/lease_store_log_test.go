@@ -10,7 +10,6 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
-	"github.com/freshet-io/freshet"
 	"github.com/freshet-io/freshet/consumer/lease"
 )
 
@@ -80,10 +79,7 @@ func runOnce(t *testing.T, src Source, opts ...Option) {
 // store cannot keep workers of other processes from processing the same
 // records.
 func TestWorkerLogsLeaseStore(t *testing.T) {
-	e := freshet.New()
-	t.Cleanup(func() { e.Close() })
-	_, err := e.CreateStream(context.Background(), &freshet.CreateStreamInput{StreamName: "s", ShardCount: 1})
-	require.NoError(t, err)
+	e := newEngine(t, "s", 1)
 
 	tests := []struct {
 		name      string
@@ -124,10 +120,7 @@ func TestWorkerLogsLeaseStore(t *testing.T) {
 // same records still goes out, through slog.Default; the other messages
 // do not.
 func TestMemoryStoreWarningWithoutLogger(t *testing.T) {
-	e := freshet.New()
-	t.Cleanup(func() { e.Close() })
-	_, err := e.CreateStream(context.Background(), &freshet.CreateStreamInput{StreamName: "s", ShardCount: 1})
-	require.NoError(t, err)
+	e := newEngine(t, "s", 1)
 	h := &logRecorder{}
 	prev := slog.Default()
 	slog.SetDefault(slog.New(h))

@@ -6,7 +6,6 @@ import (
 	"time"
 
 	"github.com/stretchr/testify/assert"
-	"github.com/stretchr/testify/require"
 
 	"github.com/freshet-io/freshet"
 )
@@ -37,10 +36,7 @@ func (m *lagMetrics) get(shardID string) (last, max int64, ok bool) {
 // the reader has records to catch up with, 0 at the tip.
 func TestMillisBehindLatestMetric(t *testing.T) {
 	clk := freshet.NewManualClock(time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC))
-	e := freshet.New(freshet.WithClock(clk))
-	t.Cleanup(func() { e.Close() })
-	_, err := e.CreateStream(t.Context(), &freshet.CreateStreamInput{StreamName: "s", ShardCount: 2})
-	require.NoError(t, err)
+	e := newEngine(t, "s", 2, freshet.WithClock(clk))
 	putRange(t, e, "s", 0, 40)
 	clk.Advance(time.Minute) // the records are a minute old
 	m := &lagMetrics{last: map[string]int64{}, max: map[string]int64{}}

@@ -13,9 +13,9 @@ import (
 	"github.com/freshet-io/freshet/consumer/lease"
 )
 
-func newEngine(t testing.TB, stream string, shards int) *freshet.Engine {
+func newEngine(t testing.TB, stream string, shards int, opts ...freshet.Option) *freshet.Engine {
 	t.Helper()
-	e := freshet.New()
+	e := freshet.New(opts...)
 	t.Cleanup(func() { e.Close() })
 	_, err := e.CreateStream(context.Background(), &freshet.CreateStreamInput{StreamName: stream, ShardCount: shards})
 	require.NoError(t, err)

@@ -200,37 +200,44 @@ func (s *Set) evaluate(principal, action, resource string) (Decision, Kind) {
 	allowed := false
 	for _, key := range [2]string{principal, "*"} {
 		for _, d := range st.identity[key] {
-			for i := range d.statements {
-				stmt := &d.statements[i]
-				if !stmt.appliesTo(principal, action, resource) {
-					continue
-				}
-				if stmt.deny {
-					return ExplicitDeny, IdentityPolicy
-				}
-				allowed = true
+			allows, denies := d.decide(principal, action, resource)
+			if denies {
+				return ExplicitDeny, IdentityPolicy
 			}
+			allowed = allowed || allows
 		}
 		if principal == "*" {
 			break
 		}
 	}
 	if d := st.resource[resource]; d != nil {
-		for i := range d.statements {
-			stmt := &d.statements[i]
-			if !stmt.appliesTo(principal, action, resource) {
-				continue
-			}
-			if stmt.deny {
-				return ExplicitDeny, ResourcePolicy
-			}
-			allowed = true
+		allows, denies := d.decide(principal, action, resource)
+		if denies {
+			return ExplicitDeny, ResourcePolicy
 		}
+		allowed = allowed || allows
 	}
 	if allowed {
 		return Allow, 0
 	}
 	return ImplicitDeny, 0
+}
+
+// decide reports whether a statement of d that covers the request allows
+// it and whether one denies it (then allows is meaningless). The action
+// must already be folded to lower case.
+func (d *Document) decide(principal, action, resource string) (allows, denies bool) {
+	for i := range d.statements {
+		stmt := &d.statements[i]
+		if !stmt.appliesTo(principal, action, resource) {
+			continue
+		}
+		if stmt.deny {
+			return false, true
+		}
+		allows = true
+	}
+	return allows, false
 }
 
 // appliesTo reports whether the statement covers the request. The action

@@ -62,11 +62,35 @@ func parseClientFlags(fs *flag.FlagSet, args []string, out io.Writer, usage stri
 		fmt.Fprintf(out, "%s\nEvery flag may also be set by the environment variable FRESHET_<FLAG>.\n\nFlags:\n", usage)
 		fs.PrintDefaults()
 	}
+	return parseFlags(fs, args, out)
+}
+
+// parseClientFlagsNoArgs is parseClientFlags for a command that takes no
+// positional arguments.
+func parseClientFlagsNoArgs(fs *flag.FlagSet, args []string, out io.Writer, usage string) error {
+	rest, err := parseClientFlags(fs, args, out, usage)
+	if err != nil {
+		return err
+	}
+	if len(rest) > 0 {
+		fmt.Fprintf(out, "unexpected argument %q\n", rest[0])
+		fs.Usage()
+		return errUsage
+	}
+	return nil
+}
+
+// parseFlags sets the flags of fs that args leaves unset from their
+// environment variables (see envName), parses args and returns the
+// positional arguments. A bad value or flag is printed to out (with the
+// usage, for a flag) and returned as errUsage; -h as flag.ErrHelp.
+func parseFlags(fs *flag.FlagSet, args []string, out io.Writer) ([]string, error) {
 	var envErr error
 	fs.VisitAll(func(f *flag.Flag) {
-		if v, ok := os.LookupEnv(envName(f.Name)); ok && envErr == nil {
+		name := envName(f.Name)
+		if v, ok := os.LookupEnv(name); ok && envErr == nil {
 			if err := f.Value.Set(v); err != nil {
-				envErr = fmt.Errorf("invalid value %q for %s: %v", v, envName(f.Name), err)
+				envErr = fmt.Errorf("invalid value %q for %s: %v", v, name, err)
 			}
 		}
 	})

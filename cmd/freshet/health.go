@@ -22,14 +22,8 @@ func runHealth(ctx context.Context, args []string, stdout io.Writer) error {
 	fs := flag.NewFlagSet("freshet health", flag.ContinueOnError)
 	c.register(fs)
 	timeout := fs.Duration("timeout", 3*time.Second, "how long to wait for the answer")
-	rest, err := parseClientFlags(fs, args, stdout, healthUsage)
-	if err != nil {
+	if err := parseClientFlagsNoArgs(fs, args, stdout, healthUsage); err != nil {
 		return err
-	}
-	if len(rest) > 0 {
-		fmt.Fprintf(stdout, "unexpected argument %q\n", rest[0])
-		fs.Usage()
-		return errUsage
 	}
 	ctx, cancel := context.WithTimeout(ctx, *timeout)
 	defer cancel()

@@ -152,26 +152,11 @@ func parseServeFlags(args []string, out io.Writer) (*serveConfig, error) {
 		fs.PrintDefaults()
 	}
 
-	var envErr error
-	fs.VisitAll(func(f *flag.Flag) {
-		name := envName(f.Name)
-		if v, ok := os.LookupEnv(name); ok && envErr == nil {
-			if err := f.Value.Set(v); err != nil {
-				envErr = fmt.Errorf("invalid value %q for %s: %v", v, name, err)
-			}
-		}
-	})
-	if envErr != nil {
-		fmt.Fprintln(out, envErr)
-		return nil, errUsage
+	rest, err := parseFlags(fs, args, out)
+	if err != nil {
+		return nil, err
 	}
-	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return nil, err
-		}
-		return nil, errUsage
-	}
-	if err := c.check(fs.Args()); err != nil {
+	if err := c.check(rest); err != nil {
 		fmt.Fprintf(out, "%v\n", err)
 		fs.Usage()
 		return nil, errUsage

@@ -24,14 +24,8 @@ func runStreams(ctx context.Context, args []string, stdout io.Writer) error {
 	fs := flag.NewFlagSet("freshet streams", flag.ContinueOnError)
 	c.register(fs)
 	count := fs.Bool("count", true, "count the records of each stream (reads them all)")
-	rest, err := parseClientFlags(fs, args, stdout, streamsUsage)
-	if err != nil {
+	if err := parseClientFlagsNoArgs(fs, args, stdout, streamsUsage); err != nil {
 		return err
-	}
-	if len(rest) > 0 {
-		fmt.Fprintf(stdout, "unexpected argument %q\n", rest[0])
-		fs.Usage()
-		return errUsage
 	}
 	client := c.client()
 	tw := tabwriter.NewWriter(stdout, 0, 4, 2, ' ', 0)

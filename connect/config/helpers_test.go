@@ -8,6 +8,9 @@ import (
 	"sync"
 	"testing"
 
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 	"github.com/stretchr/testify/require"
 
 	"github.com/freshet-io/freshet"
@@ -87,4 +90,21 @@ func newSource(t *testing.T, stream string, shards int) *kinesistest.Server {
 func sourceJSON(srv *kinesistest.Server, stream, worker string) string {
 	return fmt.Sprintf(`{"stream": %q, "endpoint": %q, "region": %q, "initial_position": "TRIM_HORIZON",
 		"idle_time_between_reads": "10ms", "worker_id": %q, "failover_time": "500ms"}`, stream, srv.URL, srv.Engine.Region(), worker)
+}
+
+// scanOrders returns the items of the DynamoDB table "orders" by their
+// numeric "id".
+func scanOrders(client *dynamodb.Client, optFns ...func(*dynamodb.Options)) (map[string]map[string]types.AttributeValue, error) {
+	out := map[string]map[string]types.AttributeValue{}
+	p := dynamodb.NewScanPaginator(client, &dynamodb.ScanInput{TableName: aws.String("orders")})
+	for p.HasMorePages() {
+		page, err := p.NextPage(context.Background(), optFns...)
+		if err != nil {
+			return nil, err
+		}
+		for _, it := range page.Items {
+			out[it["id"].(*types.AttributeValueMemberN).Value] = it
+		}
+	}
+	return out, nil
 }

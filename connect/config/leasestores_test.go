@@ -3,7 +3,6 @@ package config_test
 import (
 	"context"
 	"fmt"
-	"net/http"
 	"strconv"
 	"testing"
 	"time"
@@ -11,7 +10,6 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
-	"github.com/jackc/pgx/v5/pgxpool"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
@@ -45,9 +43,7 @@ func TestTwoConnectorsSharePostgresLeases(t *testing.T) {
 	conntest.WaitFor(t, "the first records", landed(1000))
 	stopB := start(t, cfg("b"))
 
-	pool, err := pgxpool.New(context.Background(), pg.ConnString)
-	require.NoError(t, err)
-	t.Cleanup(pool.Close)
+	pool := conntest.Pool(t, pg.ConnString)
 	owners := func() map[string]int {
 		rows, err := pool.Query(context.Background(), `SELECT lease_owner, count(*) FROM connector_leases GROUP BY 1`)
 		require.NoError(t, err)
@@ -108,13 +104,7 @@ func TestDynamoDBLeaseStore(t *testing.T) {
 	stop()
 	before := puts()
 
-	tr := &http.Transport{}
-	t.Cleanup(tr.CloseIdleConnections)
-	client := dynamodb.New(dynamodb.Options{Region: "us-east-1", BaseEndpoint: aws.String(d.URL),
-		Credentials: aws.CredentialsProviderFunc(func(context.Context) (aws.Credentials, error) {
-			return aws.Credentials{AccessKeyID: "AKID", SecretAccessKey: "SECRET"}, nil
-		}),
-		HTTPClient: &http.Client{Transport: tr}})
+	client := conntest.DynamoDB(t, d.URL)
 	out, err := client.Scan(context.Background(), &dynamodb.ScanInput{TableName: aws.String("connector")})
 	require.NoError(t, err)
 	require.Len(t, out.Items, 2, "one lease per shard")

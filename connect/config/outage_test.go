@@ -3,16 +3,12 @@ package config_test
 import (
 	"context"
 	"fmt"
-	"net/http"
 	"strconv"
 	"strings"
 	"testing"
-	"time"
 
-	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
-	"github.com/jackc/pgx/v5/pgxpool"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
@@ -34,13 +30,8 @@ func data(i int) []byte { return fmt.Appendf(nil, `{"id": %d, "name": "order %d"
 // with backoff, resumes when PostgreSQL is back, and every record is in
 // the table exactly once.
 func TestPostgresOutageThroughThePipeline(t *testing.T) {
-	pg := testserver.StartPostgres(t)
+	pg, pool := conntest.Postgres(t, `CREATE TABLE orders (id bigint NOT NULL, label text)`)
 	ctx := context.Background()
-	pool, err := pgxpool.New(ctx, pg.ConnString)
-	require.NoError(t, err)
-	t.Cleanup(pool.Close)
-	_, err = pool.Exec(ctx, `CREATE TABLE orders (id bigint NOT NULL, label text)`)
-	require.NoError(t, err)
 	srv := newSource(t, "orders", 2)
 	stop, logs := startLogged(t, fmt.Sprintf(`{
 		"source": %s,
@@ -90,23 +81,8 @@ func TestPostgresOutageThroughThePipeline(t *testing.T) {
 // item are idempotent, so a retried batch leaves no duplicate).
 func TestDynaliteOutageThroughThePipeline(t *testing.T) {
 	d := testserver.StartDynalite(t)
-	tr := &http.Transport{}
-	t.Cleanup(tr.CloseIdleConnections)
-	client := dynamodb.New(dynamodb.Options{Region: "us-east-1", BaseEndpoint: aws.String(d.URL),
-		Credentials: aws.CredentialsProviderFunc(func(context.Context) (aws.Credentials, error) {
-			return aws.Credentials{AccessKeyID: "AKID", SecretAccessKey: "SECRET"}, nil
-		}),
-		HTTPClient: &http.Client{Transport: tr}})
-	_, err := client.CreateTable(context.Background(), &dynamodb.CreateTableInput{
-		TableName:            aws.String("orders"),
-		AttributeDefinitions: []types.AttributeDefinition{{AttributeName: aws.String("id"), AttributeType: types.ScalarAttributeTypeN}},
-		KeySchema:            []types.KeySchemaElement{{AttributeName: aws.String("id"), KeyType: types.KeyTypeHash}},
-		BillingMode:          types.BillingModePayPerRequest,
-	})
-	require.NoError(t, err)
-	require.NoError(t, dynamodb.NewTableExistsWaiter(client, func(o *dynamodb.TableExistsWaiterOptions) {
-		o.MinDelay = 10 * time.Millisecond
-	}).Wait(context.Background(), &dynamodb.DescribeTableInput{TableName: aws.String("orders")}, time.Minute))
+	client := conntest.DynamoDB(t, d.URL)
+	conntest.CreateTable(t, client, "orders", types.ScalarAttributeTypeN)
 	srv := newSource(t, "orders", 2)
 	stop, logs := startLogged(t, fmt.Sprintf(`{
 		"source": %s,
@@ -116,18 +92,11 @@ func TestDynaliteOutageThroughThePipeline(t *testing.T) {
 	}`, sourceJSON(srv, "orders", "w1"), d.URL))
 	// scan returns the items by id, or nil while dynalite does not answer.
 	scan := func() map[string]map[string]types.AttributeValue {
-		out := map[string]map[string]types.AttributeValue{}
-		p := dynamodb.NewScanPaginator(client, &dynamodb.ScanInput{TableName: aws.String("orders")})
-		for p.HasMorePages() {
-			page, err := p.NextPage(context.Background(), func(o *dynamodb.Options) { o.RetryMaxAttempts = 1 })
-			if err != nil {
-				return nil
-			}
-			for _, it := range page.Items {
-				out[it["id"].(*types.AttributeValueMemberN).Value] = it
-			}
+		items, err := scanOrders(client, func(o *dynamodb.Options) { o.RetryMaxAttempts = 1 })
+		if err != nil {
+			return nil
 		}
-		return out
+		return items
 	}
 	conntest.PutData(t, srv.Engine, "orders", 0, 300, data)
 	conntest.WaitFor(t, "some items", func() bool { return len(scan()) >= 100 })

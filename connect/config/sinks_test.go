@@ -4,15 +4,11 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"net/http"
 	"strconv"
 	"testing"
 	"time"
 
-	"github.com/aws/aws-sdk-go-v2/aws"
-	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
-	"github.com/jackc/pgx/v5/pgxpool"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
@@ -32,14 +28,9 @@ func order(i int) []byte {
 }
 
 func TestRunIntoPostgres(t *testing.T) {
-	pg := testserver.StartPostgres(t)
-	ctx := context.Background()
-	pool, err := pgxpool.New(ctx, pg.ConnString)
-	require.NoError(t, err)
-	t.Cleanup(pool.Close)
-	_, err = pool.Exec(ctx, `CREATE TABLE orders (id bigint NOT NULL, label text, at timestamptz, total numeric(10,2),
+	pg, pool := conntest.Postgres(t, `CREATE TABLE orders (id bigint NOT NULL, label text, at timestamptz, total numeric(10,2),
 		paid boolean, tags jsonb, missing text)`)
-	require.NoError(t, err)
+	ctx := context.Background()
 	srv := newSource(t, "orders", 2)
 	stop := start(t, fmt.Sprintf(`{
 		"source": %s,
@@ -91,24 +82,8 @@ func TestRunIntoPostgres(t *testing.T) {
 
 func TestRunIntoDynamoDB(t *testing.T) {
 	d := testserver.StartDynalite(t)
-	tr := &http.Transport{}
-	t.Cleanup(tr.CloseIdleConnections)
-	client := dynamodb.New(dynamodb.Options{Region: "us-east-1", BaseEndpoint: aws.String(d.URL),
-		Credentials: aws.CredentialsProviderFunc(func(context.Context) (aws.Credentials, error) {
-			return aws.Credentials{AccessKeyID: "AKID", SecretAccessKey: "SECRET"}, nil
-		}),
-		HTTPClient: &http.Client{Transport: tr}})
-	_, err := client.CreateTable(context.Background(), &dynamodb.CreateTableInput{
-		TableName:            aws.String("orders"),
-		AttributeDefinitions: []types.AttributeDefinition{{AttributeName: aws.String("id"), AttributeType: types.ScalarAttributeTypeN}},
-		KeySchema:            []types.KeySchemaElement{{AttributeName: aws.String("id"), KeyType: types.KeyTypeHash}},
-		BillingMode:          types.BillingModePayPerRequest,
-	})
-	require.NoError(t, err)
-	// dynalite makes the table ACTIVE a moment after CreateTable answers.
-	require.NoError(t, dynamodb.NewTableExistsWaiter(client, func(o *dynamodb.TableExistsWaiterOptions) {
-		o.MinDelay = 10 * time.Millisecond
-	}).Wait(context.Background(), &dynamodb.DescribeTableInput{TableName: aws.String("orders")}, time.Minute))
+	client := conntest.DynamoDB(t, d.URL)
+	conntest.CreateTable(t, client, "orders", types.ScalarAttributeTypeN)
 	srv := newSource(t, "orders", 2)
 	stop := start(t, fmt.Sprintf(`{
 		"source": %s,
@@ -118,16 +93,9 @@ func TestRunIntoDynamoDB(t *testing.T) {
 	}`, sourceJSON(srv, "orders", "w1"), d.URL))
 	conntest.PutData(t, srv.Engine, "orders", 0, 200, order)
 	scan := func() map[string]map[string]types.AttributeValue {
-		out := map[string]map[string]types.AttributeValue{}
-		p := dynamodb.NewScanPaginator(client, &dynamodb.ScanInput{TableName: aws.String("orders")})
-		for p.HasMorePages() {
-			page, err := p.NextPage(context.Background())
-			require.NoError(t, err)
-			for _, it := range page.Items {
-				out[it["id"].(*types.AttributeValueMemberN).Value] = it
-			}
-		}
-		return out
+		items, err := scanOrders(client)
+		require.NoError(t, err)
+		return items
 	}
 	conntest.WaitFor(t, "the items", func() bool { return len(scan()) == 199 })
 	stop()

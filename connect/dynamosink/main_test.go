@@ -21,6 +21,7 @@ import (
 
 	"github.com/freshet-io/freshet/connect"
 	"github.com/freshet-io/freshet/connect/dynamosink"
+	"github.com/freshet-io/freshet/connect/internal/conntest"
 	"github.com/freshet-io/freshet/internal/testserver"
 )
 
@@ -28,32 +29,16 @@ func TestMain(m *testing.M) {
 	leakcheck.VerifyTestMain(m)
 }
 
-// newClient returns a DynamoDB client for endpoint, whose idle connections
-// are closed when t ends.
+// newClient returns a DynamoDB client for endpoint that tries each call
+// twice at most.
 func newClient(t testing.TB, endpoint string) *dynamodb.Client {
-	tr := &http.Transport{}
-	t.Cleanup(tr.CloseIdleConnections)
-	return dynamodb.New(dynamodb.Options{
-		Region:       "us-east-1",
-		BaseEndpoint: aws.String(endpoint),
-		Credentials: aws.CredentialsProviderFunc(func(context.Context) (aws.Credentials, error) {
-			return aws.Credentials{AccessKeyID: "AKID", SecretAccessKey: "SECRET"}, nil
-		}),
-		HTTPClient:       &http.Client{Transport: tr},
-		RetryMaxAttempts: 2,
-	})
+	return conntest.DynamoDB(t, endpoint, func(o *dynamodb.Options) { o.RetryMaxAttempts = 2 })
 }
 
 // createTable creates a table with the string partition key "id".
 func createTable(t testing.TB, c *dynamodb.Client, name string) {
 	t.Helper()
-	_, err := c.CreateTable(context.Background(), &dynamodb.CreateTableInput{
-		TableName:            aws.String(name),
-		AttributeDefinitions: []types.AttributeDefinition{{AttributeName: aws.String("id"), AttributeType: types.ScalarAttributeTypeS}},
-		KeySchema:            []types.KeySchemaElement{{AttributeName: aws.String("id"), KeyType: types.KeyTypeHash}},
-		BillingMode:          types.BillingModePayPerRequest,
-	})
-	require.NoError(t, err)
+	conntest.CreateTable(t, c, name, types.ScalarAttributeTypeS)
 }
 
 func item(id string, n int) dynamosink.Item {

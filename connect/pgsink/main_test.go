@@ -12,6 +12,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/freshet-io/freshet/connect"
+	"github.com/freshet-io/freshet/connect/internal/conntest"
 	"github.com/freshet-io/freshet/connect/pgsink"
 	"github.com/freshet-io/freshet/internal/testserver"
 )
@@ -43,13 +44,7 @@ var eventColumns = []string{"stream", "shard", "seq", "sub", "n", "body"}
 // startDB starts PostgreSQL, creates the events table and returns a pool.
 func startDB(t testing.TB) (*testserver.Postgres, *pgxpool.Pool) {
 	t.Helper()
-	pg := testserver.StartPostgres(t)
-	pool, err := pgxpool.New(context.Background(), pg.ConnString)
-	require.NoError(t, err)
-	t.Cleanup(pool.Close)
-	_, err = pool.Exec(context.Background(), eventsTable)
-	require.NoError(t, err)
-	return pg, pool
+	return conntest.Postgres(t, eventsTable)
 }
 
 func newEmitter(t testing.TB, pool *pgxpool.Pool, cfg pgsink.Config) *pgsink.Emitter {

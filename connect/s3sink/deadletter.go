@@ -4,6 +4,7 @@ import (
 	"context"
 
 	"github.com/freshet-io/freshet/connect"
+	"github.com/freshet-io/freshet/connect/internal/deadletter"
 )
 
 // DeadLetter is a connect.DeadLetter that writes a pipeline's failed
@@ -38,13 +39,7 @@ func (d *DeadLetter) WriteLetters(ctx context.Context, letters []connect.Letter)
 	if len(letters) == 0 {
 		return nil, nil
 	}
-	b := &connect.Batch[connect.Letter]{StreamName: letters[0].StreamName, ShardID: letters[0].ShardID,
-		Entries: make([]connect.Entry[connect.Letter], len(letters))}
-	for i, l := range letters {
-		b.Entries[i] = connect.Entry[connect.Letter]{Item: l, ShardID: l.ShardID, SequenceNumber: connect.NewSequenceNumber(l.SequenceNumber),
-			SubSequenceNumber: l.SubSequenceNumber, PartitionKey: l.PartitionKey, ArrivalTime: l.ArrivalTime, Size: len(l.Data)}
-	}
-	return d.em.Emit(ctx, b)
+	return d.em.Emit(ctx, deadletter.Batch(letters))
 }
 
 var _ connect.DeadLetter = (*DeadLetter)(nil)

@@ -1,7 +1,6 @@
 package s3sink_test
 
 import (
-	"context"
 	"encoding/json"
 	"fmt"
 	"strconv"
@@ -15,39 +14,12 @@ import (
 	"github.com/freshet-io/freshet/connect"
 	"github.com/freshet-io/freshet/connect/internal/conntest"
 	"github.com/freshet-io/freshet/connect/s3sink"
-	"github.com/freshet-io/freshet/consumer"
 	"github.com/freshet-io/freshet/consumer/lease"
 )
 
 const stream = "orders"
 
 func raw(r connect.Record) ([]byte, error) { return r.Data, nil }
-
-func reading() connect.Option {
-	return connect.WithConsumerOptions(
-		consumer.WithLeaseStore(lease.NewMemoryStore()),
-		consumer.WithInitialPosition(lease.TrimHorizon),
-		consumer.WithIdleTimeBetweenReads(5*time.Millisecond),
-	)
-}
-
-func start[T any](t *testing.T, p *connect.Pipeline[T]) func() error {
-	ctx, cancel := context.WithCancel(context.Background())
-	errc := make(chan error, 1)
-	go func() { errc <- p.Run(ctx) }()
-	done := false
-	var err error
-	stop := func() error {
-		if !done {
-			done = true
-			cancel()
-			err = <-errc
-		}
-		return err
-	}
-	t.Cleanup(func() { _ = stop() })
-	return stop
-}
 
 func TestKeyIsDeterministic(t *testing.T) {
 	s := conntest.NewS3(t, "b")
@@ -87,9 +59,9 @@ func TestPipelineIntoS3(t *testing.T) {
 			}
 			em, err := s3sink.New(s.Client(), "lake", s3sink.Bytes, append(opts, s3sink.WithPrefix("raw/!{timestamp:yyyy/MM/dd}/"))...)
 			require.NoError(t, err)
-			p := connect.New(e, stream, raw, connect.Emitter[[]byte](em), reading(),
+			p := connect.New(e, stream, raw, connect.Emitter[[]byte](em), conntest.Reading(lease.NewMemoryStore()),
 				connect.WithBufferLimits(connect.BufferLimits{MaxRecords: 100, MaxAge: time.Hour}))
-			stop := start(t, p)
+			stop := conntest.Start(t, p)
 			put := conntest.Put(t, e, stream, 0, 1000)
 			conntest.WaitFor(t, "all read", func() bool { return p.Stats().Total.Records == 1000 })
 			require.NoError(t, stop())
@@ -119,10 +91,10 @@ func TestS3OutageBacksOffAndResumesWithoutLossOrDuplicates(t *testing.T) {
 	e := conntest.NewStream(t, stream, 2)
 	em, err := s3sink.New(s.Client(), "lake", s3sink.Bytes)
 	require.NoError(t, err)
-	p := connect.New(e, stream, raw, connect.Emitter[[]byte](em), reading(),
+	p := connect.New(e, stream, raw, connect.Emitter[[]byte](em), conntest.Reading(lease.NewMemoryStore()),
 		connect.WithBufferLimits(connect.BufferLimits{MaxRecords: 40, MaxAge: 20 * time.Millisecond}),
 		connect.WithBackoff(connect.Backoff{First: time.Millisecond, Max: 20 * time.Millisecond, MaxElapsed: time.Hour}))
-	stop := start(t, p)
+	stop := conntest.Start(t, p)
 	conntest.Put(t, e, stream, 0, 200)
 	conntest.WaitFor(t, "the first records stored", func() bool { return p.Stats().Total.Emitted == 200 })
 
@@ -148,10 +120,10 @@ func TestUnencodableItemsAreDeadLetteredToS3(t *testing.T) {
 	require.NoError(t, err)
 	dl, err := s3sink.NewDeadLetter(s.Client(), "lake", "")
 	require.NoError(t, err)
-	p := connect.New(e, stream, raw, connect.Emitter[[]byte](em), reading(),
+	p := connect.New(e, stream, raw, connect.Emitter[[]byte](em), conntest.Reading(lease.NewMemoryStore()),
 		connect.WithFailurePolicy(connect.DeadLetterTo(dl)),
 		connect.WithBufferLimits(connect.BufferLimits{MaxRecords: 10, MaxAge: time.Hour}))
-	stop := start(t, p)
+	stop := conntest.Start(t, p)
 	put := conntest.PutData(t, e, stream, 0, 25, func(i int) []byte {
 		if i == 12 {
 			return []byte("two\nlines")

@@ -24,6 +24,7 @@ import (
 
 	"github.com/freshet-io/freshet"
 	"github.com/freshet-io/freshet/connect"
+	"github.com/freshet-io/freshet/connect/internal/deadletter"
 )
 
 // Putter writes records to a stream. *freshet.Engine and
@@ -178,15 +179,11 @@ func (d *DeadLetter) WriteLetters(ctx context.Context, letters []connect.Letter)
 	if len(letters) == 0 {
 		return nil, nil
 	}
-	b := &connect.Batch[connect.Letter]{StreamName: letters[0].StreamName, ShardID: letters[0].ShardID,
-		Entries: make([]connect.Entry[connect.Letter], len(letters))}
-	for i, l := range letters {
-		pk := l.PartitionKey
-		if pk == "" {
-			pk = l.ShardID
+	b := deadletter.Batch(letters)
+	for i, e := range b.Entries {
+		if e.PartitionKey == "" {
+			b.Entries[i].PartitionKey = e.ShardID
 		}
-		b.Entries[i] = connect.Entry[connect.Letter]{Item: l, ShardID: l.ShardID, SequenceNumber: connect.NewSequenceNumber(l.SequenceNumber),
-			SubSequenceNumber: l.SubSequenceNumber, PartitionKey: pk, ArrivalTime: l.ArrivalTime, Size: len(l.Data)}
 	}
 	return d.em.Emit(ctx, b)
 }

@@ -19,39 +19,12 @@ import (
 	"github.com/freshet-io/freshet/connect"
 	"github.com/freshet-io/freshet/connect/internal/conntest"
 	"github.com/freshet-io/freshet/connect/streamsink"
-	"github.com/freshet-io/freshet/consumer"
 	"github.com/freshet-io/freshet/consumer/lease"
 	"github.com/freshet-io/freshet/kinesissdk"
 	"github.com/freshet-io/freshet/kinesistest"
 )
 
 func raw(r connect.Record) ([]byte, error) { return r.Data, nil }
-
-func reading() connect.Option {
-	return connect.WithConsumerOptions(
-		consumer.WithLeaseStore(lease.NewMemoryStore()),
-		consumer.WithInitialPosition(lease.TrimHorizon),
-		consumer.WithIdleTimeBetweenReads(5*time.Millisecond),
-	)
-}
-
-func run[T any](t *testing.T, p *connect.Pipeline[T]) func() error {
-	ctx, cancel := context.WithCancel(context.Background())
-	errc := make(chan error, 1)
-	go func() { errc <- p.Run(ctx) }()
-	done := false
-	var err error
-	stop := func() error {
-		if !done {
-			done = true
-			cancel()
-			err = <-errc
-		}
-		return err
-	}
-	t.Cleanup(func() { _ = stop() })
-	return stop
-}
 
 func create(t *testing.T, e *freshet.Engine, stream string, shards int) {
 	_, err := e.CreateStream(context.Background(), &freshet.CreateStreamInput{StreamName: stream, ShardCount: shards})
@@ -73,10 +46,10 @@ func TestRepartitionIntoAnotherStreamRetryingThrottledRecordsAlone(t *testing.T)
 	})
 	defer remove()
 	em := streamsink.New(e, "out", streamsink.Bytes, streamsink.WithPartitioner(byData))
-	p := connect.New(e, "in", raw, connect.Emitter[[]byte](em), reading(),
+	p := connect.New(e, "in", raw, connect.Emitter[[]byte](em), conntest.Reading(lease.NewMemoryStore()),
 		connect.WithBufferLimits(connect.BufferLimits{MaxRecords: 100, MaxAge: 20 * time.Millisecond}),
 		connect.WithBackoff(connect.Backoff{First: time.Millisecond, Max: 5 * time.Millisecond}))
-	stop := run(t, p)
+	stop := conntest.Start(t, p)
 	conntest.Put(t, e, "in", 0, 1000)
 	conntest.WaitFor(t, "every record written", func() bool { return p.Stats().Total.Emitted == 1000 })
 	require.NoError(t, stop())
@@ -140,10 +113,10 @@ func TestOverHTTPWithTheSDKAndADeadLetterStream(t *testing.T) {
 		}
 		return r.Data, nil
 	}
-	p := connect.New(client, "in", failing, connect.Emitter[[]byte](streamsink.New(client, "out", streamsink.Bytes)), reading(),
+	p := connect.New(client, "in", failing, connect.Emitter[[]byte](streamsink.New(client, "out", streamsink.Bytes)), conntest.Reading(lease.NewMemoryStore()),
 		connect.WithFailurePolicy(connect.DeadLetterTo(streamsink.NewDeadLetter(client, "errors"))),
 		connect.WithBufferLimits(connect.BufferLimits{MaxRecords: 50, MaxAge: 20 * time.Millisecond}))
-	stop := run(t, p)
+	stop := conntest.Start(t, p)
 	put := conntest.Put(t, client, "in", 0, 300)
 	conntest.WaitFor(t, "all stored", func() bool {
 		st := p.Stats().Total

@@ -64,18 +64,15 @@ func startConnector(t *testing.T, cfgPath string) *proc {
 	return p
 }
 
-// TestSIGKILLMidFlushAndRestart kills the connector right after S3 stored
-// one of its objects and before S3 answered (so the checkpoint could not
-// move), restarts it, and checks that every record is in some object and
-// that records stored twice were stored under the same key (an overwrite).
-func TestSIGKILLMidFlushAndRestart(t *testing.T) {
-	if testing.Short() {
-		t.Skip("builds and runs the command")
-	}
+// writeConfig starts a Kinesis server with the 2-shard stream "orders" and
+// writes the configuration of a connector that reads it from the start
+// into emitter (the JSON of an "emitter" section), keeping its leases in a
+// file; it returns the server and the configuration's path.
+func writeConfig(t *testing.T, emitter string) (*kinesistest.Server, string) {
+	t.Helper()
 	srv := kinesistest.NewServer(t)
 	_, err := srv.Engine.CreateStream(context.Background(), &freshet.CreateStreamInput{StreamName: "orders", ShardCount: 2})
 	require.NoError(t, err)
-	s := conntest.NewS3(t, "lake")
 	dir := t.TempDir()
 	cfgPath := filepath.Join(dir, "connector.json")
 	require.NoError(t, os.WriteFile(cfgPath, []byte(fmt.Sprintf(`{
@@ -84,9 +81,22 @@ func TestSIGKILLMidFlushAndRestart(t *testing.T) {
 		"lease_store": {"type": "file", "path": %q},
 		"buffer": {"max_records": 40, "max_age": "100ms"},
 		"retry": {"first": "10ms", "max": "100ms"},
-		"emitter": {"type": "s3", "s3": {"bucket": "lake", "prefix": "orders/", "endpoint": %q, "path_style": true}},
+		"emitter": %s,
 		"log": {"interval": "0s"}
-	}`, srv.URL, srv.Engine.Region(), filepath.Join(dir, "leases.json"), s.URL)), 0o600))
+	}`, srv.URL, srv.Engine.Region(), filepath.Join(dir, "leases.json"), emitter)), 0o600))
+	return srv, cfgPath
+}
+
+// TestSIGKILLMidFlushAndRestart kills the connector right after S3 stored
+// one of its objects and before S3 answered (so the checkpoint could not
+// move), restarts it, and checks that every record is in some object and
+// that records stored twice were stored under the same key (an overwrite).
+func TestSIGKILLMidFlushAndRestart(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds and runs the command")
+	}
+	s := conntest.NewS3(t, "lake")
+	srv, cfgPath := writeConfig(t, fmt.Sprintf(`{"type": "s3", "s3": {"bucket": "lake", "prefix": "orders/", "endpoint": %q, "path_style": true}}`, s.URL))
 
 	conntest.Put(t, srv.Engine, "orders", 0, 500)
 	killed := make(chan string, 1)

@@ -3,19 +3,13 @@ package main_test
 import (
 	"context"
 	"fmt"
-	"os"
-	"path/filepath"
 	"syscall"
 	"testing"
 
-	"github.com/jackc/pgx/v5/pgxpool"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
-	"github.com/freshet-io/freshet"
 	"github.com/freshet-io/freshet/connect/internal/conntest"
-	"github.com/freshet-io/freshet/internal/testserver"
-	"github.com/freshet-io/freshet/kinesistest"
 )
 
 // TestSIGKILLMidCopyIntoPostgresAndRestart kills the connector while
@@ -29,32 +23,14 @@ func TestSIGKILLMidCopyIntoPostgresAndRestart(t *testing.T) {
 	if testing.Short() {
 		t.Skip("builds and runs the command")
 	}
-	pg := testserver.StartPostgres(t)
-	ctx := context.Background()
-	pool, err := pgxpool.New(ctx, pg.ConnString)
-	require.NoError(t, err)
-	t.Cleanup(pool.Close)
-	_, err = pool.Exec(ctx, `CREATE TABLE orders (id bigint NOT NULL, label text);
+	pg, pool := conntest.Postgres(t, `CREATE TABLE orders (id bigint NOT NULL, label text);
 		CREATE FUNCTION slow_row() RETURNS trigger LANGUAGE plpgsql AS
 			$$ BEGIN PERFORM pg_sleep(0.005); RETURN NEW; END $$;
 		CREATE TRIGGER slow_row BEFORE INSERT ON orders FOR EACH ROW EXECUTE FUNCTION slow_row();`)
-	require.NoError(t, err)
+	ctx := context.Background()
 
-	srv := kinesistest.NewServer(t)
-	_, err = srv.Engine.CreateStream(ctx, &freshet.CreateStreamInput{StreamName: "orders", ShardCount: 2})
-	require.NoError(t, err)
-	dir := t.TempDir()
-	cfgPath := filepath.Join(dir, "connector.json")
-	require.NoError(t, os.WriteFile(cfgPath, []byte(fmt.Sprintf(`{
-		"source": {"stream": "orders", "endpoint": %q, "region": %q, "initial_position": "TRIM_HORIZON",
-		           "worker_id": "connector-1", "idle_time_between_reads": "20ms"},
-		"lease_store": {"type": "file", "path": %q},
-		"buffer": {"max_records": 40, "max_age": "100ms"},
-		"retry": {"first": "10ms", "max": "100ms"},
-		"emitter": {"type": "postgres", "postgres": {"connection": %q, "table": "orders",
-			"columns": ["id", "label"], "fields": {"label": "name"}}},
-		"log": {"interval": "0s"}
-	}`, srv.URL, srv.Engine.Region(), filepath.Join(dir, "leases.json"), pg.ConnString)), 0o600))
+	srv, cfgPath := writeConfig(t, fmt.Sprintf(`{"type": "postgres", "postgres": {"connection": %q, "table": "orders",
+		"columns": ["id", "label"], "fields": {"label": "name"}}}`, pg.ConnString))
 	order := func(i int) []byte { return fmt.Appendf(nil, `{"id": %d, "name": "order %d"}`, i, i) }
 
 	count := func() int {
@@ -81,7 +57,7 @@ func TestSIGKILLMidCopyIntoPostgresAndRestart(t *testing.T) {
 	conntest.WaitFor(t, "the killed COPY to end", func() bool { return !copying() })
 	loaded := count()
 	assert.Less(t, loaded, 500, "the connector was killed before it loaded everything")
-	_, err = pool.Exec(ctx, `DROP TRIGGER slow_row ON orders`)
+	_, err := pool.Exec(ctx, `DROP TRIGGER slow_row ON orders`)
 	require.NoError(t, err)
 
 	conntest.PutData(t, srv.Engine, "orders", 500, 1000, order)

@@ -2,7 +2,6 @@ package ddblease_test
 
 import (
 	"context"
-	"strconv"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -34,54 +33,9 @@ func benchStores(b *testing.B) []struct {
 // makes: a renewal, a take (here a steal, back and forth between two
 // owners) and a checkpoint.
 func BenchmarkLeaseOps(b *testing.B) {
-	ctx := context.Background()
 	for _, st := range benchStores(b) {
-		setup := func(b *testing.B) (lease.Store, lease.Lease) {
-			s := st.new()
-			if _, err := s.CreateIfNotExists(ctx, lease.Lease{Key: "shardId-000000000000", Checkpoint: lease.Checkpoint{SequenceNumber: lease.TrimHorizon},
-				HashKeyRange: lease.HashKeyRange{StartingHashKey: "0", EndingHashKey: maxHashKey}}); err != nil {
-				b.Fatal(err)
-			}
-			l, err := s.Get(ctx, "shardId-000000000000")
-			if err != nil {
-				b.Fatal(err)
-			}
-			if l, err = s.Take(ctx, l, "a"); err != nil {
-				b.Fatal(err)
-			}
-			return s, l
-		}
-		b.Run(st.name+"/op=Renew", func(b *testing.B) {
-			s, l := setup(b)
-			var err error
-			b.ResetTimer()
-			for range b.N {
-				if l, err = s.Renew(ctx, l); err != nil {
-					b.Fatal(err)
-				}
-			}
-		})
-		b.Run(st.name+"/op=Take", func(b *testing.B) {
-			s, l := setup(b)
-			var err error
-			owners := []string{"a", "b"}
-			b.ResetTimer()
-			for i := range b.N {
-				if l, err = s.Take(ctx, l, owners[i%2]); err != nil {
-					b.Fatal(err)
-				}
-			}
-		})
-		b.Run(st.name+"/op=Checkpoint", func(b *testing.B) {
-			s, l := setup(b)
-			var err error
-			b.ResetTimer()
-			for i := range b.N {
-				cp := lease.Checkpoint{SequenceNumber: strconv.Itoa(1000000 + i)}
-				if l, err = s.UpdateCheckpoint(ctx, l, cp, nil); err != nil {
-					b.Fatal(err)
-				}
-			}
+		b.Run(st.name, func(b *testing.B) {
+			testutil.BenchLeaseOps(b, func(*testing.B) lease.Store { return st.new() })
 		})
 	}
 }
@@ -141,65 +95,32 @@ func (p *intervalProcessor) ShutdownRequested(ctx context.Context, cp *consumer.
 }
 
 func benchmarkConsumer(b *testing.B, store lease.Store, every time.Duration) {
-	{
-		{
-			e := freshet.New()
-			b.Cleanup(func() { e.Close() })
-			ctx := context.Background()
-			if _, err := e.CreateStream(ctx, &freshet.CreateStreamInput{StreamName: "bench", ShardCount: 4}); err != nil {
-				b.Fatal(err)
-			}
-			data := make([]byte, 100)
-			entries := make([]freshet.PutRecordsRequestEntry, 0, 500)
-			for i := range b.N {
-				entries = append(entries, freshet.PutRecordsRequestEntry{PartitionKey: strconv.Itoa(i), Data: data})
-				if len(entries) == 500 || i == b.N-1 {
-					if _, err := e.PutRecords(ctx, &freshet.PutRecordsInput{StreamName: "bench", Records: entries}); err != nil {
-						b.Fatal(err)
-					}
-					entries = entries[:0]
-				}
-			}
-			var n atomic.Int64
-			var first atomic.Pointer[time.Time]
-			done := make(chan struct{})
-			count := func() {
-				i := n.Add(1)
-				if i == 1 {
-					now := time.Now()
-					first.Store(&now)
-				}
-				if i == int64(b.N) {
-					close(done)
-				}
-			}
-			factory := consumer.HandlerFunc(func(context.Context, consumer.Record) error { count(); return nil })
-			if every > 0 {
-				factory = func(string) consumer.RecordProcessor { return &intervalProcessor{fn: count, every: every} }
-			}
-			w := consumer.New(e, "bench", factory,
-				consumer.WithLeaseStore(store), consumer.WithInitialPosition(lease.TrimHorizon), consumer.WithIdleTimeBetweenReads(time.Millisecond))
-			b.SetBytes(100)
-			b.ResetTimer()
-			start := time.Now()
-			errc := make(chan error, 1)
-			go func() { errc <- w.Run(context.Background()) }()
-			<-done
-			end := time.Now()
-			b.StopTimer()
-			if err := w.Shutdown(context.Background()); err != nil {
-				b.Fatal(err)
-			}
-			if err := <-errc; err != nil {
-				b.Fatal(err)
-			}
-			// Steady state: from the first record to the last. The start
-			// (the lease table looked up, leases created and taken) is
-			// reported apart.
-			b.ReportMetric(float64(b.N)/end.Sub(*first.Load()).Seconds(), "records/s")
-			b.ReportMetric(float64(first.Load().Sub(start).Milliseconds()), "start-ms")
+	e := testutil.BenchStream(b, b.N)
+	var n atomic.Int64
+	var first atomic.Pointer[time.Time]
+	done := make(chan struct{})
+	count := func() {
+		i := n.Add(1)
+		if i == 1 {
+			now := time.Now()
+			first.Store(&now)
+		}
+		if i == int64(b.N) {
+			close(done)
 		}
 	}
+	factory := consumer.HandlerFunc(func(context.Context, consumer.Record) error { count(); return nil })
+	if every > 0 {
+		factory = func(string) consumer.RecordProcessor { return &intervalProcessor{fn: count, every: every} }
+	}
+	w := consumer.New(e, "bench", factory,
+		consumer.WithLeaseStore(store), consumer.WithInitialPosition(lease.TrimHorizon), consumer.WithIdleTimeBetweenReads(time.Millisecond))
+	b.SetBytes(100)
+	start, end := testutil.RunBench(b, w, done)
+	// Steady state: from the first record to the last. The start (the
+	// lease table looked up, leases created and taken) is reported apart.
+	b.ReportMetric(float64(b.N)/end.Sub(*first.Load()).Seconds(), "records/s")
+	b.ReportMetric(float64(first.Load().Sub(start).Milliseconds()), "start-ms")
 }
 
 type gainMetrics struct {

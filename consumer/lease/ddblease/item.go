@@ -7,6 +7,7 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 
+	"github.com/freshet-io/freshet/consumer/internal/seqnum"
 	"github.com/freshet-io/freshet/consumer/lease"
 )
 
@@ -235,15 +236,7 @@ func validCheckpoint(s string) bool {
 	case lease.TrimHorizon, lease.Latest, lease.AtTimestamp, lease.ShardEnd:
 		return true
 	}
-	if s == "" || len(s) > 128 {
-		return false
-	}
-	for i := 0; i < len(s); i++ {
-		if s[i] < '0' || s[i] > '9' {
-			return false
-		}
-	}
-	return true
+	return seqnum.Valid(s)
 }
 
 func typeName(v types.AttributeValue) string {

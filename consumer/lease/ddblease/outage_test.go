@@ -158,7 +158,7 @@ func TestStoreOutage(t *testing.T) {
 		require.NoError(t, err)
 		done := 0
 		for _, l := range ls {
-			if hasBegun(l.Checkpoint) && l.Owner != "" {
+			if testutil.HasBegun(l.Checkpoint) && l.Owner != "" {
 				done++
 			}
 		}
@@ -204,8 +204,4 @@ func TestStoreOutage(t *testing.T) {
 	for _, msg := range store.errs {
 		t.Error(msg)
 	}
-}
-
-func hasBegun(cp lease.Checkpoint) bool {
-	return cp.SequenceNumber != "" && !(cp.IsSentinel() && cp.SequenceNumber != lease.ShardEnd)
 }

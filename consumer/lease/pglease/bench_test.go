@@ -2,14 +2,13 @@ package pglease_test
 
 import (
 	"context"
-	"strconv"
 	"sync/atomic"
 	"testing"
 	"time"
 
-	"github.com/freshet-io/freshet"
 	"github.com/freshet-io/freshet/consumer"
 	"github.com/freshet-io/freshet/consumer/consumertest"
+	"github.com/freshet-io/freshet/consumer/internal/testutil"
 	"github.com/freshet-io/freshet/consumer/lease"
 	"github.com/freshet-io/freshet/internal/testserver"
 )
@@ -31,52 +30,8 @@ func benchStores(b *testing.B, bench func(b *testing.B, newStore func(b *testing
 // time per lease), a take, and a checkpoint (after every batch by
 // default). Each is one round trip to PostgreSQL.
 func BenchmarkLease(b *testing.B) {
-	ctx := context.Background()
 	benchStores(b, func(b *testing.B, newStore func(b *testing.B) lease.Store) {
-		setup := func(b *testing.B) (lease.Store, lease.Lease) {
-			s := newStore(b)
-			if _, err := s.CreateIfNotExists(ctx, lease.Lease{Key: "shardId-000000000000", Checkpoint: lease.Checkpoint{SequenceNumber: lease.TrimHorizon}}); err != nil {
-				b.Fatal(err)
-			}
-			l, err := s.Take(ctx, lease.Lease{Key: "shardId-000000000000"}, "worker-0")
-			if err != nil {
-				b.Fatal(err)
-			}
-			return s, l
-		}
-		b.Run("op=renew", func(b *testing.B) {
-			s, l := setup(b)
-			b.ResetTimer()
-			for range b.N {
-				var err error
-				if l, err = s.Renew(ctx, l); err != nil {
-					b.Fatal(err)
-				}
-			}
-		})
-		b.Run("op=take", func(b *testing.B) {
-			s, l := setup(b)
-			owners := []string{"worker-0", "worker-1"}
-			b.ResetTimer()
-			for i := range b.N {
-				var err error
-				if l, err = s.Take(ctx, l, owners[i%2]); err != nil {
-					b.Fatal(err)
-				}
-			}
-		})
-		b.Run("op=checkpoint", func(b *testing.B) {
-			s, l := setup(b)
-			seq := "49590338271490256608559692538361571095921575989136588898"
-			b.ResetTimer()
-			for i := range b.N {
-				var err error
-				cp := lease.Checkpoint{SequenceNumber: seq[:len(seq)-6] + strconv.Itoa(100000+i)}
-				if l, err = s.UpdateCheckpoint(ctx, l, cp, nil); err != nil {
-					b.Fatal(err)
-				}
-			}
-		})
+		testutil.BenchLeaseOps(b, newStore)
 	})
 }
 
@@ -87,7 +42,7 @@ func BenchmarkLease(b *testing.B) {
 // its leases in memory and in PostgreSQL.
 func BenchmarkConsumer(b *testing.B) {
 	benchStores(b, func(b *testing.B, newStore func(b *testing.B) lease.Store) {
-		e := benchStream(b, b.N)
+		e := testutil.BenchStream(b, b.N)
 		store := newStore(b)
 		b.SetBytes(100)
 		var n atomic.Int64
@@ -99,45 +54,9 @@ func BenchmarkConsumer(b *testing.B) {
 			return nil
 		}), consumer.WithLeaseStore(store), consumer.WithInitialPosition(lease.TrimHorizon),
 			consumer.WithIdleTimeBetweenReads(time.Millisecond))
-		b.ResetTimer()
-		start := time.Now()
-		errc := make(chan error, 1)
-		go func() { errc <- w.Run(context.Background()) }()
-		<-done
-		elapsed := time.Since(start)
-		b.StopTimer()
-		if err := w.Shutdown(context.Background()); err != nil {
-			b.Fatal(err)
-		}
-		if err := <-errc; err != nil {
-			b.Fatal(err)
-		}
-		b.ReportMetric(float64(b.N)/elapsed.Seconds(), "records/s")
+		start, end := testutil.RunBench(b, w, done)
+		b.ReportMetric(float64(b.N)/end.Sub(start).Seconds(), "records/s")
 	})
-}
-
-// benchStream returns an engine holding n records of 100 bytes spread over
-// a 4-shard stream.
-func benchStream(b *testing.B, n int) *freshet.Engine {
-	b.Helper()
-	e := freshet.New()
-	b.Cleanup(func() { e.Close() })
-	ctx := context.Background()
-	if _, err := e.CreateStream(ctx, &freshet.CreateStreamInput{StreamName: "bench", ShardCount: 4}); err != nil {
-		b.Fatal(err)
-	}
-	data := make([]byte, 100)
-	entries := make([]freshet.PutRecordsRequestEntry, 0, 500)
-	for i := 0; i < n; i++ {
-		entries = append(entries, freshet.PutRecordsRequestEntry{PartitionKey: strconv.Itoa(i), Data: data})
-		if len(entries) == 500 || i == n-1 {
-			if _, err := e.PutRecords(ctx, &freshet.PutRecordsInput{StreamName: "bench", Records: entries}); err != nil {
-				b.Fatal(err)
-			}
-			entries = entries[:0]
-		}
-	}
-	return e
 }
 
 // BenchmarkTakeover measures how long the survivor of two workers takes
@@ -152,7 +71,7 @@ func BenchmarkTakeover(b *testing.B) {
 	pool := newPool(b, testserver.StartPostgres(b))
 	var total time.Duration
 	for range b.N {
-		e := benchStream(b, 1)
+		e := testutil.BenchStream(b, 1)
 		store := newStore(b, pool)
 		nop := func(string) consumer.RecordProcessor { return nopProcessor{} }
 		f := consumertest.NewFleet(b, e, "bench", store, nop, consumer.WithFailoverTime(failover),

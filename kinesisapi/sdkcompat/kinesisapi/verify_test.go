@@ -6,13 +6,15 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
-	"github.com/freshet-io/freshet/kinesisapi"
 	"net/http"
 	"net/http/httptest"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/freshet-io/freshet/kinesisapi"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	v4 "github.com/aws/aws-sdk-go-v2/aws/signer/v4"
@@ -42,14 +44,7 @@ func signedRequest(t *testing.T, op, body, secret, region string, at time.Time) 
 // body, another region's signature and a 16-minute-old request are
 // refused with AWS's errors, and each refusal is audited once.
 func TestVerifiedSignatures(t *testing.T) {
-	var mu sync.Mutex
-	var events []freshet.AuditEvent
-	e := freshet.New(freshet.WithAuditHook(func(ev freshet.AuditEvent) {
-		mu.Lock()
-		defer mu.Unlock()
-		events = append(events, ev)
-	}))
-	t.Cleanup(func() { e.Close() })
+	e, audited := newAuditedEngine(t)
 	const alice = "arn:aws:iam::000000000000:user/alice"
 	store, err := sigv4.NewCredentialStore(sigv4.Credentials{AccessKeyID: "AKIDALICE", SecretAccessKey: "right-secret", Principal: alice})
 	require.NoError(t, err)
@@ -88,8 +83,7 @@ func TestVerifiedSignatures(t *testing.T) {
 	other := serve(h, signedRequest(t, "ListStreams", `{}`, "right-secret", "eu-west-1", now))
 	require.Equal(t, http.StatusOK, other.Code, "a valid signature for another region reaches that region's engine")
 
-	mu.Lock()
-	defer mu.Unlock()
+	events := audited()
 	require.Len(t, events, 5, "CreateStream and the four refusals of the default engine")
 	require.Equal(t, alice, events[0].UserIdentity.ARN)
 	require.Equal(t, "CreateStream", events[0].EventName)
@@ -104,6 +98,25 @@ func TestVerifiedSignatures(t *testing.T) {
 // validation, before it reaches the engine, is audited once, and that a
 // request the engine refuses is audited once by the engine.
 func TestAuditRejectedOnce(t *testing.T) {
+	e, audited := newAuditedEngine(t)
+	h := newTestHandler(t, kinesisapi.WithEngine(e))
+	rec := do(h, "CreateStream", `{"StreamName":"s","ShardCount":0}`)
+	require.Equal(t, http.StatusBadRequest, rec.Code)
+	rec = do(h, "DescribeStream", `{"StreamName":"missing"}`)
+	require.Equal(t, http.StatusBadRequest, rec.Code)
+	rec = do(h, "NoSuchOperation", `{}`)
+	require.Equal(t, http.StatusBadRequest, rec.Code)
+	events := audited()
+	require.Len(t, events, 2, "the unknown operation is not an API call")
+	require.Equal(t, "CreateStream", events[0].EventName)
+	require.Equal(t, "ValidationException", events[0].ErrorCode)
+	require.Equal(t, "DescribeStream", events[1].EventName)
+	require.Equal(t, "ResourceNotFoundException", events[1].ErrorCode)
+}
+
+// newAuditedEngine returns an engine, closed when the test ends, and a
+// function that returns the audit events it has sent so far.
+func newAuditedEngine(t testing.TB) (*freshet.Engine, func() []freshet.AuditEvent) {
 	var mu sync.Mutex
 	var events []freshet.AuditEvent
 	e := freshet.New(freshet.WithAuditHook(func(ev freshet.AuditEvent) {
@@ -112,20 +125,11 @@ func TestAuditRejectedOnce(t *testing.T) {
 		events = append(events, ev)
 	}))
 	t.Cleanup(func() { e.Close() })
-	h := newTestHandler(t, kinesisapi.WithEngine(e))
-	rec := do(h, "CreateStream", `{"StreamName":"s","ShardCount":0}`)
-	require.Equal(t, http.StatusBadRequest, rec.Code)
-	rec = do(h, "DescribeStream", `{"StreamName":"missing"}`)
-	require.Equal(t, http.StatusBadRequest, rec.Code)
-	rec = do(h, "NoSuchOperation", `{}`)
-	require.Equal(t, http.StatusBadRequest, rec.Code)
-	mu.Lock()
-	defer mu.Unlock()
-	require.Len(t, events, 2, "the unknown operation is not an API call")
-	require.Equal(t, "CreateStream", events[0].EventName)
-	require.Equal(t, "ValidationException", events[0].ErrorCode)
-	require.Equal(t, "DescribeStream", events[1].EventName)
-	require.Equal(t, "ResourceNotFoundException", events[1].ErrorCode)
+	return e, func() []freshet.AuditEvent {
+		mu.Lock()
+		defer mu.Unlock()
+		return slices.Clone(events)
+	}
 }
 
 // newTestHandler returns a handler closed when the test ends.

@@ -1,6 +1,7 @@
 package kinesistest_test
 
 import (
+	"context"
 	"fmt"
 	"testing"
 	"time"
@@ -48,15 +49,11 @@ func TestPaginators(t *testing.T) {
 	t.Run("ListStreams", func(t *testing.T) {
 		p := kinesis.NewListStreamsPaginator(c, &kinesis.ListStreamsInput{Limit: aws.Int32(3)})
 		var got []string
-		pages := 0
-		for p.HasMorePages() {
-			page, err := p.NextPage(ctx)
-			require.NoError(t, err)
-			pages++
-			assert.LessOrEqual(t, len(page.StreamNames), 3, "page %d: names, want at most 3", pages)
-			assert.Equal(t, len(page.StreamNames), len(page.StreamSummaries), "page %d: summaries, want one per name", pages)
+		pages := eachPage(t, ctx, p, func(n int, page *kinesis.ListStreamsOutput) {
+			assert.LessOrEqual(t, len(page.StreamNames), 3, "page %d: names, want at most 3", n)
+			assert.Equal(t, len(page.StreamNames), len(page.StreamSummaries), "page %d: summaries, want one per name", n)
 			got = append(got, page.StreamNames...)
-		}
+		})
 		assert.Equal(t, names, got, "ListStreams paginator")
 		assert.Equal(t, 3, pages, "ListStreams paginator: pages")
 	})
@@ -100,15 +97,11 @@ func TestPaginators(t *testing.T) {
 			MaxResults: aws.Int32(2),
 		})
 		var got []string
-		pages := 0
-		for p.HasMorePages() {
-			page, err := p.NextPage(ctx)
-			require.NoError(t, err)
-			pages++
+		pages := eachPage(t, ctx, p, func(_ int, page *kinesis.ListStreamConsumersOutput) {
 			for _, c := range page.Consumers {
 				got = append(got, aws.ToString(c.ConsumerName))
 			}
-		}
+		})
 		assert.Equal(t, consumers, got, "ListStreamConsumers paginator")
 		assert.Equal(t, 3, pages, "ListStreamConsumers paginator: pages")
 	})
@@ -121,20 +114,36 @@ func TestPaginators(t *testing.T) {
 			Limit:      aws.Int32(5),
 		})
 		var got []string
-		pages := 0
-		for p.HasMorePages() {
-			page, err := p.NextPage(ctx)
-			require.NoError(t, err)
-			pages++
+		pages := eachPage(t, ctx, p, func(n int, page *kinesis.DescribeStreamOutput) {
 			sd := page.StreamDescription
 			for _, s := range sd.Shards {
 				got = append(got, aws.ToString(s.ShardId))
 			}
-			assert.Equal(t, len(got) < shards, aws.ToBool(sd.HasMoreShards), "page %d: HasMoreShards with %d of %d shards listed", pages, len(got), shards)
-		}
+			assert.Equal(t, len(got) < shards, aws.ToBool(sd.HasMoreShards), "page %d: HasMoreShards with %d of %d shards listed", n, len(got), shards)
+		})
 		assert.Equal(t, shardIDs, got, "DescribeStream paginator")
 		assert.Equal(t, 3, pages, "DescribeStream paginator: pages")
 	})
+}
+
+// pager is an SDK paginator whose pages are P.
+type pager[P any] interface {
+	HasMorePages() bool
+	NextPage(ctx context.Context, optFns ...func(*kinesis.Options)) (P, error)
+}
+
+// eachPage calls fn with each page of p, numbered from 1, and returns the
+// number of pages, failing the test if a page fails.
+func eachPage[P any](t *testing.T, ctx context.Context, p pager[P], fn func(n int, page P)) int {
+	t.Helper()
+	n := 0
+	for p.HasMorePages() {
+		page, err := p.NextPage(ctx)
+		require.NoError(t, err)
+		n++
+		fn(n, page)
+	}
+	return n
 }
 
 // TestWaiters runs the SDK's StreamExists and StreamNotExists waiters
