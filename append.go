@@ -100,7 +100,7 @@ func validRecord(partitionKey string, data []byte) bool {
 // shard needs no hash key to route: that shard owns the whole hash-key
 // space. The MD5 hash of the partition key is computed only when there is a
 // choice, and then once, however often a reshard makes the writer route
-// again.
+// again; keys routed recently are not hashed again (hashcache.go).
 type router struct {
 	partitionKey string
 	key          HashKey
@@ -128,7 +128,7 @@ func (r *router) route(st *Stream) *shard {
 		return routes[0]
 	}
 	if !r.hashed {
-		r.key, r.hashed = HashPartitionKey(r.partitionKey), true
+		r.key, r.hashed = hashKeyOf(r.partitionKey), true
 	}
 	return st.route(r.key)
 }
