@@ -14,10 +14,11 @@ import (
 // many records per partition key (a user, an order, a device), so the
 // engine remembers the hashes of recently routed keys in a fixed table:
 // 4096 slots of one cache line, each holding one key of up to 40 bytes and
-// its hash. A cheap hash of the key's bytes picks a pair of neighbouring
-// slots; a key that is in neither is hashed with MD5 and takes an empty
-// slot of the pair, or else one of the two at random. Longer keys are
-// always hashed.
+// its hash. A cheap hash of the key's bytes picks two slots for it; a key
+// that is in neither is hashed with MD5 and takes an empty one of the two,
+// or else one of them at random. (With two choices, a thousand keys in use
+// all stay in the table; with one, a tenth of them would keep evicting each
+// other.) Longer keys are always hashed.
 //
 // The table holds no pointers (the keys are copied into it), so it pins no
 // caller's memory and costs the garbage collector nothing. Readers do not
@@ -56,21 +57,22 @@ func hashKeyOf(partitionKey string) HashKey {
 	}
 	var w [hashCacheWords]uint64
 	words := packKey(&w, partitionKey)
-	i := slotOf(w[:words], n) &^ 1
-	pair := hashSlots()[i : i+2 : i+2]
-	for j := range pair {
-		if k, ok := pair[j].load(w[:words], n); ok {
-			return k
-		}
+	slots := hashSlots()
+	i, j := slotsOf(w[:words], n)
+	a, b := &slots[i], &slots[j]
+	if k, ok := a.load(w[:words], n); ok {
+		return k
+	}
+	if k, ok := b.load(w[:words], n); ok {
+		return k
 	}
 	k := HashPartitionKey(partitionKey)
-	victim := &pair[rand.N(2)]
-	if pair[0].seq.Load() == 0 {
-		victim = &pair[0]
-	} else if pair[1].seq.Load() == 0 {
-		victim = &pair[1]
+	switch {
+	case a.seq.Load() == 0:
+	case b.seq.Load() == 0 || rand.N(2) == 1:
+		a = b
 	}
-	victim.store(w[:words], n, k)
+	a.store(w[:words], n, k)
 	return k
 }
 
@@ -89,16 +91,21 @@ func packKey(w *[hashCacheWords]uint64, key string) int {
 	return (len(key) + 7) >> 3
 }
 
-// slotOf picks the slot pair of a packed key: a multiplicative hash of its words
-// and length. It needs to spread keys, not to resist collisions: a
-// collision costs an MD5, never a wrong hash.
-func slotOf(w []uint64, n int) uint64 {
+// slotsOf picks the two slots of a packed key from a multiplicative hash
+// of its words and length. It needs to spread keys, not to resist
+// collisions: a collision costs an MD5, never a wrong hash.
+func slotsOf(w []uint64, n int) (i, j uint64) {
 	h := uint64(n)
 	for _, x := range w {
 		h = (h ^ x) * 0x9e3779b97f4a7c15
 		h ^= h >> 29
 	}
-	return h >> (64 - hashCacheBits)
+	i = h >> (64 - hashCacheBits)
+	j = h >> (64 - 2*hashCacheBits) & (1<<hashCacheBits - 1)
+	if i == j {
+		j ^= 1
+	}
+	return i, j
 }
 
 // load returns the slot's hash if it holds the packed key w of n bytes.
