@@ -603,7 +603,8 @@ func BenchmarkAppendFollow(b *testing.B) {
 // event bus's keys (users, orders, devices) do, so routing finds their
 // hashes remembered (hashcache.go); AppendColdKeys writes keys drawn from
 // 65,536, which mostly miss. AppendParallel8 compares how 8 producers scale
-// over one (see scaling).
+// over one (see scaling); AppendFollowParallel8 does the same with a
+// Follower reading the stream, as the channel baselines have a receiver.
 //
 //	go test -run '^$' -bench '^BenchmarkSideBySide$' -benchtime 1000000x -count 3 .
 func BenchmarkSideBySide(b *testing.B) {
@@ -667,18 +668,30 @@ func BenchmarkSideBySide(b *testing.B) {
 			}
 		})
 	})
-	b.Run("AppendParallel8/shards=4", func(b *testing.B) {
-		_, st := benchEngine(b, 4)
-		appendOne := func(i int) {
-			if _, err := st.Append(ctx, benchKeys[i&1023], data); err != nil {
-				b.Error(err)
-			}
-		}
-		scaling(b, func(n int) {
+	one := func(appendOne func(i int)) func(n int) {
+		return func(n int) {
 			for i := 0; i < n; i++ {
 				appendOne(i)
 			}
-		}, func(n int) { parallel8(n, appendOne) })
+		}
+	}
+	eight := func(appendOne func(i int)) func(n int) {
+		return func(n int) { parallel8(n, appendOne) }
+	}
+	b.Run("AppendParallel8/shards=4", func(b *testing.B) {
+		_, st := benchEngine(b, 4)
+		appendOne := appender(b, st)
+		scaling(b, one(appendOne), eight(appendOne))
+	})
+	b.Run("AppendFollowParallel8/shards=4", func(b *testing.B) {
+		// As AppendParallel8, with a consumer following the stream, as the
+		// channel baselines have one receiving.
+		_, st := benchEngine(b, 4)
+		consumed := streamConsumer(b, func(ctx context.Context) iter.Seq2[Record, error] {
+			return st.Follow(ctx, StartingPosition{Type: TrimHorizon})
+		})
+		appendOne := appender(b, st)
+		scaling(b, consumed(one(appendOne)), consumed(eight(appendOne)))
 	})
 }
 
@@ -814,10 +827,23 @@ func channelParallel(b *testing.B) (func(n int), func()) {
 	return run, func() { close(ch) }
 }
 
-// streamPipeline returns a subject that appends n records while a
-// consumer goroutine ranging over seq receives them; a slice ends when the
-// consumer has received all of it.
+// streamPipeline returns a subject that appends n records from one
+// goroutine while a consumer goroutine ranging over seq receives them; a
+// slice ends when the consumer has received all of it.
 func streamPipeline(b *testing.B, st *Stream, seq func(context.Context) iter.Seq2[Record, error]) func(n int) {
+	consumed := streamConsumer(b, seq)
+	appendOne := appender(b, st)
+	return consumed(func(n int) {
+		for i := 0; i < n; i++ {
+			appendOne(i)
+		}
+	})
+}
+
+// streamConsumer starts a consumer goroutine ranging over seq. It returns
+// a function that makes a subject of a producer: the subject has the
+// producer write n records and returns once the consumer has received them.
+func streamConsumer(b *testing.B, seq func(context.Context) iter.Seq2[Record, error]) func(produce func(n int)) func(n int) {
 	ctx, cancel := context.WithCancel(context.Background())
 	b.Cleanup(cancel)
 	c := newCountdown()
@@ -832,15 +858,23 @@ func streamPipeline(b *testing.B, st *Stream, seq func(context.Context) iter.Seq
 			c.tick()
 		}
 	}()
-	data := make([]byte, benchPayload)
-	return func(n int) {
-		c.expect(n)
-		for i := 0; i < n; i++ {
-			if _, err := st.Append(ctx, benchKeys[i&1023], data); err != nil {
-				b.Fatal(err)
-			}
+	return func(produce func(n int)) func(n int) {
+		return func(n int) {
+			c.expect(n)
+			produce(n)
+			c.wait()
 		}
-		c.wait()
+	}
+}
+
+// appender returns a function that appends the i-th record of a benchmark
+// to st.
+func appender(b *testing.B, st *Stream) func(i int) {
+	data := make([]byte, benchPayload)
+	return func(i int) {
+		if _, err := st.Append(context.Background(), benchKeys[i&1023], data); err != nil {
+			b.Error(err)
+		}
 	}
 }
 
