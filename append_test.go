@@ -138,3 +138,18 @@ func TestAppendDoesNotAllocate(t *testing.T) {
 	})
 	assert.Less(t, allocs, 0.1) // a new chunk now and then
 }
+
+// On the system clock, Append measures the latency of every 64th record of
+// a shard.
+func TestAppendSamplesLatencyOnSystemClock(t *testing.T) {
+	e := New(WithRetentionSweep(0))
+	t.Cleanup(func() { e.Close() })
+	mustCreate(t, e, "s", 1)
+	st, err := e.Stream("s")
+	require.NoError(t, err)
+	for i := range 200 {
+		_, err := st.Append(context.Background(), "k", []byte{byte(i)})
+		require.NoError(t, err)
+	}
+	require.EqualValues(t, 3, st.Metrics().PutRecordLatency.Count, "records 64, 128 and 192")
+}

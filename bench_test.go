@@ -598,9 +598,15 @@ func BenchmarkAppendFollow(b *testing.B) {
 // see the same machine load (the machine these numbers come from is shared:
 // separate benchmarks drift apart by more than the differences measured).
 // It reports the path's ns per record, the baseline's ("chan-ns/rec") and
-// their ratio ("x-chan"); ns/op is the two together.
+// their ratio ("x-chan"), and the CPU time of both; ns/op is all the
+// alternated runs together. The records' 1024 partition keys repeat, as an
+// event bus's keys (users, orders, devices) do, so routing finds their
+// hashes remembered (hashcache.go); AppendColdKeys writes keys drawn from
+// 65,536, which mostly miss. AppendParallel8 compares how 8 producers scale
+// over one (see scaling); AppendFollowParallel8 does the same with a
+// Follower reading the stream, as the channel baselines have a receiver.
 //
-//	go test -run '^$' -bench '^BenchmarkSideBySide$' -benchtime 2000000x -count 3 .
+//	go test -run '^$' -bench '^BenchmarkSideBySide$' -benchtime 1000000x -count 3 .
 func BenchmarkSideBySide(b *testing.B) {
 	ctx := context.Background()
 	data := make([]byte, benchPayload)
@@ -649,42 +655,129 @@ func BenchmarkSideBySide(b *testing.B) {
 			}))
 		})
 	}
+	b.Run("AppendColdKeys/shards=4", func(b *testing.B) {
+		// Keys drawn from 65,536, more than the engine remembers the
+		// hashes of (hashcache.go): most writes hash their key with MD5.
+		_, st := benchEngine(b, 4)
+		keys := benchManyKeys()
+		sideBySide(b, channelPipeline, func(n int) {
+			for i := 0; i < n; i++ {
+				if _, err := st.Append(ctx, keys[(i*7919)&(len(keys)-1)], data); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	})
+	one := func(appendOne func(i int)) func(n int) {
+		return func(n int) {
+			for i := 0; i < n; i++ {
+				appendOne(i)
+			}
+		}
+	}
+	eight := func(appendOne func(i int)) func(n int) {
+		return func(n int) { parallel8(n, appendOne) }
+	}
 	b.Run("AppendParallel8/shards=4", func(b *testing.B) {
 		_, st := benchEngine(b, 4)
-		sideBySide(b, channelParallel, func(n int) {
-			parallel8(n, func(i int) {
-				if _, err := st.Append(ctx, benchKeys[i&1023], data); err != nil {
-					b.Error(err)
-				}
-			})
+		appendOne := appender(b, st)
+		scaling(b, one(appendOne), eight(appendOne))
+	})
+	b.Run("AppendFollowParallel8/shards=4", func(b *testing.B) {
+		// As AppendParallel8, with a consumer following the stream, as the
+		// channel baselines have one receiving.
+		_, st := benchEngine(b, 4)
+		consumed := streamConsumer(b, func(ctx context.Context) iter.Seq2[Record, error] {
+			return st.Follow(ctx, StartingPosition{Type: TrimHorizon})
 		})
+		appendOne := appender(b, st)
+		scaling(b, consumed(one(appendOne)), consumed(eight(appendOne)))
 	})
 }
 
-// sideBySide runs b.N records through base and through subject, in
-// alternating slices, and reports both.
-func sideBySide(b *testing.B, base func(b *testing.B) (run func(n int), stop func()), subject func(n int)) {
+// benchManyKeys returns 65,536 distinct partition keys.
+func benchManyKeys() []string {
+	keys := make([]string, 1<<16)
+	for i := range keys {
+		keys[i] = fmt.Sprintf("user-%05d", i)
+	}
+	return keys
+}
+
+// scaling measures how a path scales from one goroutine (one) to 8
+// goroutines (eight) against a buffered channel doing the same, all four in
+// alternating slices: one producer and one consumer on a channel, 8
+// producers and one consumer on a channel, then the path. It reports the
+// path's ns per record with 8 goroutines ("ns/rec"), the channel's
+// ("chan-ns/rec") and their ratio ("x-chan"), as sideBySide does; and how
+// much faster per record 8 goroutines are than one, for the path
+// ("speedup") and for the channel ("chan-speedup"). "speedup-x-chan" is the
+// path's speedup over the channel's: at least 1 means the path scales at
+// least as well as 8 goroutines sending on one buffered channel. The CPU
+// times ("cpu-ns/rec", "chan-cpu-ns/rec") are those of the 8 goroutines.
+func scaling(b *testing.B, one, eight func(n int)) {
+	chan1, stop1 := channelPipeline(b)
+	defer stop1()
+	chan8, stop8 := channelParallel(b)
+	defer stop8()
+	t, cpu := alternate(b, chan1, chan8, one, eight)
+	per := func(d time.Duration) float64 { return float64(d.Nanoseconds()) / float64(b.N) }
+	chanSpeedup := per(t[0]) / per(t[1])
+	speedup := per(t[2]) / per(t[3])
+	b.ReportMetric(per(t[3]), "ns/rec")
+	b.ReportMetric(per(t[1]), "chan-ns/rec")
+	b.ReportMetric(per(t[3])/per(t[1]), "x-chan")
+	b.ReportMetric(speedup, "speedup")
+	b.ReportMetric(chanSpeedup, "chan-speedup")
+	b.ReportMetric(speedup/chanSpeedup, "speedup-x-chan")
+	reportCPU(b, per(cpu[3]), per(cpu[1]))
+}
+
+// alternate runs b.N records through each of runs, in alternating slices
+// of 10,000 records, and returns the wall time and the process CPU time
+// each took in all.
+func alternate(b *testing.B, runs ...func(n int)) (wall, cpu []time.Duration) {
 	const slice = 10_000
-	runBase, stop := base(b)
-	defer stop()
-	var tBase, tSubject time.Duration
+	wall = make([]time.Duration, len(runs))
+	cpu = make([]time.Duration, len(runs))
 	b.ReportAllocs()
 	b.ResetTimer()
 	for done := 0; done < b.N; done += slice {
 		n := min(slice, b.N-done)
-		t0 := time.Now()
-		runBase(n)
-		t1 := time.Now()
-		subject(n)
-		tBase += t1.Sub(t0)
-		tSubject += time.Since(t1)
+		for i, run := range runs {
+			t0, c0 := time.Now(), processCPU()
+			run(n)
+			wall[i] += time.Since(t0)
+			cpu[i] += processCPU() - c0
+		}
 	}
 	b.StopTimer()
-	perBase := float64(tBase.Nanoseconds()) / float64(b.N)
-	perSubject := float64(tSubject.Nanoseconds()) / float64(b.N)
-	b.ReportMetric(perSubject, "ns/rec")
-	b.ReportMetric(perBase, "chan-ns/rec")
-	b.ReportMetric(perSubject/perBase, "x-chan")
+	return wall, cpu
+}
+
+// sideBySide runs b.N records through base and through subject, in
+// alternating slices, and reports both: wall time per record ("ns/rec",
+// "chan-ns/rec") and their ratio ("x-chan"), and the CPU time the process
+// spent per record, on all its threads ("cpu-ns/rec", "chan-cpu-ns/rec"),
+// which the load of other processes on the machine disturbs less.
+func sideBySide(b *testing.B, base func(b *testing.B) (run func(n int), stop func()), subject func(n int)) {
+	runBase, stop := base(b)
+	defer stop()
+	wall, cpu := alternate(b, runBase, subject)
+	per := func(d time.Duration) float64 { return float64(d.Nanoseconds()) / float64(b.N) }
+	b.ReportMetric(per(wall[1]), "ns/rec")
+	b.ReportMetric(per(wall[0]), "chan-ns/rec")
+	b.ReportMetric(per(wall[1])/per(wall[0]), "x-chan")
+	reportCPU(b, per(cpu[1]), per(cpu[0]))
+}
+
+// reportCPU reports the CPU time per record of a path and of its channel
+// baseline, when the platform measures it.
+func reportCPU(b *testing.B, subject, base float64) {
+	if base > 0 {
+		b.ReportMetric(subject, "cpu-ns/rec")
+		b.ReportMetric(base, "chan-cpu-ns/rec")
+	}
 }
 
 // channelPipeline is the baseline: records (with a copy of their data, as
@@ -734,10 +827,23 @@ func channelParallel(b *testing.B) (func(n int), func()) {
 	return run, func() { close(ch) }
 }
 
-// streamPipeline returns a subject that appends n records while a
-// consumer goroutine ranging over seq receives them; a slice ends when the
-// consumer has received all of it.
+// streamPipeline returns a subject that appends n records from one
+// goroutine while a consumer goroutine ranging over seq receives them; a
+// slice ends when the consumer has received all of it.
 func streamPipeline(b *testing.B, st *Stream, seq func(context.Context) iter.Seq2[Record, error]) func(n int) {
+	consumed := streamConsumer(b, seq)
+	appendOne := appender(b, st)
+	return consumed(func(n int) {
+		for i := 0; i < n; i++ {
+			appendOne(i)
+		}
+	})
+}
+
+// streamConsumer starts a consumer goroutine ranging over seq. It returns
+// a function that makes a subject of a producer: the subject has the
+// producer write n records and returns once the consumer has received them.
+func streamConsumer(b *testing.B, seq func(context.Context) iter.Seq2[Record, error]) func(produce func(n int)) func(n int) {
 	ctx, cancel := context.WithCancel(context.Background())
 	b.Cleanup(cancel)
 	c := newCountdown()
@@ -752,15 +858,23 @@ func streamPipeline(b *testing.B, st *Stream, seq func(context.Context) iter.Seq
 			c.tick()
 		}
 	}()
-	data := make([]byte, benchPayload)
-	return func(n int) {
-		c.expect(n)
-		for i := 0; i < n; i++ {
-			if _, err := st.Append(ctx, benchKeys[i&1023], data); err != nil {
-				b.Fatal(err)
-			}
+	return func(produce func(n int)) func(n int) {
+		return func(n int) {
+			c.expect(n)
+			produce(n)
+			c.wait()
 		}
-		c.wait()
+	}
+}
+
+// appender returns a function that appends the i-th record of a benchmark
+// to st.
+func appender(b *testing.B, st *Stream) func(i int) {
+	data := make([]byte, benchPayload)
+	return func(i int) {
+		if _, err := st.Append(context.Background(), benchKeys[i&1023], data); err != nil {
+			b.Error(err)
+		}
 	}
 }
 

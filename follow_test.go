@@ -309,6 +309,33 @@ func TestFollowerWakesOnAnyShard(t *testing.T) {
 	st.followers.mu.Unlock()
 }
 
+// A follower that keeps up with a producer allocates nothing per read:
+// Next reuses its buffer, and a read keeps its snapshot of the shard on the
+// stack.
+func TestFollowerNextDoesNotAllocate(t *testing.T) {
+	e := newTestEngine(t, WithRetentionSweep(0))
+	mustCreate(t, e, "s", 4)
+	st, _ := e.Stream("s")
+	f, err := st.Follower(StartingPosition{Type: TrimHorizon})
+	require.NoError(t, err)
+	ctx := context.Background()
+	data := make([]byte, 100)
+	for range 1000 { // past the first, small chunks
+		_, err := st.Append(ctx, "warm", data)
+		require.NoError(t, err)
+		_, err = f.Next(ctx)
+		require.NoError(t, err)
+	}
+	allocs := testing.AllocsPerRun(1000, func() {
+		_, _ = st.Append(ctx, "customer-42", data)
+		recs, _ := f.Next(ctx)
+		if len(recs) != 1 {
+			t.Errorf("read %d records, want 1", len(recs))
+		}
+	})
+	assert.Less(t, allocs, 0.1) // a new chunk now and then
+}
+
 // Property: while producers write and shards are split and merged
 // concurrently, a follower (stopped and resumed from its checkpoint at
 // random points) delivers every record exactly once, in write order per

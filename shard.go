@@ -349,6 +349,12 @@ func (sh *shard) positionAtLocked(ts int64) uint64 {
 // snapshotLocked collects up to limit records (and about maxBytes bytes,
 // always at least one record) starting at pos.
 func (sh *shard) snapshotLocked(pos uint64, limit, maxBytes int) (segs []segment, next uint64, bytes int) {
+	return sh.snapshotIntoLocked(nil, pos, limit, maxBytes)
+}
+
+// snapshotIntoLocked is snapshotLocked appending the segments to segs,
+// which lets a reader keep them on its stack.
+func (sh *shard) snapshotIntoLocked(segs []segment, pos uint64, limit, maxBytes int) (_ []segment, next uint64, bytes int) {
 	pos = max(pos, sh.trim)
 	next = pos
 	if pos >= sh.next || limit <= 0 {
@@ -414,7 +420,8 @@ func (sh *shard) read(kind readKind, pos uint64, limit, maxBytes int, now time.T
 		return readResult{}, sh.st.errShardGone(sh.id)
 	}
 	sh.trimLocked(now.Add(-retention).UnixMilli())
-	segs, next, bytes := sh.snapshotLocked(pos, limit, maxBytes)
+	var buf [4]segment // a read rarely spans more chunks: no allocation
+	segs, next, bytes := sh.snapshotIntoLocked(buf[:0], pos, limit, maxBytes)
 	res := readResult{next: next, bytes: bytes}
 	if next >= sh.next {
 		if sh.closed {

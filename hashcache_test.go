@@ -1,0 +1,95 @@
+package freshet
+
+import (
+	"fmt"
+	"math/rand/v2"
+	"strings"
+	"sync"
+	"testing"
+
+	"github.com/stretchr/testify/require"
+)
+
+func TestHashKeyOfIsMD5(t *testing.T) {
+	keys := []string{
+		"a", "a\x00", "a\x00\x00", // a key and the same key zero-padded
+		"12345678", "123456789", // one word, one word and a byte
+		strings.Repeat("k", 39), strings.Repeat("k", 40), strings.Repeat("k", 41), // around the longest key remembered
+		strings.Repeat("x", 256),
+		"\x00", "\xff\xfe\xfd", "héllo wörld", "😀 emoji key",
+		"3f2504e0-4f89-11d3-9a0c-0305e82c3301",
+	}
+	for _, k := range keys {
+		want := HashPartitionKey(k)
+		for round := range 3 { // a miss, then hits
+			require.Equal(t, want, hashKeyOf(k), "key %q, round %d", k, round)
+		}
+	}
+}
+
+// TestHashKeyOfProperty hashes many more keys than the table holds, in an
+// order that revisits them, so slots are replaced again and again, and
+// checks every answer against MD5.
+func TestHashKeyOfProperty(t *testing.T) {
+	r := rand.New(rand.NewPCG(1, 2))
+	keys := make([]string, 20_000)
+	for i := range keys {
+		b := make([]byte, 1+r.IntN(48))
+		for j := range b {
+			b[j] = byte(r.IntN(4)) // few byte values: many keys share prefixes
+		}
+		keys[i] = string(b)
+	}
+	for range 100_000 {
+		k := keys[r.IntN(len(keys))]
+		require.Equal(t, HashPartitionKey(k), hashKeyOf(k), "key %q", k)
+	}
+}
+
+// TestHashKeyOfConcurrent has goroutines remember and look up overlapping
+// keys at once: a reader must never see a slot half written (run with
+// -race).
+func TestHashKeyOfConcurrent(t *testing.T) {
+	keys := make([]string, 3*(1<<hashCacheBits))
+	want := make([]HashKey, len(keys))
+	for i := range keys {
+		keys[i] = fmt.Sprintf("key-%d", i)
+		want[i] = HashPartitionKey(keys[i])
+	}
+	var wg sync.WaitGroup
+	errs := make(chan string, 8)
+	for g := range 8 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			r := rand.New(rand.NewPCG(uint64(g), 0))
+			for range 20_000 {
+				i := r.IntN(len(keys))
+				if got := hashKeyOf(keys[i]); got != want[i] {
+					errs <- fmt.Sprintf("key %q: got %v, want %v", keys[i], got, want[i])
+					return
+				}
+			}
+		}()
+	}
+	wg.Wait()
+	close(errs)
+	for e := range errs {
+		t.Error(e)
+	}
+}
+
+// BenchmarkHashKeyOf compares MD5 with the remembered hash of the 1024
+// keys the other benchmarks write.
+func BenchmarkHashKeyOf(b *testing.B) {
+	b.Run("md5", func(b *testing.B) {
+		for i := 0; i < b.N; i++ {
+			HashPartitionKey(benchKeys[i&1023])
+		}
+	})
+	b.Run("remembered", func(b *testing.B) {
+		for i := 0; i < b.N; i++ {
+			hashKeyOf(benchKeys[i&1023])
+		}
+	})
+}
