@@ -40,13 +40,7 @@ func run(ctx context.Context) error {
 	}
 
 	// Read shard 0 from its oldest record.
-	it, err := e.GetShardIterator(ctx, &freshet.GetShardIteratorInput{
-		StreamName: "orders", ShardId: "shardId-000000000000", ShardIteratorType: freshet.TrimHorizon,
-	})
-	if err != nil {
-		return err
-	}
-	got, err := e.GetRecords(ctx, &freshet.GetRecordsInput{ShardIterator: it.ShardIterator})
+	got, err := readFromStart(ctx, e, "shardId-000000000000")
 	if err != nil {
 		return err
 	}
@@ -86,13 +80,7 @@ func run(ctx context.Context) error {
 	}
 	for _, child := range end.ChildShards {
 		fmt.Printf("parent ended; child %s (parents %v)\n", child.ShardId, child.ParentShards)
-		it, err := e.GetShardIterator(ctx, &freshet.GetShardIteratorInput{
-			StreamName: "orders", ShardId: child.ShardId, ShardIteratorType: freshet.TrimHorizon,
-		})
-		if err != nil {
-			return err
-		}
-		recs, err := e.GetRecords(ctx, &freshet.GetRecordsInput{ShardIterator: it.ShardIterator})
+		recs, err := readFromStart(ctx, e, child.ShardId)
 		if err != nil {
 			return err
 		}
@@ -101,4 +89,16 @@ func run(ctx context.Context) error {
 		}
 	}
 	return nil
+}
+
+// readFromStart reads a shard of "orders" from its oldest record: an
+// iterator at TRIM_HORIZON and one GetRecords call with it.
+func readFromStart(ctx context.Context, e *freshet.Engine, shardID string) (*freshet.GetRecordsOutput, error) {
+	it, err := e.GetShardIterator(ctx, &freshet.GetShardIteratorInput{
+		StreamName: "orders", ShardId: shardID, ShardIteratorType: freshet.TrimHorizon,
+	})
+	if err != nil {
+		return nil, err
+	}
+	return e.GetRecords(ctx, &freshet.GetRecordsInput{ShardIterator: it.ShardIterator})
 }
