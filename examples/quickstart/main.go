@@ -27,16 +27,8 @@ func run(ctx context.Context) error {
 	if _, err := e.CreateStream(ctx, &freshet.CreateStreamInput{StreamName: "orders", ShardCount: 1}); err != nil {
 		return err
 	}
-	for i := range 3 {
-		out, err := e.PutRecord(ctx, &freshet.PutRecordInput{
-			StreamName:   "orders",
-			PartitionKey: fmt.Sprintf("customer-%d", i),
-			Data:         []byte(fmt.Sprintf(`{"order":%d}`, i)),
-		})
-		if err != nil {
-			return err
-		}
-		fmt.Printf("put order %d -> %s seq %s\n", i, out.ShardId, out.SequenceNumber)
+	if err := putOrders(ctx, e, 0, 3); err != nil {
+		return err
 	}
 
 	// Read shard 0 from its oldest record.
@@ -57,16 +49,8 @@ func run(ctx context.Context) error {
 	}); err != nil {
 		return err
 	}
-	for i := 3; i < 6; i++ {
-		out, err := e.PutRecord(ctx, &freshet.PutRecordInput{
-			StreamName:   "orders",
-			PartitionKey: fmt.Sprintf("customer-%d", i),
-			Data:         []byte(fmt.Sprintf(`{"order":%d}`, i)),
-		})
-		if err != nil {
-			return err
-		}
-		fmt.Printf("put order %d -> %s\n", i, out.ShardId)
+	if err := putOrders(ctx, e, 3, 6); err != nil {
+		return err
 	}
 
 	// Continue reading the parent: it ends with no next iterator and the
@@ -87,6 +71,23 @@ func run(ctx context.Context) error {
 		for _, r := range recs.Records {
 			fmt.Printf("  read %s %s from %s\n", r.PartitionKey, r.Data, child.ShardId)
 		}
+	}
+	return nil
+}
+
+// putOrders writes the orders from to to-1 to "orders", each under the
+// partition key of its customer, and prints the shard each went to.
+func putOrders(ctx context.Context, e *freshet.Engine, from, to int) error {
+	for i := from; i < to; i++ {
+		out, err := e.PutRecord(ctx, &freshet.PutRecordInput{
+			StreamName:   "orders",
+			PartitionKey: fmt.Sprintf("customer-%d", i),
+			Data:         []byte(fmt.Sprintf(`{"order":%d}`, i)),
+		})
+		if err != nil {
+			return err
+		}
+		fmt.Printf("put order %d -> %s seq %s\n", i, out.ShardId, out.SequenceNumber)
 	}
 	return nil
 }
