@@ -19,6 +19,7 @@ import (
 	"github.com/freshet-io/freshet/connect/internal/conntest"
 	"github.com/freshet-io/freshet/consumer"
 	"github.com/freshet-io/freshet/consumer/lease"
+	"github.com/freshet-io/freshet/internal/testsync"
 )
 
 const stream = "orders"
@@ -86,7 +87,7 @@ func TestPipelineStoresEveryRecordOnceAndCheckpointsAfterEmits(t *testing.T) {
 	stop := conntest.Start(t, p)
 
 	put := conntest.Put(t, e, stream, 0, 2000)
-	conntest.WaitFor(t, "every record stored", func() bool { return em.Len() == 2000 })
+	testsync.WaitFor(t, "every record stored", func() bool { return em.Len() == 2000 })
 	require.NoError(t, stop())
 
 	for k, n := range em.Stores() {
@@ -120,27 +121,27 @@ func TestBufferFlushesOnAgeWithoutNewRecords(t *testing.T) {
 	stop := conntest.Start(t, p)
 
 	put := conntest.Put(t, e, stream, 0, 10)
-	conntest.WaitFor(t, "10 records buffered", func() bool { return p.Stats().Total.Buffered == 10 })
-	conntest.WaitFor(t, "the age timer", func() bool { return clk.Timers() == 1 })
+	testsync.WaitFor(t, "10 records buffered", func() bool { return p.Stats().Total.Buffered == 10 })
+	testsync.WaitFor(t, "the age timer", func() bool { return clk.Timers() == 1 })
 	clk.Advance(time.Minute - time.Second)
 	assert.Equal(t, 1, clk.Timers(), "the age timer fired early")
 	assert.Equal(t, 0, em.Len())
 
 	clk.Advance(time.Second)
-	conntest.WaitFor(t, "the flush on age", func() bool { return em.Len() == 10 })
+	testsync.WaitFor(t, "the flush on age", func() bool { return em.Len() == 10 })
 	last := lastPerShard(put)
 	for shard, r := range last {
-		conntest.WaitFor(t, "the checkpoint", func() bool {
+		testsync.WaitFor(t, "the checkpoint", func() bool {
 			return checkpointOf(t, store, shard).SequenceNumber == r.SequenceNumber.String()
 		})
 	}
 
 	// The timer is armed again by the next record only.
 	conntest.Put(t, e, stream, 10, 11)
-	conntest.WaitFor(t, "1 record buffered", func() bool { return p.Stats().Total.Buffered == 1 })
-	conntest.WaitFor(t, "the age timer", func() bool { return clk.Timers() == 1 })
+	testsync.WaitFor(t, "1 record buffered", func() bool { return p.Stats().Total.Buffered == 1 })
+	testsync.WaitFor(t, "the age timer", func() bool { return clk.Timers() == 1 })
 	clk.Advance(time.Minute)
-	conntest.WaitFor(t, "the second flush on age", func() bool { return em.Len() == 11 })
+	testsync.WaitFor(t, "the second flush on age", func() bool { return em.Len() == 11 })
 	require.NoError(t, stop())
 	assert.Len(t, em.Batches(), 2)
 }
@@ -153,7 +154,7 @@ func TestBufferFlushesOnBytes(t *testing.T) {
 	stop := conntest.Start(t, p)
 	// Records of 30 bytes: a batch reaches 100 bytes at its fourth.
 	conntest.PutData(t, e, stream, 0, 40, func(i int) []byte { return []byte(fmt.Sprintf("%030d", i)) })
-	conntest.WaitFor(t, "40 records stored", func() bool { return em.Len() == 40 })
+	testsync.WaitFor(t, "40 records stored", func() bool { return em.Len() == 40 })
 	require.NoError(t, stop())
 	for _, b := range em.Batches() {
 		assert.Equal(t, 4, b.N)
@@ -168,7 +169,7 @@ func TestShutdownFlushesAndCheckpoints(t *testing.T) {
 		connect.WithBufferLimits(connect.BufferLimits{MaxRecords: 1000, MaxAge: time.Hour}))
 	stop := conntest.Start(t, p)
 	put := conntest.Put(t, e, stream, 0, 30)
-	conntest.WaitFor(t, "30 records buffered", func() bool { return p.Stats().Total.Buffered == 30 })
+	testsync.WaitFor(t, "30 records buffered", func() bool { return p.Stats().Total.Buffered == 30 })
 	assert.Equal(t, 0, em.Len())
 	require.NoError(t, stop())
 	assert.Equal(t, 30, em.Len())
@@ -235,7 +236,7 @@ func TestTransformFailureBlocksItsShardOnly(t *testing.T) {
 			}
 		}
 	}
-	conntest.WaitFor(t, "the other shard stored", func() bool { return em.Len() == want })
+	testsync.WaitFor(t, "the other shard stored", func() bool { return em.Len() == want })
 	items := em.Items()
 	for i, r := range put {
 		_, ok := items[conntest.Key(r.ShardId, r.SequenceNumber.String(), 0)]
@@ -265,10 +266,10 @@ func TestTransformFailureDeadLettered(t *testing.T) {
 		connect.WithFailurePolicy(connect.DeadLetterTo(dl)))
 	stop := conntest.Start(t, p)
 	put := conntest.PutData(t, e, stream, 0, 300, badAt(3, 150, 299))
-	conntest.WaitFor(t, "the good records stored", func() bool { return em.Len() == 297 })
-	conntest.WaitFor(t, "the bad records dead-lettered", func() bool { return len(dl.Letters()) == 3 })
+	testsync.WaitFor(t, "the good records stored", func() bool { return em.Len() == 297 })
+	testsync.WaitFor(t, "the bad records dead-lettered", func() bool { return len(dl.Letters()) == 3 })
 	for shard, r := range lastPerShard(put) {
-		conntest.WaitFor(t, "the checkpoint past the letters", func() bool {
+		testsync.WaitFor(t, "the checkpoint past the letters", func() bool {
 			return checkpointOf(t, store, shard).SequenceNumber == r.SequenceNumber.String()
 		})
 	}
@@ -298,9 +299,9 @@ func TestDropIsCounted(t *testing.T) {
 		connect.WithBufferLimits(connect.BufferLimits{MaxRecords: 5, MaxAge: 20 * time.Millisecond}))
 	stop := conntest.Start(t, p)
 	put := conntest.PutData(t, e, stream, 0, 50, badAt(0, 10, 49))
-	conntest.WaitFor(t, "the good records stored", func() bool { return em.Len() == 47 })
+	testsync.WaitFor(t, "the good records stored", func() bool { return em.Len() == 47 })
 	for shard, r := range lastPerShard(put) {
-		conntest.WaitFor(t, "the checkpoint past the dropped", func() bool {
+		testsync.WaitFor(t, "the checkpoint past the dropped", func() bool {
 			return checkpointOf(t, store, shard).SequenceNumber == r.SequenceNumber.String()
 		})
 	}
@@ -317,10 +318,10 @@ func TestFilterSkipsAndCheckpointsPast(t *testing.T) {
 		connect.WithBufferLimits(connect.BufferLimits{MaxRecords: 3, MaxAge: time.Hour}))
 	stop := conntest.Start(t, p)
 	put := conntest.Put(t, e, stream, 0, 100)
-	conntest.WaitFor(t, "the kept records stored", func() bool { return em.Len() == 9 })
+	testsync.WaitFor(t, "the kept records stored", func() bool { return em.Len() == 9 })
 	// The tenth kept record waits in the buffer; the records after it are
 	// filtered, but the checkpoint cannot pass the buffered one.
-	conntest.WaitFor(t, "all read", func() bool { return p.Stats().Total.Records == 100 })
+	testsync.WaitFor(t, "all read", func() bool { return p.Stats().Total.Records == 100 })
 	assert.Equal(t, put[80].SequenceNumber.String(), checkpointOf(t, store, put[0].ShardId).SequenceNumber)
 	require.NoError(t, stop())
 	assert.Equal(t, 10, em.Len())
@@ -341,7 +342,7 @@ func TestEmitterOutageIsRetriedWithNothingLostOrDuplicated(t *testing.T) {
 		connect.WithBackoff(connect.Backoff{First: time.Millisecond, Max: 4 * time.Millisecond}))
 	stop := conntest.Start(t, p)
 	conntest.Put(t, e, stream, 0, 500)
-	conntest.WaitFor(t, "every record stored", func() bool { return em.Len() == 500 })
+	testsync.WaitFor(t, "every record stored", func() bool { return em.Len() == 500 })
 	require.NoError(t, stop())
 	for k, n := range em.Stores() {
 		assert.Equal(t, 1, n, "record %s", k)
@@ -376,8 +377,8 @@ func TestPartialFailuresAreRetriedAloneAndPermanentOnesDeadLettered(t *testing.T
 			perm++
 		}
 	}
-	conntest.WaitFor(t, "the storable records stored", func() bool { return em.Len() == 200-perm })
-	conntest.WaitFor(t, "the permanent failures dead-lettered", func() bool { return len(dl.Letters()) == perm })
+	testsync.WaitFor(t, "the storable records stored", func() bool { return em.Len() == 200-perm })
+	testsync.WaitFor(t, "the permanent failures dead-lettered", func() bool { return len(dl.Letters()) == perm })
 	require.NoError(t, stop())
 	for k, n := range em.Stores() {
 		assert.Equal(t, 1, n, "record %s", k)
@@ -401,7 +402,7 @@ func TestRetriesExhaustedBlockWithoutCheckpoint(t *testing.T) {
 		connect.WithBackoff(connect.Backoff{First: time.Millisecond, Max: 2 * time.Millisecond, MaxElapsed: 20 * time.Millisecond}))
 	stop := conntest.Start(t, p)
 	put := conntest.Put(t, e, stream, 0, 20)
-	conntest.WaitFor(t, "the block", func() bool { return len(p.Blocked()) == 1 })
+	testsync.WaitFor(t, "the block", func() bool { return len(p.Blocked()) == 1 })
 	b := p.Blocked()[0]
 	assert.Equal(t, connect.StageEmit, b.Stage)
 	assert.Equal(t, put[0].SequenceNumber.String(), b.SequenceNumber)
@@ -430,7 +431,7 @@ func TestCrashMidFlushReplaysTheSameBatch(t *testing.T) {
 	p2 := connect.New(e, stream, atoi, connect.Emitter[int](em), reading(store, consumer.WithWorkerID("w")),
 		connect.WithBufferLimits(connect.BufferLimits{MaxRecords: 7, MaxAge: time.Hour}))
 	stop := conntest.Start(t, p2)
-	conntest.WaitFor(t, "every record read", func() bool { return p2.Stats().Total.Records == 70 })
+	testsync.WaitFor(t, "every record read", func() bool { return p2.Stats().Total.Records == 70 })
 	require.NoError(t, stop())
 	assert.Equal(t, 100, em.Len())
 
@@ -490,7 +491,7 @@ func TestReshardedShardsAreFlushedParentFirst(t *testing.T) {
 		connect.WithBufferLimits(connect.BufferLimits{MaxRecords: 1000, MaxAge: time.Hour}))
 	stop := conntest.Start(t, p)
 	put := conntest.Put(t, e, stream, 0, 50)
-	conntest.WaitFor(t, "the parent read", func() bool { return p.Stats().Total.Buffered == 50 })
+	testsync.WaitFor(t, "the parent read", func() bool { return p.Stats().Total.Buffered == 50 })
 	parent := put[0].ShardId
 	out, err := e.ListShards(context.Background(), &freshet.ListShardsInput{StreamName: stream})
 	require.NoError(t, err)
@@ -499,7 +500,7 @@ func TestReshardedShardsAreFlushedParentFirst(t *testing.T) {
 		NewStartingHashKey: halfway(hk.StartingHashKey.String(), hk.EndingHashKey.String())})
 	require.NoError(t, err)
 	conntest.Put(t, e, stream, 50, 100)
-	conntest.WaitFor(t, "every record read", func() bool { return p.Stats().Total.Records == 100 })
+	testsync.WaitFor(t, "every record read", func() bool { return p.Stats().Total.Records == 100 })
 	assert.Equal(t, lease.ShardEnd, checkpointOf(t, store, parent).SequenceNumber)
 	require.NoError(t, stop())
 	assert.Equal(t, 100, em.Len())
@@ -525,7 +526,7 @@ func TestPipelinesShareAStreamThroughTheLeaseStore(t *testing.T) {
 	}
 	a, b := newP("a"), newP("b")
 	stopA, stopB := conntest.Start(t, a), conntest.Start(t, b)
-	conntest.WaitFor(t, "both pipelines holding leases", func() bool {
+	testsync.WaitFor(t, "both pipelines holding leases", func() bool {
 		leases, err := store.List(context.Background())
 		require.NoError(t, err)
 		owners := map[string]int{}
@@ -535,7 +536,7 @@ func TestPipelinesShareAStreamThroughTheLeaseStore(t *testing.T) {
 		return owners["a"] == 2 && owners["b"] == 2
 	})
 	conntest.Put(t, e, stream, 0, 2000)
-	conntest.WaitFor(t, "every record stored", func() bool { return em.Len() == 2000 })
+	testsync.WaitFor(t, "every record stored", func() bool { return em.Len() == 2000 })
 	require.NoError(t, stopA())
 	require.NoError(t, stopB())
 	assert.NotZero(t, a.Stats().Total.Emitted)
@@ -566,15 +567,15 @@ func TestShutdownTimeoutAbandonsAFailingFlushWithoutCheckpoint(t *testing.T) {
 	errc := make(chan error, 1)
 	go func() { errc <- p.Run(context.Background()) }()
 	put := conntest.Put(t, e, stream, 0, 5)
-	conntest.WaitFor(t, "the first retry", func() bool { return p.Stats().Total.Retries == 1 })
+	testsync.WaitFor(t, "the first retry", func() bool { return p.Stats().Total.Retries == 1 })
 
 	shut := make(chan error, 1)
 	go func() { shut <- p.Shutdown(context.Background()) }()
 	// The retry pause and the shutdown timeout wait on the clock.
-	conntest.WaitFor(t, "the shutdown timer", func() bool { return clk.Timers() == 2 })
+	testsync.WaitFor(t, "the shutdown timer", func() bool { return clk.Timers() == 2 })
 	clk.Advance(time.Second)
-	conntest.WaitFor(t, "a retry during the shutdown", func() bool { return p.Stats().Total.Retries == 2 })
-	conntest.WaitFor(t, "the next retry pause", func() bool { return clk.Timers() == 2 })
+	testsync.WaitFor(t, "a retry during the shutdown", func() bool { return p.Stats().Total.Retries == 2 })
+	testsync.WaitFor(t, "the next retry pause", func() bool { return clk.Timers() == 2 })
 	clk.Advance(9 * time.Second)
 	require.NoError(t, <-shut)
 	require.NoError(t, <-errc)
@@ -599,7 +600,7 @@ func TestDeadLetterFailingBlocksTheShard(t *testing.T) {
 		connect.WithBackoff(connect.Backoff{First: time.Millisecond, Max: time.Millisecond, MaxElapsed: 10 * time.Millisecond}))
 	stop := conntest.Start(t, p)
 	put := conntest.PutData(t, e, stream, 0, 10, badAt(7))
-	conntest.WaitFor(t, "the block", func() bool { return len(p.Blocked()) == 1 })
+	testsync.WaitFor(t, "the block", func() bool { return len(p.Blocked()) == 1 })
 	b := p.Blocked()[0]
 	assert.Equal(t, connect.StageDeadLetter, b.Stage)
 	assert.Equal(t, put[7].SequenceNumber.String(), b.SequenceNumber)

@@ -16,6 +16,7 @@ import (
 	"github.com/freshet-io/freshet/consumer/consumertest"
 	"github.com/freshet-io/freshet/consumer/internal/testutil"
 	"github.com/freshet-io/freshet/consumer/lease"
+	"github.com/freshet-io/freshet/internal/testsync"
 )
 
 // lineageChecker checks, as processors start, that every record of a
@@ -179,7 +180,7 @@ func TestChildNeverStartsBeforeParentWithAggressiveCleanup(t *testing.T) {
 		defer lc.mu.Unlock()
 		return !assert.Empty(t, lc.errs, "lineage violations")
 	}
-	testutil.WaitFor(t, "every record processed", func() bool { return lc.count() == n || failed() })
+	testsync.WaitFor(t, "every record processed", func() bool { return lc.count() == n || failed() })
 	if t.Failed() {
 		t.FailNow()
 	}

@@ -1,7 +1,6 @@
 package interop
 
 import (
-	"bytes"
 	"context"
 	"encoding/pem"
 	"log/slog"
@@ -20,6 +19,7 @@ import (
 	"github.com/freshet-io/freshet/internal/leakcheck"
 
 	"github.com/freshet-io/freshet"
+	"github.com/freshet-io/freshet/internal/testsync"
 	"github.com/freshet-io/freshet/kinesisapi"
 	"github.com/freshet-io/freshet/kinesistest"
 )
@@ -144,7 +144,7 @@ func newServer(t *testing.T, tls bool) (*kinesistest.Server, *calls) {
 		kinesistest.WithEngineOptions(freshet.WithAuditHook(c.record)),
 		// Error is the level of internal failures, panics and failed
 		// encodings, never of the error responses the scripts provoke.
-		kinesistest.WithHandlerOptions(kinesisapi.WithLogger(slog.New(slog.NewTextHandler(c, &slog.HandlerOptions{Level: slog.LevelError})))),
+		kinesistest.WithHandlerOptions(kinesisapi.WithLogger(slog.New(slog.NewTextHandler(&c.log, &slog.HandlerOptions{Level: slog.LevelError})))),
 	}
 	if tls {
 		opts = append(opts, kinesistest.WithTLS())
@@ -187,14 +187,7 @@ type calls struct {
 	mu     sync.Mutex
 	ok     map[string]bool
 	agents []string
-	log    bytes.Buffer
-}
-
-// Write takes the handler's log output.
-func (c *calls) Write(p []byte) (int, error) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.log.Write(p)
+	log    testsync.Buffer // the handler's log
 }
 
 // record is the engine's audit hook.
@@ -220,7 +213,7 @@ func (c *calls) check(t *testing.T, agent string, ops ...string) {
 	t.Helper()
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	assert.Zero(t, c.log.Len(), "the handler logged errors:\n%s", c.log.String())
+	assert.Empty(t, c.log.String(), "the handler logged errors")
 	for _, op := range ops {
 		assert.True(t, c.ok[op], "the server saw no successful %s", op)
 	}

@@ -19,6 +19,7 @@ import (
 	"github.com/freshet-io/freshet/consumer"
 	"github.com/freshet-io/freshet/consumer/consumertest"
 	"github.com/freshet-io/freshet/consumer/lease"
+	"github.com/freshet-io/freshet/internal/testsync"
 	"github.com/freshet-io/freshet/kinesissdk"
 	"github.com/freshet-io/freshet/kinesistest"
 )
@@ -187,11 +188,11 @@ func TestEnhancedFanOutWire(t *testing.T) {
 		consumer.WithEnhancedFanOut(reg.Consumer.ConsumerARN, nil))
 	errc := make(chan error, 1)
 	go func() { errc <- w.Run(ctx) }()
-	waitFor(t, func() bool { return c.len() >= 50 })
+	testsync.WaitFor(t, "the records before the split", func() bool { return c.len() >= 50 })
 	_, err = e.SplitShard(ctx, &freshet.SplitShardInput{StreamName: "s", ShardToSplit: "shardId-000000000000", NewStartingHashKey: "1000"})
 	require.NoError(t, err)
 	putOrdered(t, e, "s", 50, 80)
-	waitFor(t, func() bool { return c.len() >= 80 })
+	testsync.WaitFor(t, "the records of the children", func() bool { return c.len() >= 80 })
 	require.NoError(t, w.Shutdown(ctx))
 	require.NoError(t, <-errc)
 	c.mu.Lock()
@@ -200,10 +201,4 @@ func TestEnhancedFanOutWire(t *testing.T) {
 	for i, d := range c.data {
 		require.Equal(t, strconv.Itoa(i), d)
 	}
-}
-
-// waitFor polls cond; the deadline only catches hangs.
-func waitFor(t *testing.T, cond func() bool) {
-	t.Helper()
-	require.Eventually(t, cond, time.Minute, 5*time.Millisecond)
 }

@@ -14,8 +14,53 @@ import (
 	"github.com/freshet-io/freshet/otelmetric"
 )
 
+// instrument is the name and unit of an instrument.
+type instrument struct{ name, unit string }
+
+// instruments are those otelmetric exports for the counters and gauges
+// of the catalog (stream- and shard-level), by catalog name.
+var instruments = map[string]instrument{
+	"incoming.bytes":                              {"freshet.incoming.bytes", "By"},
+	"incoming.records":                            {"freshet.incoming.records", "{record}"},
+	"outgoing.bytes":                              {"freshet.outgoing.bytes", "By"},
+	"outgoing.records":                            {"freshet.outgoing.records", "{record}"},
+	"put_record.success":                          {"freshet.put_record.success", "{call}"},
+	"put_records.success":                         {"freshet.put_records.success", "{call}"},
+	"put_records.records":                         {"freshet.put_records.records", "{record}"},
+	"put_records.successful_records":              {"freshet.put_records.successful_records", "{record}"},
+	"put_records.failed_records":                  {"freshet.put_records.failed_records", "{record}"},
+	"put_records.throttled_records":               {"freshet.put_records.throttled_records", "{record}"},
+	"get_records.success":                         {"freshet.get_records.success", "{call}"},
+	"write_provisioned_throughput_exceeded":       {"freshet.write_provisioned_throughput_exceeded", "{record}"},
+	"read_provisioned_throughput_exceeded":        {"freshet.read_provisioned_throughput_exceeded", "{call}"},
+	"get_records.iterator_age":                    {"freshet.get_records.iterator_age", "s"},
+	"subscribe_to_shard.success":                  {"freshet.subscribe_to_shard.success", "{subscription}"},
+	"subscribe_to_shard.events":                   {"freshet.subscribe_to_shard.events", "{event}"},
+	"subscribe_to_shard.event_records":            {"freshet.subscribe_to_shard.event_records", "{record}"},
+	"subscribe_to_shard.event_bytes":              {"freshet.subscribe_to_shard.event_bytes", "By"},
+	"subscribe_to_shard.event_behind_latest":      {"freshet.subscribe_to_shard.event_behind_latest", "s"},
+	"shard.incoming.bytes":                        {"freshet.shard.incoming.bytes", "By"},
+	"shard.incoming.records":                      {"freshet.shard.incoming.records", "{record}"},
+	"shard.outgoing.bytes":                        {"freshet.shard.outgoing.bytes", "By"},
+	"shard.outgoing.records":                      {"freshet.shard.outgoing.records", "{record}"},
+	"shard.write_provisioned_throughput_exceeded": {"freshet.shard.write_provisioned_throughput_exceeded", "{record}"},
+	"shard.read_provisioned_throughput_exceeded":  {"freshet.shard.read_provisioned_throughput_exceeded", "{call}"},
+	"shard.iterator_age":                          {"freshet.shard.iterator_age", "s"},
+}
+
+// latencyInstruments are the instruments of each latency of the catalog:
+// the calls measured ({call}), their total and the largest (s).
+var latencyInstruments = map[string][3]string{
+	"put_record.latency":  {"freshet.put_record.latency.count", "freshet.put_record.latency.sum", "freshet.put_record.latency.max"},
+	"put_records.latency": {"freshet.put_records.latency.count", "freshet.put_records.latency.sum", "freshet.put_records.latency.max"},
+	"get_records.latency": {"freshet.get_records.latency.count", "freshet.get_records.latency.sum", "freshet.get_records.latency.max"},
+}
+
 // TestMetricsEqualTraffic sends known traffic to two engines, collects
-// with a ManualReader and checks every instrument against the traffic.
+// with a ManualReader and checks every instrument against what the
+// traffic must show: a point per stream, and per shard for the enabled
+// shard-level metrics only, in the instrument's unit, under the catalog's
+// description.
 func TestMetricsEqualTraffic(t *testing.T) {
 	ctx := context.Background()
 	e, other := metricstest.Traffic(t)
@@ -27,79 +72,42 @@ func TestMetricsEqualTraffic(t *testing.T) {
 	require.NoError(t, err)
 	got := collect(t, reader)
 
-	orders := attrs("111111111111", "eu-west-1", "orders")
-	for name, want := range map[string]float64{
-		"freshet.incoming.bytes":                         3*5 + 1000*1,
-		"freshet.incoming.records":                       3 + 1000,
-		"freshet.outgoing.bytes":                         4 * 5,
-		"freshet.outgoing.records":                       4,
-		"freshet.put_record.success":                     3,
-		"freshet.put_records.success":                    2,
-		"freshet.put_records.records":                    1002,
-		"freshet.put_records.successful_records":         1000,
-		"freshet.put_records.failed_records":             0,
-		"freshet.put_records.throttled_records":          2,
-		"freshet.get_records.success":                    5,
-		"freshet.write_provisioned_throughput_exceeded":  2,
-		"freshet.read_provisioned_throughput_exceeded":   1,
-		"freshet.get_records.iterator_age":               2,
-		"freshet.subscribe_to_shard.success":             0,
-		"freshet.subscribe_to_shard.events":              0,
-		"freshet.subscribe_to_shard.event_records":       0,
-		"freshet.subscribe_to_shard.event_bytes":         0,
-		"freshet.subscribe_to_shard.event_behind_latest": 0,
-		"freshet.put_records.latency.count":              3,
-		"freshet.get_records.latency.count":              5,
-	} {
-		require.Equal(t, want, value(t, got, name, orders), name)
+	exported := 0
+	for _, m := range metricstest.Metrics() {
+		in, ok := instruments[m.Name]
+		require.True(t, ok, "no instrument named for %s", m.Name)
+		if len(m.Want) == 0 {
+			require.NotContains(t, got, in.name, "not enabled")
+			continue
+		}
+		exported++
+		require.Equal(t, in.unit, got[in.name].Unit, in.name)
+		require.Equal(t, m.Help, got[in.name].Description, in.name)
+		require.Len(t, points(t, got, in.name), len(m.Want), "%s: a point per stream or shard", in.name)
+		for place, want := range m.Want {
+			require.Equal(t, want, value(t, got, in.name, attrs(place)), "%s %v", in.name, place)
+		}
 	}
-	require.LessOrEqual(t, value(t, got, "freshet.put_record.latency.count", orders), 3.0, "PutRecord latency is sampled")
-	sum, maxLatency := value(t, got, "freshet.get_records.latency.sum", orders), value(t, got, "freshet.get_records.latency.max", orders)
-	require.Positive(t, maxLatency)
-	require.LessOrEqual(t, maxLatency, sum)
-	require.Less(t, sum, 60.0, "in seconds")
-
-	plain := attrs("111111111111", "eu-west-1", "plain")
-	for name, want := range map[string]float64{
-		"freshet.incoming.bytes":                   2 * 7,
-		"freshet.incoming.records":                 2,
-		"freshet.put_record.success":               2,
-		"freshet.outgoing.records":                 0,
-		"freshet.subscribe_to_shard.success":       1,
-		"freshet.subscribe_to_shard.events":        1,
-		"freshet.subscribe_to_shard.event_records": 2,
-		"freshet.subscribe_to_shard.event_bytes":   2 * 7,
-	} {
-		require.Equal(t, want, value(t, got, name, plain), name)
+	for _, m := range metricstest.LatencyMetrics() {
+		names, ok := latencyInstruments[m.Name]
+		require.True(t, ok, "no instruments named for %s", m.Name)
+		exported += len(names)
+		for i, unit := range []string{"{call}", "s", "s"} {
+			require.Equal(t, unit, got[names[i]].Unit, names[i])
+		}
+		require.Equal(t, "Calls measured for the "+m.Help, got[names[0]].Description)
+		require.Equal(t, "Total "+m.Help, got[names[1]].Description)
+		require.Equal(t, "Largest "+m.Help, got[names[2]].Description)
+		for place, want := range m.Want {
+			want.Check(t, names[0], value(t, got, names[0], attrs(place)), value(t, got, names[1], attrs(place)), value(t, got, names[2], attrs(place)))
+		}
 	}
-	require.Equal(t, 1.0, value(t, got, "freshet.incoming.records", attrs("111111111111", "us-east-1", "orders")))
-	require.Len(t, points(t, got, "freshet.incoming.records"), 3, "one point per stream")
-
-	// Shard-level points exist for the enabled metrics of "orders" only.
-	shard0 := attrs("111111111111", "eu-west-1", "orders", "shardId-000000000000")
-	shard1 := attrs("111111111111", "eu-west-1", "orders", "shardId-000000000001")
-	for name, want := range map[string][2]float64{
-		"freshet.shard.incoming.bytes":                       {3 * 5, 1000},
-		"freshet.shard.incoming.records":                     {3, 1000},
-		"freshet.shard.read_provisioned_throughput_exceeded": {1, 0},
-		"freshet.shard.iterator_age":                         {2, 0},
-	} {
-		require.Len(t, points(t, got, name), 2, name)
-		require.Equal(t, want[0], value(t, got, name, shard0), name)
-		require.Equal(t, want[1], value(t, got, name, shard1), name)
-	}
-	for _, name := range []string{"freshet.shard.outgoing.bytes", "freshet.shard.outgoing.records", "freshet.shard.write_provisioned_throughput_exceeded"} {
-		require.NotContains(t, got, name, "not enabled")
-	}
-
-	require.Equal(t, "By", got["freshet.incoming.bytes"].Unit)
-	require.Equal(t, "s", got["freshet.get_records.iterator_age"].Unit)
-	require.Contains(t, got["freshet.shard.incoming.bytes"].Description, "CloudWatch shard-level IncomingBytes")
+	require.Len(t, got, exported, "no other instrument")
 
 	// Values are read at collection time, until unregistered.
 	_, err = other.PutRecord(ctx, &freshet.PutRecordInput{StreamName: "orders", PartitionKey: "k", Data: []byte("x")})
 	require.NoError(t, err)
-	require.Equal(t, 2.0, value(t, collect(t, reader), "freshet.incoming.records", attrs("111111111111", "us-east-1", "orders")))
+	require.Equal(t, 2.0, value(t, collect(t, reader), "freshet.incoming.records", attrs(metricstest.OtherOrders)))
 	require.NoError(t, reg.Unregister())
 	require.NotContains(t, collect(t, reader), "freshet.incoming.records")
 }
@@ -113,26 +121,13 @@ func TestRegisterAgain(t *testing.T) {
 	t.Cleanup(func() { _ = provider.Shutdown(ctx) })
 	meter := provider.Meter("freshet")
 	for _, region := range []string{"eu-west-1", "us-east-1"} {
-		e := newEngine(t, freshet.WithRegion(region))
-		create(t, e, "s", 1)
+		e := metricstest.NewEngine(t, freshet.WithRegion(region))
+		metricstest.CreateStream(t, e, "s", 1)
 		_, err := otelmetric.Register(meter, e)
 		require.NoError(t, err)
 	}
 	got := collect(t, reader)
 	require.Len(t, points(t, got, "freshet.incoming.records"), 2)
-}
-
-func newEngine(t *testing.T, opts ...freshet.Option) *freshet.Engine {
-	t.Helper()
-	e := freshet.New(opts...)
-	t.Cleanup(func() { _ = e.Close() })
-	return e
-}
-
-func create(t *testing.T, e *freshet.Engine, name string, shards int) {
-	t.Helper()
-	_, err := e.CreateStream(context.Background(), &freshet.CreateStreamInput{StreamName: name, ShardCount: shards})
-	require.NoError(t, err)
 }
 
 // collect collects from reader and returns the metrics by name.
@@ -149,12 +144,11 @@ func collect(t *testing.T, reader *sdkmetric.ManualReader) map[string]metricdata
 	return got
 }
 
-// attrs returns the attributes of a stream or, given a shard id, of a
-// shard.
-func attrs(account, region, stream string, shard ...string) attribute.Set {
-	kvs := []attribute.KeyValue{attribute.String("account", account), attribute.String("region", region), attribute.String("stream", stream)}
-	if len(shard) > 0 {
-		kvs = append(kvs, attribute.String("shard", shard[0]))
+// attrs returns the attributes of a stream or a shard.
+func attrs(p metricstest.Place) attribute.Set {
+	kvs := []attribute.KeyValue{attribute.String("account", p.Account), attribute.String("region", p.Region), attribute.String("stream", p.Stream)}
+	if p.Shard != "" {
+		kvs = append(kvs, attribute.String("shard", p.Shard))
 	}
 	return attribute.NewSet(kvs...)
 }

@@ -18,88 +18,89 @@ import (
 	"github.com/freshet-io/freshet/prom"
 )
 
+// seriesNames are the series prom exports for the counters and gauges
+// of the catalog (stream- and shard-level), by catalog name.
+var seriesNames = map[string]string{
+	"incoming.bytes":                              "freshet_incoming_bytes_total",
+	"incoming.records":                            "freshet_incoming_records_total",
+	"outgoing.bytes":                              "freshet_outgoing_bytes_total",
+	"outgoing.records":                            "freshet_outgoing_records_total",
+	"put_record.success":                          "freshet_put_record_success_total",
+	"put_records.success":                         "freshet_put_records_success_total",
+	"put_records.records":                         "freshet_put_records_records_total",
+	"put_records.successful_records":              "freshet_put_records_successful_records_total",
+	"put_records.failed_records":                  "freshet_put_records_failed_records_total",
+	"put_records.throttled_records":               "freshet_put_records_throttled_records_total",
+	"get_records.success":                         "freshet_get_records_success_total",
+	"write_provisioned_throughput_exceeded":       "freshet_write_provisioned_throughput_exceeded_total",
+	"read_provisioned_throughput_exceeded":        "freshet_read_provisioned_throughput_exceeded_total",
+	"get_records.iterator_age":                    "freshet_get_records_iterator_age_seconds",
+	"subscribe_to_shard.success":                  "freshet_subscribe_to_shard_success_total",
+	"subscribe_to_shard.events":                   "freshet_subscribe_to_shard_events_total",
+	"subscribe_to_shard.event_records":            "freshet_subscribe_to_shard_event_records_total",
+	"subscribe_to_shard.event_bytes":              "freshet_subscribe_to_shard_event_bytes_total",
+	"subscribe_to_shard.event_behind_latest":      "freshet_subscribe_to_shard_event_behind_latest_seconds",
+	"shard.incoming.bytes":                        "freshet_shard_incoming_bytes_total",
+	"shard.incoming.records":                      "freshet_shard_incoming_records_total",
+	"shard.outgoing.bytes":                        "freshet_shard_outgoing_bytes_total",
+	"shard.outgoing.records":                      "freshet_shard_outgoing_records_total",
+	"shard.write_provisioned_throughput_exceeded": "freshet_shard_write_provisioned_throughput_exceeded_total",
+	"shard.read_provisioned_throughput_exceeded":  "freshet_shard_read_provisioned_throughput_exceeded_total",
+	"shard.iterator_age":                          "freshet_shard_iterator_age_seconds",
+}
+
+// latencySeries are the series of each latency of the catalog: a summary
+// and a gauge of its largest value.
+var latencySeries = map[string][2]string{
+	"put_record.latency":  {"freshet_put_record_latency_seconds", "freshet_put_record_latency_max_seconds"},
+	"put_records.latency": {"freshet_put_records_latency_seconds", "freshet_put_records_latency_max_seconds"},
+	"get_records.latency": {"freshet_get_records_latency_seconds", "freshet_get_records_latency_max_seconds"},
+}
+
 // TestMetricsEqualTraffic sends known traffic to two engines, scrapes
 // Handler over HTTP, parses the body with the Prometheus text parser and
-// checks every series against the traffic.
+// checks every series against what the traffic must show: a series per
+// stream, and per shard for the enabled shard-level metrics only, under
+// the catalog's help, in seconds where the catalog counts milliseconds.
 func TestMetricsEqualTraffic(t *testing.T) {
 	e, other := metricstest.Traffic(t)
-
 	families := scrape(t, prom.Handler(e, other))
 
-	orders := labels("111111111111", "eu-west-1", "orders")
-	for name, want := range map[string]float64{
-		"freshet_incoming_bytes_total":                           3*5 + 1000*1,
-		"freshet_incoming_records_total":                         3 + 1000,
-		"freshet_outgoing_bytes_total":                           4 * 5,
-		"freshet_outgoing_records_total":                         4,
-		"freshet_put_record_success_total":                       3,
-		"freshet_put_records_success_total":                      2,
-		"freshet_put_records_records_total":                      1002,
-		"freshet_put_records_successful_records_total":           1000,
-		"freshet_put_records_failed_records_total":               0,
-		"freshet_put_records_throttled_records_total":            2,
-		"freshet_get_records_success_total":                      5,
-		"freshet_write_provisioned_throughput_exceeded_total":    2,
-		"freshet_read_provisioned_throughput_exceeded_total":     1,
-		"freshet_get_records_iterator_age_seconds":               2,
-		"freshet_subscribe_to_shard_success_total":               0,
-		"freshet_subscribe_to_shard_events_total":                0,
-		"freshet_subscribe_to_shard_event_records_total":         0,
-		"freshet_subscribe_to_shard_event_bytes_total":           0,
-		"freshet_subscribe_to_shard_event_behind_latest_seconds": 0,
-	} {
-		require.Equal(t, want, value(t, families, name, orders), name)
+	exported := 0
+	for _, m := range metricstest.Metrics() {
+		name, ok := seriesNames[m.Name]
+		require.True(t, ok, "no series named for %s", m.Name)
+		if len(m.Want) == 0 {
+			require.NotContains(t, families, name, "not enabled")
+			continue
+		}
+		exported++
+		require.Equal(t, m.Help, families[name].GetHelp(), name)
+		require.Len(t, families[name].GetMetric(), len(m.Want), "%s: a series per stream or shard", name)
+		for place, want := range m.Want {
+			require.Equal(t, want, value(t, families, name, labels(place)), "%s %v", name, place)
+		}
 	}
-	require.EqualValues(t, 3, summary(t, families, "freshet_put_records_latency_seconds", orders).GetSampleCount())
-	require.EqualValues(t, 5, summary(t, families, "freshet_get_records_latency_seconds", orders).GetSampleCount())
-	require.LessOrEqual(t, summary(t, families, "freshet_put_record_latency_seconds", orders).GetSampleCount(), uint64(3), "PutRecord latency is sampled")
-	require.Positive(t, summary(t, families, "freshet_get_records_latency_seconds", orders).GetSampleSum())
-	require.Positive(t, value(t, families, "freshet_get_records_latency_max_seconds", orders))
-	require.LessOrEqual(t, value(t, families, "freshet_get_records_latency_max_seconds", orders),
-		summary(t, families, "freshet_get_records_latency_seconds", orders).GetSampleSum())
-
-	plain := labels("111111111111", "eu-west-1", "plain")
-	for name, want := range map[string]float64{
-		"freshet_incoming_bytes_total":                   2 * 7,
-		"freshet_incoming_records_total":                 2,
-		"freshet_put_record_success_total":               2,
-		"freshet_outgoing_records_total":                 0,
-		"freshet_subscribe_to_shard_success_total":       1,
-		"freshet_subscribe_to_shard_events_total":        1,
-		"freshet_subscribe_to_shard_event_records_total": 2,
-		"freshet_subscribe_to_shard_event_bytes_total":   2 * 7,
-	} {
-		require.Equal(t, want, value(t, families, name, plain), name)
+	for _, m := range metricstest.LatencyMetrics() {
+		names, ok := latencySeries[m.Name]
+		require.True(t, ok, "no series named for %s", m.Name)
+		exported += len(names)
+		require.Equal(t, m.Help, families[names[0]].GetHelp(), names[0])
+		require.Equal(t, "Largest "+m.Help, families[names[1]].GetHelp(), names[1])
+		for place, want := range m.Want {
+			s := summary(t, families, names[0], labels(place))
+			want.Check(t, names[0], float64(s.GetSampleCount()), s.GetSampleSum(), value(t, families, names[1], labels(place)))
+		}
 	}
-	require.Equal(t, 1.0, value(t, families, "freshet_incoming_records_total", labels("111111111111", "us-east-1", "orders")))
-	require.Len(t, families["freshet_incoming_records_total"].GetMetric(), 3, "one series per stream")
-
-	// Shard-level series exist for the enabled metrics of "orders" only.
-	shard0 := labels("111111111111", "eu-west-1", "orders", "shardId-000000000000")
-	shard1 := labels("111111111111", "eu-west-1", "orders", "shardId-000000000001")
-	for name, want := range map[string][2]float64{
-		"freshet_shard_incoming_bytes_total":                       {3 * 5, 1000},
-		"freshet_shard_incoming_records_total":                     {3, 1000},
-		"freshet_shard_read_provisioned_throughput_exceeded_total": {1, 0},
-		"freshet_shard_iterator_age_seconds":                       {2, 0},
-	} {
-		require.Len(t, families[name].GetMetric(), 2, name)
-		require.Equal(t, want[0], value(t, families, name, shard0), name)
-		require.Equal(t, want[1], value(t, families, name, shard1), name)
-	}
-	for _, name := range []string{"freshet_shard_outgoing_bytes_total", "freshet_shard_outgoing_records_total", "freshet_shard_write_provisioned_throughput_exceeded_total"} {
-		require.NotContains(t, families, name, "not enabled")
-	}
-	require.Contains(t, families["freshet_shard_incoming_bytes_total"].GetHelp(), "CloudWatch shard-level IncomingBytes")
-	require.Contains(t, families["freshet_get_records_iterator_age_seconds"].GetHelp(), "CloudWatch GetRecords.IteratorAgeMilliseconds")
+	require.Len(t, families, exported, "no other family")
 }
 
 // TestLint checks the metrics against the Prometheus naming conventions,
 // shard-level ones included.
 func TestLint(t *testing.T) {
 	ctx := context.Background()
-	e := newEngine(t)
-	create(t, e, "s", 1)
+	e := metricstest.NewEngine(t)
+	metricstest.CreateStream(t, e, "s", 1)
 	_, err := e.EnableEnhancedMonitoring(ctx, &freshet.EnableEnhancedMonitoringInput{StreamName: "s", ShardLevelMetrics: []string{"ALL"}})
 	require.NoError(t, err)
 	_, err = e.PutRecord(ctx, &freshet.PutRecordInput{StreamName: "s", PartitionKey: "k", Data: []byte("x")})
@@ -117,24 +118,11 @@ func TestLint(t *testing.T) {
 func TestCollectorAdd(t *testing.T) {
 	c := prom.NewCollector()
 	require.Zero(t, testutil.CollectAndCount(c))
-	e := newEngine(t)
-	create(t, e, "s", 1)
+	e := metricstest.NewEngine(t)
+	metricstest.CreateStream(t, e, "s", 1)
 	c.Add(e)
 	c.Add(e)
 	require.Equal(t, 1, testutil.CollectAndCount(c, "freshet_incoming_records_total"))
-}
-
-func newEngine(t *testing.T, opts ...freshet.Option) *freshet.Engine {
-	t.Helper()
-	e := freshet.New(opts...)
-	t.Cleanup(func() { _ = e.Close() })
-	return e
-}
-
-func create(t *testing.T, e *freshet.Engine, name string, shards int) {
-	t.Helper()
-	_, err := e.CreateStream(context.Background(), &freshet.CreateStreamInput{StreamName: name, ShardCount: shards})
-	require.NoError(t, err)
 }
 
 // scrape GETs /metrics from h served over loopback HTTP and parses the
@@ -154,12 +142,11 @@ func scrape(t *testing.T, h http.Handler) map[string]*dto.MetricFamily {
 	return families
 }
 
-// labels returns the label set of a stream or, given a shard id, of a
-// shard.
-func labels(account, region, stream string, shard ...string) map[string]string {
-	l := map[string]string{"account": account, "region": region, "stream": stream}
-	if len(shard) > 0 {
-		l["shard"] = shard[0]
+// labels returns the label set of a stream or a shard.
+func labels(p metricstest.Place) map[string]string {
+	l := map[string]string{"account": p.Account, "region": p.Region, "stream": p.Stream}
+	if p.Shard != "" {
+		l["shard"] = p.Shard
 	}
 	return l
 }

@@ -15,6 +15,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/freshet-io/freshet"
+	"github.com/freshet-io/freshet/internal/testsync"
 	"github.com/freshet-io/freshet/kinesistest"
 )
 
@@ -22,7 +23,7 @@ import (
 // a stream into another stream of the same server, then stops it as a
 // signal would.
 func TestRunConnect(t *testing.T) {
-	var out syncBuffer
+	var out testsync.Buffer
 	require.ErrorIs(t, run(context.Background(), []string{"connect"}, &out), errUsage)
 	assert.Contains(t, out.String(), "usage: freshet connect --config FILE")
 

@@ -17,6 +17,8 @@ import (
 	"github.com/prometheus/common/expfmt"
 	"github.com/prometheus/common/model"
 	"github.com/stretchr/testify/require"
+
+	"github.com/freshet-io/freshet/internal/testsync"
 )
 
 // TestRunServeGovernance starts the server with a credentials file, a
@@ -94,12 +96,12 @@ func TestRunServeBadGovernanceFiles(t *testing.T) {
 	bad := filepath.Join(dir, "bad.json")
 	require.NoError(t, os.WriteFile(bad, []byte(`{"principals":{"x":{"Statement":{"Effect":"Maybe"}}}}`), 0o600))
 	for _, flagName := range []string{"--policy-file", "--credentials-file"} {
-		var out syncBuffer
+		var out testsync.Buffer
 		err := run(context.Background(), []string{"serve", "--addr", "127.0.0.1:0", flagName, bad}, &out)
 		require.Error(t, err, flagName)
 		require.Contains(t, err.Error(), flagName)
 	}
-	var out syncBuffer
+	var out testsync.Buffer
 	err := run(context.Background(), []string{"serve", "--addr", "127.0.0.1:0", "--audit-log", filepath.Join(dir, "missing", "audit.log")}, &out)
 	require.ErrorContains(t, err, "--audit-log")
 }

@@ -34,6 +34,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/kinesis/types"
 	"github.com/freshet-io/freshet"
 	"github.com/freshet-io/freshet/internal/leakcheck"
+	"github.com/freshet-io/freshet/internal/testsync"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
@@ -42,32 +43,13 @@ func TestMain(m *testing.M) {
 	leakcheck.VerifyTestMain(m)
 }
 
-// syncBuffer is a bytes.Buffer safe for the server's logger and the test
-// to use at once.
-type syncBuffer struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
-}
-
-func (b *syncBuffer) Write(p []byte) (int, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.Write(p)
-}
-
-func (b *syncBuffer) String() string {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.String()
-}
-
 // startRun runs the program with args in the background and returns the
 // URL it listens on (read from its JSON log), its output and a function that
 // stops it and returns run's error.
-func startRun(t *testing.T, args ...string) (url string, out *syncBuffer, stop func() error) {
+func startRun(t *testing.T, args ...string) (url string, out *testsync.Buffer, stop func() error) {
 	t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
-	out = &syncBuffer{}
+	out = &testsync.Buffer{}
 	done := make(chan error, 1)
 	go func() { done <- run(ctx, args, out) }()
 

@@ -23,6 +23,8 @@ import (
 	"github.com/prometheus/common/expfmt"
 	"github.com/prometheus/common/model"
 	"github.com/stretchr/testify/require"
+
+	"github.com/freshet-io/freshet/internal/testsync"
 )
 
 // scrape GETs a metrics URL with an optional bearer token and returns the
@@ -188,7 +190,7 @@ func TestStreamsAndTail(t *testing.T) {
 
 	tailCtx, cancel := context.WithCancel(ctx)
 	done := make(chan error, 1)
-	var tailed syncBuffer
+	var tailed testsync.Buffer
 	go func() {
 		done <- run(tailCtx, []string{"tail", "--endpoint", url, "--from", "trim_horizon", "--format", "json", "--poll", "10ms", "s"}, &tailed)
 	}()

@@ -21,6 +21,7 @@ import (
 	"github.com/freshet-io/freshet/connect"
 	"github.com/freshet-io/freshet/connect/config"
 	"github.com/freshet-io/freshet/connect/internal/conntest"
+	"github.com/freshet-io/freshet/internal/testsync"
 	"github.com/freshet-io/freshet/kinesistest"
 )
 
@@ -113,7 +114,7 @@ func TestRunIntoS3WithEnvelopesAndADeadLetter(t *testing.T) {
 	c, err := config.Parse([]byte(cfg))
 	require.NoError(t, err)
 
-	var logs syncBuffer
+	var logs testsync.Buffer
 	ctx, cancel := context.WithCancel(context.Background())
 	errc := make(chan error, 1)
 	go func() { errc <- config.Run(ctx, c, slog.New(slog.NewTextHandler(&logs, nil))) }()
@@ -123,7 +124,7 @@ func TestRunIntoS3WithEnvelopesAndADeadLetter(t *testing.T) {
 		}
 		return []byte(`{ "n": ` + strconv.Itoa(i) + ` }`)
 	})
-	conntest.WaitFor(t, "the objects", func() bool {
+	testsync.WaitFor(t, "the objects", func() bool {
 		var n int
 		for _, v := range conntest.Lines(s.Objects(t, "lake")) {
 			n += v
@@ -135,7 +136,7 @@ func TestRunIntoS3WithEnvelopesAndADeadLetter(t *testing.T) {
 	body, _ := io.ReadAll(resp.Body)
 	resp.Body.Close()
 	assert.Contains(t, string(body), `freshet_connect_emitted_records_total{stream="orders",shard=`)
-	conntest.WaitFor(t, "a progress line", func() bool { return strings.Contains(logs.String(), "records_per_s=") })
+	testsync.WaitFor(t, "a progress line", func() bool { return strings.Contains(logs.String(), "records_per_s=") })
 	cancel()
 	require.NoError(t, <-errc)
 

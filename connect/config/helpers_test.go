@@ -1,11 +1,9 @@
 package config_test
 
 import (
-	"bytes"
 	"context"
 	"fmt"
 	"log/slog"
-	"sync"
 	"testing"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -15,26 +13,9 @@ import (
 
 	"github.com/freshet-io/freshet"
 	"github.com/freshet-io/freshet/connect/config"
+	"github.com/freshet-io/freshet/internal/testsync"
 	"github.com/freshet-io/freshet/kinesistest"
 )
-
-// syncBuffer is a bytes.Buffer safe for a logger and a test at once.
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
-}
 
 // start runs the configuration in the background until the test calls the
 // function returned, which stops it and requires a clean stop.
@@ -45,13 +26,13 @@ func start(t *testing.T, cfg string) (stop func()) {
 }
 
 // startLogged is start that also returns the connector's log.
-func startLogged(t *testing.T, cfg string) (stop func(), logs *syncBuffer) {
+func startLogged(t *testing.T, cfg string) (stop func(), logs *testsync.Buffer) {
 	t.Helper()
 	c, err := config.Parse([]byte(cfg))
 	require.NoError(t, err)
 	ctx, cancel := context.WithCancel(context.Background())
 	errc := make(chan error, 1)
-	logs = &syncBuffer{}
+	logs = &testsync.Buffer{}
 	t.Cleanup(func() {
 		if t.Failed() {
 			t.Logf("the connector's log:\n%s", logs.String())

@@ -15,6 +15,7 @@ import (
 
 	"github.com/freshet-io/freshet/connect/internal/conntest"
 	"github.com/freshet-io/freshet/internal/testserver"
+	"github.com/freshet-io/freshet/internal/testsync"
 )
 
 // TestTwoConnectorsSharePostgresLeases runs two connectors, as two
@@ -40,7 +41,7 @@ func TestTwoConnectorsSharePostgresLeases(t *testing.T) {
 	}
 	stopA := start(t, cfg("a"))
 	conntest.Put(t, srv.Engine, "orders", 0, 1000)
-	conntest.WaitFor(t, "the first records", landed(1000))
+	testsync.WaitFor(t, "the first records", landed(1000))
 	stopB := start(t, cfg("b"))
 
 	pool := conntest.Pool(t, pg.ConnString)
@@ -60,7 +61,7 @@ func TestTwoConnectorsSharePostgresLeases(t *testing.T) {
 		require.NoError(t, rows.Err())
 		return out
 	}
-	conntest.WaitFor(t, "the shards divided between the connectors", func() bool {
+	testsync.WaitFor(t, "the shards divided between the connectors", func() bool {
 		o := owners()
 		return o["a"] == 2 && o["b"] == 2
 	})
@@ -68,7 +69,7 @@ func TestTwoConnectorsSharePostgresLeases(t *testing.T) {
 		conntest.Put(t, srv.Engine, "orders", i, i+250)
 		time.Sleep(10 * time.Millisecond)
 	}
-	conntest.WaitFor(t, "all the records", landed(3000))
+	testsync.WaitFor(t, "all the records", landed(3000))
 	stopA()
 	stopB()
 	got := lines()
@@ -100,7 +101,7 @@ func TestDynamoDBLeaseStore(t *testing.T) {
 	}
 	stop := start(t, cfg)
 	conntest.Put(t, srv.Engine, "orders", 0, 500)
-	conntest.WaitFor(t, "the records", func() bool { return len(conntest.Lines(s.Objects(t, "lake"))) == 500 })
+	testsync.WaitFor(t, "the records", func() bool { return len(conntest.Lines(s.Objects(t, "lake"))) == 500 })
 	stop()
 	before := puts()
 
@@ -115,7 +116,7 @@ func TestDynamoDBLeaseStore(t *testing.T) {
 
 	stop = start(t, cfg)
 	conntest.Put(t, srv.Engine, "orders", 500, 600)
-	conntest.WaitFor(t, "the new records", func() bool { return len(conntest.Lines(s.Objects(t, "lake"))) == 600 })
+	testsync.WaitFor(t, "the new records", func() bool { return len(conntest.Lines(s.Objects(t, "lake"))) == 600 })
 	stop()
 	got := conntest.Lines(s.Objects(t, "lake"))
 	for i := range 600 {

@@ -14,6 +14,7 @@ import (
 
 	"github.com/freshet-io/freshet/connect/internal/conntest"
 	"github.com/freshet-io/freshet/internal/testserver"
+	"github.com/freshet-io/freshet/internal/testsync"
 )
 
 // emitRetried is what the pipeline logs when an emit failed and is
@@ -50,12 +51,12 @@ func TestPostgresOutageThroughThePipeline(t *testing.T) {
 	}
 
 	conntest.PutData(t, srv.Engine, "orders", 0, 300, data)
-	conntest.WaitFor(t, "some rows", func() bool { return count() >= 100 })
+	testsync.WaitFor(t, "some rows", func() bool { return count() >= 100 })
 	pg.Stop()
 	conntest.PutData(t, srv.Engine, "orders", 300, 600, data)
-	conntest.WaitFor(t, "emits failing", func() bool { return strings.Contains(logs.String(), emitRetried) })
+	testsync.WaitFor(t, "emits failing", func() bool { return strings.Contains(logs.String(), emitRetried) })
 	pg.Start()
-	conntest.WaitFor(t, "every row", func() bool { return count() >= 600 })
+	testsync.WaitFor(t, "every row", func() bool { return count() >= 600 })
 	stop()
 
 	rows, err := pool.Query(ctx, `SELECT id, count(*) FROM orders GROUP BY id`)
@@ -99,12 +100,12 @@ func TestDynaliteOutageThroughThePipeline(t *testing.T) {
 		return items
 	}
 	conntest.PutData(t, srv.Engine, "orders", 0, 300, data)
-	conntest.WaitFor(t, "some items", func() bool { return len(scan()) >= 100 })
+	testsync.WaitFor(t, "some items", func() bool { return len(scan()) >= 100 })
 	d.Stop()
 	conntest.PutData(t, srv.Engine, "orders", 300, 600, data)
-	conntest.WaitFor(t, "emits failing", func() bool { return strings.Contains(logs.String(), emitRetried) })
+	testsync.WaitFor(t, "emits failing", func() bool { return strings.Contains(logs.String(), emitRetried) })
 	d.Start()
-	conntest.WaitFor(t, "every item", func() bool { return len(scan()) == 600 })
+	testsync.WaitFor(t, "every item", func() bool { return len(scan()) == 600 })
 	stop()
 
 	items := scan()

@@ -15,6 +15,7 @@ import (
 	"github.com/freshet-io/freshet/connect/internal/conntest"
 	"github.com/freshet-io/freshet/connect/internal/searchtest"
 	"github.com/freshet-io/freshet/internal/testserver"
+	"github.com/freshet-io/freshet/internal/testsync"
 )
 
 // order is record i of the emitter tests: a JSON object, except record 50,
@@ -45,7 +46,7 @@ func TestRunIntoPostgres(t *testing.T) {
 		require.NoError(t, pool.QueryRow(ctx, `SELECT count(*) FROM orders`).Scan(&n))
 		return n
 	}
-	conntest.WaitFor(t, "the rows", func() bool { return count() == 199 })
+	testsync.WaitFor(t, "the rows", func() bool { return count() == 199 })
 	stop()
 	require.Equal(t, 199, count())
 
@@ -97,7 +98,7 @@ func TestRunIntoDynamoDB(t *testing.T) {
 		require.NoError(t, err)
 		return items
 	}
-	conntest.WaitFor(t, "the items", func() bool { return len(scan()) == 199 })
+	testsync.WaitFor(t, "the items", func() bool { return len(scan()) == 199 })
 	stop()
 	items := scan()
 	require.Len(t, items, 199)
@@ -137,7 +138,7 @@ func TestRunIntoOpenSearch(t *testing.T) {
 		}
 		return n
 	}
-	conntest.WaitFor(t, "the documents", func() bool { return total() == 200 })
+	testsync.WaitFor(t, "the documents", func() bool { return total() == 200 })
 	stop()
 	if len(s.Indices()) != 1 { // the test ran across midnight UTC
 		t.Logf("indices %v", s.Indices())

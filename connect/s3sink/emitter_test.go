@@ -15,6 +15,7 @@ import (
 	"github.com/freshet-io/freshet/connect/internal/conntest"
 	"github.com/freshet-io/freshet/connect/s3sink"
 	"github.com/freshet-io/freshet/consumer/lease"
+	"github.com/freshet-io/freshet/internal/testsync"
 )
 
 const stream = "orders"
@@ -63,7 +64,7 @@ func TestPipelineIntoS3(t *testing.T) {
 				connect.WithBufferLimits(connect.BufferLimits{MaxRecords: 100, MaxAge: time.Hour}))
 			stop := conntest.Start(t, p)
 			put := conntest.Put(t, e, stream, 0, 1000)
-			conntest.WaitFor(t, "all read", func() bool { return p.Stats().Total.Records == 1000 })
+			testsync.WaitFor(t, "all read", func() bool { return p.Stats().Total.Records == 1000 })
 			require.NoError(t, stop())
 
 			objs := s.Objects(t, "lake")
@@ -96,15 +97,15 @@ func TestS3OutageBacksOffAndResumesWithoutLossOrDuplicates(t *testing.T) {
 		connect.WithBackoff(connect.Backoff{First: time.Millisecond, Max: 20 * time.Millisecond, MaxElapsed: time.Hour}))
 	stop := conntest.Start(t, p)
 	conntest.Put(t, e, stream, 0, 200)
-	conntest.WaitFor(t, "the first records stored", func() bool { return p.Stats().Total.Emitted == 200 })
+	testsync.WaitFor(t, "the first records stored", func() bool { return p.Stats().Total.Emitted == 200 })
 
 	s.SetDown(true)
 	conntest.Put(t, e, stream, 200, 600)
-	conntest.WaitFor(t, "retries during the outage", func() bool { return p.Stats().Total.Retries >= 5 })
+	testsync.WaitFor(t, "retries during the outage", func() bool { return p.Stats().Total.Retries >= 5 })
 	assert.EqualValues(t, 200, p.Stats().Total.Emitted)
 	s.SetDown(false)
 
-	conntest.WaitFor(t, "every record stored", func() bool { return p.Stats().Total.Emitted == 600 })
+	testsync.WaitFor(t, "every record stored", func() bool { return p.Stats().Total.Emitted == 600 })
 	require.NoError(t, stop())
 	lines := conntest.Lines(s.Objects(t, "lake"))
 	require.Len(t, lines, 600)
@@ -130,7 +131,7 @@ func TestUnencodableItemsAreDeadLetteredToS3(t *testing.T) {
 		}
 		return []byte(strconv.Itoa(i))
 	})
-	conntest.WaitFor(t, "all read", func() bool { return p.Stats().Total.Records == 25 })
+	testsync.WaitFor(t, "all read", func() bool { return p.Stats().Total.Records == 25 })
 	require.NoError(t, stop())
 
 	var good, bad map[string][]byte = map[string][]byte{}, map[string][]byte{}

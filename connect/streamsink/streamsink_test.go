@@ -20,6 +20,7 @@ import (
 	"github.com/freshet-io/freshet/connect/internal/conntest"
 	"github.com/freshet-io/freshet/connect/streamsink"
 	"github.com/freshet-io/freshet/consumer/lease"
+	"github.com/freshet-io/freshet/internal/testsync"
 	"github.com/freshet-io/freshet/kinesissdk"
 	"github.com/freshet-io/freshet/kinesistest"
 )
@@ -51,7 +52,7 @@ func TestRepartitionIntoAnotherStreamRetryingThrottledRecordsAlone(t *testing.T)
 		connect.WithBackoff(connect.Backoff{First: time.Millisecond, Max: 5 * time.Millisecond}))
 	stop := conntest.Start(t, p)
 	conntest.Put(t, e, "in", 0, 1000)
-	conntest.WaitFor(t, "every record written", func() bool { return p.Stats().Total.Emitted == 1000 })
+	testsync.WaitFor(t, "every record written", func() bool { return p.Stats().Total.Emitted == 1000 })
 	require.NoError(t, stop())
 
 	got := map[string]int{}
@@ -118,7 +119,7 @@ func TestOverHTTPWithTheSDKAndADeadLetterStream(t *testing.T) {
 		connect.WithBufferLimits(connect.BufferLimits{MaxRecords: 50, MaxAge: 20 * time.Millisecond}))
 	stop := conntest.Start(t, p)
 	put := conntest.Put(t, client, "in", 0, 300)
-	conntest.WaitFor(t, "all stored", func() bool {
+	testsync.WaitFor(t, "all stored", func() bool {
 		st := p.Stats().Total
 		return st.Emitted == 299 && st.DeadLettered == 1
 	})

@@ -17,6 +17,7 @@ import (
 	"github.com/freshet-io/freshet/consumer"
 	"github.com/freshet-io/freshet/consumer/internal/testutil"
 	"github.com/freshet-io/freshet/consumer/lease"
+	"github.com/freshet-io/freshet/internal/testsync"
 )
 
 // Config says what RunWorkerSuite runs against. The zero value runs the
@@ -73,7 +74,7 @@ func RunWorkerSuite(t *testing.T, cfg Config) {
 	}
 	caughtUp := func() {
 		t.Helper()
-		testutil.WaitFor(t, "every record processed", func() bool { return j.count(n) == n })
+		testsync.WaitFor(t, "every record processed", func() bool { return j.count(n) == n })
 	}
 	for _, id := range []string{"a", "b", "c"} {
 		f.Start(id)
@@ -86,7 +87,7 @@ func RunWorkerSuite(t *testing.T, cfg Config) {
 	caughtUp()
 
 	// b dies holding leases: a and c take them once they expire.
-	testutil.WaitFor(t, "b to hold a lease", func() bool { return f.Owned("b") > 0 })
+	testsync.WaitFor(t, "b to hold a lease", func() bool { return f.Owned("b") > 0 })
 	f.Crash("b")
 	t.Logf("b held %d leases when it died", f.Owned("b"))
 	put(400)
@@ -108,7 +109,7 @@ func RunWorkerSuite(t *testing.T, cfg Config) {
 	f.Crash("c")
 	f.Start("a")
 	put(400)
-	testutil.WaitFor(t, "every record processed", func() bool { return j.count(n) == n })
+	testsync.WaitFor(t, "every record processed", func() bool { return j.count(n) == n })
 	j.check()
 	// Every child has records by now: cleanup leaves the leases of the
 	// open shards only.
@@ -141,7 +142,7 @@ func RunWorkerSuite(t *testing.T, cfg Config) {
 	put(300)
 	f.Start("x")
 	f.Start("y")
-	testutil.WaitFor(t, "records written after the restart processed", func() bool { return j.count(n) == n })
+	testsync.WaitFor(t, "records written after the restart processed", func() bool { return j.count(n) == n })
 	if left := testutil.WaitForLeaseCleanup(t, e, stream, store); left != 0 {
 		t.Errorf("%d leases of closed shards left after the restart, want 0", left)
 	}

@@ -2,7 +2,6 @@ package main
 
 import (
 	"bufio"
-	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
@@ -28,6 +27,7 @@ import (
 	"github.com/freshet-io/freshet"
 	"github.com/freshet-io/freshet/consumer/lease"
 	"github.com/freshet-io/freshet/internal/testserver"
+	"github.com/freshet-io/freshet/internal/testsync"
 	"github.com/freshet-io/freshet/kinesissdk"
 )
 
@@ -72,7 +72,7 @@ func runGroup(t *testing.T, bin binaries, leases leaseTableReader) {
 	}
 	// Balanced before anything is written: stealing to balance the
 	// group then duplicates nothing.
-	waitFor(t, "the 8 leases spread over the 3 workers", func() bool {
+	testsync.WaitFor(t, "the 8 leases spread over the 3 workers", func() bool {
 		owners := leases.owners(t)
 		return len(owners) == 8 && count(owners, "w1") >= 2 && count(owners, "w2") >= 2 && count(owners, "w3") >= 2
 	})
@@ -80,31 +80,31 @@ func runGroup(t *testing.T, bin binaries, leases leaseTableReader) {
 	// Workers whose leases were stolen notice at their next renewal; wait
 	// for that too, so that none of them processes records of a shard it
 	// no longer holds.
-	waitFor(t, "workers to notice the leases stolen from them", func() bool {
+	testsync.WaitFor(t, "workers to notice the leases stolen from them", func() bool {
 		return out.staleSessions(leases.owners(t)) == 0
 	})
 	phase("leases balanced; writing")
 	w := &writer{src: src}
 	stopWriting := w.start(t)
-	waitFor(t, "records written", func() bool { return w.count() >= 500 })
+	testsync.WaitFor(t, "records written", func() bool { return w.count() >= 500 })
 
 	phase("splitting")
 	split(t, client, openShards(t, src)[0])
-	waitFor(t, "records written after the split", func() bool { return w.count() >= 1000 })
+	testsync.WaitFor(t, "records written after the split", func() bool { return w.count() >= 1000 })
 	open := openShards(t, src)
 	_, err = client.MergeShards(ctx, &kinesis.MergeShardsInput{StreamName: aws.String(stream),
 		ShardToMerge: aws.String(open[len(open)-2].ShardId), AdjacentShardToMerge: aws.String(open[len(open)-1].ShardId)})
 	require.NoError(t, err)
 	waitActive(t, client)
 	mark := w.count() + 500
-	waitFor(t, "records written after the merge", func() bool { return w.count() >= mark })
+	testsync.WaitFor(t, "records written after the merge", func() bool { return w.count() >= mark })
 	phase("merged; waiting for the group to catch up")
 	mark = w.count()
-	waitFor(t, "the group to catch up", func() bool { return out.processedAll(w.records()[:mark]) })
+	testsync.WaitFor(t, "the group to catch up", func() bool { return out.processedAll(w.records()[:mark]) })
 
 	// Kill w2 while it holds leases.
 	var held []string
-	waitFor(t, "w2 to hold a lease", func() bool {
+	testsync.WaitFor(t, "w2 to hold a lease", func() bool {
 		held = nil
 		for key, owner := range leases.owners(t) {
 			if owner == "w2" {
@@ -116,21 +116,21 @@ func runGroup(t *testing.T, bin binaries, leases leaseTableReader) {
 	phase("killing w2")
 	killed := time.Now()
 	workers["w2"].kill(t)
-	waitFor(t, "w2's leases to move", func() bool { return count(leases.owners(t), "w2") == 0 })
+	testsync.WaitFor(t, "w2's leases to move", func() bool { return count(leases.owners(t), "w2") == 0 })
 	takeover := time.Since(killed)
 	t.Logf("w2 held %d leases (%v) when killed; %v later no lease was its (failover %v, renewal every %v)",
 		len(held), held, takeover.Round(time.Millisecond), failover, renew)
 	// The survivors that took them print so, with their processors'
 	// first lines.
 	for _, key := range held {
-		waitFor(t, "a survivor to process "+key, func() bool { return out.startedAfter(key, killed, "w1", "w3") })
+		testsync.WaitFor(t, "a survivor to process "+key, func() bool { return out.startedAfter(key, killed, "w1", "w3") })
 	}
 
 	mark = w.count() + 500
-	waitFor(t, "records written after the kill", func() bool { return w.count() >= mark })
+	testsync.WaitFor(t, "records written after the kill", func() bool { return w.count() >= mark })
 	phase("leases moved; writing stops")
 	stopWriting()
-	waitFor(t, "every record processed", func() bool { return out.processedAll(w.records()) })
+	testsync.WaitFor(t, "every record processed", func() bool { return out.processedAll(w.records()) })
 	for _, id := range []string{"w1", "w3"} {
 		workers[id].stop(t)
 	}
@@ -184,7 +184,7 @@ func startServer(t *testing.T, bin string) string {
 	t.Helper()
 	addr := "127.0.0.1:" + strconv.Itoa(testserver.FreePort(t))
 	cmd := exec.Command(bin, "serve", "--addr", addr)
-	var logs syncBuffer
+	var logs testsync.Buffer
 	cmd.Stdout, cmd.Stderr = &logs, &logs
 	require.NoError(t, cmd.Start())
 	done := make(chan error, 1)
@@ -196,7 +196,7 @@ func startServer(t *testing.T, bin string) string {
 		}
 	})
 	url := "http://" + addr
-	waitFor(t, "freshet serve to answer", func() bool {
+	testsync.WaitFor(t, "freshet serve to answer", func() bool {
 		resp, err := http.Get(url + "/_health")
 		if err != nil {
 			return false
@@ -222,7 +222,7 @@ func newKinesisClient(endpoint string) *kinesis.Client {
 
 func waitActive(t *testing.T, client *kinesis.Client) {
 	t.Helper()
-	waitFor(t, "the stream to be ACTIVE", func() bool {
+	testsync.WaitFor(t, "the stream to be ACTIVE", func() bool {
 		out, err := client.DescribeStreamSummary(context.Background(), &kinesis.DescribeStreamSummaryInput{StreamName: aws.String(stream)})
 		require.NoError(t, err)
 		return out.StreamDescriptionSummary.StreamStatus == types.StreamStatusActive
@@ -347,7 +347,7 @@ type workerProcess struct {
 	id   string
 	cmd  *exec.Cmd
 	done chan error
-	logs *syncBuffer
+	logs *testsync.Buffer
 }
 
 func startWorker(t *testing.T, bin, id, endpoint string, leaseFlags []string, out *output) *workerProcess {
@@ -356,7 +356,7 @@ func startWorker(t *testing.T, bin, id, endpoint string, leaseFlags []string, ou
 		"--initial-position", lease.TrimHorizon,
 		"--failover", failover.String(), "--shard-sync", "500ms", "--idle", "20ms", "--max-records", "200"}, leaseFlags...)
 	cmd := exec.Command(bin, args...)
-	p := &workerProcess{id: id, cmd: cmd, done: make(chan error, 1), logs: &syncBuffer{}}
+	p := &workerProcess{id: id, cmd: cmd, done: make(chan error, 1), logs: &testsync.Buffer{}}
 	cmd.Stderr = p.logs
 	stdout, err := cmd.StdoutPipe()
 	require.NoError(t, err)
@@ -376,7 +376,7 @@ func startWorker(t *testing.T, bin, id, endpoint string, leaseFlags []string, ou
 			<-p.done
 		}
 		if t.Failed() {
-			t.Logf("log of worker %s:\n%s", id, p.logs.tail(4000))
+			t.Logf("log of worker %s:\n%s", id, tail(p.logs.String(), 4000))
 		}
 	})
 	return p
@@ -647,41 +647,10 @@ func (o *output) check(t *testing.T, recs []written, shards []freshet.Shard) {
 	assert.Equal(t, 4, resharded, "parent-child pairs: one split (2) and one merge (2)")
 }
 
-// syncBuffer is a bytes.Buffer safe for concurrent use.
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (b *syncBuffer) Write(p []byte) (int, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.b.Write(p)
-}
-
-func (b *syncBuffer) String() string {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.b.String()
-}
-
-func (b *syncBuffer) tail(n int) string {
-	s := b.String()
+// tail returns the last n bytes of s, marked as cut when it is longer.
+func tail(s string, n int) string {
 	if len(s) > n {
 		s = "..." + s[len(s)-n:]
 	}
 	return s
-}
-
-// waitFor waits until cond holds, failing the test after a generous
-// deadline that only catches hangs.
-func waitFor(t *testing.T, what string, cond func() bool) {
-	t.Helper()
-	deadline := time.Now().Add(60 * time.Second)
-	for !cond() {
-		if time.Now().After(deadline) {
-			t.Fatalf("timed out waiting for %s", what)
-		}
-		time.Sleep(5 * time.Millisecond)
-	}
 }

@@ -27,26 +27,12 @@ func run(ctx context.Context) error {
 	if _, err := e.CreateStream(ctx, &freshet.CreateStreamInput{StreamName: "orders", ShardCount: 1}); err != nil {
 		return err
 	}
-	for i := range 3 {
-		out, err := e.PutRecord(ctx, &freshet.PutRecordInput{
-			StreamName:   "orders",
-			PartitionKey: fmt.Sprintf("customer-%d", i),
-			Data:         []byte(fmt.Sprintf(`{"order":%d}`, i)),
-		})
-		if err != nil {
-			return err
-		}
-		fmt.Printf("put order %d -> %s seq %s\n", i, out.ShardId, out.SequenceNumber)
+	if err := putOrders(ctx, e, 0, 3); err != nil {
+		return err
 	}
 
 	// Read shard 0 from its oldest record.
-	it, err := e.GetShardIterator(ctx, &freshet.GetShardIteratorInput{
-		StreamName: "orders", ShardId: "shardId-000000000000", ShardIteratorType: freshet.TrimHorizon,
-	})
-	if err != nil {
-		return err
-	}
-	got, err := e.GetRecords(ctx, &freshet.GetRecordsInput{ShardIterator: it.ShardIterator})
+	got, err := readFromStart(ctx, e, "shardId-000000000000")
 	if err != nil {
 		return err
 	}
@@ -63,16 +49,8 @@ func run(ctx context.Context) error {
 	}); err != nil {
 		return err
 	}
-	for i := 3; i < 6; i++ {
-		out, err := e.PutRecord(ctx, &freshet.PutRecordInput{
-			StreamName:   "orders",
-			PartitionKey: fmt.Sprintf("customer-%d", i),
-			Data:         []byte(fmt.Sprintf(`{"order":%d}`, i)),
-		})
-		if err != nil {
-			return err
-		}
-		fmt.Printf("put order %d -> %s\n", i, out.ShardId)
+	if err := putOrders(ctx, e, 3, 6); err != nil {
+		return err
 	}
 
 	// Continue reading the parent: it ends with no next iterator and the
@@ -86,13 +64,7 @@ func run(ctx context.Context) error {
 	}
 	for _, child := range end.ChildShards {
 		fmt.Printf("parent ended; child %s (parents %v)\n", child.ShardId, child.ParentShards)
-		it, err := e.GetShardIterator(ctx, &freshet.GetShardIteratorInput{
-			StreamName: "orders", ShardId: child.ShardId, ShardIteratorType: freshet.TrimHorizon,
-		})
-		if err != nil {
-			return err
-		}
-		recs, err := e.GetRecords(ctx, &freshet.GetRecordsInput{ShardIterator: it.ShardIterator})
+		recs, err := readFromStart(ctx, e, child.ShardId)
 		if err != nil {
 			return err
 		}
@@ -101,4 +73,33 @@ func run(ctx context.Context) error {
 		}
 	}
 	return nil
+}
+
+// putOrders writes the orders from to to-1 to "orders", each under the
+// partition key of its customer, and prints the shard each went to.
+func putOrders(ctx context.Context, e *freshet.Engine, from, to int) error {
+	for i := from; i < to; i++ {
+		out, err := e.PutRecord(ctx, &freshet.PutRecordInput{
+			StreamName:   "orders",
+			PartitionKey: fmt.Sprintf("customer-%d", i),
+			Data:         []byte(fmt.Sprintf(`{"order":%d}`, i)),
+		})
+		if err != nil {
+			return err
+		}
+		fmt.Printf("put order %d -> %s seq %s\n", i, out.ShardId, out.SequenceNumber)
+	}
+	return nil
+}
+
+// readFromStart reads a shard of "orders" from its oldest record: an
+// iterator at TRIM_HORIZON and one GetRecords call with it.
+func readFromStart(ctx context.Context, e *freshet.Engine, shardID string) (*freshet.GetRecordsOutput, error) {
+	it, err := e.GetShardIterator(ctx, &freshet.GetShardIteratorInput{
+		StreamName: "orders", ShardId: shardID, ShardIteratorType: freshet.TrimHorizon,
+	})
+	if err != nil {
+		return nil, err
+	}
+	return e.GetRecords(ctx, &freshet.GetRecordsInput{ShardIterator: it.ShardIterator})
 }

@@ -1,5 +1,13 @@
-// Package metricstest sends the known traffic that the tests of freshet's
-// metrics exporters (prom, otelmetric) check their output against.
+// Package metricstest sends known traffic to engines and says what every
+// metric of freshet's catalog (freshet.StreamMetricCatalog,
+// freshet.ShardMetricCatalog) must then read, so that the tests of the
+// metrics adapters (prom, otelmetric) check their exported values against
+// one source of truth. Each adapter's test still names the series or
+// instruments, labels and units as that adapter exports them.
+//
+// Traffic is the driver; Metrics and LatencyMetrics are the expectations
+// after it, by catalog name and by Place; NewEngine and CreateStream are
+// the helpers the adapters' other tests need.
 package metricstest
 
 import (
@@ -31,12 +39,12 @@ func Traffic(t testing.TB) (e, other *freshet.Engine) {
 	t.Helper()
 	ctx := context.Background()
 	clock := freshet.NewManualClock(time.Date(2026, 3, 1, 12, 0, 0, 0, time.UTC))
-	e = newEngine(t, freshet.WithClock(clock), freshet.WithRetentionSweep(0), freshet.WithLimits(freshet.AWSLimits),
+	e = NewEngine(t, freshet.WithClock(clock), freshet.WithRetentionSweep(0), freshet.WithLimits(freshet.AWSLimits),
 		freshet.WithAccount("111111111111"), freshet.WithRegion("eu-west-1"))
-	other = newEngine(t, freshet.WithAccount("111111111111"), freshet.WithRegion("us-east-1"))
+	other = NewEngine(t, freshet.WithAccount("111111111111"), freshet.WithRegion("us-east-1"))
 
 	// "orders" has 2 shards and 4 shard-level metrics enabled.
-	create(t, e, "orders", 2)
+	CreateStream(t, e, "orders", 2)
 	_, err := e.EnableEnhancedMonitoring(ctx, &freshet.EnableEnhancedMonitoringInput{StreamName: "orders",
 		ShardLevelMetrics: []string{"IncomingBytes", "IncomingRecords", "ReadProvisionedThroughputExceeded", "IteratorAgeMilliseconds"}})
 	require.NoError(t, err)
@@ -75,7 +83,7 @@ func Traffic(t testing.TB) (e, other *freshet.Engine) {
 
 	// "plain" has 1 shard, no enhanced monitoring, and a subscriber that
 	// receives 2 records of 3 + 4 bytes in one event.
-	create(t, e, "plain", 1)
+	CreateStream(t, e, "plain", 1)
 	st, err := e.Stream("plain")
 	require.NoError(t, err)
 	for range 2 {
@@ -93,21 +101,24 @@ func Traffic(t testing.TB) (e, other *freshet.Engine) {
 	require.NoError(t, sub.Close())
 
 	// Another region has a stream of the same name.
-	create(t, other, "orders", 1)
+	CreateStream(t, other, "orders", 1)
 	_, err = other.PutRecord(ctx, &freshet.PutRecordInput{StreamName: "orders", PartitionKey: "k", Data: []byte("x")})
 	require.NoError(t, err)
 
 	return e, other
 }
 
-func newEngine(t testing.TB, opts ...freshet.Option) *freshet.Engine {
+// NewEngine returns an engine with opts, closed when the test ends.
+func NewEngine(t testing.TB, opts ...freshet.Option) *freshet.Engine {
 	t.Helper()
 	e := freshet.New(opts...)
 	t.Cleanup(func() { _ = e.Close() })
 	return e
 }
 
-func create(t testing.TB, e *freshet.Engine, name string, shards int) {
+// CreateStream creates a stream called name with the given number of
+// shards in e, failing the test on an error.
+func CreateStream(t testing.TB, e *freshet.Engine, name string, shards int) {
 	t.Helper()
 	_, err := e.CreateStream(context.Background(), &freshet.CreateStreamInput{StreamName: name, ShardCount: shards})
 	require.NoError(t, err)

@@ -18,6 +18,7 @@ import (
 
 	"github.com/freshet-io/freshet"
 	"github.com/freshet-io/freshet/connect/internal/conntest"
+	"github.com/freshet-io/freshet/internal/testsync"
 	"github.com/freshet-io/freshet/kinesistest"
 )
 
@@ -122,7 +123,7 @@ func TestSIGKILLMidFlushAndRestart(t *testing.T) {
 
 	conntest.Put(t, srv.Engine, "orders", 500, 1000)
 	p2 := startConnector(t, cfgPath)
-	conntest.WaitFor(t, "every record in S3", func() bool { return len(conntest.Lines(s.Objects(t, "lake"))) == 1000 })
+	testsync.WaitFor(t, "every record in S3", func() bool { return len(conntest.Lines(s.Objects(t, "lake"))) == 1000 })
 	require.NoError(t, p2.cmd.Process.Signal(syscall.SIGTERM))
 	require.NoError(t, p2.cmd.Wait(), "a SIGTERM stops the connector cleanly; logs:\n%s", p2.logs.String())
 	assert.Contains(t, p2.logs.String(), "replaying the batch")

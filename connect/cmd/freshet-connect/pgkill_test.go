@@ -10,6 +10,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/freshet-io/freshet/connect/internal/conntest"
+	"github.com/freshet-io/freshet/internal/testsync"
 )
 
 // TestSIGKILLMidCopyIntoPostgresAndRestart kills the connector while
@@ -49,12 +50,12 @@ func TestSIGKILLMidCopyIntoPostgresAndRestart(t *testing.T) {
 
 	conntest.PutData(t, srv.Engine, "orders", 0, 500, order)
 	p1 := startConnector(t, cfgPath)
-	conntest.WaitFor(t, "some batches committed and a COPY running", func() bool { return count() >= 80 && copying() })
+	testsync.WaitFor(t, "some batches committed and a COPY running", func() bool { return count() >= 80 && copying() })
 	require.NoError(t, p1.cmd.Process.Signal(syscall.SIGKILL))
 	_ = p1.cmd.Wait()
 	// PostgreSQL rolls the interrupted COPY back once it sees the
 	// connection gone.
-	conntest.WaitFor(t, "the killed COPY to end", func() bool { return !copying() })
+	testsync.WaitFor(t, "the killed COPY to end", func() bool { return !copying() })
 	loaded := count()
 	assert.Less(t, loaded, 500, "the connector was killed before it loaded everything")
 	_, err := pool.Exec(ctx, `DROP TRIGGER slow_row ON orders`)
@@ -62,7 +63,7 @@ func TestSIGKILLMidCopyIntoPostgresAndRestart(t *testing.T) {
 
 	conntest.PutData(t, srv.Engine, "orders", 500, 1000, order)
 	p2 := startConnector(t, cfgPath)
-	conntest.WaitFor(t, "every record in PostgreSQL", func() bool { return count() >= 1000 })
+	testsync.WaitFor(t, "every record in PostgreSQL", func() bool { return count() >= 1000 })
 	require.NoError(t, p2.cmd.Process.Signal(syscall.SIGTERM))
 	require.NoError(t, p2.cmd.Wait(), "a SIGTERM stops the connector cleanly; logs:\n%s", p2.logs.String())
 

@@ -1,6 +1,7 @@
 // Package conntest holds what the connect module's tests share: a stream
-// in an in-process engine, numbered records, an Emitter and a DeadLetter
-// that keep everything in memory, and waiting without timed assertions.
+// in an in-process engine, numbered records, and an Emitter and a
+// DeadLetter that keep everything in memory. Waiting for a condition is
+// internal/testsync's WaitFor.
 package conntest
 
 import (
@@ -9,24 +10,10 @@ import (
 	"strconv"
 	"sync"
 	"testing"
-	"time"
 
 	"github.com/freshet-io/freshet"
 	"github.com/freshet-io/freshet/connect"
 )
-
-// WaitFor waits until cond holds, failing the test after a generous
-// deadline that only catches hangs.
-func WaitFor(t testing.TB, what string, cond func() bool) {
-	t.Helper()
-	deadline := time.Now().Add(60 * time.Second)
-	for !cond() {
-		if time.Now().After(deadline) {
-			t.Fatalf("timed out waiting for %s", what)
-		}
-		time.Sleep(2 * time.Millisecond)
-	}
-}
 
 // NewStream returns an engine, closed with the test, with a stream of n
 // shards.

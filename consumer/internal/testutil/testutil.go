@@ -1,7 +1,7 @@
 // Package testutil holds the helpers that the consumer's own tests and its
-// conformance suite (consumertest) share: waiting without timed
-// assertions, writing numbered records, resharding, and checking the lease
-// table after cleanup.
+// conformance suite (consumertest) share: writing numbered records,
+// resharding, and checking the lease table after cleanup. Waiting for a
+// condition is internal/testsync's WaitFor.
 package testutil
 
 import (
@@ -11,24 +11,11 @@ import (
 	"sort"
 	"strconv"
 	"testing"
-	"time"
 
 	"github.com/freshet-io/freshet"
 	"github.com/freshet-io/freshet/consumer/lease"
+	"github.com/freshet-io/freshet/internal/testsync"
 )
-
-// WaitFor waits until cond holds, failing the test after a generous
-// deadline: the deadline only catches hangs, it asserts no timing.
-func WaitFor(t testing.TB, what string, cond func() bool) {
-	t.Helper()
-	deadline := time.Now().Add(60 * time.Second)
-	for !cond() {
-		if time.Now().After(deadline) {
-			t.Fatalf("timed out waiting for %s", what)
-		}
-		time.Sleep(5 * time.Millisecond)
-	}
-}
 
 // PutRange writes the records "from" to "to"-1 (their data is their number
 // in decimal) with spread partition keys, 100 per PutRecords call.
@@ -95,7 +82,7 @@ func WaitForLeaseCleanup(t testing.TB, e *freshet.Engine, stream string, store l
 	t.Helper()
 	var left int
 	var why string
-	WaitFor(t, "the lease cleanup", func() bool {
+	testsync.WaitFor(t, "the lease cleanup", func() bool {
 		left, why = leaseTableExcess(t, e, stream, store)
 		return why == ""
 	})

@@ -11,6 +11,7 @@ import (
 	"github.com/freshet-io/freshet/consumer/consumertest"
 	"github.com/freshet-io/freshet/consumer/internal/testutil"
 	"github.com/freshet-io/freshet/consumer/lease"
+	"github.com/freshet-io/freshet/internal/testsync"
 )
 
 // benchStores returns the stores to compare: the memory store, the
@@ -151,9 +152,9 @@ func BenchmarkTakeover(b *testing.B) {
 		fa := consumertest.NewFleet(b, eng, "s", store, noop, consumer.WithFailoverTime(failover), consumer.WithMetrics(ma))
 		fb := consumertest.NewFleet(b, eng, "s", store, noop, consumer.WithFailoverTime(failover), consumer.WithMetrics(mb))
 		fa.Start("a")
-		testutil.WaitFor(b, "a to hold every lease", func() bool { return fa.Owned("a") == 4 })
+		testsync.WaitFor(b, "a to hold every lease", func() bool { return fa.Owned("a") == 4 })
 		fb.Start("b")
-		testutil.WaitFor(b, "b to steal its share", func() bool { return fb.Owned("b") == 2 && fa.Owned("a") == 2 })
+		testsync.WaitFor(b, "b to steal its share", func() bool { return fb.Owned("b") == 2 && fa.Owned("a") == 2 })
 		before := mb.gained.Load()
 		b.StartTimer()
 		start := time.Now()

@@ -20,6 +20,7 @@ import (
 	"github.com/freshet-io/freshet/consumer/internal/testutil"
 	"github.com/freshet-io/freshet/consumer/lease"
 	"github.com/freshet-io/freshet/consumer/lease/ddblease"
+	"github.com/freshet-io/freshet/internal/testsync"
 )
 
 // checkpointLog is a lease.Store that checks every committed checkpoint
@@ -152,8 +153,8 @@ func TestStoreOutage(t *testing.T) {
 		n += k
 	}
 	put(200)
-	testutil.WaitFor(t, "every record processed", func() bool { return j.count(n) == n })
-	testutil.WaitFor(t, "every shard checkpointed", func() bool {
+	testsync.WaitFor(t, "every record processed", func() bool { return j.count(n) == n })
+	testsync.WaitFor(t, "every shard checkpointed", func() bool {
 		ls, err := store.List(context.Background())
 		require.NoError(t, err)
 		done := 0
@@ -176,7 +177,7 @@ func TestStoreOutage(t *testing.T) {
 	j.mu.Unlock()
 	e.d.Stop()
 	put(200)
-	testutil.WaitFor(t, "every lease given up", func() bool { return m.lost.Load() >= 4 })
+	testsync.WaitFor(t, "every lease given up", func() bool { return m.lost.Load() >= 4 })
 	gained := m.gained.Load()
 	errorsDuringOutage := m.storeErrors.Load()
 	assert.Positive(t, errorsDuringOutage, "store errors reported")
@@ -184,7 +185,7 @@ func TestStoreOutage(t *testing.T) {
 	// DynamoDB is back.
 	e.d.Start()
 	put(200)
-	testutil.WaitFor(t, "every record processed after the outage", func() bool { return j.count(n) == n })
+	testsync.WaitFor(t, "every record processed after the outage", func() bool { return j.count(n) == n })
 	assert.GreaterOrEqual(t, m.gained.Load(), gained+4, "the leases taken again")
 	f.ShutdownAll()
 

@@ -11,6 +11,7 @@ import (
 	"github.com/freshet-io/freshet/consumer/internal/testutil"
 	"github.com/freshet-io/freshet/consumer/lease"
 	"github.com/freshet-io/freshet/internal/testserver"
+	"github.com/freshet-io/freshet/internal/testsync"
 )
 
 // benchStores runs bench with the memory store (the baseline) and with a
@@ -77,12 +78,12 @@ func BenchmarkTakeover(b *testing.B) {
 		f := consumertest.NewFleet(b, e, "bench", store, nop, consumer.WithFailoverTime(failover),
 			consumer.WithRenewInterval(failover/3), consumer.WithShardSyncInterval(time.Minute))
 		f.Start("a")
-		waitFor(b, func() bool { return f.Owned("a") == 4 })
+		testsync.WaitFor(b, "a to hold every lease", func() bool { return f.Owned("a") == 4 })
 		f.Start("b")
-		waitFor(b, func() bool { return f.Owned("b") == 2 && f.Owned("a") == 2 })
+		testsync.WaitFor(b, "b to steal its share", func() bool { return f.Owned("b") == 2 && f.Owned("a") == 2 })
 		f.Crash("a")
 		start := time.Now()
-		waitFor(b, func() bool { return f.Owned("b") == 4 })
+		testsync.WaitFor(b, "b to take over every lease", func() bool { return f.Owned("b") == 4 })
 		total += time.Since(start)
 		f.ShutdownAll()
 	}
@@ -104,16 +105,4 @@ func (nopProcessor) ShardEnded(ctx context.Context, cp *consumer.Checkpointer) e
 }
 func (nopProcessor) ShutdownRequested(ctx context.Context, cp *consumer.Checkpointer) error {
 	return cp.Checkpoint(ctx)
-}
-
-// waitFor polls cond every millisecond, failing b after a minute.
-func waitFor(b *testing.B, cond func() bool) {
-	b.Helper()
-	deadline := time.Now().Add(time.Minute)
-	for !cond() {
-		if time.Now().After(deadline) {
-			b.Fatal("timed out")
-		}
-		time.Sleep(time.Millisecond)
-	}
 }

@@ -19,6 +19,7 @@ import (
 	"github.com/freshet-io/freshet/consumer/internal/testutil"
 	"github.com/freshet-io/freshet/consumer/lease"
 	"github.com/freshet-io/freshet/internal/testserver"
+	"github.com/freshet-io/freshet/internal/testsync"
 )
 
 // outageJournal records what the processors of the outage test see.
@@ -159,7 +160,7 @@ func TestOutage(t *testing.T) {
 		n += k
 	}
 	put(400)
-	testutil.WaitFor(t, "every record processed", func() bool { return j.count(n) == n })
+	testsync.WaitFor(t, "every record processed", func() bool { return j.count(n) == n })
 
 	before, err := store.List(ctx)
 	require.NoError(t, err)
@@ -175,15 +176,15 @@ func TestOutage(t *testing.T) {
 	// The workers notice: renewals, lease listings and checkpoints fail,
 	// and after the failover time each worker stops processing the shards
 	// whose leases it could not renew.
-	testutil.WaitFor(t, "workers to give up their leases", func() bool { return errs.lost.Load() >= 4 })
+	testsync.WaitFor(t, "workers to give up their leases", func() bool { return errs.lost.Load() >= 4 })
 	j.mu.Lock()
 	j.restarted = true
 	j.mu.Unlock()
 	pg.Start()
 
-	testutil.WaitFor(t, "every record processed after the outage", func() bool { return j.count(n) == n })
+	testsync.WaitFor(t, "every record processed after the outage", func() bool { return j.count(n) == n })
 	put(400)
-	testutil.WaitFor(t, "records written after the outage processed", func() bool { return j.count(n) == n })
+	testsync.WaitFor(t, "records written after the outage processed", func() bool { return j.count(n) == n })
 	f.ShutdownAll()
 	t.Logf("%d failed calls reported during the outage", errs.n.Load())
 
