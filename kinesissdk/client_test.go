@@ -8,9 +8,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/aws/aws-sdk-go-v2/aws"
-	"github.com/aws/aws-sdk-go-v2/credentials"
-	"github.com/aws/aws-sdk-go-v2/service/kinesis"
 	"github.com/aws/aws-sdk-go-v2/service/kinesis/types"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -21,6 +18,7 @@ import (
 	"github.com/freshet-io/freshet/consumer/lease"
 	"github.com/freshet-io/freshet/internal/testsync"
 	"github.com/freshet-io/freshet/kinesissdk"
+	"github.com/freshet-io/freshet/kinesissdk/sdktest"
 	"github.com/freshet-io/freshet/kinesistest"
 )
 
@@ -28,13 +26,7 @@ import (
 // server, and the server's engine.
 func newClient(t *testing.T, opts ...kinesistest.Option) (*freshet.Engine, *kinesissdk.Client) {
 	srv := kinesistest.NewServer(t, opts...)
-	client := kinesis.New(kinesis.Options{
-		BaseEndpoint: aws.String(srv.URL),
-		Region:       srv.Engine.Region(),
-		Credentials:  credentials.NewStaticCredentialsProvider("AKID", "SECRET", ""),
-		HTTPClient:   srv.Client(),
-	})
-	return srv.Engine, kinesissdk.New(client)
+	return srv.Engine, kinesissdk.New(sdktest.NewClient(srv))
 }
 
 func putOrdered(t *testing.T, e *freshet.Engine, stream string, from, to int) {

@@ -7,11 +7,11 @@ import (
 	"github.com/ThreeDotsLabs/watermill/message"
 	"github.com/ThreeDotsLabs/watermill/pubsub/tests"
 	"github.com/aws/aws-sdk-go-v2/aws"
-	"github.com/aws/aws-sdk-go-v2/credentials"
 	"github.com/aws/aws-sdk-go-v2/service/kinesis"
 	"github.com/freshet-io/freshet"
 	"github.com/freshet-io/freshet/consumer"
 	"github.com/freshet-io/freshet/kinesissdk"
+	"github.com/freshet-io/freshet/kinesissdk/sdktest"
 	"github.com/freshet-io/freshet/kinesistest"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -23,13 +23,7 @@ import (
 // adapted by kinesissdk, and the server's engine.
 func newWire(t *testing.T) (*freshet.Engine, *kinesissdk.Client) {
 	srv := kinesistest.NewServer(t)
-	client := kinesis.New(kinesis.Options{
-		BaseEndpoint: aws.String(srv.URL),
-		Region:       srv.Engine.Region(),
-		Credentials:  credentials.NewStaticCredentialsProvider("AKID", "SECRET", ""),
-		HTTPClient:   srv.Client(),
-	})
-	return srv.Engine, kinesissdk.New(client)
+	return srv.Engine, kinesissdk.New(sdktest.NewClient(srv))
 }
 
 // sdkCreator creates streams through the AWS SDK, for AutoCreate.

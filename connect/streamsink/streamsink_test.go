@@ -9,9 +9,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/aws/aws-sdk-go-v2/aws"
-	"github.com/aws/aws-sdk-go-v2/credentials"
-	"github.com/aws/aws-sdk-go-v2/service/kinesis"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
@@ -22,6 +19,7 @@ import (
 	"github.com/freshet-io/freshet/consumer/lease"
 	"github.com/freshet-io/freshet/internal/testsync"
 	"github.com/freshet-io/freshet/kinesissdk"
+	"github.com/freshet-io/freshet/kinesissdk/sdktest"
 	"github.com/freshet-io/freshet/kinesistest"
 )
 
@@ -94,12 +92,7 @@ func TestWholeRequestErrorIsReturned(t *testing.T) {
 }
 
 func sdkClient(srv *kinesistest.Server) *kinesissdk.Client {
-	return kinesissdk.New(kinesis.New(kinesis.Options{
-		BaseEndpoint: aws.String(srv.URL),
-		Region:       srv.Engine.Region(),
-		Credentials:  credentials.NewStaticCredentialsProvider("AKID", "SECRET", ""),
-		HTTPClient:   srv.Client(),
-	}))
+	return kinesissdk.New(sdktest.NewClient(srv))
 }
 
 func TestOverHTTPWithTheSDKAndADeadLetterStream(t *testing.T) {
