@@ -24,6 +24,10 @@
 //		HTTPClient:   srv.Client(),
 //	})
 //
+// (the function NewClient of package
+// github.com/freshet-io/freshet/kinesissdk/sdktest, a module of its own, is
+// these lines).
+//
 // The credentials are not checked (unless the handler is given
 // kinesisapi.WithCredentials through WithHandlerOptions), but the SDK signs
 // every request and needs some; the region must be the engine's, since the handler routes signed
