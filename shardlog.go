@@ -351,7 +351,12 @@ func (sh *shard) readLog(kind readKind, pos uint64, limit, maxBytes int, now tim
 	var recs []Record // the records read from disk
 	var lastDisk int64
 	add := func(d wal.Record) {
-		recs = append(recs, Record{})
+		// fillDisk sets every field: no need to clear the record first.
+		if n := len(recs); n < cap(recs) {
+			recs = recs[:n+1]
+		} else {
+			recs = append(recs, Record{})
+		}
 		sh.fillDisk(&recs[len(recs)-1], &d)
 		lastDisk = d.Arrival
 	}

@@ -17,6 +17,7 @@ type storageConfig struct {
 	maxMemory int64
 	fs        wal.FS // the file layer; tests inject faults
 	segment   int64  // segment size; tests make it small
+	readCache int64  // size of the read cache, if set (readcache.go)
 }
 
 // WithDataDir keeps the engine's streams on disk, under

@@ -17,7 +17,6 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
-	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -54,9 +53,16 @@ type Options struct {
 	// 64 MiB).
 	SegmentBytes int64
 	// IndexEvery is the distance in bytes between entries of the sparse
-	// index (default 64 KiB).
+	// index (default 64 KiB); it is also about the size of the blocks
+	// reads cache.
 	IndexEvery int64
+	// Cache keeps the blocks reads read, and may be shared by many logs
+	// (default: a cache of DefaultCacheBytes for this log alone).
+	Cache *Cache
 }
+
+// DefaultCacheBytes is the size of the cache of a log opened without one.
+const DefaultCacheBytes = 4 << 20
 
 const segmentSuffix = ".seg"
 
@@ -85,14 +91,9 @@ type Log struct {
 	dir string
 	opt Options
 
-	mu   sync.RWMutex // guards segs and each segment's fields
-	segs []*segment
-
-	// Where the last reads stopped, so that a reader reading on starts at
-	// its record instead of at the index entry before it.
-	hintMu   sync.Mutex
-	hints    [readHints]readHint
-	hintNext int // the slot to overwrite next
+	mu    sync.RWMutex // guards segs and each segment's fields
+	segs  []*segment
+	cache *Cache
 
 	// Writer state (the single writer's, unguarded).
 	next        uint64 // counter after the last record; 0 if the log never held one
@@ -118,7 +119,10 @@ func Open(dir string, opt Options) (*Log, error) {
 	if opt.IndexEvery <= 0 {
 		opt.IndexEvery = 64 << 10
 	}
-	l := &Log{fs: opt.FS, dir: dir, opt: opt}
+	if opt.Cache == nil {
+		opt.Cache = NewCache(DefaultCacheBytes)
+	}
+	l := &Log{fs: opt.FS, dir: dir, opt: opt, cache: opt.Cache}
 	if err := l.fs.MkdirAll(dir); err != nil {
 		return nil, err
 	}
@@ -470,17 +474,26 @@ func (l *Log) ReadAppend(dst []Record, pos, end uint64, horizon int64, limit, ma
 // without a slice in between. fn runs while the log is locked for
 // reading and must not call the log.
 //
-// Every record read is checked against its checksum, also when Open
-// checked it already: a page the disk lost or flipped since is reported
-// as corrupt rather than served (the check costs a few percent of a read).
+// Records are read by blocks (the records between two entries of the
+// sparse index) through the log's Cache. Every record of a block is
+// checked against its checksum when the block is read from the file, also
+// when Open checked it already: a page the disk lost or flipped since is
+// reported as corrupt rather than served. A block served from the cache
+// is not checked again (see Cache).
 func (l *Log) ReadFunc(pos, end uint64, horizon int64, limit, maxBytes, have int, fn func(Record)) (ReadResult, error) {
 	res := ReadResult{Next: pos}
 	got := 0 // records handed to fn
 	l.mu.RLock()
 	defer l.mu.RUnlock()
+	// The first segment that can hold pos or a later record. An empty
+	// segment (the last one, just started or left so by a crash) holds
+	// none, but its records will follow those of the segments before it.
 	i := sort.Search(len(l.segs), func(i int) bool {
 		s := l.segs[i]
-		return s.count > 0 && s.last >= pos
+		if s.count == 0 {
+			return s.first >= pos
+		}
+		return s.last >= pos
 	})
 	for ; i < len(l.segs); i++ {
 		s := l.segs[i]
@@ -494,52 +507,18 @@ func (l *Log) ReadFunc(pos, end uint64, horizon int64, limit, maxBytes, have int
 			res.Next = max(res.Next, s.last+1)
 			continue
 		}
-		off, exact := l.seek(s, pos)
-		avg := (s.size - segmentHeaderSize) / int64(s.count)
-		slack := int64(0)
-		if !exact {
-			slack = l.opt.IndexEvery
-		}
-		for off < s.size {
-			// Read about what the limits allow: the records left to the
-			// limit at the segment's average size (and an eighth more, as
-			// sizes vary), within the byte budget, plus the distance from
-			// the index entry unless the read starts at pos.
-			left := int64(limit - got)
-			want := min(left*avg+left*avg/8, int64(maxBytes-res.Bytes)+left*HeaderSize) + slack
-			n := min(s.size-off, max(minRead, min(want, 4<<20)))
-			buf := make([]byte, n)
-			if _, err := s.f.ReadAt(buf, off); err != nil {
-				return res, fmt.Errorf("reading %s: %w", s.path, err)
+		for j := s.block(pos); j < len(s.index); j++ {
+			b, err := l.block(s, j)
+			if err != nil {
+				return res, err
 			}
-			p := 0
-			for len(buf)-p >= HeaderSize {
-				h, ok := parseHeader(buf[p:])
-				if !ok {
-					return res, &CorruptError{Path: s.path, Offset: off + int64(p), Reason: "invalid record length"}
-				}
-				if p+h.size() > len(buf) {
-					if p == 0 { // a record larger than the buffer
-						buf = make([]byte, h.size())
-						if _, err := s.f.ReadAt(buf, off); err != nil {
-							return res, fmt.Errorf("reading %s: %w", s.path, err)
-						}
-						continue
-					}
-					break
-				}
-				rec := buf[p : p+h.size()]
-				if !checksumOK(&h, rec) {
-					return res, &CorruptError{Path: s.path, Offset: off + int64(p), Reason: "checksum mismatch"}
-				}
-				at := off + int64(p)
-				p += h.size()
+			for k := b.find(pos); k < len(b.offs); k++ {
+				p := b.offs[k]
+				h, _ := parseHeader(b.buf[p:])
 				switch {
 				case h.counter >= end:
 					res.Next = max(res.Next, end)
 					return res, nil
-				case h.counter < pos:
-					continue
 				case h.arrival < horizon:
 					res.Next = h.counter + 1
 					continue
@@ -548,80 +527,50 @@ func (l *Log) ReadFunc(pos, end uint64, horizon int64, limit, maxBytes, have int
 				if have+got > 0 && res.Bytes+size > maxBytes {
 					res.Next = h.counter
 					res.Full = true
-					l.hint(s, h.counter, at)
 					return res, nil
 				}
-				fn(decode(&h, rec))
+				fn(decode(&h, b.buf[p:int(p)+h.size()]))
 				got++
 				res.Bytes += size
 				res.Next = h.counter + 1
 				if got >= limit || res.Bytes >= maxBytes {
 					res.Full = true
-					l.hint(s, res.Next, off+int64(p))
 					return res, nil
 				}
 			}
-			off += int64(p)
+			if b.err != nil {
+				return res, b.err
+			}
 		}
 	}
 	res.Next = max(res.Next, end)
 	return res, nil
 }
 
-// minRead is the smallest read of a segment file.
-const minRead = 16 << 10
-
-// readHints is the number of read positions a log remembers.
-const readHints = 8
-
-// readHint is where a read stopped: the record with counter counter
-// starts at off in seg.
-type readHint struct {
-	seg     *segment
-	counter uint64
-	off     int64
-}
-
-// hint remembers that the record with counter counter starts at off in s.
-func (l *Log) hint(s *segment, counter uint64, off int64) {
-	l.hintMu.Lock()
-	defer l.hintMu.Unlock()
-	for i := range l.hints {
-		if h := &l.hints[i]; h.seg == s && h.counter == counter {
-			return
-		}
+// block returns block j of s (the records from index entry j to the next
+// one, or to the end of the segment), from the cache or read from the
+// file. The caller holds l.mu for reading.
+func (l *Log) block(s *segment, j int) (*block, error) {
+	off, end := s.index[j].off, s.size
+	if j+1 < len(s.index) {
+		end = s.index[j+1].off
 	}
-	l.hints[l.hintNext] = readHint{seg: s, counter: counter, off: off}
-	l.hintNext = (l.hintNext + 1) % readHints
-}
-
-// seek returns the offset in s to read the record with counter pos from:
-// where a read stopped at pos (exact), or else the closest index entry or
-// read position before it. The caller holds l.mu.
-func (l *Log) seek(s *segment, pos uint64) (off int64, exact bool) {
-	off = s.seek(pos)
-	l.hintMu.Lock()
-	defer l.hintMu.Unlock()
-	best := uint64(0)
-	for _, h := range l.hints {
-		if h.seg != s || h.counter > pos || h.off < off || h.counter < best {
-			continue
-		}
-		off, best = h.off, h.counter
-		if h.counter == pos {
-			return off, true
-		}
+	key := blockKey{s, off}
+	if b := l.cache.get(key); b != nil && b.end >= end {
+		return b, nil
 	}
-	return off, false
+	b, err := loadBlock(s, off, end)
+	if err != nil || b.err != nil {
+		return b, err
+	}
+	return l.cache.put(b), nil
 }
 
-// seek returns the offset of the index entry at or before pos.
-func (s *segment) seek(pos uint64) int64 {
+// block returns the index of the block holding the record with counter
+// pos (or the first record after it).
+func (s *segment) block(pos uint64) int {
 	j := sort.Search(len(s.index), func(j int) bool { return s.index[j].counter > pos })
-	if j == 0 {
-		return segmentHeaderSize
-	}
-	return s.index[j-1].off
+	return max(j-1, 0)
 }
 
 // FirstAt returns the counter of the first record in [from, end) that
@@ -642,7 +591,7 @@ func (l *Log) FirstAt(ts int64, from, end uint64) (uint64, error) {
 		if j > 0 {
 			off = s.index[j-1].off
 		}
-		if o := s.seek(from); o > off {
+		if o := s.index[s.block(from)].off; o > off {
 			off = o
 		}
 		for off < s.size {
@@ -700,13 +649,7 @@ func (l *Log) RemoveBefore(counter uint64) (int, error) {
 		l.segs = l.segs[1:]
 	}
 	l.mu.Unlock()
-	l.hintMu.Lock()
-	for i := range l.hints {
-		if h := &l.hints[i]; h.seg != nil && slices.Contains(drop, h.seg) {
-			*h = readHint{}
-		}
-	}
-	l.hintMu.Unlock()
+	l.cache.drop(drop)
 	for _, s := range drop {
 		s.f.Close()
 		if err := l.fs.Remove(s.path); err != nil && !errors.Is(err, fs.ErrNotExist) {
@@ -736,10 +679,8 @@ func (l *Log) Close() error {
 			s.f = nil
 		}
 	}
+	l.cache.drop(l.segs)
 	l.segs = nil
-	l.hintMu.Lock()
-	l.hints = [readHints]readHint{}
-	l.hintMu.Unlock()
 	return first
 }
 
