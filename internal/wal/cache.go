@@ -180,9 +180,10 @@ func (c *Cache) pushFront(b *block) {
 
 // loadBlock reads the records of s in [off, end) from the file and checks
 // them. A damaged record ends the block there, with err set.
-func loadBlock(s *segment, off, end int64) (*block, error) {
+// f is s's file.
+func loadBlock(s *segment, f File, off, end int64) (*block, error) {
 	buf := make([]byte, end-off)
-	if _, err := s.f.ReadAt(buf, off); err != nil {
+	if _, err := f.ReadAt(buf, off); err != nil {
 		return nil, fmt.Errorf("reading %s: %w", s.path, err)
 	}
 	b := &block{key: blockKey{s, off}, end: end, buf: buf, seq: true}

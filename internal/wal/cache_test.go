@@ -240,3 +240,71 @@ func TestLogReadsBeforeAnEmptyLastSegment(t *testing.T) {
 		require.Equal(t, pos, res.Records[0].Counter)
 	}
 }
+
+// A read stalled in the file (a slow disk) holds up neither the writer nor
+// readers of cached blocks, and a failed read is reported; RemoveBefore
+// and Close wait for the stalled read before they close the file.
+func TestLogStalledReadBlocksNoWriter(t *testing.T) {
+	fsys := NewFaultFS(OS)
+	l, err := Open(t.TempDir(), Options{FS: fsys, SegmentBytes: 2 << 10, IndexEvery: 512})
+	require.NoError(t, err)
+	fillLog(t, l, 100)
+	res, err := l.Read(90, l.Next(), 0, 5, 1<<20, 0) // caches a block of the last segment
+	require.NoError(t, err)
+	require.Len(t, res.Records, 5)
+
+	stall, stalled := make(chan struct{}), make(chan struct{}, 1)
+	fsys.Inject(Fault{Op: OpRead, Times: 1, Stall: stall, Stalled: stalled})
+	type result struct {
+		res ReadResult
+		err error
+	}
+	read := make(chan result)
+	go func() {
+		res, err := l.Read(1, 91, 0, 1000, 1<<20, 0)
+		read <- result{res, err}
+	}()
+	<-stalled
+
+	// The writer and a reader of a cached block go on.
+	var p []byte
+	p = AppendRecord(p, 101, 2000, 0, "key", recordData(101))
+	require.NoError(t, l.Write(p))
+	require.Equal(t, uint64(102), l.Next())
+	res, err = l.Read(90, 95, 0, 5, 1<<20, 0)
+	require.NoError(t, err)
+	require.Len(t, res.Records, 5)
+
+	// RemoveBefore and Close wait for the stalled read.
+	removed := make(chan struct{})
+	go func() {
+		l.RemoveBefore(50)
+		l.Close()
+		close(removed)
+	}()
+	select {
+	case <-removed:
+		t.Fatal("RemoveBefore and Close returned while a read of a file they close was stalled")
+	case r := <-read:
+		t.Fatalf("the stalled read returned: %v", r.err)
+	default:
+	}
+	close(stall)
+	r := <-read
+	require.NoError(t, r.err)
+	require.Len(t, r.res.Records, 90)
+	for i, rec := range r.res.Records {
+		require.Equal(t, uint64(i+1), rec.Counter)
+		require.Equal(t, recordData(i+1), rec.Data)
+	}
+	<-removed
+
+	// A failed read is reported.
+	l, err = Open(t.TempDir(), Options{FS: fsys})
+	require.NoError(t, err)
+	defer l.Close()
+	fillLog(t, l, 10)
+	fsys.Inject(Fault{Op: OpRead, Times: 1, Err: os.ErrPermission})
+	_, err = l.Read(1, l.Next(), 0, 10, 1<<20, 0)
+	require.ErrorIs(t, err, os.ErrPermission)
+}

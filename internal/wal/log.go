@@ -94,6 +94,11 @@ type Log struct {
 	mu    sync.RWMutex // guards segs and each segment's fields
 	segs  []*segment
 	cache *Cache
+	// readMu is held for reading by each ReadFunc, which reads files
+	// without holding mu, and for writing by RemoveBefore and Close, which
+	// close them: segments are not removed in the middle of a read.
+	// Write never takes it.
+	readMu sync.RWMutex
 
 	// Writer state (the single writer's, unguarded).
 	next        uint64 // counter after the last record; 0 if the log never held one
@@ -471,8 +476,7 @@ func (l *Log) ReadAppend(dst []Record, pos, end uint64, horizon int64, limit, ma
 
 // ReadFunc is Read handing each record to fn, in order, instead of
 // returning them (Records is nil): the caller stores them where it wants
-// without a slice in between. fn runs while the log is locked for
-// reading and must not call the log.
+// without a slice in between. fn runs without the log's lock held.
 //
 // Records are read by blocks (the records between two entries of the
 // sparse index) through the log's Cache. Every record of a block is
@@ -480,11 +484,61 @@ func (l *Log) ReadAppend(dst []Record, pos, end uint64, horizon int64, limit, ma
 // when Open checked it already: a page the disk lost or flipped since is
 // reported as corrupt rather than served. A block served from the cache
 // is not checked again (see Cache).
+//
+// Files are read without holding the lock Write takes, so that a slow
+// read does not hold up writes; RemoveBefore and Close wait for reads in
+// progress.
 func (l *Log) ReadFunc(pos, end uint64, horizon int64, limit, maxBytes, have int, fn func(Record)) (ReadResult, error) {
+	l.readMu.RLock()
+	defer l.readMu.RUnlock()
 	res := ReadResult{Next: pos}
 	got := 0 // records handed to fn
+	for {
+		b, next, after, err := l.nextBlock(res.Next, end, horizon)
+		res.Next = max(res.Next, next)
+		if b == nil || err != nil {
+			return res, err
+		}
+		for k := b.find(res.Next); k < len(b.offs); k++ {
+			p := b.offs[k]
+			h, _ := parseHeader(b.buf[p:])
+			switch {
+			case h.counter >= end:
+				res.Next = max(res.Next, end)
+				return res, nil
+			case h.arrival < horizon:
+				res.Next = h.counter + 1
+				continue
+			}
+			size := h.length - bodyFixed
+			if have+got > 0 && res.Bytes+size > maxBytes {
+				res.Next = h.counter
+				res.Full = true
+				return res, nil
+			}
+			fn(decode(&h, b.buf[p:int(p)+h.size()]))
+			got++
+			res.Bytes += size
+			res.Next = h.counter + 1
+			if got >= limit || res.Bytes >= maxBytes {
+				res.Full = true
+				return res, nil
+			}
+		}
+		if b.err != nil {
+			return res, b.err
+		}
+		res.Next = max(res.Next, after)
+	}
+}
+
+// nextBlock returns the block holding the first record with a counter in
+// [pos, end) of a segment not wholly older than horizon, the counter
+// reads go on from (past the older segments skipped), and the counter
+// after the block (the next block's first, counters can skip); a nil block
+// when there is none.
+func (l *Log) nextBlock(pos, end uint64, horizon int64) (*block, uint64, uint64, error) {
 	l.mu.RLock()
-	defer l.mu.RUnlock()
 	// The first segment that can hold pos or a later record. An empty
 	// segment (the last one, just started or left so by a crash) holds
 	// none, but its records will follow those of the segments before it.
@@ -497,73 +551,37 @@ func (l *Log) ReadFunc(pos, end uint64, horizon int64, limit, maxBytes, have int
 	})
 	for ; i < len(l.segs); i++ {
 		s := l.segs[i]
-		if s.count == 0 {
+		switch {
+		case s.count == 0:
+			continue
+		case s.first >= end:
+			l.mu.RUnlock()
+			return nil, end, end, nil
+		case s.lastArrival < horizon:
+			pos = max(pos, s.last+1)
 			continue
 		}
-		if s.first >= end {
-			break
+		j := s.block(pos)
+		off, bend, after := s.index[j].off, s.size, s.last+1
+		if j+1 < len(s.index) {
+			bend, after = s.index[j+1].off, s.index[j+1].counter
 		}
-		if s.lastArrival < horizon {
-			res.Next = max(res.Next, s.last+1)
-			continue
+		key := blockKey{s, off}
+		if b := l.cache.get(key); b != nil && b.end >= bend {
+			l.mu.RUnlock()
+			return b, pos, after, nil
 		}
-		for j := s.block(pos); j < len(s.index); j++ {
-			b, err := l.block(s, j)
-			if err != nil {
-				return res, err
-			}
-			for k := b.find(pos); k < len(b.offs); k++ {
-				p := b.offs[k]
-				h, _ := parseHeader(b.buf[p:])
-				switch {
-				case h.counter >= end:
-					res.Next = max(res.Next, end)
-					return res, nil
-				case h.arrival < horizon:
-					res.Next = h.counter + 1
-					continue
-				}
-				size := h.length - bodyFixed
-				if have+got > 0 && res.Bytes+size > maxBytes {
-					res.Next = h.counter
-					res.Full = true
-					return res, nil
-				}
-				fn(decode(&h, b.buf[p:int(p)+h.size()]))
-				got++
-				res.Bytes += size
-				res.Next = h.counter + 1
-				if got >= limit || res.Bytes >= maxBytes {
-					res.Full = true
-					return res, nil
-				}
-			}
-			if b.err != nil {
-				return res, b.err
-			}
+		// Read the file without the lock (readMu keeps it open).
+		f := s.f
+		l.mu.RUnlock()
+		b, err := loadBlock(s, f, off, bend)
+		if err != nil || b.err != nil {
+			return b, pos, after, err
 		}
+		return l.cache.put(b), pos, after, nil
 	}
-	res.Next = max(res.Next, end)
-	return res, nil
-}
-
-// block returns block j of s (the records from index entry j to the next
-// one, or to the end of the segment), from the cache or read from the
-// file. The caller holds l.mu for reading.
-func (l *Log) block(s *segment, j int) (*block, error) {
-	off, end := s.index[j].off, s.size
-	if j+1 < len(s.index) {
-		end = s.index[j+1].off
-	}
-	key := blockKey{s, off}
-	if b := l.cache.get(key); b != nil && b.end >= end {
-		return b, nil
-	}
-	b, err := loadBlock(s, off, end)
-	if err != nil || b.err != nil {
-		return b, err
-	}
-	return l.cache.put(b), nil
+	l.mu.RUnlock()
+	return nil, end, end, nil
 }
 
 // block returns the index of the block holding the record with counter
@@ -638,6 +656,8 @@ func (l *Log) RetainedFrom(horizon int64) uint64 {
 // RemoveBefore deletes the segments, but the last, whose records all have
 // counters below counter. It returns the number of segments removed.
 func (l *Log) RemoveBefore(counter uint64) (int, error) {
+	l.readMu.Lock()
+	defer l.readMu.Unlock()
 	l.mu.Lock()
 	var drop []*segment
 	for len(l.segs) > 1 {
@@ -668,10 +688,15 @@ func (l *Log) Segments() int {
 
 // Close closes the log's files. It does not sync them.
 func (l *Log) Close() error {
+	l.readMu.Lock()
+	defer l.readMu.Unlock()
 	l.mu.Lock()
 	defer l.mu.Unlock()
+	segs := l.segs
+	l.segs = nil
+	l.cache.drop(segs)
 	var first error
-	for _, s := range l.segs {
+	for _, s := range segs {
 		if s.f != nil {
 			if err := s.f.Close(); err != nil && first == nil {
 				first = err
@@ -679,8 +704,6 @@ func (l *Log) Close() error {
 			s.f = nil
 		}
 	}
-	l.cache.drop(l.segs)
-	l.segs = nil
 	return first
 }
 
