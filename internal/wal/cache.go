@@ -1,6 +1,7 @@
 package wal
 
 import (
+	"encoding/binary"
 	"fmt"
 	"sort"
 	"sync"
@@ -64,9 +65,9 @@ type blockKey struct {
 // block is whole records of a segment, read from the file and checked.
 type block struct {
 	key  blockKey
-	end  int64    // file offset after buf
-	buf  []byte   // the records; never written after load
-	offs []uint32 // start of each record in buf
+	end  int64      // file offset after buf
+	buf  []byte     // the records; never written after load
+	recs []blockRec // the records' headers, decoded
 	// first is the counter of the first record; seq tells that the
 	// counters are first, first+1, ... (the usual case), which finds a
 	// record without a search.
@@ -79,8 +80,38 @@ type block struct {
 	prev, next *block // in the cache's LRU list
 }
 
+// blockRec is a record of a block: what reads need of its header.
+type blockRec struct {
+	arrival int64
+	off     uint32 // of the record in buf
+	keyLen  uint16
+	flags   uint16
+}
+
+// blockRecSize is the size of a blockRec.
+const blockRecSize = 16
+
 // bytes is what the block costs the cache.
-func (b *block) bytes() int64 { return int64(cap(b.buf)) + 4*int64(cap(b.offs)) + blockOverhead }
+func (b *block) bytes() int64 {
+	return int64(cap(b.buf)) + blockRecSize*int64(cap(b.recs)) + blockOverhead
+}
+
+// record returns record i and its size on disk.
+func (b *block) record(i int) (Record, int) {
+	r := &b.recs[i]
+	end := len(b.buf)
+	if i+1 < len(b.recs) {
+		end = int(b.recs[i+1].off)
+	}
+	k := int(r.off) + HeaderSize + int(r.keyLen)
+	return Record{
+		Counter: b.counter(i),
+		Arrival: r.arrival,
+		Flags:   r.flags,
+		Key:     b.buf[int(r.off)+HeaderSize : k : k],
+		Data:    b.buf[k:end:end],
+	}, end - int(r.off)
+}
 
 // blockOverhead is about the fixed size of a block and its map entry.
 const blockOverhead = 160
@@ -91,15 +122,17 @@ func (b *block) find(pos uint64) int {
 		return 0
 	}
 	if b.seq {
-		return int(min(pos-b.first, uint64(len(b.offs))))
+		return int(min(pos-b.first, uint64(len(b.recs))))
 	}
-	return sort.Search(len(b.offs), func(i int) bool { return b.counter(i) >= pos })
+	return sort.Search(len(b.recs), func(i int) bool { return b.counter(i) >= pos })
 }
 
 // counter returns the counter of record i.
 func (b *block) counter(i int) uint64 {
-	h, _ := parseHeader(b.buf[b.offs[i]:])
-	return h.counter
+	if b.seq {
+		return b.first + uint64(i)
+	}
+	return binary.BigEndian.Uint64(b.buf[b.recs[i].off+8:])
 }
 
 // get returns the cached block at key, or nil.
@@ -193,7 +226,7 @@ func loadBlock(s *segment, f File, off, end int64) (*block, error) {
 	}
 	// Records here are at least HeaderSize bytes; most blocks hold records
 	// of similar sizes.
-	b.offs = make([]uint32, 0, len(buf)/HeaderSize/4+1)
+	b.recs = make([]blockRec, 0, len(buf)/HeaderSize/4+1)
 	p := 0
 	for p < len(buf) {
 		if len(buf)-p < HeaderSize {
@@ -213,12 +246,12 @@ func loadBlock(s *segment, f File, off, end int64) (*block, error) {
 			bad(p, "checksum mismatch")
 			break
 		}
-		if len(b.offs) == 0 {
+		if len(b.recs) == 0 {
 			b.first = h.counter
-		} else if h.counter != b.first+uint64(len(b.offs)) {
+		} else if h.counter != b.first+uint64(len(b.recs)) {
 			b.seq = false
 		}
-		b.offs = append(b.offs, uint32(p))
+		b.recs = append(b.recs, blockRec{arrival: h.arrival, off: uint32(p), keyLen: uint16(h.keyLen), flags: h.flags})
 		p += h.size()
 	}
 	return b, nil

@@ -499,27 +499,26 @@ func (l *Log) ReadFunc(pos, end uint64, horizon int64, limit, maxBytes, have int
 		if b == nil || err != nil {
 			return res, err
 		}
-		for k := b.find(res.Next); k < len(b.offs); k++ {
-			p := b.offs[k]
-			h, _ := parseHeader(b.buf[p:])
+		for k := b.find(res.Next); k < len(b.recs); k++ {
+			r, n := b.record(k)
 			switch {
-			case h.counter >= end:
+			case r.Counter >= end:
 				res.Next = max(res.Next, end)
 				return res, nil
-			case h.arrival < horizon:
-				res.Next = h.counter + 1
+			case r.Arrival < horizon:
+				res.Next = r.Counter + 1
 				continue
 			}
-			size := h.length - bodyFixed
+			size := n - HeaderSize
 			if have+got > 0 && res.Bytes+size > maxBytes {
-				res.Next = h.counter
+				res.Next = r.Counter
 				res.Full = true
 				return res, nil
 			}
-			fn(decode(&h, b.buf[p:int(p)+h.size()]))
+			fn(r)
 			got++
 			res.Bytes += size
-			res.Next = h.counter + 1
+			res.Next = r.Counter + 1
 			if got >= limit || res.Bytes >= maxBytes {
 				res.Full = true
 				return res, nil
