@@ -135,12 +135,13 @@ func (b *block) counter(i int) uint64 {
 	return binary.BigEndian.Uint64(b.buf[b.recs[i].off+8:])
 }
 
-// get returns the cached block at key, or nil.
-func (c *Cache) get(k blockKey) *block {
+// get returns the cached block at key if it reaches end (the block at the
+// end of a segment grows with it), or nil.
+func (c *Cache) get(k blockKey, end int64) *block {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	b := c.blocks[k]
-	if b == nil {
+	if b == nil || b.end < end {
 		c.misses++
 		return nil
 	}

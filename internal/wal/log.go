@@ -566,7 +566,7 @@ func (l *Log) nextBlock(pos, end uint64, horizon int64) (*block, uint64, uint64,
 			bend, after = s.index[j+1].off, s.index[j+1].counter
 		}
 		key := blockKey{s, off}
-		if b := l.cache.get(key); b != nil && b.end >= bend {
+		if b := l.cache.get(key, bend); b != nil {
 			l.mu.RUnlock()
 			return b, pos, after, nil
 		}
