@@ -308,3 +308,35 @@ func TestLogStalledReadBlocksNoWriter(t *testing.T) {
 	_, err = l.Read(1, l.Next(), 0, 10, 1<<20, 0)
 	require.ErrorIs(t, err, os.ErrPermission)
 }
+
+// FirstAt finds what a scan of every record finds, for arrivals that
+// repeat and jump, across blocks and segments.
+func TestLogFirstAtMatchesAScan(t *testing.T) {
+	l, err := Open(t.TempDir(), Options{SegmentBytes: 2 << 10, IndexEvery: 256})
+	require.NoError(t, err)
+	defer l.Close()
+	var arrivals []int64
+	arrival := int64(1000)
+	var p []byte
+	for i := 1; i <= 300; i++ {
+		arrival += int64(i%7/5) * int64(1+i%13) // mostly repeats, sometimes jumps
+		arrivals = append(arrivals, arrival)
+		p = AppendRecord(p[:0], uint64(i), arrival, 0, "k", []byte{byte(i)})
+		require.NoError(t, l.Write(p))
+	}
+	scan := func(ts int64, from, end uint64) uint64 {
+		for c := from; c < end; c++ {
+			if c >= 1 && c <= 300 && arrivals[c-1] >= ts {
+				return c
+			}
+		}
+		return end
+	}
+	for ts := int64(990); ts <= arrival+2; ts += 3 {
+		for _, r := range [][2]uint64{{1, 301}, {50, 301}, {1, 120}, {200, 250}} {
+			got, err := l.FirstAt(ts, r[0], r[1])
+			require.NoError(t, err)
+			require.Equal(t, scan(ts, r[0], r[1]), got, "ts %d in [%d, %d)", ts, r[0], r[1])
+		}
+	}
+}

@@ -591,45 +591,15 @@ func (s *segment) block(pos uint64) int {
 }
 
 // FirstAt returns the counter of the first record in [from, end) that
-// arrived at or after ts (Unix ms), or end if there is none.
+// arrived at or after ts (Unix ms), or end if there is none. It reads
+// through the cache as ReadFunc does, from the last sparse-index entry
+// that arrived before ts.
 func (l *Log) FirstAt(ts int64, from, end uint64) (uint64, error) {
-	l.mu.RLock()
-	defer l.mu.RUnlock()
-	for _, s := range l.segs {
-		if s.count == 0 || s.last < from || s.lastArrival < ts {
-			continue
-		}
-		if s.first >= end {
-			break
-		}
-		// Start at the last index entry that arrived before ts.
-		j := sort.Search(len(s.index), func(j int) bool { return s.index[j].arrival >= ts })
-		off := int64(segmentHeaderSize)
-		if j > 0 {
-			off = s.index[j-1].off
-		}
-		if o := s.index[s.block(from)].off; o > off {
-			off = o
-		}
-		for off < s.size {
-			var hb [HeaderSize]byte
-			if _, err := s.f.ReadAt(hb[:], off); err != nil {
-				return end, fmt.Errorf("reading %s: %w", s.path, err)
-			}
-			h, ok := parseHeader(hb[:])
-			if !ok {
-				return end, &CorruptError{Path: s.path, Offset: off, Reason: "invalid record length"}
-			}
-			if h.counter >= end {
-				return end, nil
-			}
-			if h.counter >= from && h.arrival >= ts {
-				return h.counter, nil
-			}
-			off += int64(h.size())
-		}
+	at := end
+	if _, err := l.ReadFunc(max(from, l.RetainedFrom(ts)), end, ts, 1, 1<<62, 0, func(r Record) { at = r.Counter }); err != nil {
+		return end, err
 	}
-	return end, nil
+	return at, nil
 }
 
 // RetainedFrom returns a lower bound of the counter of the first record
