@@ -56,7 +56,9 @@ func WithSync(p SyncPolicy) Option {
 // it) whose message begins "Memory budget exhausted", until retention
 // trims older records or streams are deleted. Zero or negative
 // means no budget, the default without a data directory. The budget is per
-// engine (one account and region).
+// engine (one account and region). With a data directory, the blocks of
+// segment files recently read back are cached beside it, in a sixteenth of
+// the budget (at least 1 MiB, at most 64 MiB).
 func WithMaxMemory(bytes int64) Option {
 	return func(cfg *config) { cfg.storage.maxMemory = bytes }
 }
