@@ -72,6 +72,7 @@ type store struct {
 	policy  SyncPolicy
 	segment int64
 	unlock  func()
+	cache   *wal.Cache // blocks of the logs recently read (readcache.go)
 
 	metaMu sync.Mutex // one metadata save at a time
 	saves  atomic.Int64
@@ -137,6 +138,7 @@ func openStore(cfg config) (*Engine, error) {
 		kick:    make(chan struct{}, 1),
 		stopped: make(chan struct{}),
 		logs:    map[string]*shardLog{},
+		cache:   wal.NewCache(readCacheBytes(cfg.storage)),
 	}
 	e, err := s.recover(cfg)
 	if err != nil {
@@ -249,7 +251,7 @@ func (s *store) shardDir(st *Stream, index uint32) string {
 
 // walOptions returns the options of the logs.
 func (s *store) walOptions() wal.Options {
-	return wal.Options{FS: s.fs, SegmentBytes: s.segment}
+	return wal.Options{FS: s.fs, SegmentBytes: s.segment, Cache: s.cache}
 }
 
 // recoverShard opens the log of a shard read from the metadata and sets

@@ -2,6 +2,7 @@ package freshet
 
 import (
 	"errors"
+	"fmt"
 	"sort"
 	"sync"
 	"sync/atomic"
@@ -351,7 +352,12 @@ func (sh *shard) readLog(kind readKind, pos uint64, limit, maxBytes int, now tim
 	var recs []Record // the records read from disk
 	var lastDisk int64
 	add := func(d wal.Record) {
-		recs = append(recs, Record{})
+		// fillDisk sets every field: no need to clear the record first.
+		if n := len(recs); n < cap(recs) {
+			recs = recs[:n+1]
+		} else {
+			recs = append(recs, Record{})
+		}
 		sh.fillDisk(&recs[len(recs)-1], &d)
 		lastDisk = d.Arrival
 	}
@@ -461,30 +467,48 @@ func (sh *shard) fillDisk(r *Record, d *wal.Record) {
 }
 
 // retainedLogLocked is retainedLocked for a shard with a log: the
-// retained records on disk, then those in memory, as segments, and the
-// counter of the first one (the exact trim horizon). It reads the disk
-// records into memory: a snapshot of a data directory is an export.
-func (sh *shard) retainedLogLocked(horizon int64) ([]segment, uint64) {
+// retained records in memory, as segments, the range of those on disk,
+// and the trim horizon when none is on disk. The caller reads the disk
+// range after releasing the shard's lock (diskRange.read), which then
+// tells the exact trim horizon.
+func (sh *shard) retainedLogLocked(horizon int64) ([]segment, diskRange, uint64) {
 	memFirst := sh.memFirstLocked()
-	trim := max(sh.trim, memFirst)
-	var segs []segment
+	var disk diskRange
 	if w := sh.log.w; w != nil && sh.trim < memFirst {
-		found := false
-		for pos := sh.trim; pos < memFirst; {
-			r, err := w.Read(pos, memFirst, horizon, maxEntries, blockBytes, 0)
-			if err != nil || r.Next <= pos {
-				break
-			}
-			if len(r.Records) > 0 {
-				if !found {
-					trim, found = r.Records[0].Counter, true
-				}
-				segs = append(segs, diskSegment(r.Records))
-			}
-			pos = r.Next
-		}
+		disk = diskRange{w: w, from: sh.trim, end: memFirst, horizon: horizon}
 	}
-	return append(segs, sh.retainedLocked()...), trim
+	return sh.retainedLocked(), disk, max(sh.trim, memFirst)
+}
+
+// diskRange is the records of a shard's log in [from, end) that arrived
+// at or after horizon, for a snapshot to read. A zero diskRange holds
+// none.
+type diskRange struct {
+	w         *wal.Log
+	from, end uint64
+	horizon   int64
+}
+
+// read returns the records of r from pos on, as a segment of at most
+// maxEntries records and about blockBytes of keys and data (empty when
+// none is left), and the counter to read on from. Retention may remove
+// the oldest of them after the shard's lock was released: those are
+// skipped, as their reader would skip them.
+func (r diskRange) read(pos uint64) (segment, uint64, error) {
+	if r.w == nil || pos >= r.end {
+		return segment{}, pos, nil
+	}
+	res, err := r.w.Read(pos, r.end, r.horizon, maxEntries, blockBytes, 0)
+	if err != nil || len(res.Records) == 0 {
+		return segment{}, r.end, err
+	}
+	return diskSegment(res.Records), res.Next, nil
+}
+
+// diskError is the error of a snapshot that could not read the records
+// of a shard from its log.
+func (sc *shardCapture) diskError(err error) error {
+	return fmt.Errorf("freshet: snapshot: reading shard %s of stream %s from disk: %w", sc.sh.id, sc.sh.st.name, err)
 }
 
 // diskSegment copies records read from a log into a segment.

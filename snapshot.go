@@ -272,6 +272,7 @@ type shardCapture struct {
 	closedAt    time.Time
 	gone        bool
 	segs        []segment
+	disk        diskRange // records to read from the shard's log first
 }
 
 // capture copies the stream's state, or returns nil if the stream is gone.
@@ -338,7 +339,7 @@ func (sh *shard) capture(now time.Time, retention time.Duration, meta bool) shar
 		switch {
 		case meta:
 		case sh.log != nil:
-			c.segs, c.trim = sh.retainedLogLocked(horizon)
+			c.segs, c.disk, c.trim = sh.retainedLogLocked(horizon)
 		default:
 			c.segs = sh.retainedLocked()
 		}
@@ -413,6 +414,15 @@ func (sw *snapshotWriter) writeStream(ctx context.Context, c *streamCapture, sta
 		p.u(shardRef(sh.adjacent))
 		p.time(sh.created)
 		p.i(sh.createdSec)
+		// The records on disk are read now, without the shard's lock, in
+		// batches: the first tells the trim horizon the section records.
+		batch, pos, err := sc.disk.read(sc.disk.from)
+		if err != nil {
+			return sc.diskError(err)
+		}
+		if len(batch.entries) > 0 {
+			sc.trim = batch.first
+		}
 		p.u(sc.trim)
 		p.u(sc.next)
 		p.i(sc.lastArrival)
@@ -420,6 +430,16 @@ func (sw *snapshotWriter) writeStream(ctx context.Context, c *streamCapture, sta
 		p.time(sc.closedAt)
 		p.bool(sc.gone)
 		sw.section(sectionShard, nil)
+		for len(batch.entries) > 0 {
+			if err := ctx.Err(); err != nil {
+				return fmt.Errorf("freshet: snapshot interrupted: %w", err)
+			}
+			stats.Records += int64(len(batch.entries))
+			sw.writeRecords(sh.index, batch)
+			if batch, pos, err = sc.disk.read(pos); err != nil {
+				return sc.diskError(err)
+			}
+		}
 		for _, seg := range sc.segs {
 			if err := ctx.Err(); err != nil {
 				return fmt.Errorf("freshet: snapshot interrupted: %w", err)

@@ -17,6 +17,7 @@ type storageConfig struct {
 	maxMemory int64
 	fs        wal.FS // the file layer; tests inject faults
 	segment   int64  // segment size; tests make it small
+	readCache int64  // size of the read cache, if set (readcache.go)
 }
 
 // WithDataDir keeps the engine's streams on disk, under
@@ -55,7 +56,9 @@ func WithSync(p SyncPolicy) Option {
 // it) whose message begins "Memory budget exhausted", until retention
 // trims older records or streams are deleted. Zero or negative
 // means no budget, the default without a data directory. The budget is per
-// engine (one account and region).
+// engine (one account and region). With a data directory, the blocks of
+// segment files recently read back are cached beside it, in a sixteenth of
+// the budget (at least 1 MiB, at most 64 MiB).
 func WithMaxMemory(bytes int64) Option {
 	return func(cfg *config) { cfg.storage.maxMemory = bytes }
 }

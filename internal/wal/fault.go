@@ -13,6 +13,7 @@ type Op string
 const (
 	OpOpen     Op = "open"
 	OpWrite    Op = "write"
+	OpRead     Op = "read" // ReadAt
 	OpSync     Op = "sync"
 	OpTruncate Op = "truncate"
 	OpMkdir    Op = "mkdir"
@@ -36,6 +37,12 @@ type Fault struct {
 	// Short, for OpWrite, writes this many bytes before failing (a short
 	// write, as a full disk produces).
 	Short int
+	// Stall, for OpRead, makes the read wait until Stall is closed (a
+	// stalled disk), then fail with Err or, if Err is nil, go on. Stalled,
+	// if not nil, is sent a value, if it has room, when a read starts
+	// waiting.
+	Stall   <-chan struct{}
+	Stalled chan<- struct{}
 }
 
 // FaultFS is an FS that fails the operations its faults select and
@@ -175,6 +182,22 @@ func (f *faultFile) Write(p []byte) (int, error) {
 		return n, &fs.PathError{Op: "write", Path: f.name, Err: ft.Err}
 	}
 	return f.File.Write(p)
+}
+
+func (f *faultFile) ReadAt(p []byte, off int64) (int, error) {
+	if ft := f.fs.check(OpRead, f.name); ft != nil {
+		if ft.Stall != nil {
+			select {
+			case ft.Stalled <- struct{}{}:
+			default:
+			}
+			<-ft.Stall
+		}
+		if ft.Err != nil {
+			return 0, &fs.PathError{Op: "read", Path: f.name, Err: ft.Err}
+		}
+	}
+	return f.File.ReadAt(p, off)
 }
 
 func (f *faultFile) Sync() error {

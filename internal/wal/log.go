@@ -17,7 +17,6 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
-	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -54,9 +53,16 @@ type Options struct {
 	// 64 MiB).
 	SegmentBytes int64
 	// IndexEvery is the distance in bytes between entries of the sparse
-	// index (default 64 KiB).
+	// index (default 64 KiB); it is also about the size of the blocks
+	// reads cache.
 	IndexEvery int64
+	// Cache keeps the blocks reads read, and may be shared by many logs
+	// (default: a cache of DefaultCacheBytes for this log alone).
+	Cache *Cache
 }
+
+// DefaultCacheBytes is the size of the cache of a log opened without one.
+const DefaultCacheBytes = 4 << 20
 
 const segmentSuffix = ".seg"
 
@@ -85,14 +91,14 @@ type Log struct {
 	dir string
 	opt Options
 
-	mu   sync.RWMutex // guards segs and each segment's fields
-	segs []*segment
-
-	// Where the last reads stopped, so that a reader reading on starts at
-	// its record instead of at the index entry before it.
-	hintMu   sync.Mutex
-	hints    [readHints]readHint
-	hintNext int // the slot to overwrite next
+	mu    sync.RWMutex // guards segs and each segment's fields
+	segs  []*segment
+	cache *Cache
+	// readMu is held for reading by each ReadFunc, which reads files
+	// without holding mu, and for writing by RemoveBefore and Close, which
+	// close them: segments are not removed in the middle of a read.
+	// Write never takes it.
+	readMu sync.RWMutex
 
 	// Writer state (the single writer's, unguarded).
 	next        uint64 // counter after the last record; 0 if the log never held one
@@ -118,7 +124,10 @@ func Open(dir string, opt Options) (*Log, error) {
 	if opt.IndexEvery <= 0 {
 		opt.IndexEvery = 64 << 10
 	}
-	l := &Log{fs: opt.FS, dir: dir, opt: opt}
+	if opt.Cache == nil {
+		opt.Cache = NewCache(DefaultCacheBytes)
+	}
+	l := &Log{fs: opt.FS, dir: dir, opt: opt, cache: opt.Cache}
 	if err := l.fs.MkdirAll(dir); err != nil {
 		return nil, err
 	}
@@ -467,203 +476,130 @@ func (l *Log) ReadAppend(dst []Record, pos, end uint64, horizon int64, limit, ma
 
 // ReadFunc is Read handing each record to fn, in order, instead of
 // returning them (Records is nil): the caller stores them where it wants
-// without a slice in between. fn runs while the log is locked for
-// reading and must not call the log.
+// without a slice in between. fn runs without the log's lock held.
 //
-// Every record read is checked against its checksum, also when Open
-// checked it already: a page the disk lost or flipped since is reported
-// as corrupt rather than served (the check costs a few percent of a read).
+// Records are read by blocks (the records between two entries of the
+// sparse index) through the log's Cache. Every record of a block is
+// checked against its checksum when the block is read from the file, also
+// when Open checked it already: a page the disk lost or flipped since is
+// reported as corrupt rather than served. A block served from the cache
+// is not checked again (see Cache).
+//
+// Files are read without holding the lock Write takes, so that a slow
+// read does not hold up writes; RemoveBefore and Close wait for reads in
+// progress.
 func (l *Log) ReadFunc(pos, end uint64, horizon int64, limit, maxBytes, have int, fn func(Record)) (ReadResult, error) {
+	l.readMu.RLock()
+	defer l.readMu.RUnlock()
 	res := ReadResult{Next: pos}
 	got := 0 // records handed to fn
+	for {
+		b, next, after, err := l.nextBlock(res.Next, end, horizon)
+		res.Next = max(res.Next, next)
+		if b == nil || err != nil {
+			return res, err
+		}
+		for k := b.find(res.Next); k < len(b.recs); k++ {
+			r, n := b.record(k)
+			switch {
+			case r.Counter >= end:
+				res.Next = max(res.Next, end)
+				return res, nil
+			case r.Arrival < horizon:
+				res.Next = r.Counter + 1
+				continue
+			}
+			size := n - HeaderSize
+			if have+got > 0 && res.Bytes+size > maxBytes {
+				res.Next = r.Counter
+				res.Full = true
+				return res, nil
+			}
+			fn(r)
+			got++
+			res.Bytes += size
+			res.Next = r.Counter + 1
+			if got >= limit || res.Bytes >= maxBytes {
+				res.Full = true
+				return res, nil
+			}
+		}
+		if b.err != nil {
+			return res, b.err
+		}
+		res.Next = max(res.Next, after)
+	}
+}
+
+// nextBlock returns the block holding the first record with a counter in
+// [pos, end) of a segment not wholly older than horizon, the counter
+// reads go on from (past the older segments skipped), and the counter
+// after the block (the next block's first, counters can skip); a nil block
+// when there is none.
+func (l *Log) nextBlock(pos, end uint64, horizon int64) (*block, uint64, uint64, error) {
 	l.mu.RLock()
-	defer l.mu.RUnlock()
+	// The first segment that can hold pos or a later record. An empty
+	// segment (the last one, just started or left so by a crash) holds
+	// none, but its records will follow those of the segments before it.
 	i := sort.Search(len(l.segs), func(i int) bool {
 		s := l.segs[i]
-		return s.count > 0 && s.last >= pos
+		if s.count == 0 {
+			return s.first >= pos
+		}
+		return s.last >= pos
 	})
 	for ; i < len(l.segs); i++ {
 		s := l.segs[i]
-		if s.count == 0 {
+		switch {
+		case s.count == 0:
+			continue
+		case s.first >= end:
+			l.mu.RUnlock()
+			return nil, end, end, nil
+		case s.lastArrival < horizon:
+			pos = max(pos, s.last+1)
 			continue
 		}
-		if s.first >= end {
-			break
+		j := s.block(pos)
+		off, bend, after := s.index[j].off, s.size, s.last+1
+		if j+1 < len(s.index) {
+			bend, after = s.index[j+1].off, s.index[j+1].counter
 		}
-		if s.lastArrival < horizon {
-			res.Next = max(res.Next, s.last+1)
-			continue
+		key := blockKey{s, off}
+		if b := l.cache.get(key, bend); b != nil {
+			l.mu.RUnlock()
+			return b, pos, after, nil
 		}
-		off, exact := l.seek(s, pos)
-		avg := (s.size - segmentHeaderSize) / int64(s.count)
-		slack := int64(0)
-		if !exact {
-			slack = l.opt.IndexEvery
+		// Read the file without the lock (readMu keeps it open).
+		f := s.f
+		l.mu.RUnlock()
+		b, err := loadBlock(s, f, off, bend)
+		if err != nil || b.err != nil {
+			return b, pos, after, err
 		}
-		for off < s.size {
-			// Read about what the limits allow: the records left to the
-			// limit at the segment's average size (and an eighth more, as
-			// sizes vary), within the byte budget, plus the distance from
-			// the index entry unless the read starts at pos.
-			left := int64(limit - got)
-			want := min(left*avg+left*avg/8, int64(maxBytes-res.Bytes)+left*HeaderSize) + slack
-			n := min(s.size-off, max(minRead, min(want, 4<<20)))
-			buf := make([]byte, n)
-			if _, err := s.f.ReadAt(buf, off); err != nil {
-				return res, fmt.Errorf("reading %s: %w", s.path, err)
-			}
-			p := 0
-			for len(buf)-p >= HeaderSize {
-				h, ok := parseHeader(buf[p:])
-				if !ok {
-					return res, &CorruptError{Path: s.path, Offset: off + int64(p), Reason: "invalid record length"}
-				}
-				if p+h.size() > len(buf) {
-					if p == 0 { // a record larger than the buffer
-						buf = make([]byte, h.size())
-						if _, err := s.f.ReadAt(buf, off); err != nil {
-							return res, fmt.Errorf("reading %s: %w", s.path, err)
-						}
-						continue
-					}
-					break
-				}
-				rec := buf[p : p+h.size()]
-				if !checksumOK(&h, rec) {
-					return res, &CorruptError{Path: s.path, Offset: off + int64(p), Reason: "checksum mismatch"}
-				}
-				at := off + int64(p)
-				p += h.size()
-				switch {
-				case h.counter >= end:
-					res.Next = max(res.Next, end)
-					return res, nil
-				case h.counter < pos:
-					continue
-				case h.arrival < horizon:
-					res.Next = h.counter + 1
-					continue
-				}
-				size := h.length - bodyFixed
-				if have+got > 0 && res.Bytes+size > maxBytes {
-					res.Next = h.counter
-					res.Full = true
-					l.hint(s, h.counter, at)
-					return res, nil
-				}
-				fn(decode(&h, rec))
-				got++
-				res.Bytes += size
-				res.Next = h.counter + 1
-				if got >= limit || res.Bytes >= maxBytes {
-					res.Full = true
-					l.hint(s, res.Next, off+int64(p))
-					return res, nil
-				}
-			}
-			off += int64(p)
-		}
+		return l.cache.put(b), pos, after, nil
 	}
-	res.Next = max(res.Next, end)
-	return res, nil
+	l.mu.RUnlock()
+	return nil, end, end, nil
 }
 
-// minRead is the smallest read of a segment file.
-const minRead = 16 << 10
-
-// readHints is the number of read positions a log remembers.
-const readHints = 8
-
-// readHint is where a read stopped: the record with counter counter
-// starts at off in seg.
-type readHint struct {
-	seg     *segment
-	counter uint64
-	off     int64
-}
-
-// hint remembers that the record with counter counter starts at off in s.
-func (l *Log) hint(s *segment, counter uint64, off int64) {
-	l.hintMu.Lock()
-	defer l.hintMu.Unlock()
-	for i := range l.hints {
-		if h := &l.hints[i]; h.seg == s && h.counter == counter {
-			return
-		}
-	}
-	l.hints[l.hintNext] = readHint{seg: s, counter: counter, off: off}
-	l.hintNext = (l.hintNext + 1) % readHints
-}
-
-// seek returns the offset in s to read the record with counter pos from:
-// where a read stopped at pos (exact), or else the closest index entry or
-// read position before it. The caller holds l.mu.
-func (l *Log) seek(s *segment, pos uint64) (off int64, exact bool) {
-	off = s.seek(pos)
-	l.hintMu.Lock()
-	defer l.hintMu.Unlock()
-	best := uint64(0)
-	for _, h := range l.hints {
-		if h.seg != s || h.counter > pos || h.off < off || h.counter < best {
-			continue
-		}
-		off, best = h.off, h.counter
-		if h.counter == pos {
-			return off, true
-		}
-	}
-	return off, false
-}
-
-// seek returns the offset of the index entry at or before pos.
-func (s *segment) seek(pos uint64) int64 {
+// block returns the index of the block holding the record with counter
+// pos (or the first record after it).
+func (s *segment) block(pos uint64) int {
 	j := sort.Search(len(s.index), func(j int) bool { return s.index[j].counter > pos })
-	if j == 0 {
-		return segmentHeaderSize
-	}
-	return s.index[j-1].off
+	return max(j-1, 0)
 }
 
 // FirstAt returns the counter of the first record in [from, end) that
-// arrived at or after ts (Unix ms), or end if there is none.
+// arrived at or after ts (Unix ms), or end if there is none. It reads
+// through the cache as ReadFunc does, from the last sparse-index entry
+// that arrived before ts.
 func (l *Log) FirstAt(ts int64, from, end uint64) (uint64, error) {
-	l.mu.RLock()
-	defer l.mu.RUnlock()
-	for _, s := range l.segs {
-		if s.count == 0 || s.last < from || s.lastArrival < ts {
-			continue
-		}
-		if s.first >= end {
-			break
-		}
-		// Start at the last index entry that arrived before ts.
-		j := sort.Search(len(s.index), func(j int) bool { return s.index[j].arrival >= ts })
-		off := int64(segmentHeaderSize)
-		if j > 0 {
-			off = s.index[j-1].off
-		}
-		if o := s.seek(from); o > off {
-			off = o
-		}
-		for off < s.size {
-			var hb [HeaderSize]byte
-			if _, err := s.f.ReadAt(hb[:], off); err != nil {
-				return end, fmt.Errorf("reading %s: %w", s.path, err)
-			}
-			h, ok := parseHeader(hb[:])
-			if !ok {
-				return end, &CorruptError{Path: s.path, Offset: off, Reason: "invalid record length"}
-			}
-			if h.counter >= end {
-				return end, nil
-			}
-			if h.counter >= from && h.arrival >= ts {
-				return h.counter, nil
-			}
-			off += int64(h.size())
-		}
+	at := end
+	if _, err := l.ReadFunc(max(from, l.RetainedFrom(ts)), end, ts, 1, 1<<62, 0, func(r Record) { at = r.Counter }); err != nil {
+		return end, err
 	}
-	return end, nil
+	return at, nil
 }
 
 // RetainedFrom returns a lower bound of the counter of the first record
@@ -689,6 +625,8 @@ func (l *Log) RetainedFrom(horizon int64) uint64 {
 // RemoveBefore deletes the segments, but the last, whose records all have
 // counters below counter. It returns the number of segments removed.
 func (l *Log) RemoveBefore(counter uint64) (int, error) {
+	l.readMu.Lock()
+	defer l.readMu.Unlock()
 	l.mu.Lock()
 	var drop []*segment
 	for len(l.segs) > 1 {
@@ -700,13 +638,7 @@ func (l *Log) RemoveBefore(counter uint64) (int, error) {
 		l.segs = l.segs[1:]
 	}
 	l.mu.Unlock()
-	l.hintMu.Lock()
-	for i := range l.hints {
-		if h := &l.hints[i]; h.seg != nil && slices.Contains(drop, h.seg) {
-			*h = readHint{}
-		}
-	}
-	l.hintMu.Unlock()
+	l.cache.drop(drop)
 	for _, s := range drop {
 		s.f.Close()
 		if err := l.fs.Remove(s.path); err != nil && !errors.Is(err, fs.ErrNotExist) {
@@ -725,10 +657,15 @@ func (l *Log) Segments() int {
 
 // Close closes the log's files. It does not sync them.
 func (l *Log) Close() error {
+	l.readMu.Lock()
+	defer l.readMu.Unlock()
 	l.mu.Lock()
 	defer l.mu.Unlock()
+	segs := l.segs
+	l.segs = nil
+	l.cache.drop(segs)
 	var first error
-	for _, s := range l.segs {
+	for _, s := range segs {
 		if s.f != nil {
 			if err := s.f.Close(); err != nil && first == nil {
 				first = err
@@ -736,10 +673,6 @@ func (l *Log) Close() error {
 			s.f = nil
 		}
 	}
-	l.segs = nil
-	l.hintMu.Lock()
-	l.hints = [readHints]readHint{}
-	l.hintMu.Unlock()
 	return first
 }
 

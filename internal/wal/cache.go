@@ -1,0 +1,259 @@
+package wal
+
+import (
+	"encoding/binary"
+	"fmt"
+	"sort"
+	"sync"
+)
+
+// Cache keeps recently read blocks of segment files for the logs that
+// share it, bounded in bytes, least recently used out first.
+//
+// A block is the run of whole records between two entries of a segment's
+// sparse index (about Options.IndexEvery bytes). It enters the cache only
+// after every record in it matched its checksum, so a read served from the
+// cache does no checksum work; a byte flipped on disk after its block was
+// cached is served from the cache (as the page cache would serve it) and
+// detected when the block is read from the file again.
+//
+// Records returned by reads alias the blocks' buffers, which are never
+// written after they are loaded: a block leaving the cache (evicted, its
+// segment removed, its log closed) is left to the garbage collector, so
+// records a caller still holds stay valid.
+type Cache struct {
+	max int64
+
+	mu     sync.Mutex
+	used   int64
+	blocks map[blockKey]*block
+	lru    block // sentinel: lru.next is the most recently used
+	hits   int64
+	misses int64
+}
+
+// NewCache returns a cache holding at most maxBytes bytes of blocks
+// (nothing if maxBytes <= 0: every read then reads the files).
+func NewCache(maxBytes int64) *Cache {
+	c := &Cache{max: maxBytes, blocks: map[blockKey]*block{}}
+	c.lru.next, c.lru.prev = &c.lru, &c.lru
+	return c
+}
+
+// CacheStats are a cache's counters.
+type CacheStats struct {
+	// Hits and Misses count the blocks reads found in the cache or read
+	// from the files.
+	Hits, Misses int64
+	// Bytes is what the cached blocks hold; Blocks their number.
+	Bytes  int64
+	Blocks int
+}
+
+// Stats returns the cache's counters.
+func (c *Cache) Stats() CacheStats {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return CacheStats{Hits: c.hits, Misses: c.misses, Bytes: c.used, Blocks: len(c.blocks)}
+}
+
+type blockKey struct {
+	seg *segment
+	off int64
+}
+
+// block is whole records of a segment, read from the file and checked.
+type block struct {
+	key  blockKey
+	end  int64      // file offset after buf
+	buf  []byte     // the records; never written after load
+	recs []blockRec // the records' headers, decoded
+	// first is the counter of the first record; seq tells that the
+	// counters are first, first+1, ... (the usual case), which finds a
+	// record without a search.
+	first uint64
+	seq   bool
+	// err is set on a block that holds the records before a damaged one
+	// (and is not cached): reading past them fails with it.
+	err error
+
+	prev, next *block // in the cache's LRU list
+}
+
+// blockRec is a record of a block: what reads need of its header.
+type blockRec struct {
+	arrival int64
+	off     uint32 // of the record in buf
+	keyLen  uint16
+	flags   uint16
+}
+
+// blockRecSize is the size of a blockRec.
+const blockRecSize = 16
+
+// bytes is what the block costs the cache.
+func (b *block) bytes() int64 {
+	return int64(cap(b.buf)) + blockRecSize*int64(cap(b.recs)) + blockOverhead
+}
+
+// record returns record i and its size on disk.
+func (b *block) record(i int) (Record, int) {
+	r := &b.recs[i]
+	end := len(b.buf)
+	if i+1 < len(b.recs) {
+		end = int(b.recs[i+1].off)
+	}
+	k := int(r.off) + HeaderSize + int(r.keyLen)
+	return Record{
+		Counter: b.counter(i),
+		Arrival: r.arrival,
+		Flags:   r.flags,
+		Key:     b.buf[int(r.off)+HeaderSize : k : k],
+		Data:    b.buf[k:end:end],
+	}, end - int(r.off)
+}
+
+// blockOverhead is about the fixed size of a block and its map entry.
+const blockOverhead = 160
+
+// find returns the index of the first record in b with counter >= pos.
+func (b *block) find(pos uint64) int {
+	if pos <= b.first {
+		return 0
+	}
+	if b.seq {
+		return int(min(pos-b.first, uint64(len(b.recs))))
+	}
+	return sort.Search(len(b.recs), func(i int) bool { return b.counter(i) >= pos })
+}
+
+// counter returns the counter of record i.
+func (b *block) counter(i int) uint64 {
+	if b.seq {
+		return b.first + uint64(i)
+	}
+	return binary.BigEndian.Uint64(b.buf[b.recs[i].off+8:])
+}
+
+// get returns the cached block at key if it reaches end (the block at the
+// end of a segment grows with it), or nil.
+func (c *Cache) get(k blockKey, end int64) *block {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	b := c.blocks[k]
+	if b == nil || b.end < end {
+		c.misses++
+		return nil
+	}
+	c.hits++
+	c.unlink(b)
+	c.pushFront(b)
+	return b
+}
+
+// put caches b, unless a block at least as long is cached at its key
+// already (a concurrent reader loaded it), which put returns instead. It
+// evicts the least recently used blocks beyond the budget. A block larger
+// than the whole budget is not cached.
+func (c *Cache) put(b *block) *block {
+	n := b.bytes()
+	if n > c.max {
+		return b
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if old := c.blocks[b.key]; old != nil {
+		if old.end >= b.end {
+			return old
+		}
+		c.remove(old)
+	}
+	c.blocks[b.key] = b
+	c.pushFront(b)
+	c.used += n
+	for c.used > c.max {
+		c.remove(c.lru.prev)
+	}
+	return b
+}
+
+// drop removes the blocks of segs.
+func (c *Cache) drop(segs []*segment) {
+	if len(segs) == 0 {
+		return
+	}
+	set := make(map[*segment]bool, len(segs))
+	for _, s := range segs {
+		set[s] = true
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	for k, b := range c.blocks {
+		if set[k.seg] {
+			c.remove(b)
+		}
+	}
+}
+
+func (c *Cache) remove(b *block) {
+	c.unlink(b)
+	delete(c.blocks, b.key)
+	c.used -= b.bytes()
+}
+
+func (c *Cache) unlink(b *block) {
+	b.prev.next, b.next.prev = b.next, b.prev
+	b.prev, b.next = nil, nil
+}
+
+func (c *Cache) pushFront(b *block) {
+	b.prev, b.next = &c.lru, c.lru.next
+	c.lru.next.prev = b
+	c.lru.next = b
+}
+
+// loadBlock reads the records of s in [off, end) from the file and checks
+// them. A damaged record ends the block there, with err set.
+// f is s's file.
+func loadBlock(s *segment, f File, off, end int64) (*block, error) {
+	buf := make([]byte, end-off)
+	if _, err := f.ReadAt(buf, off); err != nil {
+		return nil, fmt.Errorf("reading %s: %w", s.path, err)
+	}
+	b := &block{key: blockKey{s, off}, end: end, buf: buf, seq: true}
+	bad := func(p int, reason string) {
+		b.buf = buf[:p:p]
+		b.err = &CorruptError{Path: s.path, Offset: off + int64(p), Reason: reason}
+	}
+	// Records here are at least HeaderSize bytes; most blocks hold records
+	// of similar sizes.
+	b.recs = make([]blockRec, 0, len(buf)/HeaderSize/4+1)
+	p := 0
+	for p < len(buf) {
+		if len(buf)-p < HeaderSize {
+			bad(p, "truncated record")
+			break
+		}
+		h, ok := parseHeader(buf[p:])
+		if !ok {
+			bad(p, "invalid record length")
+			break
+		}
+		if p+h.size() > len(buf) {
+			bad(p, "truncated record")
+			break
+		}
+		if !checksumOK(&h, buf[p:p+h.size()]) {
+			bad(p, "checksum mismatch")
+			break
+		}
+		if len(b.recs) == 0 {
+			b.first = h.counter
+		} else if h.counter != b.first+uint64(len(b.recs)) {
+			b.seq = false
+		}
+		b.recs = append(b.recs, blockRec{arrival: h.arrival, off: uint32(p), keyLen: uint16(h.keyLen), flags: h.flags})
+		p += h.size()
+	}
+	return b, nil
+}
