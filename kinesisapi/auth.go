@@ -77,7 +77,7 @@ func authenticate(r *http.Request, require bool) (principal, error) {
 		params := parseAuthorization(header)
 		var msg strings.Builder
 		for _, name := range authHeaderParams {
-			if params[name] == "" {
+			if params.get(name) == "" {
 				msg.WriteString("Authorization header requires '" + name + "' parameter. ")
 			}
 		}
@@ -88,7 +88,7 @@ func authenticate(r *http.Request, require bool) (principal, error) {
 			msg.WriteString("Authorization=" + header)
 			return principal{}, &freshet.Error{Code: codeIncompleteSignature, Message: msg.String()}
 		}
-		return scopePrincipal(params["Credential"])
+		return scopePrincipal(params.get("Credential"))
 	default:
 		var msg strings.Builder
 		for _, name := range authQueryParams {
@@ -104,15 +104,48 @@ func authenticate(r *http.Request, require bool) (principal, error) {
 	}
 }
 
+// authParams are the parameters of an Authorization header the handler
+// reads, in the order of authHeaderParams; "" when absent or empty.
+type authParams [3]string
+
+// get returns the parameter named name of authHeaderParams.
+func (a *authParams) get(name string) string {
+	for i, n := range authHeaderParams {
+		if n == name {
+			return a[i]
+		}
+	}
+	return ""
+}
+
 // parseAuthorization returns the parameters of an Authorization header:
-// the name=value pairs after the scheme, separated by commas or spaces.
-func parseAuthorization(header string) map[string]string {
-	fields := strings.FieldsFunc(header, func(r rune) bool { return r == ',' || r == ' ' })
-	params := make(map[string]string, len(fields))
-	for _, f := range fields[min(1, len(fields)):] { // the first field is the scheme
-		name, value, _ := strings.Cut(f, "=")
-		if _, dup := params[name]; !dup {
-			params[name] = value
+// the name=value pairs after the scheme, separated by commas or spaces;
+// of a parameter given twice, the first counts. It does not allocate: it
+// runs for every signed request.
+func parseAuthorization(header string) authParams {
+	var params authParams
+	var seen [len(authParams{})]bool
+	first := true // the first field is the scheme
+	for header != "" {
+		i := strings.IndexAny(header, ", ")
+		field := header
+		if i >= 0 {
+			field, header = header[:i], header[i+1:]
+		} else {
+			header = ""
+		}
+		if field == "" {
+			continue
+		}
+		if first {
+			first = false
+			continue
+		}
+		name, value, _ := strings.Cut(field, "=")
+		for j, n := range authHeaderParams {
+			if name == n && !seen[j] {
+				params[j], seen[j] = value, true
+			}
 		}
 	}
 	return params
@@ -123,10 +156,13 @@ func parseAuthorization(header string) map[string]string {
 // region selects the default region; one with an implausible region is
 // refused as Kinesis refuses it.
 func scopePrincipal(credential string) (principal, error) {
-	parts := strings.Split(credential, "/")
-	p := principal{signed: true, accessKey: parts[0]}
-	if len(parts) >= 3 {
-		p.region = parts[2]
+	// The access key, then the region after the second slash if any.
+	accessKey, rest, _ := strings.Cut(credential, "/")
+	_, rest, hasRegion := strings.Cut(rest, "/")
+	region, _, _ := strings.Cut(rest, "/")
+	p := principal{signed: true, accessKey: accessKey}
+	if hasRegion {
+		p.region = region
 		// Engines are made per region on demand: only plausible names
 		// may make the handler create one.
 		if !sigv4.ValidRegion(p.region) {
