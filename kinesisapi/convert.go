@@ -214,10 +214,9 @@ func wireRecords(recs []freshet.Record) []wire.Record {
 	out := make([]wire.Record, len(recs))
 	// The timestamps the records point to, allocated together.
 	stamps := make([]wire.Timestamp, len(recs))
-	digits := sequenceDigits(len(recs), func(i int) freshet.SequenceNumber { return recs[i].SequenceNumber })
 	for i, r := range recs {
 		out[i] = wire.Record{
-			SequenceNumber: digits(i),
+			Sequence:       r.SequenceNumber, // formatted straight into the response
 			Data:           r.Data,
 			PartitionKey:   r.PartitionKey,
 			EncryptionType: optStr(string(r.EncryptionType)),
