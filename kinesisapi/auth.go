@@ -120,36 +120,58 @@ func (a *authParams) get(name string) string {
 
 // parseAuthorization returns the parameters of an Authorization header:
 // the name=value pairs after the scheme, separated by commas or spaces;
-// of a parameter given twice, the first counts. It does not allocate: it
-// runs for every signed request.
+// of a parameter given twice, the first counts. It runs for every signed
+// request, so it does not allocate, and finds each parameter with a
+// substring search rather than splitting the header into fields.
 func parseAuthorization(header string) authParams {
 	var params authParams
-	var seen [len(authParams{})]bool
-	first := true // the first field is the scheme
-	for header != "" {
-		i := strings.IndexAny(header, ", ")
-		field := header
-		if i >= 0 {
-			field, header = header[:i], header[i+1:]
-		} else {
-			header = ""
-		}
-		if field == "" {
-			continue
-		}
-		if first {
-			first = false
-			continue
-		}
-		name, value, _ := strings.Cut(field, "=")
-		for j, n := range authHeaderParams {
-			if name == n && !seen[j] {
-				params[j], seen[j] = value, true
-			}
-		}
+	// The first field is the scheme: parameters start after it.
+	from := strings.IndexFunc(header, isNotAuthSeparator)
+	if from < 0 {
+		return params
+	}
+	end := strings.IndexFunc(header[from:], isAuthSeparator)
+	if end < 0 {
+		return params
+	}
+	from += end
+	for i, name := range authHeaderParams {
+		params[i] = authParam(header, from, name)
 	}
 	return params
 }
+
+// authParam returns the value of the first field name=value of header at
+// or after from, "" if none.
+func authParam(header string, from int, name string) string {
+	for {
+		i := strings.Index(header[from:], name)
+		if i < 0 {
+			return ""
+		}
+		start := from + i
+		from = start + len(name)
+		// A field: after a separator, the name alone (an empty value) or
+		// followed by '='.
+		if !isAuthSeparator(rune(header[start-1])) {
+			continue
+		}
+		if from == len(header) || isAuthSeparator(rune(header[from])) {
+			return ""
+		}
+		if header[from] != '=' {
+			continue
+		}
+		value := header[from+1:]
+		if end := strings.IndexFunc(value, isAuthSeparator); end >= 0 {
+			value = value[:end]
+		}
+		return value
+	}
+}
+
+func isAuthSeparator(r rune) bool    { return r == ',' || r == ' ' }
+func isNotAuthSeparator(r rune) bool { return !isAuthSeparator(r) }
 
 // scopePrincipal reads the access key id and region of a credential,
 // "AKID/20250101/us-east-1/kinesis/aws4_request". A credential without a

@@ -31,7 +31,7 @@ func putRecord(ctx context.Context, e *freshet.Engine, r *wire.PutRecordRequest)
 	}
 	return &wire.PutRecordResponse{
 		ShardId:        out.ShardId,
-		SequenceNumber: out.SequenceNumber.String(),
+		SequenceNumber: string(out.SequenceNumber.AppendDecimal(make([]byte, 0, 64))),
 		EncryptionType: optStr(string(out.EncryptionType)),
 	}, nil
 }
