@@ -98,10 +98,11 @@ func bodyClass(n int64) int {
 }
 
 // getBodyBuffer returns a buffer of capacity n at least: pooled for sizes
-// that are, else allocated.
-func getBodyBuffer(n int64) *[]byte {
+// that are, unless the pooled buffer would be larger than most, else
+// allocated with capacity n.
+func getBodyBuffer(n, most int64) *[]byte {
 	class := bodyClass(n)
-	if class < 0 {
+	if class < 0 || initialBodyBuffer<<class > most {
 		b := make([]byte, 0, n)
 		return &b
 	}
@@ -152,19 +153,17 @@ func (c *call) readBody() ([]byte, error) {
 // readAll reads r to its end, as io.ReadAll does, into a buffer that starts
 // at initialBodyBuffer bytes (or the announced length n and one more byte
 // for the end of file, if smaller) and doubles when full, never beyond n+1
-// or limit+1 bytes. Each growth is reserved from the handler's budget
+// or limit+1 bytes. Each buffer is reserved from the handler's budget
 // first; readAll fails with errBusy when the budget is spent.
 func (c *call) readAll(r io.Reader, n, limit int64) ([]byte, error) {
 	ceiling := limit + 1
 	if n >= 0 {
 		ceiling = min(ceiling, n+1)
 	}
-	size := min(int64(initialBodyBuffer), ceiling)
-	if !c.reserve(size) {
+	b, ok := c.growBody(nil, min(int64(initialBodyBuffer), ceiling), limit+1)
+	if !ok {
 		return nil, errBusy
 	}
-	// b is limited to the capacity reserved, whatever the buffer's.
-	b := c.bodyBuffer(size)
 	for {
 		m, err := r.Read(b[len(b):cap(b)])
 		b = b[:len(b)+m]
@@ -176,23 +175,36 @@ func (c *call) readAll(r io.Reader, n, limit int64) ([]byte, error) {
 		}
 		if len(b) == cap(b) {
 			grown := min(2*int64(cap(b)), max(ceiling, int64(cap(b))+1))
-			if !c.reserve(grown - int64(cap(b))) {
+			if b, ok = c.growBody(b, grown, limit+1); !ok {
 				return nil, errBusy
 			}
-			old := c.bodyBuf
-			nb := c.bodyBuffer(grown)[:len(b)]
-			copy(nb, b)
-			putBodyBuffer(old)
-			b = nb
 		}
 	}
 }
 
-// bodyBuffer takes a buffer for n bytes of body, as c.bodyBuf, and
-// returns it empty with capacity n.
-func (c *call) bodyBuffer(n int64) []byte {
-	c.bodyBuf = getBodyBuffer(n)
-	return (*c.bodyBuf)[:0:n]
+// growBody moves the body read so far, b, into a buffer of capacity n (at
+// most most bytes): pooled when its class fits in most, else allocated. It
+// first reserves from the budget what the new buffer holds beyond the one
+// it replaces (a pooled buffer counts whole, up to twice n), and reports
+// false, changing nothing, if the budget is spent. The returned slice has
+// capacity n, whatever the buffer's.
+func (c *call) growBody(b []byte, n, most int64) ([]byte, bool) {
+	p := getBodyBuffer(n, most)
+	var held int64
+	if c.bodyBuf != nil {
+		held = int64(cap(*c.bodyBuf))
+	}
+	if !c.reserve(int64(cap(*p)) - held) {
+		putBodyBuffer(p)
+		return nil, false
+	}
+	nb := (*p)[:len(b):n]
+	copy(nb, b)
+	if c.bodyBuf != nil {
+		putBodyBuffer(c.bodyBuf)
+	}
+	c.bodyBuf = p
+	return nb, true
 }
 
 // reserve takes n more bytes of the in-flight budget for the call's body.

@@ -13,6 +13,7 @@ import (
 )
 
 func TestBodyClass(t *testing.T) {
+	// The classes: buffers of 32 KiB to 16 MiB by powers of two.
 	tests := []struct {
 		n     int64
 		class int
@@ -28,9 +29,12 @@ func TestBodyClass(t *testing.T) {
 	}
 	for _, tt := range tests {
 		assert.Equal(t, tt.class, bodyClass(tt.n), "bodyClass(%d)", tt.n)
-		p := getBodyBuffer(tt.n)
+		p := getBodyBuffer(tt.n, maxPooledBody)
 		assert.GreaterOrEqual(t, int64(cap(*p)), tt.n, "getBodyBuffer(%d)", tt.n)
 		assert.Empty(t, *p, "getBodyBuffer(%d)", tt.n)
+		putBodyBuffer(p)
+		p = getBodyBuffer(tt.n, tt.n)
+		assert.Equal(t, tt.n, int64(cap(*p)), "getBodyBuffer(%d, %d): no larger buffer than allowed", tt.n, tt.n)
 		putBodyBuffer(p)
 	}
 }
@@ -82,5 +86,41 @@ func TestPooledBodiesNotShared(t *testing.T) {
 			require.Equal(t, fmt.Sprintf("c%d", c), rec["PartitionKey"], "writer %d record %d", w, i)
 			require.Equal(t, want, rec["Data"], "writer %d record %d", w, i)
 		}
+	}
+}
+
+// TestBodyBudgetCountsPooledBuffers: a body read into a pooled buffer holds
+// the budget for the whole buffer while it is served, and gives it all
+// back; a limit of exactly the largest request still serves it.
+func TestBodyBudgetCountsPooledBuffers(t *testing.T) {
+	const limit = 100 << 10
+	h := newTestHandler(t, WithMaxRequestBytes(limit), WithMaxInFlightBytes(limit+1))
+	mustCreateStream(t, h, "s", 1)
+	data := base64.StdEncoding.EncodeToString(bytes.Repeat([]byte("x"), 70<<10)) // a 93 KiB body
+	body := `{"StreamName":"s","PartitionKey":"k","Data":"` + data + `"}`
+	c := &call{h: newTestHandler(t, WithMaxInFlightBytes(200<<10))}
+	b, ok := c.growBody(nil, 40<<10, 1<<20)
+	require.True(t, ok)
+	assert.Equal(t, 40<<10, cap(b), "the slice's capacity is the size asked for")
+	assert.Equal(t, int64(64<<10), c.reserved, "the whole pooled buffer is reserved")
+	b, ok = c.growBody(append(b, "abc"...), 80<<10, 1<<20)
+	require.True(t, ok)
+	assert.Equal(t, "abc", string(b), "the bytes read so far move")
+	assert.Equal(t, int64(128<<10), c.reserved, "the larger buffer, less the one it replaces")
+	_, ok = c.growBody(b, 1<<20, 1<<20)
+	assert.False(t, ok, "past the budget")
+	assert.Equal(t, int64(128<<10), c.reserved, "a refused growth reserves nothing")
+	assert.Equal(t, c.reserved, c.h.budget.used.Load())
+	c.releaseBody()
+	assert.Zero(t, c.h.budget.used.Load())
+	c = &call{h: h}
+	_, ok = c.growBody(nil, int64(len(body))+1, limit+1)
+	require.True(t, ok)
+	assert.Equal(t, int64(len(body))+1, c.reserved, "a pooled buffer would exceed the largest request: allocated to size")
+	c.releaseBody()
+	for range 3 {
+		rec := do(h, "PutRecord", body)
+		require.Equal(t, 200, rec.Code, "%s", rec.Body)
+		require.Zero(t, h.budget.used.Load())
 	}
 }
