@@ -77,7 +77,7 @@ func authenticate(r *http.Request, require bool) (principal, error) {
 		params := parseAuthorization(header)
 		var msg strings.Builder
 		for _, name := range authHeaderParams {
-			if params[name] == "" {
+			if params.get(name) == "" {
 				msg.WriteString("Authorization header requires '" + name + "' parameter. ")
 			}
 		}
@@ -88,7 +88,7 @@ func authenticate(r *http.Request, require bool) (principal, error) {
 			msg.WriteString("Authorization=" + header)
 			return principal{}, &freshet.Error{Code: codeIncompleteSignature, Message: msg.String()}
 		}
-		return scopePrincipal(params["Credential"])
+		return scopePrincipal(params.get("Credential"))
 	default:
 		var msg strings.Builder
 		for _, name := range authQueryParams {
@@ -104,29 +104,87 @@ func authenticate(r *http.Request, require bool) (principal, error) {
 	}
 }
 
-// parseAuthorization returns the parameters of an Authorization header:
-// the name=value pairs after the scheme, separated by commas or spaces.
-func parseAuthorization(header string) map[string]string {
-	fields := strings.FieldsFunc(header, func(r rune) bool { return r == ',' || r == ' ' })
-	params := make(map[string]string, len(fields))
-	for _, f := range fields[min(1, len(fields)):] { // the first field is the scheme
-		name, value, _ := strings.Cut(f, "=")
-		if _, dup := params[name]; !dup {
-			params[name] = value
+// authParams are the parameters of an Authorization header the handler
+// reads, in the order of authHeaderParams; "" when absent or empty.
+type authParams [3]string
+
+// get returns the parameter named name of authHeaderParams.
+func (a *authParams) get(name string) string {
+	for i, n := range authHeaderParams {
+		if n == name {
+			return a[i]
 		}
+	}
+	return ""
+}
+
+// parseAuthorization returns the parameters of an Authorization header:
+// the name=value pairs after the scheme, separated by commas or spaces;
+// of a parameter given twice, the first counts. It runs for every signed
+// request, so it does not allocate, and finds each parameter with a
+// substring search rather than splitting the header into fields.
+func parseAuthorization(header string) authParams {
+	var params authParams
+	// The first field is the scheme: parameters start after it.
+	from := strings.IndexFunc(header, isNotAuthSeparator)
+	if from < 0 {
+		return params
+	}
+	end := strings.IndexFunc(header[from:], isAuthSeparator)
+	if end < 0 {
+		return params
+	}
+	from += end
+	for i, name := range authHeaderParams {
+		params[i] = authParam(header, from, name)
 	}
 	return params
 }
+
+// authParam returns the value of the first field name=value of header at
+// or after from, "" if none.
+func authParam(header string, from int, name string) string {
+	for {
+		i := strings.Index(header[from:], name)
+		if i < 0 {
+			return ""
+		}
+		start := from + i
+		from = start + len(name)
+		// A field: after a separator, the name alone (an empty value) or
+		// followed by '='.
+		if !isAuthSeparator(rune(header[start-1])) {
+			continue
+		}
+		if from == len(header) || isAuthSeparator(rune(header[from])) {
+			return ""
+		}
+		if header[from] != '=' {
+			continue
+		}
+		value := header[from+1:]
+		if end := strings.IndexFunc(value, isAuthSeparator); end >= 0 {
+			value = value[:end]
+		}
+		return value
+	}
+}
+
+func isAuthSeparator(r rune) bool    { return r == ',' || r == ' ' }
+func isNotAuthSeparator(r rune) bool { return !isAuthSeparator(r) }
 
 // scopePrincipal reads the access key id and region of a credential,
 // "AKID/20250101/us-east-1/kinesis/aws4_request". A credential without a
 // region selects the default region; one with an implausible region is
 // refused as Kinesis refuses it.
 func scopePrincipal(credential string) (principal, error) {
-	parts := strings.Split(credential, "/")
-	p := principal{signed: true, accessKey: parts[0]}
-	if len(parts) >= 3 {
-		p.region = parts[2]
+	// The access key, then the region after the second slash if any.
+	accessKey, rest, _ := strings.Cut(credential, "/")
+	_, rest, hasRegion := strings.Cut(rest, "/")
+	region, _, _ := strings.Cut(rest, "/")
+	p := principal{signed: true, accessKey: accessKey}
+	if hasRegion {
+		p.region = region
 		// Engines are made per region on demand: only plausible names
 		// may make the handler create one.
 		if !sigv4.ValidRegion(p.region) {

@@ -2,6 +2,7 @@ package kinesisapi
 
 import (
 	"context"
+	"math/rand/v2"
 	"net/http"
 	"strings"
 	"sync"
@@ -124,10 +125,71 @@ func TestPrincipal(t *testing.T) {
 
 func TestParseAuthorization(t *testing.T) {
 	p := parseAuthorization("AWS4-HMAC-SHA256 Credential=A/B/r/kinesis/aws4_request, SignedHeaders=host;x-amz-date, Signature=ff")
-	assert.Equal(t, map[string]string{"Credential": "A/B/r/kinesis/aws4_request", "SignedHeaders": "host;x-amz-date", "Signature": "ff"}, p)
+	assert.Equal(t, authParams{"A/B/r/kinesis/aws4_request", "ff", "host;x-amz-date"}, p)
+	assert.Equal(t, "A/B/r/kinesis/aws4_request", p.get("Credential"))
+	assert.Equal(t, "host;x-amz-date", p.get("SignedHeaders"))
 	assert.Empty(t, parseAuthorization(""))
 	assert.Empty(t, parseAuthorization("Bearer"))
+	assert.Empty(t, parseAuthorization("Credential=A/B/r/kinesis/aws4_request"), "the first field is the scheme")
+	// Commas and spaces both separate; of a repeated parameter the first
+	// counts, even empty; unknown parameters are ignored.
+	p = parseAuthorization("AWS4-HMAC-SHA256  Signature=,Signature=ff,,Credential=c Other=x SignedHeaders=h=1")
+	assert.Equal(t, authParams{"c", "", "h=1"}, p)
+
+	for credential, want := range map[string]principal{
+		"AKID":                             {signed: true, accessKey: "AKID"},
+		"AKID/20250101":                    {signed: true, accessKey: "AKID"},
+		"AKID/20250101/eu-west-1":          {signed: true, accessKey: "AKID", region: "eu-west-1"},
+		"AKID/20250101/eu-west-1/kinesis/": {signed: true, accessKey: "AKID", region: "eu-west-1"},
+	} {
+		got, err := scopePrincipal(credential)
+		require.NoError(t, err, credential)
+		assert.Equal(t, want, got, credential)
+	}
+	for _, credential := range []string{"AKID/20250101/", "AKID/20250101/EU/kinesis"} {
+		_, err := scopePrincipal(credential)
+		assert.Error(t, err, credential)
+	}
 	assert.True(t, isAccountID("123456789012"))
 	assert.False(t, isAccountID("12345678901a"))
 	assert.False(t, isAccountID("1234567890123"))
+}
+
+// referenceParseAuthorization is parseAuthorization as first written,
+// with fields and a map.
+func referenceParseAuthorization(header string) authParams {
+	fields := strings.FieldsFunc(header, func(r rune) bool { return r == ',' || r == ' ' })
+	params := make(map[string]string, len(fields))
+	for _, f := range fields[min(1, len(fields)):] {
+		name, value, _ := strings.Cut(f, "=")
+		if _, dup := params[name]; !dup {
+			params[name] = value
+		}
+	}
+	var out authParams
+	for i, name := range authHeaderParams {
+		out[i] = params[name]
+	}
+	return out
+}
+
+func TestParseAuthorizationMatchesReference(t *testing.T) {
+	words := []string{"AWS4-HMAC-SHA256", "Credential", "Signature", "SignedHeaders", "=", "a", "b/c", ",", " ", ", ", "X", "é", "Credential=", "=Credential"}
+	r := rand.New(rand.NewPCG(7, 8))
+	for range 50000 {
+		var sb strings.Builder
+		for n := r.IntN(12); n > 0; n-- {
+			sb.WriteString(words[r.IntN(len(words))])
+		}
+		h := sb.String()
+		require.Equal(t, referenceParseAuthorization(h), parseAuthorization(h), "header %q", h)
+	}
+}
+
+func FuzzParseAuthorization(f *testing.F) {
+	f.Add("AWS4-HMAC-SHA256 Credential=A/B/r/kinesis/aws4_request, SignedHeaders=host;x-amz-date, Signature=ff")
+	f.Add("x Credential Credential=a")
+	f.Fuzz(func(t *testing.T, h string) {
+		require.Equal(t, referenceParseAuthorization(h), parseAuthorization(h), "header %q", h)
+	})
 }

@@ -216,7 +216,7 @@ func wireRecords(recs []freshet.Record) []wire.Record {
 	stamps := make([]wire.Timestamp, len(recs))
 	for i, r := range recs {
 		out[i] = wire.Record{
-			SequenceNumber: r.SequenceNumber.String(),
+			Sequence:       r.SequenceNumber, // formatted straight into the response
 			Data:           r.Data,
 			PartitionKey:   r.PartitionKey,
 			EncryptionType: optStr(string(r.EncryptionType)),

@@ -252,6 +252,9 @@ type call struct {
 	bodyBytes, respBytes int64
 	// reserved is what the body holds of the handler's in-flight budget.
 	reserved int64
+	// bodyBuf is the buffer the body is read into, returned to its pool
+	// by releaseBody.
+	bodyBuf *[]byte
 }
 
 // ServeHTTP serves one Kinesis API request. No panic escapes it: a panic in

@@ -31,7 +31,7 @@ func putRecord(ctx context.Context, e *freshet.Engine, r *wire.PutRecordRequest)
 	}
 	return &wire.PutRecordResponse{
 		ShardId:        out.ShardId,
-		SequenceNumber: out.SequenceNumber.String(),
+		SequenceNumber: string(out.SequenceNumber.AppendDecimal(make([]byte, 0, 64))),
 		EncryptionType: optStr(string(out.EncryptionType)),
 	}, nil
 }
@@ -54,8 +54,10 @@ func putRecords(ctx context.Context, e *freshet.Engine, r *wire.PutRecordsReques
 		return nil, err
 	}
 	results := make([]wire.PutRecordsResultEntry, len(out.Records))
-	// The two strings each result points to, allocated together.
+	// The two strings each result points to, allocated together, and the
+	// digits of the sequence numbers, formatted into one string.
 	strs := make([]string, 2*len(out.Records))
+	digits := sequenceDigits(len(out.Records), func(i int) freshet.SequenceNumber { return out.Records[i].SequenceNumber })
 	for i, res := range out.Records {
 		a, b := &strs[2*i], &strs[2*i+1]
 		if res.ErrorCode != "" {
@@ -63,7 +65,7 @@ func putRecords(ctx context.Context, e *freshet.Engine, r *wire.PutRecordsReques
 			results[i] = wire.PutRecordsResultEntry{ErrorCode: a, ErrorMessage: b}
 			continue
 		}
-		*a, *b = res.SequenceNumber.String(), res.ShardId
+		*a, *b = digits(i), res.ShardId
 		results[i] = wire.PutRecordsResultEntry{SequenceNumber: a, ShardId: b}
 	}
 	return &wire.PutRecordsResponse{
@@ -103,4 +105,26 @@ func getRecords(ctx context.Context, e *freshet.Engine, r *wire.GetRecordsReques
 		MillisBehindLatest: ptr(out.MillisBehindLatest),
 		ChildShards:        wireChildShards(out.ChildShards),
 	}, nil
+}
+
+// sequenceDigits formats the n sequence numbers seq returns into one
+// string, two allocations in all rather than one per number, and returns
+// the function that gives the decimal form of the i-th ("" for a zero
+// sequence number, as SequenceNumber.String).
+func sequenceDigits(n int, seq func(i int) freshet.SequenceNumber) func(i int) string {
+	const digitsPerNumber = 56 // the version-2 layout freshet issues
+	ends := make([]int, n)
+	b := make([]byte, 0, n*digitsPerNumber)
+	for i := range n {
+		b = seq(i).AppendDecimal(b)
+		ends[i] = len(b)
+	}
+	all := string(b)
+	return func(i int) string {
+		start := 0
+		if i > 0 {
+			start = ends[i-1]
+		}
+		return all[start:ends[i]]
+	}
 }

@@ -12,8 +12,10 @@
 //	bash bench/run.sh
 //
 // The canned GetRecords response holds --records records of --size bytes
-// and never ends, so a read-back loop runs until its time bound and counts
-// the same sequence numbers again (its order check reports them).
+// (with 13-character partition keys) and never ends: the load client reads
+// it for as many records as it wrote. Responses carry the headers of
+// freshet's (request ids of the same sizes, content type and length), so
+// that the client parses the same bytes.
 package main
 
 import (
@@ -92,7 +94,9 @@ func newHandler(ctx context.Context, records, size int) (*handler, error) {
 	}
 	data := bytes.Repeat([]byte{'x'}, size)
 	for i := 0; i < records; i++ {
-		if _, err := e.PutRecord(ctx, &freshet.PutRecordInput{StreamName: "nullserver", PartitionKey: strconv.Itoa(i), Data: data}); err != nil {
+		// 13-character keys, as long as the load client's.
+		key := fmt.Sprintf("%013d", i)
+		if _, err := e.PutRecord(ctx, &freshet.PutRecordInput{StreamName: "nullserver", PartitionKey: key, Data: data}); err != nil {
 			return nil, err
 		}
 	}
@@ -152,10 +156,22 @@ func (h *handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		h.next.ServeHTTP(w, r)
 		return
 	}
-	w.Header().Set("Content-Type", "application/x-amz-json-1.1")
-	w.Header().Set("Content-Length", strconv.Itoa(len(body)))
+	// The headers of a Kinesis response, as freshet sends them: request
+	// ids of the same sizes (clients read them), content type and length.
+	hdr := w.Header()
+	hdr["X-Amzn-Requestid"] = cannedRequestID
+	hdr["X-Amz-Id-2"] = cannedID2
+	hdr["Content-Type"] = jsonContentType
+	hdr.Set("Content-Length", strconv.Itoa(len(body)))
 	w.Write(body)
 }
+
+// Canned response header values.
+var (
+	cannedRequestID = []string{"c0ffee00-0000-4000-8000-000000000000"}
+	cannedID2       = []string{strings.Repeat("A", 96)}
+	jsonContentType = []string{"application/x-amz-json-1.1"}
+)
 
 // putRecordsResponse returns a successful PutRecords response with n
 // entries, built once per n.

@@ -43,6 +43,8 @@ func TestCannedResponses(t *testing.T) {
 			w := httptest.NewRecorder()
 			h.ServeHTTP(w, r)
 			require.Equal(t, 200, w.Code, "status; body %s", w.Body)
+			assert.Len(t, w.Header().Get("X-Amzn-Requestid"), 36, "request id, as freshet sends it")
+			assert.Len(t, w.Header().Get("X-Amz-Id-2"), 96, "x-amz-id-2, as freshet sends it")
 			var out map[string]any
 			require.NoError(t, json.Unmarshal(w.Body.Bytes(), &out))
 			tt.check(t, out)

@@ -62,12 +62,18 @@ func encodePutRecordResponse(e emitter, v reflect.Value) bool {
 	return true
 }
 
+// maxSequenceDigits is the most digits of a sequence number: below 2^192.
+const maxSequenceDigits = 58
+
 // recordsSize is about the size of recs encoded: the data in base64 (larger
 // than as CBOR byte strings), and about 150 bytes of members around it.
 func recordsSize(recs []Record) int {
 	n := 2
 	for i := range recs {
 		n += (len(recs[i].Data)+2)/3*4 + len(recs[i].SequenceNumber) + len(recs[i].PartitionKey) + 150
+		if recs[i].SequenceNumber == "" {
+			n += maxSequenceDigits
+		}
 	}
 	return n
 }
@@ -96,7 +102,11 @@ func (e *jsonEmitter) records(recs []Record) {
 			b = append(b, ',')
 		}
 		b = append(b, `{"SequenceNumber":`...)
-		b = appendJSONString(b, r.SequenceNumber)
+		if r.SequenceNumber == "" && !r.Sequence.IsZero() {
+			b = append(r.Sequence.AppendDecimal(append(b, '"')), '"') // digits: nothing to escape
+		} else {
+			b = appendJSONString(b, r.SequenceNumber)
+		}
 		if r.ApproximateArrivalTimestamp != nil {
 			b = append(b, `,"ApproximateArrivalTimestamp":`...)
 			ms := r.ApproximateArrivalTimestamp.UnixMilli()
@@ -175,7 +185,13 @@ func (e *cborEmitter) records(recs []Record) {
 		}
 		b = appendCBORHead(b, cborMap, uint64(n))
 		b = append(b, cborSequenceNumberKey...)
-		b = appendCBORText(b, r.SequenceNumber)
+		if r.SequenceNumber == "" && !r.Sequence.IsZero() {
+			var digits [maxSequenceDigits]byte
+			d := r.Sequence.AppendDecimal(digits[:0])
+			b = append(appendCBORHead(b, cborText, uint64(len(d))), d...)
+		} else {
+			b = appendCBORText(b, r.SequenceNumber)
+		}
 		if r.ApproximateArrivalTimestamp != nil {
 			b = append(b, cborArrivalKey...)
 			b = appendCBORTimestamp(b, r.ApproximateArrivalTimestamp.UnixMilli())

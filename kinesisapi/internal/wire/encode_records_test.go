@@ -9,6 +9,8 @@ import (
 	"time"
 
 	"github.com/stretchr/testify/require"
+
+	"github.com/freshet-io/freshet"
 )
 
 // TestEncodeRecordListsAsReflection checks that the lists encoded without
@@ -131,5 +133,31 @@ func TestSafePrefix(t *testing.T) {
 			require.Equal(t, want, safePrefix(s), "%q: safePrefix", s)
 			require.Equal(t, want, safePrefix(string(s)), "%q: safePrefix (string)", s)
 		}
+	}
+}
+
+// TestEncodeRecordSequence: a record whose sequence number is given as
+// Sequence encodes exactly as one given as the SequenceNumber string.
+func TestEncodeRecordSequence(t *testing.T) {
+	seqs := []string{"49590338271490256608559692538361571095921575989136588898", "1", "18446744073709551616"}
+	for _, contentType := range []string{ContentTypeJSON, ContentTypeCBOR} {
+		var asStrings, asNumbers []Record
+		for i, s := range seqs {
+			n, err := freshet.ParseSequenceNumber(s)
+			require.NoError(t, err)
+			r := Record{Data: []byte{byte(i)}, PartitionKey: "k" + strconv.Itoa(i), ApproximateArrivalTimestamp: ptr(TimestampFromMillis(1700000000123))}
+			asStrings = append(asStrings, r)
+			asStrings[i].SequenceNumber = s
+			asNumbers = append(asNumbers, r)
+			asNumbers[i].Sequence = n
+		}
+		want, err := Encode(contentType, &GetRecordsResponse{Records: asStrings})
+		require.NoError(t, err)
+		got, err := Encode(contentType, &GetRecordsResponse{Records: asNumbers})
+		require.NoError(t, err)
+		require.Equal(t, want, got, contentType)
+		var back GetRecordsResponse
+		require.NoError(t, Decode(contentType, got, &back))
+		require.Equal(t, asStrings, back.Records, "%s: decoded, the numbers are strings", contentType)
 	}
 }

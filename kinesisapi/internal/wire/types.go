@@ -1,5 +1,7 @@
 package wire
 
+import "github.com/freshet-io/freshet"
+
 // This file holds the structures that requests and responses share or nest,
 // following the conventions of requests.go (for structures of requests) and
 // responses.go (for structures of responses).
@@ -82,6 +84,11 @@ type Record struct {
 	Data                        []byte     `json:"Data"`
 	PartitionKey                string     `json:"PartitionKey"`
 	EncryptionType              *string    `json:"EncryptionType,omitempty"`
+
+	// Sequence, when SequenceNumber is empty, is encoded in its place: a
+	// server answering 10,000 records sets it rather than formatting each
+	// sequence number into a string first. Decoding leaves it zero.
+	Sequence freshet.SequenceNumber
 }
 
 // SequenceNumberRange is the range of sequence numbers of a shard;
