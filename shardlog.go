@@ -98,6 +98,37 @@ func (sh *shard) publishLocked(p []byte) {
 // failLocked records that the log cannot be written: the pending records
 // are dropped (their writers get an error) and the shard refuses writes
 // until the engine is opened again.
+//
+// Why the failure sticks instead of the shard recovering in the process
+// (say, once a full disk has room again):
+//
+//   - Writers learn the fate of their records from the counters: await
+//     and awaitPutRecords count a record stored once the shard's next
+//     counter passed it. A shard that wrote again after a failure would
+//     publish records past the dropped ones (or, reusing the dropped
+//     counters, publish other records under them), and a writer woken
+//     late by the failure would report its dropped record as stored.
+//     Recovery needs the dropped counter ranges kept beside the error and
+//     checked by every awaiter before the counters.
+//   - After a failed fsync the page cache is in doubt (Linux may have
+//     marked the pages that failed to write back clean, so a second fsync
+//     succeeds without writing them): retrying the fsync proves nothing.
+//     The log must be cut back to what the last successful Sync covered
+//     (segments created since removed, the last one truncated, the
+//     truncation fsynced) and its in-memory index and counters restored to
+//     that point; wal.Log keeps no record of that point today.
+//   - A short write whose cleanup failed leaves whole records of the
+//     failed batch in the file: reusing their counters would make the log
+//     run backwards at the next Open (reported as corrupt), so the cut
+//     must succeed before the shard writes again, or the dropped counters
+//     must be skipped (a gap, as a machine crash under SyncInterval
+//     leaves).
+//
+// With those three in place (dropped ranges checked by awaiters, wal
+// rewinding to its last sync, counters skipped rather than reused), a
+// shard could retry after a back-off; until then reopening the engine
+// (which truncates a torn tail and recovers the counters from the log) is
+// the recovery.
 func (l *shardLog) failLocked(sh *shard, err error) {
 	if l.err == nil {
 		l.err = err
