@@ -107,7 +107,9 @@ func benchDataDir(b *testing.B, p SyncPolicy, opts ...Option) *Engine {
 // × 1 / the engine's mean fsync duration, which is records/fsync / 64 ×
 // fsync-busy: it differs from x-fsync-rate where the engine's fsyncs
 // (appends of about 8 KiB, not page-aligned) take longer or shorter than
-// the baseline's.
+// the baseline's, by the factor "fsync-time/base" (the engine's mean fsync
+// duration over the baseline's mean write+fsync): x-fsync-rate is
+// x-own-fsync-rate / fsync-time/base.
 func BenchmarkDurableConcurrentWriters(b *testing.B) {
 	const writers, rounds = 64, 20
 	base := fsyncBaseline{f: fsyncFile(b)}
@@ -159,6 +161,7 @@ func BenchmarkDurableConcurrentWriters(b *testing.B) {
 			b.ReportMetric(float64(b.N)/float64(n), "records/fsync")
 			b.ReportMetric(busy.Seconds()/elapsed.Seconds(), "fsync-busy")
 			b.ReportMetric(rate/(writers*float64(n)/busy.Seconds()), "x-own-fsync-rate")
+			b.ReportMetric((busy.Seconds()/float64(n))/(baseTime.Seconds()/float64(baseSyncs)), "fsync-time/base")
 		}
 	})
 }
