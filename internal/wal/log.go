@@ -106,14 +106,14 @@ type Log struct {
 	orphans     []*segment // segments Rewind dropped but could not remove yet
 }
 
-// mark is the state of a log at a point, for Rewind to return to: the
-// number of segments and the metadata of the last one.
+// mark is the state of a log at a point, for Rewind to return to: its
+// last segment then (nil if it had none) and that segment's metadata.
+// Retention may remove segments before it since, never after it.
 type mark struct {
-	segs        int
-	last        segment // the last segment's metadata (its index's length in indexLen)
+	seg         *segment
+	last        segment // seg's metadata (its index's length in indexLen)
 	indexLen    int
 	next        uint64
-	totalBytes  int64
 	lastArrival int64
 }
 
@@ -192,11 +192,11 @@ func Open(dir string, opt Options) (*Log, error) {
 func (l *Log) Mark() {
 	l.mu.RLock()
 	defer l.mu.RUnlock()
-	m := mark{segs: len(l.segs), next: l.next, totalBytes: l.totalBytes, lastArrival: l.lastArrival}
-	if m.segs > 0 {
-		s := l.segs[m.segs-1]
-		m.last = *s
-		m.indexLen = len(s.index)
+	m := mark{next: l.next, lastArrival: l.lastArrival}
+	if n := len(l.segs); n > 0 {
+		m.seg = l.segs[n-1]
+		m.last = *m.seg
+		m.indexLen = len(m.seg.index)
 	}
 	l.synced = m
 }
@@ -210,19 +210,23 @@ func (l *Log) Mark() {
 func (l *Log) Rewind() error {
 	m := l.synced
 	l.mu.Lock()
-	if len(l.segs) > m.segs {
-		l.orphans = append(l.orphans, l.segs[m.segs:]...)
-		l.segs = l.segs[:m.segs]
+	// The segments after the marked one were created since the mark. (If
+	// retention removed the marked segment itself, every segment left was.)
+	keep := slices.Index(l.segs, m.seg) + 1
+	l.orphans = append(l.orphans, l.segs[keep:]...)
+	for _, s := range l.segs[keep:] {
+		l.totalBytes -= s.size
 	}
+	l.segs = l.segs[:keep]
 	var last *segment
-	if m.segs > 0 {
-		last = l.segs[m.segs-1]
+	if keep > 0 {
+		last = m.seg
+		l.totalBytes -= last.size - m.last.size
 		index := last.index[:m.indexLen]
 		f, path := last.f, last.path
 		*last = m.last
 		last.index, last.f, last.path = index, f, path
 	}
-	l.totalBytes = m.totalBytes
 	l.mu.Unlock()
 	l.hintMu.Lock()
 	for i := range l.hints {
