@@ -191,6 +191,10 @@ func (s *store) commit(shards []*shard, sync bool) {
 			l.spare = j.p[:0]
 		}
 		j.sh.mu.Unlock()
+		if j.err == nil {
+			// What a failure later rewinds the log to.
+			l.w.Mark()
+		}
 		l.flushMu.Unlock()
 	}
 	if s.e.mem.used.Load() > s.e.cfg.storage.maxMemory && s.evictMu.TryLock() {

@@ -109,7 +109,12 @@ func (e *Engine) putRecord(ctx context.Context, in *PutRecordInput) (*PutRecordO
 			return nil, e.errWriteThrottled(st.name, sh.id)
 		case appendGone:
 			return nil, e.errStreamNotFound(st.name)
-		case appendNoMemory, appendFailed:
+		case appendFailed:
+			if sh.log.recover() {
+				continue // the log works again: write again
+			}
+			return nil, sh.appendError(res)
+		case appendNoMemory:
 			return nil, sh.appendError(res)
 		}
 		// appendClosed: a reshard closed the shard; route again.
@@ -329,8 +334,8 @@ func (e *Engine) writePutRecords(ctx context.Context, st *Stream, in *PutRecords
 				break
 			}
 			counter, arrival, ar := sh.append(r.PartitionKey, r.Data, now, flags, false)
-			if ar == appendClosed {
-				continue
+			if ar == appendClosed || ar == appendFailed && sh.log.recover() {
+				continue // resharded, or the log works again: write again
 			}
 			switch ar {
 			case appended:

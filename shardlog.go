@@ -25,6 +25,7 @@ type shardLog struct {
 	dir        string
 	registered atomic.Bool   // the saved metadata holds the shard
 	published  atomic.Uint64 // sh.next, for writers to check without the lock
+	anyDropped atomic.Bool   // a failure dropped records (dropped is not empty)
 
 	flushMu sync.Mutex // held while a batch is written and synced
 	w       *wal.Log   // nil until the first write; set under flushMu and sh.mu
@@ -36,8 +37,28 @@ type shardLog struct {
 	assigned    uint64 // counter of the next record to accept
 	lastArrival int64  // arrival of the last record accepted
 	queued      bool   // the shard is in the committer's queue
-	err         error  // the log failed: the shard accepts no more writes
+	err         error  // the log failed: the shard accepts no writes until recover clears it
+	dropped     []droppedRange
+	settled     uint64    // every record below it is published or dropped
+	retryAt     time.Time // when recover may try the failed log again
+	recovering  bool
 }
+
+// droppedRange is the counters [from, to) of records a failed log dropped
+// (never published nor acknowledged), and the failure.
+type droppedRange struct {
+	from, to uint64
+	err      error
+}
+
+// maxDropped is the number of dropped ranges a shard remembers: writers
+// learn the fate of their records within moments of a failure, and a
+// shard fails again only after recover, which waits retryDelay.
+const maxDropped = 64
+
+// retryDelay is how long a failed log waits before recover tries it
+// again, so that a full disk is not hammered by every write.
+const retryDelay = time.Second
 
 var errLogClosed = errors.New("the log is closed")
 
@@ -97,14 +118,93 @@ func (sh *shard) publishLocked(p []byte) {
 }
 
 // failLocked records that the log cannot be written: the pending records
-// are dropped (their writers get an error) and the shard refuses writes
-// until the engine is opened again.
+// are dropped (their writers get an error, and their counters are kept in
+// dropped) and the shard refuses writes until recover has rewound the log.
+//
+// Recovery in the process is safe because:
+//
+//   - Writers learn the fate of a record from the dropped ranges before
+//     the counters: a record whose counter is in one failed, whatever the
+//     shard's next counter says later.
+//   - After a failed fsync the page cache is in doubt (Linux may have
+//     marked the pages that failed to write back clean, so a second fsync
+//     succeeds without writing them): recover does not retry the fsync but
+//     cuts the log back to its last acknowledged record and fsyncs the cut
+//     (wal.Log.Rewind), so nothing unacknowledged stays in the file.
+//   - Dropped counters are never used again (the next record leaves a
+//     gap, as a machine crash under SyncInterval does): no sequence number
+//     is issued twice, even if a cut failed and a dropped record survived
+//     in the file until the next Open.
 func (l *shardLog) failLocked(sh *shard, err error) {
 	if l.err == nil {
 		l.err = err
+		l.retryAt = sh.st.e.now().Add(retryDelay)
 	}
+	if l.assigned > sh.next {
+		l.anyDropped.Store(true)
+		l.dropped = append(l.dropped, droppedRange{from: sh.next, to: l.assigned, err: err})
+		if len(l.dropped) > maxDropped {
+			l.dropped = append(l.dropped[:0], l.dropped[len(l.dropped)-maxDropped:]...)
+		}
+	}
+	l.settled = l.assigned
 	l.pending = nil
 	sh.wakeLocked()
+}
+
+// droppedLocked returns the failure that dropped the record with counter
+// c, or nil if it was not dropped.
+func (l *shardLog) droppedLocked(c uint64) error {
+	for i := len(l.dropped) - 1; i >= 0; i-- {
+		if d := &l.dropped[i]; c >= d.from && c < d.to {
+			return d.err
+		}
+	}
+	return nil
+}
+
+// recover makes a failed log writable again, once retryDelay has passed
+// since the failure (or the last attempt): it rewinds the log to its last
+// acknowledged record (see wal.Log.Rewind), and the shard accepts writes
+// again. The records the failure dropped keep their counters, which are
+// never used again: the next record continues after them, leaving a gap,
+// so that a writer still waiting for a dropped record cannot mistake a new
+// one for it, and the log never holds one counter twice. It reports
+// whether the shard accepts writes again; a write refused by a failed log
+// calls it and, if so, writes again. The caller holds no lock.
+func (l *shardLog) recover() bool {
+	if l == nil {
+		return false
+	}
+	sh := l.sh
+	now := sh.st.e.now()
+	sh.mu.Lock()
+	try := l.err != nil && !l.recovering && !sh.gone && !now.Before(l.retryAt) && !l.s.closed.Load()
+	if try {
+		l.recovering = true
+	}
+	sh.mu.Unlock()
+	if !try {
+		return false
+	}
+	l.flushMu.Lock()
+	var err error
+	switch {
+	case l.dead:
+		err = errLogClosed
+	case l.w != nil:
+		err = l.w.Rewind()
+	}
+	sh.mu.Lock()
+	l.recovering = false
+	if err == nil {
+		l.err = nil
+	} else {
+		l.retryAt = now.Add(retryDelay)
+	}
+	sh.mu.Unlock()
+	l.flushMu.Unlock()
+	return err == nil
 }
 
 func (l *shardLog) fail(sh *shard, err error) {
@@ -142,12 +242,14 @@ func (l *shardLog) await(next uint64) error {
 		l.s.commit([]*shard{sh}, true)
 	}
 	for {
-		if l.published.Load() >= next {
+		if l.published.Load() >= next && !l.anyDropped.Load() {
 			return nil
 		}
 		sh.mu.Lock()
 		var err error
 		switch {
+		case l.droppedLocked(next-1) != nil:
+			err = sh.errStorage(l.droppedLocked(next - 1))
 		case sh.next >= next:
 			sh.mu.Unlock()
 			return nil
@@ -166,7 +268,7 @@ func (l *shardLog) await(next uint64) error {
 		case <-ch:
 		case <-l.s.stopped:
 			sh.mu.Lock()
-			stored := sh.next >= next
+			stored := sh.next >= next && l.droppedLocked(next-1) == nil
 			sh.mu.Unlock()
 			if stored {
 				return nil
@@ -203,13 +305,19 @@ func (e *Engine) awaitPutRecords(st *Stream, out *PutRecordsOutput) {
 		}
 		e.store.commit(shards, true)
 	}
-	failed := map[*shard]error{}
+	// The shards to check record by record: those whose log failed
+	// before storing every record, and those whose log ever dropped
+	// records (a record of this call may have been dropped although the
+	// log stored its last one, after recovering).
+	check := map[*shard]error{}
 	for sh, next := range want {
 		if err := sh.log.await(next); err != nil {
-			failed[sh] = err
+			check[sh] = err
+		} else if sh.log.anyDropped.Load() {
+			check[sh] = nil
 		}
 	}
-	if len(failed) == 0 {
+	if len(check) == 0 {
 		return
 	}
 	for i := range out.Records {
@@ -218,15 +326,22 @@ func (e *Engine) awaitPutRecords(st *Stream, out *PutRecordsOutput) {
 			continue
 		}
 		sh := st.shardByIndex(r.SequenceNumber.ShardIndex())
-		if err, ok := failed[sh]; ok {
-			sh.mu.Lock()
-			stored := sh.next > r.SequenceNumber.Counter()
-			sh.mu.Unlock()
-			if !stored {
-				r.ErrorCode, r.ErrorMessage = errorFields(err)
-				r.SequenceNumber, r.ShardId = SequenceNumber{}, ""
-				out.FailedRecordCount++
-			}
+		err, ok := check[sh]
+		if !ok {
+			continue
+		}
+		sh.mu.Lock()
+		c := r.SequenceNumber.Counter()
+		if derr := sh.log.droppedLocked(c); derr != nil {
+			err = sh.errStorage(derr)
+		} else if sh.next > c {
+			err = nil
+		}
+		sh.mu.Unlock()
+		if err != nil {
+			r.ErrorCode, r.ErrorMessage = errorFields(err)
+			r.SequenceNumber, r.ShardId = SequenceNumber{}, ""
+			out.FailedRecordCount++
 		}
 	}
 }
@@ -245,7 +360,7 @@ func (st *Stream) shardByIndex(i int) *shard {
 // InternalFailure, which the AWS SDKs retry.
 func (sh *shard) errStorage(err error) error {
 	return NewError(codeInternalFailure, "freshet could not store the record in shard %s of stream %s under account %s: %v. "+
-		"The shard accepts no more writes until the engine is opened again.", sh.id, sh.st.name, sh.st.e.cfg.account, err)
+		"The shard refuses writes until it has tried its log again, after %v.", sh.id, sh.st.name, sh.st.e.cfg.account, err, retryDelay)
 }
 
 // appendError is the error of an append refused by the memory budget or a
@@ -267,7 +382,7 @@ func (sh *shard) appendError(res appendResult) error {
 // published (always true without a data directory): a closed shard ends
 // for readers only then.
 func (sh *shard) drainedLocked() bool {
-	return sh.log == nil || sh.log.assigned == sh.next || sh.log.err != nil
+	return sh.log == nil || sh.log.assigned == sh.next || sh.log.err != nil || sh.log.settled == sh.log.assigned
 }
 
 // memFirstLocked returns the counter of the first record in memory, or

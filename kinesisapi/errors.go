@@ -4,6 +4,7 @@ import (
 	"encoding/base64"
 	"encoding/binary"
 	"errors"
+	"fmt"
 	"math/rand/v2"
 	"net/http"
 	"strconv"
@@ -40,6 +41,21 @@ func errTooManyEngines(max int, account, region string) error {
 		"This server serves at most %d accounts and regions besides its default one; account %s in region %s would exceed that limit.",
 		max, account, region)
 }
+
+// engineError is the error of an engine the handler could not create for
+// an account and region (a data directory it cannot open). The client is
+// answered 500 InternalFailure, which the SDKs retry, with Error's message;
+// the cause, which names server paths, goes to the handler's log only.
+type engineError struct {
+	account, region string
+	err             error
+}
+
+func (e *engineError) Error() string {
+	return fmt.Sprintf("This server cannot open the data of account %s in region %s; its log tells why.", e.account, e.region)
+}
+
+func (e *engineError) Unwrap() error { return e.err }
 
 // The XML bodies Kinesis answers requests it cannot attribute to an
 // operation with (docs/kinesis-notes.md §1.5.2).

@@ -100,22 +100,42 @@ func NewHandler(opts ...Option) *Handler {
 // freshet.WithRegion) if there is none yet. An engine created after Close is
 // returned already closed: its data works, but it runs no background
 // retention sweep and blocking reads on it fail.
+//
+// Engine panics when the engine cannot be created, which happens only with
+// a data directory (freshet.WithDataDir) that cannot be opened: OpenEngine
+// returns that error instead.
 func (h *Handler) Engine(account, region string) *freshet.Engine {
+	e, err := h.OpenEngine(account, region)
+	if err != nil {
+		panic(err.Error())
+	}
+	return e
+}
+
+// OpenEngine is Engine returning the error of an engine that cannot be
+// created (see freshet.Open): with a data directory, one that cannot be
+// read or written, is corrupt, or is in use by another process. Nothing is
+// kept of a failed attempt: the next request for the account and region
+// tries again.
+func (h *Handler) OpenEngine(account, region string) (*freshet.Engine, error) {
 	k := engineKey{account, region}
 	h.mu.Lock()
 	defer h.mu.Unlock()
 	if e, ok := h.engines[k]; ok {
-		return e
+		return e, nil
 	}
 	opts := append(slices.Clone(h.cfg.engineOptions), freshet.WithAccount(account), freshet.WithRegion(region))
-	e := freshet.New(opts...)
+	e, err := freshet.Open(opts...)
+	if err != nil {
+		return nil, err
+	}
 	h.engines[k] = e
 	h.owned = append(h.owned, e)
 	h.created++
 	if h.closed {
 		e.Close()
 	}
-	return e
+	return e, nil
 }
 
 // Engines returns the engines the handler serves: those passed with
@@ -196,7 +216,8 @@ func (h *Handler) removeSubscription(s *freshet.Subscription) {
 // unsigned requests, else the engine of the credential scope's region and of
 // the access key's account when the key is a 12-digit account id. It fails
 // with errTooManyEngines when that engine does not exist and the handler
-// serves WithMaxEngines engines already.
+// serves WithMaxEngines engines already, and with an *engineError when it
+// cannot be created.
 func (h *Handler) engineFor(p principal) (*freshet.Engine, error) {
 	if !p.signed {
 		return h.def, nil
@@ -222,7 +243,11 @@ func (h *Handler) engineFor(p principal) (*freshet.Engine, error) {
 	case full:
 		return nil, errTooManyEngines(h.cfg.maxEngines, account, region)
 	}
-	return h.Engine(account, region), nil
+	e, err := h.OpenEngine(account, region)
+	if err != nil {
+		return nil, &engineError{account: account, region: region, err: err}
+	}
+	return e, nil
 }
 
 // call is the state of one request.
@@ -293,10 +318,17 @@ func (c *call) serve() {
 	}
 	e, err := c.h.engineFor(p)
 	if err != nil {
-		c.h.limits.log(c.h.log, clientIP(c.r.RemoteAddr), "max-engines",
-			"kinesisapi: request refused: the handler serves its maximum number of accounts and regions",
-			"accessKey", p.accessKey, "region", p.region)
-		c.writeError(err)
+		var eerr *engineError
+		if errors.As(err, &eerr) {
+			c.h.log.Error("kinesisapi: cannot create the engine of an account and region",
+				"account", eerr.account, "region", eerr.region, "requestId", c.requestID, "error", eerr.err)
+			c.writeErrorStatus(http.StatusInternalServerError, codeInternalFailure, eerr.Error())
+		} else {
+			c.h.limits.log(c.h.log, clientIP(c.r.RemoteAddr), "max-engines",
+				"kinesisapi: request refused: the handler serves its maximum number of accounts and regions",
+				"accessKey", p.accessKey, "region", p.region)
+			c.writeError(err)
+		}
 		c.auditRejected(p) // to the default engine
 		return
 	}

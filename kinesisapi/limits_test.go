@@ -9,6 +9,8 @@ import (
 	"net"
 	"net/http"
 	"net/http/httptest"
+	"os"
+	"path/filepath"
 	"runtime"
 	"strings"
 	"sync"
@@ -17,6 +19,7 @@ import (
 
 	"github.com/stretchr/testify/require"
 
+	"github.com/freshet-io/freshet"
 	"github.com/freshet-io/freshet/kinesisapi/internal/wire"
 )
 
@@ -204,4 +207,39 @@ func TestMaxEngines(t *testing.T) {
 	require.Equal(t, http.StatusOK, rec.Code, "%s", rec.Body)
 	require.Len(t, h.Engines(), 3)
 	require.Equal(t, 1, strings.Count(log.String(), "limit=max-engines"), "%s", log.String())
+}
+
+// TestEngineOpenFailure: an engine the handler creates on demand whose
+// data directory cannot be opened answers 500 InternalFailure (which the
+// SDKs retry) and logs why, instead of panicking; the handler keeps
+// nothing of the failure, so the request succeeds once the directory can
+// be opened.
+func TestEngineOpenFailure(t *testing.T) {
+	dir := t.TempDir()
+	var log syncLog
+	logger := slog.New(slog.NewTextHandler(&log, &slog.HandlerOptions{Level: slog.LevelWarn}))
+	h := newTestHandler(t, WithEngineOptions(freshet.WithDataDir(dir)), WithLogger(logger))
+	// A file where the account's directory goes: the engine cannot be
+	// opened.
+	blocker := filepath.Join(dir, "111111111111")
+	require.NoError(t, os.WriteFile(blocker, []byte("not a directory"), 0o644))
+
+	for range 2 {
+		rec := serve(h, signed("ListStreams", `{}`, "111111111111", "eu-west-1"))
+		msg := requireError(t, rec, http.StatusInternalServerError, codeInternalFailure)
+		require.Contains(t, msg, "cannot open the data of account 111111111111 in region eu-west-1")
+		require.NotContains(t, msg, dir, "server paths stay in the server's log")
+	}
+	require.Contains(t, log.String(), "cannot create the engine")
+	require.Contains(t, log.String(), blocker)
+	require.Len(t, h.Engines(), 1, "only the default engine")
+	_, err := h.OpenEngine("111111111111", "eu-west-1")
+	require.Error(t, err)
+	require.Panics(t, func() { h.Engine("111111111111", "eu-west-1") })
+
+	require.NoError(t, os.Remove(blocker))
+	rec := serve(h, signed("ListStreams", `{}`, "111111111111", "eu-west-1"))
+	require.Equal(t, http.StatusOK, rec.Code, "%s", rec.Body)
+	require.Len(t, h.Engines(), 2)
+	require.DirExists(t, filepath.Join(dir, "111111111111", "eu-west-1"))
 }

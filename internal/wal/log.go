@@ -104,9 +104,22 @@ type Log struct {
 	next        uint64 // counter after the last record; 0 if the log never held one
 	unsynced    []File // files written since the last Sync
 	syncDir     bool   // a segment was created since the last Sync
-	err         error  // sticky: the first write or sync failure
+	err         error  // sticky: the first write or sync failure, until Rewind
 	truncated   int64
 	totalBytes  int64
+	lastArrival int64
+	synced      mark       // the state of the last Mark
+	orphans     []*segment // segments Rewind dropped but could not remove yet
+}
+
+// mark is the state of a log at a point, for Rewind to return to: its
+// last segment then (nil if it had none) and that segment's metadata.
+// Retention may remove segments before it since, never after it.
+type mark struct {
+	seg         *segment
+	last        segment // seg's metadata (its index's length in indexLen)
+	indexLen    int
+	next        uint64
 	lastArrival int64
 }
 
@@ -178,7 +191,94 @@ func Open(dir string, opt Options) (*Log, error) {
 			l.lastArrival = s.lastArrival
 		}
 	}
+	l.Mark()
 	return l, nil
+}
+
+// Mark records the current state as the one Rewind returns to: the
+// writer calls it once what it wrote is acknowledged (after Sync, or after
+// Write when it does not sync). Open marks the state it found.
+func (l *Log) Mark() {
+	l.mu.RLock()
+	defer l.mu.RUnlock()
+	m := mark{next: l.next, lastArrival: l.lastArrival}
+	if n := len(l.segs); n > 0 {
+		m.seg = l.segs[n-1]
+		m.last = *m.seg
+		m.indexLen = len(m.seg.index)
+	}
+	l.synced = m
+}
+
+// Rewind makes a log whose Write or Sync failed writable again: it cuts
+// the log back to the last Mark: it removes the segments created since,
+// truncates the last one to its marked size and fsyncs both, so that
+// nothing written since remains, neither in the file nor in the page
+// cache, whose state a failed fsync leaves in doubt. Next and the readable records are then those of
+// that point. An error leaves the log failed; Rewind can be called again.
+func (l *Log) Rewind() error {
+	m := l.synced
+	l.mu.Lock()
+	// The segments after the marked one were created since the mark. (If
+	// retention removed the marked segment itself, every segment left was.)
+	keep := slices.Index(l.segs, m.seg) + 1
+	l.orphans = append(l.orphans, l.segs[keep:]...)
+	for _, s := range l.segs[keep:] {
+		l.totalBytes -= s.size
+	}
+	l.segs = l.segs[:keep]
+	var last *segment
+	if keep > 0 {
+		last = m.seg
+		l.totalBytes -= last.size - m.last.size
+		index := last.index[:m.indexLen]
+		f, path := last.f, last.path
+		*last = m.last
+		last.index, last.f, last.path = index, f, path
+	}
+	l.mu.Unlock()
+	l.hintMu.Lock()
+	for i := range l.hints {
+		h := &l.hints[i]
+		if h.seg != nil && (slices.Contains(l.orphans, h.seg) || h.seg == last && h.off >= m.last.size) {
+			*h = readHint{}
+		}
+	}
+	l.hintMu.Unlock()
+	l.next, l.lastArrival = m.next, m.lastArrival
+	l.unsynced = l.unsynced[:0]
+	fail := func(err error) error {
+		l.err = fmt.Errorf("rewinding the log in %s: %w", l.dir, err)
+		return l.err
+	}
+	for len(l.orphans) > 0 {
+		s := l.orphans[0]
+		if s.f != nil {
+			s.f.Close()
+			s.f = nil
+		}
+		if err := l.fs.Remove(s.path); err != nil && !errors.Is(err, fs.ErrNotExist) {
+			return fail(err)
+		}
+		l.orphans = l.orphans[1:]
+		l.syncDir = true
+	}
+	if last != nil {
+		if err := last.f.Truncate(m.last.size); err != nil {
+			return fail(err)
+		}
+		if err := last.f.Sync(); err != nil {
+			return fail(err)
+		}
+	}
+	if l.syncDir {
+		if err := l.fs.SyncDir(l.dir); err != nil {
+			return fail(err)
+		}
+		l.syncDir = false
+	}
+	l.err = nil
+	return nil
 }
 
 func segmentName(first uint64) string {

@@ -1,6 +1,7 @@
 package wal
 
 import (
+	"errors"
 	"os"
 	"path/filepath"
 	"testing"
@@ -121,4 +122,104 @@ func TestLogReadOnInSteps(t *testing.T) {
 	res, err := l.Read(300, l.Next(), 0, 1000, 1<<20, 0)
 	require.NoError(t, err)
 	require.Equal(t, all.Records[299:], res.Records)
+}
+
+// TestLogRewind: after a failed write or sync, Rewind cuts the log back
+// to its last Mark, across segments created since, and the log accepts
+// writes again from there; reopening finds exactly the marked records and
+// those written after the rewind.
+func TestLogRewind(t *testing.T) {
+	dir := t.TempDir()
+	fsys := NewFaultFS(OS)
+	l, err := Open(dir, Options{FS: fsys, SegmentBytes: 256})
+	require.NoError(t, err)
+	write := func(from, to uint64) error {
+		var p []byte
+		for c := from; c < to; c++ {
+			p = AppendRecord(p, c, int64(1000+c), 0, "key", []byte{byte(c), 1, 2, 3})
+		}
+		return l.Write(p)
+	}
+	for c := uint64(1); c < 11; c++ {
+		require.NoError(t, write(c, c+1))
+	}
+	require.NoError(t, l.Sync())
+	l.Mark()
+	segs := l.Segments()
+	// Records 11-39 reach the files (several new segments), then an
+	// fsync fails.
+	for c := uint64(11); c < 40; c += 3 {
+		require.NoError(t, write(c, c+3))
+	}
+	require.Greater(t, l.Segments(), segs)
+	fsys.Inject(Fault{Op: OpSync, Err: errors.New("injected EIO"), Times: 1})
+	require.Error(t, l.Sync())
+	require.Error(t, write(40, 41), "the failure sticks")
+	// Retention removes the oldest segments meanwhile.
+	removed, err := l.RemoveBefore(10)
+	require.NoError(t, err)
+	require.Positive(t, removed)
+	segs -= removed
+	res, err := l.Read(1, 100, 0, 1000, 1<<20, 0)
+	require.NoError(t, err)
+	kept := res.Records[0].Counter // the first record retention kept
+
+	require.NoError(t, l.Rewind())
+	require.Equal(t, uint64(11), l.Next())
+	require.Equal(t, segs, l.Segments())
+	res, err = l.Read(1, 100, 0, 1000, 1<<20, 0)
+	require.NoError(t, err)
+	require.Len(t, res.Records, int(11-kept))
+	// Writing goes on after a gap: the dropped counters are not reused.
+	require.NoError(t, write(50, 55))
+	require.NoError(t, l.Sync())
+	require.NoError(t, l.Close())
+
+	l, err = Open(dir, Options{SegmentBytes: 256})
+	require.NoError(t, err)
+	defer l.Close()
+	require.Zero(t, l.Truncated(), "the rewind left no torn tail")
+	res, err = l.Read(1, 100, 0, 1000, 1<<20, 0)
+	require.NoError(t, err)
+	var got []uint64
+	for _, r := range res.Records {
+		got = append(got, r.Counter)
+	}
+	var want []uint64
+	for c := kept; c <= 10; c++ {
+		want = append(want, c)
+	}
+	require.Equal(t, append(want, 50, 51, 52, 53, 54), got)
+	require.Equal(t, uint64(55), l.Next())
+}
+
+// TestLogRewindFailureRetries: a rewind that cannot remove a segment
+// leaves the log failed, and a later Rewind finishes the job.
+func TestLogRewindFailureRetries(t *testing.T) {
+	dir := t.TempDir()
+	fsys := NewFaultFS(OS)
+	l, err := Open(dir, Options{FS: fsys, SegmentBytes: 128})
+	require.NoError(t, err)
+	defer l.Close()
+	var p []byte
+	for c := uint64(1); c < 4; c++ {
+		p = AppendRecord(p[:0], c, 1000, 0, "key", []byte("data"))
+		require.NoError(t, l.Write(p))
+	}
+	require.NoError(t, l.Sync())
+	l.Mark()
+	for c := uint64(4); c < 20; c++ {
+		p = AppendRecord(p[:0], c, 1000, 0, "key", []byte("data"))
+		require.NoError(t, l.Write(p))
+	}
+	fsys.Inject(Fault{Op: OpSync, Err: errors.New("injected EIO"), Times: 1})
+	require.Error(t, l.Sync())
+	fsys.Inject(Fault{Op: OpRemove, Err: errors.New("injected EBUSY"), Times: 1})
+	require.Error(t, l.Rewind())
+	require.Error(t, l.Write(p), "still failed")
+	require.NoError(t, l.Rewind())
+	require.Equal(t, uint64(4), l.Next())
+	ents, err := os.ReadDir(dir)
+	require.NoError(t, err)
+	require.Len(t, ents, l.Segments(), "the dropped segments are gone")
 }
