@@ -17,6 +17,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -217,6 +218,10 @@ func (l *Log) Mark() {
 // cache, whose state a failed fsync leaves in doubt. Next and the readable records are then those of
 // that point. An error leaves the log failed; Rewind can be called again.
 func (l *Log) Rewind() error {
+	// No read is in progress while segments are cut and files closed, and
+	// none can cache a block of what is cut after the blocks are dropped.
+	l.readMu.Lock()
+	defer l.readMu.Unlock()
 	m := l.synced
 	l.mu.Lock()
 	// The segments after the marked one were created since the mark. (If
@@ -237,14 +242,13 @@ func (l *Log) Rewind() error {
 		last.index, last.f, last.path = index, f, path
 	}
 	l.mu.Unlock()
-	l.hintMu.Lock()
-	for i := range l.hints {
-		h := &l.hints[i]
-		if h.seg != nil && (slices.Contains(l.orphans, h.seg) || h.seg == last && h.off >= m.last.size) {
-			*h = readHint{}
-		}
+	// Cached blocks may hold records that are cut: drop every block of the
+	// segments cut or removed.
+	cut := slices.Clone(l.orphans)
+	if last != nil {
+		cut = append(cut, last)
 	}
-	l.hintMu.Unlock()
+	l.cache.drop(cut)
 	l.next, l.lastArrival = m.next, m.lastArrival
 	l.unsynced = l.unsynced[:0]
 	fail := func(err error) error {

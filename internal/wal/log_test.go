@@ -223,3 +223,39 @@ func TestLogRewindFailureRetries(t *testing.T) {
 	require.NoError(t, err)
 	require.Len(t, ents, l.Segments(), "the dropped segments are gone")
 }
+
+// A block cached before a rewind is not served after it: the records
+// written after the rewind take the cut records' place in the file.
+func TestLogRewindDropsCachedBlocks(t *testing.T) {
+	fsys := NewFaultFS(OS)
+	l, err := Open(t.TempDir(), Options{FS: fsys})
+	require.NoError(t, err)
+	defer l.Close()
+	write := func(from, to uint64) {
+		var p []byte
+		for c := from; c < to; c++ {
+			p = AppendRecord(p, c, 1000, 0, "key", []byte{byte(c), 1, 2, 3})
+		}
+		require.NoError(t, l.Write(p))
+	}
+	counters := func() []uint64 {
+		res, err := l.Read(1, 100, 0, 1000, 1<<20, 0)
+		require.NoError(t, err)
+		var got []uint64
+		for _, r := range res.Records {
+			got = append(got, r.Counter)
+		}
+		return got
+	}
+	write(1, 11)
+	require.NoError(t, l.Sync())
+	l.Mark()
+	write(11, 16)
+	require.Len(t, counters(), 15, "the block with records 11-15 is cached")
+	fsys.Inject(Fault{Op: OpSync, Err: errors.New("injected EIO"), Times: 1})
+	require.Error(t, l.Sync())
+	require.NoError(t, l.Rewind())
+	write(16, 21) // the same sizes as 11-15, at their offsets
+	require.NoError(t, l.Sync())
+	require.Equal(t, []uint64{1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 16, 17, 18, 19, 20}, counters())
+}
