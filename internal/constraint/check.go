@@ -349,3 +349,14 @@ func renderEntries(entry string, n int) string {
 	b.WriteByte(']')
 	return b.String()
 }
+
+// Valid reports whether v satisfies m's constraints. It allocates nothing
+// for a valid value of a blob or of a string without pattern.
+func (m *Member) Valid(v Value) bool {
+	if m.quick(v) {
+		return true
+	}
+	var c Checker
+	c.CheckMember(m, v)
+	return len(c.vs) == 0
+}

@@ -209,3 +209,16 @@ func init() {
 		Operations[op.Name] = op
 	}
 }
+
+// The data and partitionKey members of PutRecord.
+var (
+	putRecordData = &PutRecord.Members[1]
+	putRecordKey  = &PutRecord.Members[2]
+)
+
+// ValidRecord reports whether a record of this partition key and this
+// length of data meets PutRecord's constraints, for the engine's Go-native
+// writers, which check nothing else of a valid record.
+func ValidRecord(partitionKey string, dataLen int) bool {
+	return putRecordData.Valid(Value{set: true, n: int64(dataLen)}) && putRecordKey.Valid(String(partitionKey))
+}
