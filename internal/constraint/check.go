@@ -286,20 +286,7 @@ func renderBlob(n int) string {
 
 // renderList renders a list as Java's List.toString does: "[a, b]".
 func renderList(l []string) string {
-	var b strings.Builder
-	b.WriteByte('[')
-	for i, e := range l {
-		if i == maxRendered {
-			b.WriteString(", ...")
-			break
-		}
-		if i > 0 {
-			b.WriteString(", ")
-		}
-		b.WriteString(e)
-	}
-	b.WriteByte(']')
-	return b.String()
+	return render('[', ']', len(l), func(i int) string { return l[i] })
 }
 
 // renderMap renders a map as Java's Map.toString does, "{k=v, k2=v2}",
@@ -310,43 +297,32 @@ func renderMap(m map[string]string) string {
 		keys = append(keys, k)
 	}
 	sort.Strings(keys)
-	var b strings.Builder
-	b.WriteByte('{')
-	for i, k := range keys {
-		if i == maxRendered {
-			b.WriteString(", ...")
-			break
-		}
-		if i > 0 {
-			b.WriteString(", ")
-		}
-		b.WriteString(k)
-		b.WriteByte('=')
-		b.WriteString(m[k])
-	}
-	b.WriteByte('}')
-	return b.String()
+	return render('{', '}', len(keys), func(i int) string { return keys[i] + "=" + m[keys[i]] })
 }
 
 // renderEntries renders a list of n structures, each as entry: Java prints
 // an object without a toString as its class name, '@' and a hash code.
-// Production's hash code varies from object to object; freshet prints the
-// fixed one kinesalite prints, so that messages are deterministic.
+// Production's hash code depends on the object; freshet prints the one
+// kinesalite prints, so that messages are deterministic.
 func renderEntries(entry string, n int) string {
+	return render('[', ']', n, func(int) string { return entry })
+}
+
+// render renders n elements between open and close, separated by ", ", as
+// Java's collections do; past maxRendered elements it writes ", ...".
+func render(open, close byte, n int, elem func(i int) string) string {
 	var b strings.Builder
-	b.Grow(2 + min(n, maxRendered+1)*(len(entry)+2))
-	b.WriteByte('[')
-	for i := range n {
-		if i == maxRendered {
-			b.WriteString(", ...")
-			break
-		}
+	b.WriteByte(open)
+	for i := range min(n, maxRendered) {
 		if i > 0 {
 			b.WriteString(", ")
 		}
-		b.WriteString(entry)
+		b.WriteString(elem(i))
 	}
-	b.WriteByte(']')
+	if n > maxRendered {
+		b.WriteString(", ...")
+	}
+	b.WriteByte(close)
 	return b.String()
 }
 
