@@ -70,7 +70,9 @@ func (c *Checker) members(ms []Member, vals []Value) int {
 	return k
 }
 
-// CheckMember checks one member that is not a structure.
+// CheckMember checks one member that is not a structure. A list or map
+// member reads its contents from the ext of the Check in progress; outside
+// Check, only scalar members can be checked.
 func (c *Checker) CheckMember(m *Member, v Value) {
 	if c.full() {
 		return
@@ -92,32 +94,33 @@ func (c *Checker) CheckMember(m *Member, v Value) {
 			c.length(renderBlob(n), m.Path, n, s)
 		}
 	case KindStrings:
-		c.strings(m.Path, s, *c.ext.(*[]string))
+		c.stringList(m.Path, s, *c.ext.(*[]string))
 	case KindMap:
-		c.tags(m.Path, s, *c.ext.(*map[string]string))
+		c.stringMap(m.Path, s, *c.ext.(*map[string]string))
 	case KindList:
 		c.entries(m, c.ext.(Entries))
 	}
 }
 
+// add records a violation of the member at path (relative to the entry
+// being checked, if any), unless MaxListed are already recorded.
 func (c *Checker) add(value, path, constraint string) {
-	if c.full() {
-		return
-	}
-	if c.inList != "" {
-		path = c.inList + "." + strconv.Itoa(c.entry) + ".member." + path
-	}
-	c.vs = append(c.vs, Violation{Value: value, Path: path, Constraint: constraint})
+	c.record(Violation{Value: value, Path: path, Constraint: constraint})
 }
 
+// null records a missing required member.
 func (c *Checker) null(path string) {
+	c.record(Violation{Null: true, Path: path, Constraint: NotNull})
+}
+
+func (c *Checker) record(v Violation) {
 	if c.full() {
 		return
 	}
 	if c.inList != "" {
-		path = c.inList + "." + strconv.Itoa(c.entry) + ".member." + path
+		v.Path = c.inList + "." + strconv.Itoa(c.entry) + ".member." + v.Path
 	}
-	c.vs = append(c.vs, Violation{Null: true, Path: path, Constraint: NotNull})
+	c.vs = append(c.vs, v)
 }
 
 // str checks a string: pattern first, then length, then enum, the order in
@@ -169,9 +172,9 @@ func (c *Checker) integer(path string, s *Shape, n int64) {
 	}
 }
 
-// strings checks a list of strings: its length, then its members, reported
+// stringList checks a list of strings: its length, then its members, reported
 // once for the whole list ("Member must satisfy constraint: [...]").
-func (c *Checker) strings(path string, s *Shape, l []string) {
+func (c *Checker) stringList(path string, s *Shape, l []string) {
 	if len(l) < s.MinLen || len(l) > s.MaxLen {
 		c.length(renderList(l), path, len(l), s)
 	}
@@ -183,9 +186,9 @@ func (c *Checker) strings(path string, s *Shape, l []string) {
 	}
 }
 
-// tags checks a map: its size, then its keys, then its values, each
+// stringMap checks a map of strings: its size, then its keys, then its values, each
 // reported once for the whole map.
-func (c *Checker) tags(path string, s *Shape, m map[string]string) {
+func (c *Checker) stringMap(path string, s *Shape, m map[string]string) {
 	if len(m) < s.MinLen || len(m) > s.MaxLen {
 		c.length(renderMap(m), path, len(m), s)
 	}
