@@ -60,8 +60,8 @@ func validate(op *c.Operation, vals ...c.Value) error {
 func validateWith(ext any, op *c.Operation, vals ...c.Value) error {
 	var ch c.Checker
 	ch.Check(op, ext, vals)
-	if msg := ch.Message(); msg != "" {
-		return &Error{Code: codeValidation, Message: msg}
+	if ch.Failed() {
+		return &Error{Code: codeValidation, Message: ch.Message()}
 	}
 	return nil
 }

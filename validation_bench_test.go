@@ -21,3 +21,15 @@ func BenchmarkValidatePutRecords(b *testing.B) {
 		}
 	}
 }
+
+// BenchmarkValidatePutRecord measures the model validation of a valid
+// PutRecord input, as BenchmarkPutRecord writes it.
+func BenchmarkValidatePutRecord(b *testing.B) {
+	in := &PutRecordInput{StreamName: "bench", Data: make([]byte, 100), PartitionKey: "user-0001"}
+	b.ReportAllocs()
+	for b.Loop() {
+		if err := in.validate(); err != nil {
+			b.Fatal(err)
+		}
+	}
+}

@@ -17,8 +17,6 @@ type Checker struct {
 	// checked, whose members' paths are then relative to it.
 	inList string
 	entry  int
-	// ext is the contents of the list or map being checked.
-	ext any
 }
 
 // Check checks vals, the values of op's members in table order (a
@@ -29,12 +27,17 @@ type Checker struct {
 // do not match the table: that is a programming error.
 func (c *Checker) Check(op *Operation, ext any, vals []Value) {
 	if len(vals) != op.values {
-		panic("constraint: " + op.Name + " takes " + strconv.Itoa(op.values) + " values, got " + strconv.Itoa(len(vals)))
+		badValues(op, len(vals))
 	}
-	c.ext = ext
-	c.members(op.Members, vals)
-	c.ext = nil
+	c.members(op.Members, vals, ext)
 }
+
+func badValues(op *Operation, n int) {
+	panic("constraint: " + op.Name + " takes " + strconv.Itoa(op.values) + " values, got " + strconv.Itoa(n))
+}
+
+// Failed reports whether a violation was found.
+func (c *Checker) Failed() bool { return len(c.vs) > 0 }
 
 // Message returns the ValidationException message listing the violations
 // found, or "" when there are none.
@@ -47,33 +50,36 @@ func (c *Checker) Violations() []Violation { return c.vs }
 func (c *Checker) full() bool { return len(c.vs) >= MaxListed }
 
 // members checks the members ms against vals and returns how many values
-// it consumed.
-func (c *Checker) members(ms []Member, vals []Value) int {
+// it consumed. Absent optional members and plain members within bounds
+// cost a few comparisons: this runs for every PutRecord.
+func (c *Checker) members(ms []Member, vals []Value, ext any) int {
 	k := 0
 	for i := range ms {
 		m := &ms[i]
 		v := &vals[k]
 		k++
-		if m.Shape.Kind == KindStruct {
-			if !v.set {
-				if m.Required {
-					c.null(m.Path)
-				}
-				k += countValues(m.Fields)
-				continue
+		switch {
+		case !v.set:
+			if m.Required {
+				c.null(m.Path)
 			}
-			k += c.members(m.Fields, vals[k:])
-			continue
+			k += m.fieldValues // a structure's members are absent too
+		case m.kind == KindStruct:
+			k += c.members(m.Fields, vals[k:], ext)
+		case m.plain && v.n >= m.lo && v.n <= m.hi && (m.match == nil || m.match(v.str)):
+		default:
+			c.checkMember(m, *v, ext)
 		}
-		c.CheckMember(m, *v)
 	}
 	return k
 }
 
-// CheckMember checks one member that is not a structure. A list or map
-// member reads its contents from the ext of the Check in progress; outside
-// Check, only scalar members can be checked.
-func (c *Checker) CheckMember(m *Member, v Value) {
+// CheckMember checks one scalar member: a string, an integer or a blob.
+func (c *Checker) CheckMember(m *Member, v Value) { c.checkMember(m, v, nil) }
+
+// checkMember checks one member that is not a structure; ext holds the
+// contents of a list or map member.
+func (c *Checker) checkMember(m *Member, v Value, ext any) {
 	if c.full() {
 		return
 	}
@@ -94,11 +100,11 @@ func (c *Checker) CheckMember(m *Member, v Value) {
 			c.length(renderBlob(n), m.Path, n, s)
 		}
 	case KindStrings:
-		c.stringList(m.Path, s, *c.ext.(*[]string))
+		c.stringList(m.Path, s, *ext.(*[]string))
 	case KindMap:
-		c.stringMap(m.Path, s, *c.ext.(*map[string]string))
+		c.stringMap(m.Path, s, *ext.(*map[string]string))
 	case KindList:
-		c.entries(m, c.ext.(Entries))
+		c.entries(m, ext.(Entries))
 	}
 }
 
@@ -226,15 +232,15 @@ func (c *Checker) entries(m *Member, l Entries) {
 }
 
 // quick reports, cheaply, that v satisfies m's constraints: v is absent
-// and optional, or m is a blob or a string without pattern or enumeration
-// whose byte length is within bounds (a string has no more UTF-16 code
-// units than bytes, and one at least if it has a byte). False means "not
-// known": CheckMember decides.
+// and optional, or m is plain (a blob, or a string without enumeration)
+// and v's byte length is within bounds (a string has no more UTF-16 code
+// units than bytes, and one at least if it has a byte) and matches m's
+// pattern. False means "not known": checkMember decides.
 func (m *Member) quick(v Value) bool {
 	if !v.set {
 		return !m.Required
 	}
-	return m.plain && v.n >= m.lo && v.n <= m.hi
+	return m.plain && v.n >= m.lo && v.n <= m.hi && (m.match == nil || m.match(v.str))
 }
 
 // valid reports whether v satisfies every constraint of the string shape

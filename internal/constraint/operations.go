@@ -17,16 +17,24 @@ type Member struct {
 	// of a list of structures (KindList).
 	Fields []Member
 
-	// plain marks a blob, or a string without pattern or enumeration and
-	// of minimum length 0 or 1, whose byte length within [lo, hi] is
-	// valid: see quick.
+	// kind is Shape.Kind, and fieldValues the number of values of a
+	// structure's members, kept here for the Checker's loop.
+	kind        Kind
+	fieldValues int
+	// plain marks a blob, or a string without enumeration and of minimum
+	// length 0 or 1, which is valid when its byte length is within
+	// [lo, hi] and match (if any) accepts it: see quick.
 	plain  bool
 	lo, hi int64
+	match  func(string) bool
 }
 
 // member returns a member of the table, with its quick check prepared.
 func member(path string, s *Shape, required bool, fields ...Member) Member {
-	m := Member{Path: path, Shape: s, Required: required, Fields: fields}
+	m := Member{Path: path, Shape: s, Required: required, Fields: fields, kind: s.Kind}
+	if s.Kind == KindStruct {
+		m.fieldValues = countValues(fields)
+	}
 	hi := int64(s.MaxLen)
 	if hi == 0 {
 		hi = math.MaxInt64
@@ -34,8 +42,8 @@ func member(path string, s *Shape, required bool, fields ...Member) Member {
 	switch {
 	case s.Kind == KindBlob:
 		m.plain, m.lo, m.hi = true, int64(s.MinLen), hi
-	case s.Kind == KindString && s.Match == nil && len(s.Enum) == 0 && s.MinLen <= 1:
-		m.plain, m.lo, m.hi = true, int64(s.MinLen), hi
+	case s.Kind == KindString && len(s.Enum) == 0 && s.MinLen <= 1:
+		m.plain, m.lo, m.hi, m.match = true, int64(s.MinLen), hi, s.Match
 	}
 	return m
 }

@@ -27,8 +27,8 @@ func check(op *constraint.Operation, vals ...constraint.Value) error {
 func checkWith(ext any, op *constraint.Operation, vals ...constraint.Value) error {
 	var c constraint.Checker
 	c.Check(op, ext, vals)
-	if msg := c.Message(); msg != "" {
-		return &freshet.Error{Code: freshet.ErrValidation.Code, Message: msg}
+	if c.Failed() {
+		return &freshet.Error{Code: freshet.ErrValidation.Code, Message: c.Message()}
 	}
 	return nil
 }
