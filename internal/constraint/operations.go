@@ -228,5 +228,6 @@ var (
 // length of data meets PutRecord's constraints, for the engine's Go-native
 // writers, which check nothing else of a valid record.
 func ValidRecord(partitionKey string, dataLen int) bool {
-	return putRecordData.Valid(Value{set: true, n: int64(dataLen)}) && putRecordKey.Valid(String(partitionKey))
+	d, k := Value{set: true, n: int64(dataLen)}, String(partitionKey)
+	return (putRecordData.quick(d) || putRecordData.Valid(d)) && (putRecordKey.quick(k) || putRecordKey.Valid(k))
 }
