@@ -57,13 +57,10 @@ type Operation struct {
 	Name string
 	// Members are the input's members that carry a constraint.
 	Members []Member
-	// values is how many Values Check takes.
+	// values is how many Values Check takes: one per member, and for a
+	// structure one for the structure followed by its members'.
 	values int
 }
-
-// Values returns how many values Check takes for op: one per member, and
-// for a structure one for the structure followed by its members'.
-func (op *Operation) Values() int { return op.values }
 
 func countValues(ms []Member) int {
 	n := 0
