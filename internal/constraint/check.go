@@ -231,6 +231,10 @@ func (c *Checker) entries(m *Member, l Entries) {
 	}
 }
 
+// Quick reports, cheaply, that v satisfies m's constraints; false means
+// "not known" (see Valid).
+func (m *Member) Quick(v Value) bool { return m.quick(v) }
+
 // quick reports, cheaply, that v satisfies m's constraints: v is absent
 // and optional, or m is plain (a blob, or a string without enumeration)
 // and v's byte length is within bounds (a string has no more UTF-16 code
