@@ -96,9 +96,7 @@ func (e *Engine) UpdateAccountSettings(ctx context.Context, in *UpdateAccountSet
 
 // updateAccountSettings implements UpdateAccountSettings.
 func (e *Engine) updateAccountSettings(ctx context.Context, in *UpdateAccountSettingsInput) (*AccountSettingsOutput, error) {
-	var v validator
-	v.enum("minimumThroughputBillingCommitment.status", in.MinimumThroughputBillingCommitment.Status, true, "ENABLED, DISABLED")
-	if err := v.err(); err != nil {
+	if err := in.validate(); err != nil {
 		return nil, err
 	}
 	now := e.now()

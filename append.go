@@ -3,7 +3,8 @@ package freshet
 import (
 	"context"
 	"time"
-	"unicode/utf8"
+
+	"github.com/freshet-io/freshet/internal/constraint"
 )
 
 // The event-bus write path
@@ -96,10 +97,9 @@ func (st *Stream) putRecord(ctx context.Context, partitionKey string, data []byt
 }
 
 // validRecord reports whether a record meets PutRecord's model constraints
-// (a partition key of 1 to 256 characters, at most 10 MiB of data).
+// (a partition key of 1 to 256 UTF-16 code units, at most 10 MiB of data).
 func validRecord(partitionKey string, data []byte) bool {
-	return partitionKey != "" && len(data) <= maxDataBytes &&
-		(len(partitionKey) <= 256 || utf8.RuneCountInString(partitionKey) <= 256)
+	return constraint.ValidRecord(partitionKey, len(data))
 }
 
 // router finds the open shard of a record. A stream with a single open

@@ -2,6 +2,7 @@ package freshet
 
 import (
 	"context"
+	"github.com/freshet-io/freshet/internal/constraint"
 	"sort"
 	"strconv"
 	"strings"
@@ -135,11 +136,7 @@ func (e *Engine) RegisterStreamConsumer(ctx context.Context, in *RegisterStreamC
 
 // registerStreamConsumer implements RegisterStreamConsumer.
 func (e *Engine) registerStreamConsumer(ctx context.Context, in *RegisterStreamConsumerInput) (*RegisterStreamConsumerOutput, error) {
-	var v validator
-	v.arn("streamARN", in.StreamARN, streamARNShape, true)
-	v.name("consumerName", in.ConsumerName, 128, true)
-	v.tagMap("tags", in.Tags)
-	if err := v.err(); err != nil {
+	if err := in.validate(); err != nil {
 		return nil, err
 	}
 	if err := validateTags(in.Tags, "consumer", in.ConsumerName, e.cfg.account); err != nil {
@@ -252,13 +249,6 @@ func (e *Engine) findConsumer(streamARN, name, arn string) (*Stream, *consumer, 
 	return st, c, nil
 }
 
-// consumerRef checks the model constraints of consumer addressing.
-func (v *validator) consumerRef(streamARN, name, arn string) {
-	v.arn("streamARN", streamARN, streamARNShape, false)
-	v.name("consumerName", name, 128, false)
-	v.arn("consumerARN", arn, consumerARNShape, false)
-}
-
 // DescribeStreamConsumerInput is the input of DescribeStreamConsumer:
 // ConsumerARN, or StreamARN and ConsumerName.
 type DescribeStreamConsumerInput struct {
@@ -279,9 +269,7 @@ func (e *Engine) DescribeStreamConsumer(ctx context.Context, in *DescribeStreamC
 
 // describeStreamConsumer implements DescribeStreamConsumer.
 func (e *Engine) describeStreamConsumer(ctx context.Context, in *DescribeStreamConsumerInput) (*DescribeStreamConsumerOutput, error) {
-	var v validator
-	v.consumerRef(in.StreamARN, in.ConsumerName, in.ConsumerARN)
-	if err := v.err(); err != nil {
+	if err := validateConsumerRef(constraint.DescribeStreamConsumer, in.StreamARN, in.ConsumerName, in.ConsumerARN); err != nil {
 		return nil, err
 	}
 	st, c, err := e.findConsumer(in.StreamARN, in.ConsumerName, in.ConsumerARN)
@@ -320,9 +308,7 @@ func (e *Engine) DeregisterStreamConsumer(ctx context.Context, in *DeregisterStr
 
 // deregisterStreamConsumer implements DeregisterStreamConsumer.
 func (e *Engine) deregisterStreamConsumer(ctx context.Context, in *DeregisterStreamConsumerInput) (*DeregisterStreamConsumerOutput, error) {
-	var v validator
-	v.consumerRef(in.StreamARN, in.ConsumerName, in.ConsumerARN)
-	if err := v.err(); err != nil {
+	if err := validateConsumerRef(constraint.DeregisterStreamConsumer, in.StreamARN, in.ConsumerName, in.ConsumerARN); err != nil {
 		return nil, err
 	}
 	st, c, err := e.findConsumer(in.StreamARN, in.ConsumerName, in.ConsumerARN)
@@ -369,12 +355,7 @@ func (e *Engine) ListStreamConsumers(ctx context.Context, in *ListStreamConsumer
 
 // listStreamConsumers implements ListStreamConsumers.
 func (e *Engine) listStreamConsumers(ctx context.Context, in *ListStreamConsumersInput) (*ListStreamConsumersOutput, error) {
-	var v validator
-	v.arn("streamARN", in.StreamARN, streamARNShape, true)
-	if in.MaxResults != 0 {
-		v.intRange("maxResults", in.MaxResults, 1, 10000)
-	}
-	if err := v.err(); err != nil {
+	if err := in.validate(); err != nil {
 		return nil, err
 	}
 	now := e.now()

@@ -65,16 +65,7 @@ func (e *Engine) stopStreamEncryption(ctx context.Context, in *StopStreamEncrypt
 }
 
 func (e *Engine) setEncryption(ctx context.Context, op Operation, name, arn string, typ EncryptionType, keyID string, in any) error {
-	var v validator
-	v.streamRef(name, arn)
-	v.enum("encryptionType", string(typ), true, "NONE, KMS")
-	switch n := len([]rune(keyID)); {
-	case keyID == "":
-		v.null("keyId")
-	case n > 2048:
-		v.add(keyID, "keyId", constraint.MaxLength(2048))
-	}
-	if err := v.err(); err != nil {
+	if err := validateEncryption(constraint.Operations[string(op)], name, arn, typ, keyID); err != nil {
 		return err
 	}
 	if typ != EncryptionKMS {

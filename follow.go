@@ -68,9 +68,7 @@ func (st *Stream) Follower(p StartingPosition) (*Follower, error) {
 	if err := st.alive(); err != nil {
 		return nil, err
 	}
-	var v validator
-	v.enum("shardIteratorType", string(p.Type), true, iteratorTypes)
-	if err := v.err(); err != nil {
+	if err := validateIteratorType(p.Type); err != nil {
 		return nil, err
 	}
 	if p.Type == AtSequenceNumber || p.Type == AfterSequenceNumber {

@@ -11,6 +11,8 @@ import (
 	"time"
 
 	"github.com/stretchr/testify/require"
+
+	"github.com/freshet-io/freshet/internal/constraint"
 )
 
 // Fuzz tests of every decoder of untrusted text: sequence numbers, hash
@@ -105,7 +107,7 @@ func FuzzParseHashKey(f *testing.F) {
 		}
 		// The model's pattern, used by the validators, is the same set of
 		// texts up to 39 digits.
-		require.Equal(t, canonical && len(s) <= 39, isDecimal(s, 39))
+		require.Equal(t, canonical && len(s) <= 39, constraint.IsHashKey(s))
 		// Any text is a partition key with an MD5 hash key.
 		sum := md5.Sum([]byte(s))
 		require.Equal(t, new(big.Int).SetBytes(sum[:]).String(), HashPartitionKey(s).String())

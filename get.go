@@ -3,8 +3,6 @@ package freshet
 import (
 	"context"
 	"time"
-
-	"github.com/freshet-io/freshet/internal/constraint"
 )
 
 // ShardIteratorType says where reading a shard starts.
@@ -24,9 +22,6 @@ const (
 	// given time.
 	AtTimestamp ShardIteratorType = "AT_TIMESTAMP"
 )
-
-// iteratorTypes lists the types in the order of production's messages.
-const iteratorTypes = "AFTER_SEQUENCE_NUMBER, LATEST, AT_TIMESTAMP, AT_SEQUENCE_NUMBER, TRIM_HORIZON"
 
 // StartingPosition says where reading a shard starts, for SubscribeToShard
 // and Go-native iterators.
@@ -69,14 +64,7 @@ func (e *Engine) GetShardIterator(ctx context.Context, in *GetShardIteratorInput
 
 // getShardIterator implements GetShardIterator.
 func (e *Engine) getShardIterator(ctx context.Context, in *GetShardIteratorInput) (*GetShardIteratorOutput, error) {
-	var v validator
-	v.streamRef(in.StreamName, in.StreamARN)
-	v.shardID("shardId", in.ShardId, true)
-	v.enum("shardIteratorType", string(in.ShardIteratorType), true, iteratorTypes)
-	if in.StartingSequenceNumber != "" && !isDecimal(in.StartingSequenceNumber, 129) {
-		v.add(in.StartingSequenceNumber, "startingSequenceNumber", constraint.Pattern(patternSeqNumber))
-	}
-	if err := v.err(); err != nil {
+	if err := in.validate(); err != nil {
 		return nil, err
 	}
 	name, err := e.streamNameOf(in.StreamName, in.StreamARN)
@@ -221,18 +209,7 @@ func (e *Engine) GetRecords(ctx context.Context, in *GetRecordsInput) (*GetRecor
 // getRecords implements GetRecords.
 func (e *Engine) getRecords(ctx context.Context, in *GetRecordsInput) (*GetRecordsOutput, error) {
 	start := time.Now()
-	var v validator
-	switch {
-	case in.ShardIterator == "":
-		v.null("shardIterator")
-	case len(in.ShardIterator) > 512:
-		v.add(in.ShardIterator, "shardIterator", constraint.MaxLength(512))
-	}
-	if in.Limit != 0 {
-		v.intRange("limit", in.Limit, 1, 10000)
-	}
-	v.arn("streamARN", in.StreamARN, streamARNShape, false)
-	if err := v.err(); err != nil {
+	if err := in.validate(); err != nil {
 		return nil, err
 	}
 	now := e.now()

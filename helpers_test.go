@@ -3,11 +3,14 @@ package freshet
 import (
 	"context"
 	"errors"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/stretchr/testify/require"
+
+	"github.com/freshet-io/freshet/internal/constraint"
 )
 
 // Shared helpers of the package's tests. Each keeps a test to one line.
@@ -58,8 +61,8 @@ func requireKinesisError(t testing.TB, err error, want *Error, message string) {
 // validationMessage renders a ValidationException message listing (and
 // counting) at most the first ten entries.
 func validationMessage(entries ...string) string {
-	if len(entries) > maxViolationsListed {
-		entries = entries[:maxViolationsListed]
+	if len(entries) > constraint.MaxListed {
+		entries = entries[:constraint.MaxListed]
 	}
 	head := "1 validation error detected: "
 	if n := len(entries); n != 1 {
@@ -116,3 +119,5 @@ func streamNotFoundMsg(name string) string {
 func notActiveMsg(name string, s StreamStatus) string {
 	return "Stream " + name + " under account " + testAccount + " not ACTIVE, instead in state " + string(s)
 }
+
+func itoa(n int) string { return strconv.Itoa(n) }

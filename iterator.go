@@ -34,9 +34,7 @@ func (st *Stream) Iterator(shardID string, p StartingPosition) (*Iterator, error
 	if err != nil {
 		return nil, err
 	}
-	var v validator
-	v.enum("shardIteratorType", string(p.Type), true, iteratorTypes)
-	if err := v.err(); err != nil {
+	if err := validateIteratorType(p.Type); err != nil {
 		return nil, err
 	}
 	pos, err := st.position(sh, string(OpGetShardIterator), p, now)

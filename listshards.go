@@ -27,8 +27,6 @@ const (
 	FromTimestamp ShardFilterType = "FROM_TIMESTAMP"
 )
 
-const shardFilterTypes = "AFTER_SHARD_ID, AT_TRIM_HORIZON, FROM_TRIM_HORIZON, AT_LATEST, AT_TIMESTAMP, FROM_TIMESTAMP"
-
 // ShardFilter narrows ListShards.
 type ShardFilter struct {
 	Type ShardFilterType
@@ -75,7 +73,7 @@ func (e *Engine) ListShards(ctx context.Context, in *ListShardsInput) (*ListShar
 // find where the listing starts (from the input or from a NextToken),
 // settle the filter against the stream's retention, and list one page.
 func (e *Engine) listShards(ctx context.Context, in *ListShardsInput) (*ListShardsOutput, error) {
-	if err := validateListShards(in); err != nil {
+	if err := in.validate(); err != nil {
 		return nil, err
 	}
 	now := e.now()
@@ -101,25 +99,6 @@ func (e *Engine) listShards(ctx context.Context, in *ListShardsInput) (*ListShar
 		return nil, err
 	}
 	return e.listShardsPage(st, start, in.MaxResults, now), nil
-}
-
-// validateListShards checks the members' constraints.
-func validateListShards(in *ListShardsInput) error {
-	var v validator
-	v.streamRef(in.StreamName, in.StreamARN)
-	if in.ExclusiveStartShardId != "" {
-		v.shardID("exclusiveStartShardId", in.ExclusiveStartShardId, false)
-	}
-	if in.MaxResults != 0 {
-		v.intRange("maxResults", in.MaxResults, 1, 10000)
-	}
-	if in.ShardFilter != nil {
-		v.enum("shardFilter.type", string(in.ShardFilter.Type), true, shardFilterTypes)
-		if in.ShardFilter.ShardId != "" {
-			v.shardID("shardFilter.shardId", in.ShardFilter.ShardId, false)
-		}
-	}
-	return v.err()
 }
 
 // listStart is where a listing starts: the stream, the index after which

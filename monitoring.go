@@ -2,7 +2,6 @@ package freshet
 
 import (
 	"context"
-	"strings"
 
 	"github.com/freshet-io/freshet/internal/constraint"
 )
@@ -15,8 +14,6 @@ var shardLevelMetrics = []string{
 	"IncomingBytes", "IncomingRecords", "OutgoingBytes", "OutgoingRecords",
 	"WriteProvisionedThroughputExceeded", "ReadProvisionedThroughputExceeded", "IteratorAgeMilliseconds",
 }
-
-const metricsEnum = "IncomingBytes, IncomingRecords, OutgoingBytes, OutgoingRecords, WriteProvisionedThroughputExceeded, ReadProvisionedThroughputExceeded, IteratorAgeMilliseconds, ALL"
 
 // EnableEnhancedMonitoringInput is the input of EnableEnhancedMonitoring.
 type EnableEnhancedMonitoringInput struct {
@@ -64,20 +61,7 @@ func (e *Engine) disableEnhancedMonitoring(ctx context.Context, in *DisableEnhan
 }
 
 func (e *Engine) setMonitoring(ctx context.Context, op Operation, name, arn string, metrics []string, enable bool, in any) (*EnhancedMonitoringOutput, error) {
-	var v validator
-	v.streamRef(name, arn)
-	switch {
-	case metrics == nil:
-		v.null("shardLevelMetrics")
-	case len(metrics) == 0:
-		v.add("[]", "shardLevelMetrics", constraint.MinLength(1))
-	case len(metrics) > 7:
-		v.add("["+strings.Join(metrics, ", ")+"]", "shardLevelMetrics", constraint.MaxLength(7))
-	}
-	for _, m := range metrics {
-		v.enum("shardLevelMetrics", m, true, metricsEnum)
-	}
-	if err := v.err(); err != nil {
+	if err := validateMonitoring(constraint.Operations[string(op)], name, arn, metrics); err != nil {
 		return nil, err
 	}
 	st, err := e.resolve(name, arn)

@@ -3,7 +3,6 @@ package freshet
 import (
 	"context"
 	"errors"
-	"strconv"
 	"time"
 
 	"github.com/freshet-io/freshet/internal/constraint"
@@ -49,15 +48,7 @@ func (e *Engine) PutRecord(ctx context.Context, in *PutRecordInput) (*PutRecordO
 
 // putRecord implements PutRecord.
 func (e *Engine) putRecord(ctx context.Context, in *PutRecordInput) (*PutRecordOutput, error) {
-	var v validator
-	v.streamRef(in.StreamName, in.StreamARN)
-	v.partitionKey("partitionKey", in.PartitionKey)
-	v.data("data", in.Data)
-	v.hashKey("explicitHashKey", in.ExplicitHashKey)
-	if in.SequenceNumberForOrdering != "" && !isDecimal(in.SequenceNumberForOrdering, 129) {
-		v.add(in.SequenceNumberForOrdering, "sequenceNumberForOrdering", constraint.Pattern(patternSeqNumber))
-	}
-	if err := v.err(); err != nil {
+	if err := in.validate(); err != nil {
 		return nil, err
 	}
 	st, now, err := e.writableStream(ctx, OpPutRecord, in.StreamName, in.StreamARN, in)
@@ -237,7 +228,7 @@ func (e *Engine) PutRecords(ctx context.Context, in *PutRecordsInput) (*PutRecor
 // write the entries in request order, and count the outcome.
 func (e *Engine) putRecords(ctx context.Context, in *PutRecordsInput) (*PutRecordsOutput, error) {
 	start := time.Now()
-	if err := validatePutRecords(in); err != nil {
+	if err := in.validate(); err != nil {
 		return nil, err
 	}
 	st, now, err := e.writableStream(ctx, OpPutRecords, in.StreamName, in.StreamARN, in)
@@ -257,36 +248,6 @@ func (e *Engine) putRecords(ctx context.Context, in *PutRecordsInput) (*PutRecor
 	e.awaitPutRecords(st, out)
 	st.countPutRecords(len(in.Records), out.FailedRecordCount, throttled, start)
 	return out, nil
-}
-
-// validatePutRecords checks the PutRecords model constraints: the stream
-// reference, the entry count and, for at most maxViolationsListed
-// violations, each entry.
-func validatePutRecords(in *PutRecordsInput) error {
-	var v validator
-	v.streamRef(in.StreamName, in.StreamARN)
-	switch {
-	case in.Records == nil:
-		v.null("records")
-	case len(in.Records) == 0:
-		v.add("[]", "records", constraint.MinLength(1))
-	case len(in.Records) > 500:
-		v.add(renderEntries(len(in.Records)), "records", constraint.MaxLength(500))
-	}
-	for i := range in.Records {
-		r := &in.Records[i]
-		if len(v.vs) >= maxViolationsListed {
-			break
-		}
-		if entryValid(r) {
-			continue // the common case builds no member paths
-		}
-		p := "records." + strconv.Itoa(i+1) + ".member."
-		v.data(p+"data", r.Data)
-		v.partitionKey(p+"partitionKey", r.PartitionKey)
-		v.hashKey(p+"explicitHashKey", r.ExplicitHashKey)
-	}
-	return v.err()
 }
 
 // routePutRecords fills routers[i] with the router of records[i] and checks
@@ -376,14 +337,6 @@ func (st *Stream) countPutRecords(n, failed, throttled int, start time.Time) {
 	c.putRecordsLatency.observe(time.Since(start))
 }
 
-// entryValid reports whether a PutRecords entry meets the model's
-// constraints, without building validation messages.
-func entryValid(r *PutRecordsRequestEntry) bool {
-	return len(r.Data) <= maxDataBytes && r.PartitionKey != "" &&
-		!partitionKeyTooLong(r.PartitionKey) &&
-		(r.ExplicitHashKey == "" || isDecimal(r.ExplicitHashKey, 39))
-}
-
 // errorFields splits an error into a PutRecords ErrorCode and ErrorMessage.
 func errorFields(err error) (code, msg string) {
 	var kerr *Error
@@ -393,59 +346,5 @@ func errorFields(err error) (code, msg string) {
 	return codeInternalFailure, "Internal Service Failure"
 }
 
-// renderEntries renders a PutRecords entry list as Kinesis does in
-// validation messages.
-func renderEntries(n int) string {
-	const entry = "com.amazonaws.kinesis.v20131202.PutRecordsRequestEntry@c965e310"
-	b := make([]byte, 0, 2+n*(len(entry)+2))
-	b = append(b, '[')
-	for i := range n {
-		if i > 0 {
-			b = append(b, ", "...)
-		}
-		b = append(b, entry...)
-	}
-	return string(append(b, ']'))
-}
-
 // maxDataBytes is the model's maximum blob size for Data.
-const maxDataBytes = 10 << 20
-
-// partitionKey checks the PartitionKey model constraints (1-256 UTF-16 code units).
-func (v *validator) partitionKey(path, key string) {
-	if key == "" {
-		v.null(path)
-		return
-	}
-	if partitionKeyTooLong(key) {
-		v.add(key, path, constraint.MaxLength(256))
-	}
-}
-
-// data checks the Data blob model constraint (at most 10 MiB).
-func (v *validator) data(path string, d []byte) {
-	if len(d) > maxDataBytes {
-		n := strconv.Itoa(len(d))
-		v.add("java.nio.HeapByteBuffer[pos=0 lim="+n+" cap="+n+"]", path, constraint.MaxLength(maxDataBytes))
-	}
-}
-
-// hashKey checks the HashKey pattern.
-func (v *validator) hashKey(path, k string) {
-	if k != "" && !isDecimal(k, 39) {
-		v.add(k, path, constraint.Pattern(patternHashKey))
-	}
-}
-
-// isDecimal reports whether s matches 0|([1-9]\d{0,max-1}).
-func isDecimal(s string, max int) bool {
-	if s == "" || len(s) > max || (len(s) > 1 && s[0] == '0') {
-		return false
-	}
-	for i := 0; i < len(s); i++ {
-		if s[i] < '0' || s[i] > '9' {
-			return false
-		}
-	}
-	return true
-}
+const maxDataBytes = constraint.MaxDataBytes

@@ -24,14 +24,7 @@ func (e *Engine) UpdateMaxRecordSize(ctx context.Context, in *UpdateMaxRecordSiz
 
 // updateMaxRecordSize implements UpdateMaxRecordSize.
 func (e *Engine) updateMaxRecordSize(ctx context.Context, in *UpdateMaxRecordSizeInput) (*UpdateMaxRecordSizeOutput, error) {
-	var v validator
-	v.streamRef(in.StreamName, in.StreamARN)
-	if in.MaxRecordSizeInKiB == 0 {
-		v.null("maxRecordSizeInKiB")
-	} else {
-		v.intRange("maxRecordSizeInKiB", in.MaxRecordSizeInKiB, 1024, 10240)
-	}
-	if err := v.err(); err != nil {
+	if err := in.validate(); err != nil {
 		return nil, err
 	}
 	st, err := e.resolve(in.StreamName, in.StreamARN)

@@ -3,8 +3,6 @@ package freshet
 import (
 	"context"
 	"time"
-
-	"github.com/freshet-io/freshet/internal/constraint"
 )
 
 // Resharding
@@ -46,15 +44,7 @@ func (e *Engine) SplitShard(ctx context.Context, in *SplitShardInput) (*SplitSha
 
 // splitShard implements SplitShard.
 func (e *Engine) splitShard(ctx context.Context, in *SplitShardInput) (*SplitShardOutput, error) {
-	var v validator
-	v.streamRef(in.StreamName, in.StreamARN)
-	v.shardID("shardToSplit", in.ShardToSplit, true)
-	if in.NewStartingHashKey == "" {
-		v.null("newStartingHashKey")
-	} else {
-		v.hashKey("newStartingHashKey", in.NewStartingHashKey)
-	}
-	if err := v.err(); err != nil {
+	if err := in.validate(); err != nil {
 		return nil, err
 	}
 	st, shards, err := e.reshardTarget(in.StreamName, in.StreamARN, in.ShardToSplit)
@@ -101,11 +91,7 @@ func (e *Engine) MergeShards(ctx context.Context, in *MergeShardsInput) (*MergeS
 
 // mergeShards implements MergeShards.
 func (e *Engine) mergeShards(ctx context.Context, in *MergeShardsInput) (*MergeShardsOutput, error) {
-	var v validator
-	v.streamRef(in.StreamName, in.StreamARN)
-	v.shardID("shardToMerge", in.ShardToMerge, true)
-	v.shardID("adjacentShardToMerge", in.AdjacentShardToMerge, true)
-	if err := v.err(); err != nil {
+	if err := in.validate(); err != nil {
 		return nil, err
 	}
 	st, shards, err := e.reshardTarget(in.StreamName, in.StreamARN, in.ShardToMerge, in.AdjacentShardToMerge)
@@ -303,15 +289,7 @@ func (e *Engine) UpdateShardCount(ctx context.Context, in *UpdateShardCountInput
 
 // updateShardCount implements UpdateShardCount.
 func (e *Engine) updateShardCount(ctx context.Context, in *UpdateShardCountInput) (*UpdateShardCountOutput, error) {
-	var v validator
-	v.streamRef(in.StreamName, in.StreamARN)
-	if in.TargetShardCount == 0 {
-		v.null("targetShardCount")
-	} else if in.TargetShardCount < 0 {
-		v.add(itoa(in.TargetShardCount), "targetShardCount", constraint.MinValue(1))
-	}
-	v.enum("scalingType", string(in.ScalingType), true, string(UniformScaling))
-	if err := v.err(); err != nil {
+	if err := in.validate(); err != nil {
 		return nil, err
 	}
 	st, _, err := e.reshardTarget(in.StreamName, in.StreamARN)

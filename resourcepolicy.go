@@ -28,12 +28,7 @@ func (e *Engine) PutResourcePolicy(ctx context.Context, in *PutResourcePolicyInp
 
 // putResourcePolicy implements PutResourcePolicy.
 func (e *Engine) putResourcePolicy(ctx context.Context, in *PutResourcePolicyInput) (*PutResourcePolicyOutput, error) {
-	var v validator
-	v.arn("resourceARN", in.ResourceARN, resourceARNShape, true)
-	if in.Policy == "" {
-		v.null("policy")
-	}
-	if err := v.err(); err != nil {
+	if err := in.validate(); err != nil {
 		return nil, err
 	}
 	var doc map[string]any
@@ -88,9 +83,7 @@ func (e *Engine) GetResourcePolicy(ctx context.Context, in *GetResourcePolicyInp
 
 // getResourcePolicy implements GetResourcePolicy.
 func (e *Engine) getResourcePolicy(ctx context.Context, in *GetResourcePolicyInput) (*GetResourcePolicyOutput, error) {
-	var v validator
-	v.arn("resourceARN", in.ResourceARN, resourceARNShape, true)
-	if err := v.err(); err != nil {
+	if err := in.validate(); err != nil {
 		return nil, err
 	}
 	if _, _, err := e.resource(in.ResourceARN); err != nil {
@@ -118,9 +111,7 @@ func (e *Engine) DeleteResourcePolicy(ctx context.Context, in *DeleteResourcePol
 
 // deleteResourcePolicy implements DeleteResourcePolicy.
 func (e *Engine) deleteResourcePolicy(ctx context.Context, in *DeleteResourcePolicyInput) (*DeleteResourcePolicyOutput, error) {
-	var v validator
-	v.arn("resourceARN", in.ResourceARN, resourceARNShape, true)
-	if err := v.err(); err != nil {
+	if err := in.validate(); err != nil {
 		return nil, err
 	}
 	if _, _, err := e.resource(in.ResourceARN); err != nil {

@@ -2,6 +2,7 @@ package freshet
 
 import (
 	"context"
+	"github.com/freshet-io/freshet/internal/constraint"
 	"time"
 )
 
@@ -67,12 +68,7 @@ func (e *Engine) decreaseStreamRetentionPeriod(ctx context.Context, in *Decrease
 }
 
 func (e *Engine) changeRetention(ctx context.Context, op Operation, name, arn string, hours int, in any) error {
-	var v validator
-	v.streamRef(name, arn)
-	if hours == 0 {
-		v.null("retentionPeriodHours")
-	}
-	if err := v.err(); err != nil {
+	if err := validateRetention(constraint.Operations[string(op)], name, arn, hours); err != nil {
 		return err
 	}
 	if hours < minRetentionHours {

@@ -6,8 +6,6 @@ import (
 	"sync"
 	"sync/atomic"
 	"time"
-
-	"github.com/freshet-io/freshet/internal/constraint"
 )
 
 // StreamStatus is the lifecycle state of a stream.
@@ -277,7 +275,7 @@ func (e *Engine) CreateStream(ctx context.Context, in *CreateStreamInput) (*Crea
 // settle the stream's mode, shard count and record size, build the stream
 // with its shards, and publish it under e.mu.
 func (e *Engine) createStream(ctx context.Context, in *CreateStreamInput) (*CreateStreamOutput, error) {
-	if err := validateCreateStream(in); err != nil {
+	if err := in.validate(); err != nil {
 		return nil, err
 	}
 	mode, count, recordSize, err := e.settleCreateStream(in)
@@ -296,27 +294,6 @@ func (e *Engine) createStream(ctx context.Context, in *CreateStreamInput) (*Crea
 	st := e.newStream(in, mode, count, recordSize, e.now())
 	e.publishStreamLocked(st)
 	return &CreateStreamOutput{}, nil
-}
-
-// validateCreateStream checks the CreateStream model constraints, in the
-// order Kinesis lists them.
-func validateCreateStream(in *CreateStreamInput) error {
-	var v validator
-	v.streamName("streamName", in.StreamName, true)
-	if in.ShardCount < 0 {
-		v.add(itoa(in.ShardCount), "shardCount", constraint.MinValue(1))
-	}
-	if in.StreamModeDetails != nil {
-		v.enum("streamModeDetails.streamMode", string(in.StreamModeDetails.StreamMode), true, "PROVISIONED, ON_DEMAND")
-	}
-	v.tagMap("tags", in.Tags)
-	if in.MaxRecordSizeInKiB != 0 {
-		v.intRange("maxRecordSizeInKiB", in.MaxRecordSizeInKiB, 1024, 10240)
-	}
-	if in.WarmThroughputMiBps < 0 {
-		v.add(itoa(in.WarmThroughputMiBps), "warmThroughputMiBps", constraint.MinValue(0))
-	}
-	return v.err()
 }
 
 // settleCreateStream decides the new stream's capacity mode, shard count
@@ -445,9 +422,7 @@ func (e *Engine) DeleteStream(ctx context.Context, in *DeleteStreamInput) (*Dele
 
 // deleteStream implements DeleteStream.
 func (e *Engine) deleteStream(ctx context.Context, in *DeleteStreamInput) (*DeleteStreamOutput, error) {
-	var v validator
-	v.streamRef(in.StreamName, in.StreamARN)
-	if err := v.err(); err != nil {
+	if err := in.validate(); err != nil {
 		return nil, err
 	}
 	st, err := e.resolve(in.StreamName, in.StreamARN)
@@ -521,15 +496,7 @@ func (e *Engine) DescribeStream(ctx context.Context, in *DescribeStreamInput) (*
 
 // describeStream implements DescribeStream.
 func (e *Engine) describeStream(ctx context.Context, in *DescribeStreamInput) (*DescribeStreamOutput, error) {
-	var v validator
-	v.streamRef(in.StreamName, in.StreamARN)
-	if in.Limit != 0 {
-		v.intRange("limit", in.Limit, 1, 10000)
-	}
-	if in.ExclusiveStartShardId != "" {
-		v.shardID("exclusiveStartShardId", in.ExclusiveStartShardId, false)
-	}
-	if err := v.err(); err != nil {
+	if err := in.validate(); err != nil {
 		return nil, err
 	}
 	st, err := e.resolve(in.StreamName, in.StreamARN)
@@ -628,9 +595,7 @@ func (e *Engine) DescribeStreamSummary(ctx context.Context, in *DescribeStreamSu
 
 // describeStreamSummary implements DescribeStreamSummary.
 func (e *Engine) describeStreamSummary(ctx context.Context, in *DescribeStreamSummaryInput) (*DescribeStreamSummaryOutput, error) {
-	var v validator
-	v.streamRef(in.StreamName, in.StreamARN)
-	if err := v.err(); err != nil {
+	if err := in.validate(); err != nil {
 		return nil, err
 	}
 	st, err := e.resolve(in.StreamName, in.StreamARN)
@@ -704,17 +669,7 @@ func (e *Engine) ListStreams(ctx context.Context, in *ListStreamsInput) (*ListSt
 
 // listStreams implements ListStreams.
 func (e *Engine) listStreams(ctx context.Context, in *ListStreamsInput) (*ListStreamsOutput, error) {
-	var v validator
-	if in.Limit != 0 {
-		v.intRange("limit", in.Limit, 1, 10000)
-	}
-	if in.ExclusiveStartStreamName != "" {
-		v.streamName("exclusiveStartStreamName", in.ExclusiveStartStreamName, false)
-	}
-	if len(in.NextToken) > 1048576 {
-		v.add(in.NextToken, "nextToken", constraint.MaxLength(1048576))
-	}
-	if err := v.err(); err != nil {
+	if err := in.validate(); err != nil {
 		return nil, err
 	}
 	now := e.now()

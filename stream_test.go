@@ -237,11 +237,11 @@ func TestCreateStreamValidation(t *testing.T) {
 		{"negative warm throughput", CreateStreamInput{StreamName: "s", StreamModeDetails: &StreamModeDetails{StreamMode: StreamModeOnDemand}, WarmThroughputMiBps: -1},
 			[]string{"Value '-1' at 'warmThroughputMiBps' failed to satisfy constraint: Member must have value greater than or equal to 0"}},
 		{"tag key too long", CreateStreamInput{StreamName: "s", ShardCount: 1, Tags: map[string]string{key129: "v"}},
-			[]string{"Value '" + key129 + "' at 'tags' failed to satisfy constraint: Map keys must satisfy constraint: [Member must have length less than or equal to 128, Member must have length greater than or equal to 1]"}},
+			[]string{"Value '{" + key129 + "=v}' at 'tags' failed to satisfy constraint: Map keys must satisfy constraint: [Member must have length less than or equal to 128, Member must have length greater than or equal to 1]"}},
 		{"empty tag key", CreateStreamInput{StreamName: "s", ShardCount: 1, Tags: map[string]string{"": "v"}},
-			[]string{"Value '' at 'tags' failed to satisfy constraint: Map keys must satisfy constraint: [Member must have length less than or equal to 128, Member must have length greater than or equal to 1]"}},
+			[]string{"Value '{=v}' at 'tags' failed to satisfy constraint: Map keys must satisfy constraint: [Member must have length less than or equal to 128, Member must have length greater than or equal to 1]"}},
 		{"tag value too long", CreateStreamInput{StreamName: "s", ShardCount: 1, Tags: map[string]string{"k": val257}},
-			[]string{"Value '" + val257 + "' at 'tags.k' failed to satisfy constraint: Map value must satisfy constraint: [Member must have length less than or equal to 256, Member must have length greater than or equal to 0]"}},
+			[]string{"Value '{k=" + val257 + "}' at 'tags' failed to satisfy constraint: Map value must satisfy constraint: [Member must have length less than or equal to 256, Member must have length greater than or equal to 0]"}},
 		{"several", CreateStreamInput{ShardCount: -3, MaxRecordSizeInKiB: 1}, []string{
 			"Value null at 'streamName' failed to satisfy constraint: Member must not be null",
 			"Value '-3' at 'shardCount' failed to satisfy constraint: Member must have value greater than or equal to 1",
@@ -260,20 +260,29 @@ func TestCreateStreamValidation(t *testing.T) {
 	}
 }
 
+// TestCreateStreamValidationListsAtMostTen checks that a message lists the
+// first ten violations: a map's bad keys make one violation, as in
+// Kinesis, so many bad members are needed.
 func TestCreateStreamValidationListsAtMostTen(t *testing.T) {
 	e := newTestEngine(t)
 	tags := map[string]string{}
-	var want []string
 	for i := range 12 {
-		k := fmt.Sprintf("%02d", i) + strings.Repeat("k", 127)
-		tags[k] = "v"
-		want = append(want, "Value '"+k+"' at 'tags' failed to satisfy constraint: Map keys must satisfy constraint: "+
-			"[Member must have length less than or equal to 128, Member must have length greater than or equal to 1]")
+		tags[fmt.Sprintf("%02d", i)+strings.Repeat("k", 127)] = "v"
 	}
 	_, err := e.CreateStream(context.Background(), &CreateStreamInput{StreamName: "s", ShardCount: 1, Tags: tags})
+	require.ErrorIs(t, err, ErrValidation)
+	require.Equal(t, 1, strings.Count(err.Error(), "Map keys must satisfy constraint"), "bad keys are one violation")
+
+	// Twelve PutRecords entries without a partition key: ten listed.
+	dpCreate(t, e, "p", 1)
+	var want []string
+	for i := range 12 {
+		want = append(want, "Value null at 'records."+itoa(i+1)+".member.partitionKey' failed to satisfy constraint: Member must not be null")
+	}
+	_, err = e.PutRecords(context.Background(), &PutRecordsInput{StreamName: "p", Records: make([]PutRecordsRequestEntry, 12)})
 	msg := validationMessage(want...)
 	require.True(t, strings.HasPrefix(msg, "10 validation errors detected: "))
-	require.Equal(t, 10, strings.Count(msg, "Value '"), "ten entries listed")
+	require.Equal(t, 10, strings.Count(msg, "Value null"), "ten entries listed")
 	requireKinesisError(t, err, ErrValidation, msg)
 }
 

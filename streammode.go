@@ -2,8 +2,6 @@ package freshet
 
 import (
 	"context"
-
-	"github.com/freshet-io/freshet/internal/constraint"
 )
 
 // UpdateStreamMode: a stream's capacity mode, PROVISIONED or ON_DEMAND.
@@ -29,13 +27,7 @@ func (e *Engine) UpdateStreamMode(ctx context.Context, in *UpdateStreamModeInput
 
 // updateStreamMode implements UpdateStreamMode.
 func (e *Engine) updateStreamMode(ctx context.Context, in *UpdateStreamModeInput) (*UpdateStreamModeOutput, error) {
-	var v validator
-	v.arn("streamARN", in.StreamARN, streamARNShape, true)
-	v.enum("streamModeDetails.streamMode", string(in.StreamModeDetails.StreamMode), true, "PROVISIONED, ON_DEMAND")
-	if in.WarmThroughputMiBps < 0 {
-		v.add(itoa(in.WarmThroughputMiBps), "warmThroughputMiBps", constraint.MinValue(0))
-	}
-	if err := v.err(); err != nil {
+	if err := in.validate(); err != nil {
 		return nil, err
 	}
 	st, err := e.resolve("", in.StreamARN)

@@ -8,7 +8,6 @@ import (
 	"sync/atomic"
 	"time"
 
-	"github.com/freshet-io/freshet/internal/constraint"
 	"golang.org/x/time/rate"
 )
 
@@ -75,14 +74,7 @@ func (e *Engine) SubscribeToShard(ctx context.Context, in *SubscribeToShardInput
 
 // subscribeToShard implements SubscribeToShard.
 func (e *Engine) subscribeToShard(ctx context.Context, in *SubscribeToShardInput) (*Subscription, error) {
-	var v validator
-	v.arn("consumerARN", in.ConsumerARN, consumerARNShape, true)
-	v.shardID("shardId", in.ShardId, true)
-	v.enum("startingPosition.type", string(in.StartingPosition.Type), true, iteratorTypes)
-	if sn := in.StartingPosition.SequenceNumber; sn != "" && !isDecimal(sn, 129) {
-		v.add(sn, "startingPosition.sequenceNumber", constraint.Pattern(patternSeqNumber))
-	}
-	if err := v.err(); err != nil {
+	if err := in.validate(); err != nil {
 		return nil, err
 	}
 	st, c, err := e.consumerByARN(in.ConsumerARN)

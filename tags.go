@@ -5,8 +5,6 @@ import (
 	"sort"
 	"strings"
 	"unicode"
-
-	"github.com/freshet-io/freshet/internal/constraint"
 )
 
 // maxTags is how many tags a stream or consumer may carry.
@@ -111,31 +109,6 @@ func sortedTags(m map[string]string) []Tag {
 	return out
 }
 
-// tagKeys checks a TagKeys list (1-50 keys of 1-128 characters).
-func (v *validator) tagKeys(path string, keys []string) {
-	switch {
-	case keys == nil:
-		v.null(path)
-	case len(keys) == 0:
-		v.add("[]", path, constraint.MinLength(1))
-	case len(keys) > 50:
-		v.add("["+strings.Join(keys, ", ")+"]", path, constraint.MaxLength(50))
-	}
-}
-
-// tagsRequired checks a required Tags map (1-200 entries).
-func (v *validator) tagsRequired(path string, tags map[string]string) {
-	switch {
-	case tags == nil:
-		v.null(path)
-	case len(tags) == 0:
-		v.add("{}", path, constraint.MinLength(1))
-	case len(tags) > 200:
-		v.add("{...}", path, constraint.MaxLength(200))
-	}
-	v.tagMap(path, tags)
-}
-
 // AddTagsToStreamInput is the input of AddTagsToStream.
 type AddTagsToStreamInput struct {
 	StreamName string
@@ -154,10 +127,7 @@ func (e *Engine) AddTagsToStream(ctx context.Context, in *AddTagsToStreamInput) 
 
 // addTagsToStream implements AddTagsToStream.
 func (e *Engine) addTagsToStream(ctx context.Context, in *AddTagsToStreamInput) (*AddTagsToStreamOutput, error) {
-	var v validator
-	v.streamRef(in.StreamName, in.StreamARN)
-	v.tagsRequired("tags", in.Tags)
-	if err := v.err(); err != nil {
+	if err := in.validate(); err != nil {
 		return nil, err
 	}
 	st, err := e.resolve(in.StreamName, in.StreamARN)
@@ -217,10 +187,7 @@ func (e *Engine) RemoveTagsFromStream(ctx context.Context, in *RemoveTagsFromStr
 
 // removeTagsFromStream implements RemoveTagsFromStream.
 func (e *Engine) removeTagsFromStream(ctx context.Context, in *RemoveTagsFromStreamInput) (*RemoveTagsFromStreamOutput, error) {
-	var v validator
-	v.streamRef(in.StreamName, in.StreamARN)
-	v.tagKeys("tagKeys", in.TagKeys)
-	if err := v.err(); err != nil {
+	if err := in.validate(); err != nil {
 		return nil, err
 	}
 	st, err := e.resolve(in.StreamName, in.StreamARN)
@@ -257,12 +224,7 @@ func (e *Engine) ListTagsForStream(ctx context.Context, in *ListTagsForStreamInp
 
 // listTagsForStream implements ListTagsForStream.
 func (e *Engine) listTagsForStream(ctx context.Context, in *ListTagsForStreamInput) (*ListTagsForStreamOutput, error) {
-	var v validator
-	v.streamRef(in.StreamName, in.StreamARN)
-	if in.Limit != 0 {
-		v.intRange("limit", in.Limit, 1, 50)
-	}
-	if err := v.err(); err != nil {
+	if err := in.validate(); err != nil {
 		return nil, err
 	}
 	st, err := e.resolve(in.StreamName, in.StreamARN)
@@ -303,10 +265,7 @@ func (e *Engine) TagResource(ctx context.Context, in *TagResourceInput) (*TagRes
 
 // tagResource implements TagResource.
 func (e *Engine) tagResource(ctx context.Context, in *TagResourceInput) (*TagResourceOutput, error) {
-	var v validator
-	v.arn("resourceARN", in.ResourceARN, resourceARNShape, true)
-	v.tagsRequired("tags", in.Tags)
-	if err := v.err(); err != nil {
+	if err := in.validate(); err != nil {
 		return nil, err
 	}
 	st, c, err := e.resource(in.ResourceARN)
@@ -340,10 +299,7 @@ func (e *Engine) UntagResource(ctx context.Context, in *UntagResourceInput) (*Un
 
 // untagResource implements UntagResource.
 func (e *Engine) untagResource(ctx context.Context, in *UntagResourceInput) (*UntagResourceOutput, error) {
-	var v validator
-	v.arn("resourceARN", in.ResourceARN, resourceARNShape, true)
-	v.tagKeys("tagKeys", in.TagKeys)
-	if err := v.err(); err != nil {
+	if err := in.validate(); err != nil {
 		return nil, err
 	}
 	st, c, err := e.resource(in.ResourceARN)
@@ -378,9 +334,7 @@ func (e *Engine) ListTagsForResource(ctx context.Context, in *ListTagsForResourc
 
 // listTagsForResource implements ListTagsForResource.
 func (e *Engine) listTagsForResource(ctx context.Context, in *ListTagsForResourceInput) (*ListTagsForResourceOutput, error) {
-	var v validator
-	v.arn("resourceARN", in.ResourceARN, resourceARNShape, true)
-	if err := v.err(); err != nil {
+	if err := in.validate(); err != nil {
 		return nil, err
 	}
 	st, c, err := e.resource(in.ResourceARN)

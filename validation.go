@@ -1,12 +1,7 @@
 package freshet
 
 import (
-	"sort"
-	"strconv"
-	"strings"
-	"unicode/utf8"
-
-	"github.com/freshet-io/freshet/internal/constraint"
+	c "github.com/freshet-io/freshet/internal/constraint"
 )
 
 // Violation is one failed model constraint of a request, as listed in a
@@ -27,184 +22,254 @@ type Violation struct {
 
 // String renders the violation as Kinesis does:
 // "Value '0' at 'shardCount' failed to satisfy constraint: ...".
-func (v Violation) String() string {
-	val := "null"
-	if !v.Null {
-		val = "'" + v.Value + "'"
-	}
-	return "Value " + val + " at '" + v.Path + "' failed to satisfy constraint: " + v.Constraint
-}
+func (v Violation) String() string { return c.Violation(v).String() }
 
-// maxViolationsListed is how many violations Kinesis lists (and counts) in
-// one message.
-const maxViolationsListed = 10
-
-// NewValidationError returns a ValidationException listing the violations in
-// Kinesis' format: "2 validation errors detected: Value ...; Value ...". Like
-// Kinesis, it lists at most the first 10 violations and counts only those
-// listed. It returns nil when there are no violations.
+// NewValidationError returns a ValidationException listing the violations
+// in Kinesis' format: "2 validation errors detected: Value ...; Value ...".
+// Like Kinesis, it lists at most the first 10 violations and counts only
+// those listed. It returns nil when there are no violations.
 func NewValidationError(vs ...Violation) *Error {
 	if len(vs) == 0 {
 		return nil
 	}
-	if len(vs) > maxViolationsListed {
-		vs = vs[:maxViolationsListed]
+	cvs := make([]c.Violation, min(len(vs), c.MaxListed))
+	for i := range cvs {
+		cvs[i] = c.Violation(vs[i])
 	}
-	var b strings.Builder
-	b.WriteString(strconv.Itoa(len(vs)))
-	if len(vs) == 1 {
-		b.WriteString(" validation error detected: ")
-	} else {
-		b.WriteString(" validation errors detected: ")
-	}
-	for i, v := range vs {
-		if i > 0 {
-			b.WriteString("; ")
-		}
-		b.WriteString(v.String())
-	}
-	return &Error{Code: codeValidation, Message: b.String()}
+	return &Error{Code: codeValidation, Message: c.Message(cvs)}
 }
 
-// validator accumulates violations for one request, in member order.
-type validator struct {
-	vs []Violation
+// The engine checks its inputs against the constraint tables of
+// internal/constraint, the tables the wire server checks its requests
+// against, so that an input fails here with the message a request with the
+// same members gets on the wire. The methods below give the values of each
+// input's members in table order. A member holding its zero value is
+// absent (so an empty required string is "null"), except where zero is a
+// value a caller means: Data (a nil slice is empty data), and the required
+// WarmThroughputMiBps of UpdateStreamWarmThroughput. Members the engine's
+// inputs do not have (StreamId) are absent.
+
+// validate checks vals against op and returns the ValidationException, or
+// a nil error (not a nil *Error).
+func validate(op *c.Operation, vals ...c.Value) error {
+	return validateWith(nil, op, vals...)
 }
 
-func (v *validator) add(value, path, constraint string) {
-	v.vs = append(v.vs, Violation{Value: value, Path: path, Constraint: constraint})
-}
-
-func (v *validator) null(path string) {
-	v.vs = append(v.vs, Violation{Null: true, Path: path, Constraint: constraint.NotNull})
-}
-
-func (v *validator) err() error {
-	if e := NewValidationError(v.vs...); e != nil {
-		return e
+// validateWith is validate for an operation with a list or map member,
+// whose contents ext holds (see constraint.Checker.Check).
+func validateWith(ext any, op *c.Operation, vals ...c.Value) error {
+	var ch c.Checker
+	ch.Check(op, ext, vals)
+	if ch.Failed() {
+		return &Error{Code: codeValidation, Message: ch.Message()}
 	}
 	return nil
 }
 
-// Model patterns, printed as the Kinesis model prints them.
-const (
-	patternName      = "[a-zA-Z0-9_.-]+"
-	patternHashKey   = `0|([1-9]\d{0,38})`
-	patternSeqNumber = `0|([1-9]\d{0,128})`
-)
+// str is a string member: absent when empty.
+func str[S ~string](s S) c.Value { return c.String(string(s)) }
 
-// arnShape is an ARN member's model pattern: its text for messages and a
-// hand-written matcher (no regular expression on the request path).
-type arnShape struct {
-	pattern string
-	match   func(string) bool
+// num is an integer member: absent when zero.
+func num(n int) c.Value { return c.Int(n) }
+
+var absent = c.Absent
+
+func (in *AddTagsToStreamInput) validate() error {
+	return validateWith(&in.Tags, c.AddTagsToStream, str(in.StreamName), c.Map(in.Tags), str(in.StreamARN), absent)
 }
 
-var (
-	streamARNShape   = arnShape{constraint.PatternStreamARN, constraint.MatchStreamARN}
-	consumerARNShape = arnShape{constraint.PatternConsumerARN, constraint.MatchConsumerARN}
-	resourceARNShape = arnShape{constraint.PatternResourceARN, constraint.MatchResourceARN}
-)
-
-func itoa(n int) string { return strconv.Itoa(n) }
-
-// isName reports whether s matches [a-zA-Z0-9_.-]+.
-func isName(s string) bool {
-	if s == "" {
-		return false
+func (in *CreateStreamInput) validate() error {
+	var mode StreamMode
+	if in.StreamModeDetails != nil {
+		mode = in.StreamModeDetails.StreamMode
 	}
-	for i := 0; i < len(s); i++ {
-		c := s[i]
-		if !(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '_' || c == '.' || c == '-') {
-			return false
-		}
-	}
-	return true
+	return validateWith(&in.Tags, c.CreateStream, str(in.StreamName), num(in.ShardCount),
+		c.Struct(in.StreamModeDetails != nil), str(mode),
+		c.Map(in.Tags), num(in.WarmThroughputMiBps), num(in.MaxRecordSizeInKiB))
 }
 
-// name checks a member of the StreamName / ConsumerName / ShardId shape:
-// 1 to max characters of [a-zA-Z0-9_.-]. An empty string is "absent".
-func (v *validator) name(path, s string, max int, required bool) {
-	if s == "" {
-		if required {
-			v.null(path)
-		}
-		return
+// validateRetention checks DecreaseStreamRetentionPeriod and
+// IncreaseStreamRetentionPeriod, whose members are the same.
+func validateRetention(op *c.Operation, name, arn string, hours int) error {
+	return validate(op, str(name), num(hours), str(arn), absent)
+}
+
+func (in *DeleteResourcePolicyInput) validate() error {
+	return validate(c.DeleteResourcePolicy, str(in.ResourceARN), absent)
+}
+
+func (in *DeleteStreamInput) validate() error {
+	return validate(c.DeleteStream, str(in.StreamName), str(in.StreamARN), absent)
+}
+
+// validateConsumerRef checks DescribeStreamConsumer and
+// DeregisterStreamConsumer, whose members are the same.
+func validateConsumerRef(op *c.Operation, streamARN, name, arn string) error {
+	return validate(op, str(streamARN), str(name), str(arn), absent)
+}
+
+func (in *DescribeStreamInput) validate() error {
+	return validate(c.DescribeStream, str(in.StreamName), num(in.Limit), str(in.ExclusiveStartShardId), str(in.StreamARN), absent)
+}
+
+func (in *DescribeStreamSummaryInput) validate() error {
+	return validate(c.DescribeStreamSummary, str(in.StreamName), str(in.StreamARN), absent)
+}
+
+// validateMonitoring checks EnableEnhancedMonitoring and
+// DisableEnhancedMonitoring, whose members are the same.
+func validateMonitoring(op *c.Operation, name, arn string, metrics []string) error {
+	return validateWith(&metrics, op, str(name), c.Strings(metrics), str(arn), absent)
+}
+
+func (in *GetRecordsInput) validate() error {
+	return validate(c.GetRecords, str(in.ShardIterator), num(in.Limit), str(in.StreamARN), absent)
+}
+
+func (in *GetResourcePolicyInput) validate() error {
+	return validate(c.GetResourcePolicy, str(in.ResourceARN), absent)
+}
+
+func (in *GetShardIteratorInput) validate() error {
+	return validate(c.GetShardIterator, str(in.StreamName), str(in.ShardId), str(in.ShardIteratorType),
+		str(in.StartingSequenceNumber), str(in.StreamARN), absent)
+}
+
+func (in *ListShardsInput) validate() error {
+	f := in.ShardFilter
+	if f == nil {
+		f = &ShardFilter{}
 	}
-	if !isName(s) {
-		v.add(s, path, constraint.Pattern(patternName))
+	return validate(c.ListShards, str(in.StreamName), str(in.NextToken), str(in.ExclusiveStartShardId), num(in.MaxResults),
+		c.Struct(in.ShardFilter != nil), str(f.Type), str(f.ShardId), str(in.StreamARN), absent)
+}
+
+func (in *ListStreamConsumersInput) validate() error {
+	return validate(c.ListStreamConsumers, str(in.StreamARN), str(in.NextToken), num(in.MaxResults), absent)
+}
+
+func (in *ListStreamsInput) validate() error {
+	return validate(c.ListStreams, num(in.Limit), str(in.ExclusiveStartStreamName), str(in.NextToken))
+}
+
+func (in *ListTagsForResourceInput) validate() error {
+	return validate(c.ListTagsForResource, str(in.ResourceARN), absent)
+}
+
+func (in *ListTagsForStreamInput) validate() error {
+	return validate(c.ListTagsForStream, str(in.StreamName), str(in.ExclusiveStartTagKey), num(in.Limit), str(in.StreamARN), absent)
+}
+
+func (in *MergeShardsInput) validate() error {
+	return validate(c.MergeShards, str(in.StreamName), str(in.ShardToMerge), str(in.AdjacentShardToMerge), str(in.StreamARN), absent)
+}
+
+// validate checks PutRecord's members. A valid input, the common case of
+// the in-process write path, is accepted by the members' quick checks
+// without walking the table; any doubt walks it.
+func (in *PutRecordInput) validate() error {
+	if m := c.PutRecord.Members; m[0].Quick(str(in.StreamName)) && m[1].Quick(c.BlobValue(in.Data)) && m[2].Quick(str(in.PartitionKey)) &&
+		m[3].Quick(str(in.ExplicitHashKey)) && m[4].Quick(str(in.SequenceNumberForOrdering)) && m[5].Quick(str(in.StreamARN)) {
+		return nil
 	}
-	if n := utf8.RuneCountInString(s); n > max {
-		v.add(s, path, constraint.MaxLength(max))
+	return validate(c.PutRecord, str(in.StreamName), c.BlobValue(in.Data), str(in.PartitionKey), str(in.ExplicitHashKey),
+		str(in.SequenceNumberForOrdering), str(in.StreamARN), absent)
+}
+
+func (in *PutRecordsInput) validate() error {
+	return validateWith((*putEntries)(&in.Records), c.PutRecords, c.List(len(in.Records), in.Records != nil), str(in.StreamName), str(in.StreamARN), absent)
+}
+
+// putEntries are PutRecords' entries as the checker walks them.
+type putEntries []PutRecordsRequestEntry
+
+func (l *putEntries) Len() int { return len(*l) }
+
+// Field returns the value of member j of entry i, in the order of
+// constraint.PutRecordsEntry: data, explicitHashKey, partitionKey.
+func (l *putEntries) Field(i, j int) c.Value {
+	e := &(*l)[i]
+	switch j {
+	case 0:
+		return c.BlobValue(e.Data)
+	case 1:
+		return str(e.ExplicitHashKey)
+	default:
+		return str(e.PartitionKey)
 	}
 }
 
-func (v *validator) streamName(path, s string, required bool) { v.name(path, s, 128, required) }
-func (v *validator) shardID(path, s string, required bool)    { v.name(path, s, 128, required) }
-
-// arn checks an ARN member against its model pattern and length.
-func (v *validator) arn(path, s string, shape arnShape, required bool) {
-	if s == "" {
-		if required {
-			v.null(path)
-		}
-		return
-	}
-	if !shape.match(s) {
-		v.add(s, path, constraint.Pattern(shape.pattern))
-	}
-	if len(s) > 2048 {
-		v.add(s, path, constraint.MaxLength(2048))
-	}
+func (in *PutResourcePolicyInput) validate() error {
+	return validate(c.PutResourcePolicy, str(in.ResourceARN), absent, str(in.Policy))
 }
 
-// streamRef checks the optional StreamName and StreamARN members.
-func (v *validator) streamRef(name, arn string) {
-	v.streamName("streamName", name, false)
-	v.arn("streamARN", arn, streamARNShape, false)
+func (in *RegisterStreamConsumerInput) validate() error {
+	return validateWith(&in.Tags, c.RegisterStreamConsumer, str(in.StreamARN), str(in.ConsumerName), absent, c.Map(in.Tags))
 }
 
-// intRange checks lo <= n <= hi.
-func (v *validator) intRange(path string, n, lo, hi int) {
-	switch {
-	case n < lo:
-		v.add(itoa(n), path, constraint.MinValue(int64(lo)))
-	case n > hi:
-		v.add(itoa(n), path, constraint.MaxValue(int64(hi)))
-	}
+func (in *RemoveTagsFromStreamInput) validate() error {
+	return validateWith(&in.TagKeys, c.RemoveTagsFromStream, str(in.StreamName), c.Strings(in.TagKeys), str(in.StreamARN), absent)
 }
 
-// enum checks that s is one of the comma-separated values.
-func (v *validator) enum(path, s string, required bool, values string) {
-	if s == "" {
-		if required {
-			v.null(path)
-		}
-		return
-	}
-	for _, allowed := range strings.Split(values, ", ") {
-		if s == allowed {
-			return
-		}
-	}
-	v.add(s, path, constraint.Enum(values))
+func (in *SplitShardInput) validate() error {
+	return validate(c.SplitShard, str(in.StreamName), str(in.ShardToSplit), str(in.NewStartingHashKey), str(in.StreamARN), absent)
 }
 
-// tagMap checks the model constraints of a tag map: keys 1-128 and values
-// 0-256 characters. The count rule (at most 50 per resource) is a business
-// rule checked by validateTags.
-func (v *validator) tagMap(path string, tags map[string]string) {
-	keys := make([]string, 0, len(tags))
-	for k := range tags {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	for _, k := range keys {
-		if n := utf8.RuneCountInString(k); n < 1 || n > 128 {
-			v.add(k, path, "Map keys must satisfy constraint: [Member must have length less than or equal to 128, Member must have length greater than or equal to 1]")
-		}
-		if utf8.RuneCountInString(tags[k]) > 256 {
-			v.add(tags[k], path+"."+k, "Map value must satisfy constraint: [Member must have length less than or equal to 256, Member must have length greater than or equal to 0]")
-		}
-	}
+// validateEncryption checks StartStreamEncryption and StopStreamEncryption,
+// whose members are the same.
+func validateEncryption(op *c.Operation, name, arn string, typ EncryptionType, keyID string) error {
+	return validate(op, str(name), str(typ), str(keyID), str(arn), absent)
 }
+
+func (in *SubscribeToShardInput) validate() error {
+	p := &in.StartingPosition
+	return validate(c.SubscribeToShard, str(in.ConsumerARN), absent, str(in.ShardId),
+		c.Struct(true), str(p.Type), str(p.SequenceNumber))
+}
+
+func (in *TagResourceInput) validate() error {
+	return validateWith(&in.Tags, c.TagResource, c.Map(in.Tags), str(in.ResourceARN), absent)
+}
+
+func (in *UntagResourceInput) validate() error {
+	return validateWith(&in.TagKeys, c.UntagResource, c.Strings(in.TagKeys), str(in.ResourceARN), absent)
+}
+
+func (in *UpdateAccountSettingsInput) validate() error {
+	return validate(c.UpdateAccountSettings, c.Struct(true), str(in.MinimumThroughputBillingCommitment.Status))
+}
+
+// validate checks UpdateMaxRecordSize's members; StreamName, which the
+// engine accepts besides the model's StreamARN, has no model constraint.
+func (in *UpdateMaxRecordSizeInput) validate() error {
+	return validate(c.UpdateMaxRecordSize, str(in.StreamARN), absent, num(in.MaxRecordSizeInKiB))
+}
+
+func (in *UpdateShardCountInput) validate() error {
+	return validate(c.UpdateShardCount, str(in.StreamName), num(in.TargetShardCount), str(in.ScalingType), str(in.StreamARN), absent)
+}
+
+func (in *UpdateStreamModeInput) validate() error {
+	return validate(c.UpdateStreamMode, str(in.StreamARN), absent,
+		c.Struct(true), str(in.StreamModeDetails.StreamMode), num(in.WarmThroughputMiBps))
+}
+
+func (in *UpdateStreamWarmThroughputInput) validate() error {
+	return validate(c.UpdateStreamWarmThroughput, str(in.StreamARN), str(in.StreamName), absent, c.IntValue(in.WarmThroughputMiBps))
+}
+
+// validateIteratorType checks the type of a Go-native reader's starting
+// position as GetShardIterator checks its shardIteratorType.
+func validateIteratorType(t ShardIteratorType) error {
+	var ch c.Checker
+	v := str(t)
+	ch.CheckMember(c.ShardIteratorTypeMember, v)
+	if msg := ch.Message(); msg != "" {
+		return &Error{Code: codeValidation, Message: msg}
+	}
+	return nil
+}
+
+// isName reports whether s matches the model's pattern of names,
+// [a-zA-Z0-9_.-]+.
+func isName(s string) bool { return c.IsName(s) }

@@ -2,8 +2,6 @@ package freshet
 
 import (
 	"context"
-
-	"github.com/freshet-io/freshet/internal/constraint"
 )
 
 // UpdateStreamWarmThroughput: the write throughput an on-demand stream
@@ -36,12 +34,7 @@ func (e *Engine) UpdateStreamWarmThroughput(ctx context.Context, in *UpdateStrea
 
 // updateStreamWarmThroughput implements UpdateStreamWarmThroughput.
 func (e *Engine) updateStreamWarmThroughput(ctx context.Context, in *UpdateStreamWarmThroughputInput) (*UpdateStreamWarmThroughputOutput, error) {
-	var v validator
-	v.streamRef(in.StreamName, in.StreamARN)
-	if in.WarmThroughputMiBps < 0 {
-		v.add(itoa(in.WarmThroughputMiBps), "warmThroughputMiBps", constraint.MinValue(0))
-	}
-	if err := v.err(); err != nil {
+	if err := in.validate(); err != nil {
 		return nil, err
 	}
 	st, err := e.resolve(in.StreamName, in.StreamARN)

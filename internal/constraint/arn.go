@@ -66,12 +66,12 @@ func MatchConsumerARN(s string) bool {
 		return false
 	}
 	slash := strings.LastIndexByte(s[:colon], '/')
-	if slash < 0 || !isName(s[slash+1:colon]) || !strings.HasSuffix(s[:slash+1], "/consumer/") {
+	if slash < 0 || !IsName(s[slash+1:colon]) || !strings.HasSuffix(s[:slash+1], "/consumer/") {
 		return false
 	}
 	end := slash + 1 - len("/consumer/")
 	slash = strings.LastIndexByte(s[:end], '/')
-	if slash < 0 || !isName(s[slash+1:end]) || !strings.HasSuffix(s[:slash+1], "stream/") {
+	if slash < 0 || !IsName(s[slash+1:end]) || !strings.HasSuffix(s[:slash+1], "stream/") {
 		return false
 	}
 	// .*:\d{12}:.* between ":kinesis:" and "stream/".
@@ -133,20 +133,6 @@ func nonSpace(s string) bool {
 	for i := 0; i < len(s); i++ {
 		switch s[i] {
 		case ' ', '\t', '\n', '\f', '\r':
-			return false
-		}
-	}
-	return true
-}
-
-// isName reports whether s matches [a-zA-Z0-9_.-]+.
-func isName(s string) bool {
-	if s == "" {
-		return false
-	}
-	for i := 0; i < len(s); i++ {
-		c := s[i]
-		if !(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '_' || c == '.' || c == '-') {
 			return false
 		}
 	}

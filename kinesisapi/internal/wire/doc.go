@@ -29,7 +29,9 @@
 //   - Validation checks the constraints of the published service model
 //     (required members, lengths, ranges, patterns, enums) and reports them
 //     as a ValidationException listing the violations in member order, with
-//     values rendered as Java renders them. String lengths are counted in
+//     values rendered as Java renders them. The constraints are the tables
+//     of internal/constraint, which the engine checks its own inputs
+//     against: the engine gives the same message for the same input. String lengths are counted in
 //     UTF-16 code units, as Java counts them. Business rules (retention
 //     bounds, tag characters, shard counts, the per-stream record size) are
 //     the engine's job, not this package's.
