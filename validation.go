@@ -176,8 +176,33 @@ func (in *PutRecordInput) validate() error {
 		str(in.SequenceNumberForOrdering), str(in.StreamARN), absent)
 }
 
+// validate checks PutRecords' members. As for PutRecord, a valid input is
+// accepted by the members' quick checks, entry by entry, without walking
+// the table; any doubt walks it.
 func (in *PutRecordsInput) validate() error {
+	if in.quickValid() {
+		return nil
+	}
 	return validateWith((*putEntries)(&in.Records), c.PutRecords, c.List(len(in.Records), in.Records != nil), str(in.StreamName), str(in.StreamARN), absent)
+}
+
+// quickValid reports that the members' quick checks accept in (false
+// means "not known").
+func (in *PutRecordsInput) quickValid() bool {
+	n := len(in.Records)
+	m := c.PutRecords.Members
+	if n < c.PutRecordsList.MinLen || n > c.PutRecordsList.MaxLen ||
+		!m[1].Quick(str(in.StreamName)) || !m[2].Quick(str(in.StreamARN)) || !m[3].Quick(absent) {
+		return false
+	}
+	e := c.PutRecordsEntry
+	for i := range in.Records {
+		r := &in.Records[i]
+		if !e[0].Quick(c.BlobValue(r.Data)) || !e[1].Quick(str(r.ExplicitHashKey)) || !e[2].Quick(str(r.PartitionKey)) {
+			return false
+		}
+	}
+	return true
 }
 
 // putEntries are PutRecords' entries as the checker walks them.
