@@ -88,6 +88,13 @@ func (c *consumer) tag(tags map[string]string) error {
 	return mergeTags(c.tags, tags, "consumer", c.name, c.st.e.cfg.account)
 }
 
+// tagList returns the consumer's tags, sorted by key.
+func (c *consumer) tagList() []Tag {
+	c.st.mu.Lock()
+	defer c.st.mu.Unlock()
+	return sortedTags(c.tags)
+}
+
 func (c *consumer) untag(keys []string) error {
 	if err := validateTagKeys(keys, "consumer", c.name, c.st.e.cfg.account); err != nil {
 		return err

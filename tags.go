@@ -268,16 +268,11 @@ func (e *Engine) tagResource(ctx context.Context, in *TagResourceInput) (*TagRes
 	if err := in.validate(); err != nil {
 		return nil, err
 	}
-	st, c, err := e.resource(in.ResourceARN)
+	r, err := e.taggable(in.ResourceARN)
 	if err != nil {
 		return nil, err
 	}
-	if c == nil {
-		err = st.tag(in.Tags)
-	} else {
-		err = c.tag(in.Tags)
-	}
-	if err != nil {
+	if err := r.tag(in.Tags); err != nil {
 		return nil, err
 	}
 	return &TagResourceOutput{}, nil
@@ -302,16 +297,11 @@ func (e *Engine) untagResource(ctx context.Context, in *UntagResourceInput) (*Un
 	if err := in.validate(); err != nil {
 		return nil, err
 	}
-	st, c, err := e.resource(in.ResourceARN)
+	r, err := e.taggable(in.ResourceARN)
 	if err != nil {
 		return nil, err
 	}
-	if c == nil {
-		err = st.untag(in.TagKeys)
-	} else {
-		err = c.untag(in.TagKeys)
-	}
-	if err != nil {
+	if err := r.untag(in.TagKeys); err != nil {
 		return nil, err
 	}
 	return &UntagResourceOutput{}, nil
@@ -337,16 +327,38 @@ func (e *Engine) listTagsForResource(ctx context.Context, in *ListTagsForResourc
 	if err := in.validate(); err != nil {
 		return nil, err
 	}
-	st, c, err := e.resource(in.ResourceARN)
+	r, err := e.taggable(in.ResourceARN)
 	if err != nil {
 		return nil, err
 	}
+	return &ListTagsForResourceOutput{Tags: r.tagList()}, nil
+}
+
+// taggable is a stream or a consumer: what TagResource, UntagResource and
+// ListTagsForResource address by ARN.
+type taggable interface {
+	tag(tags map[string]string) error
+	untag(keys []string) error
+	tagList() []Tag
+}
+
+// taggable resolves a stream or consumer ARN to what it tags.
+func (e *Engine) taggable(arn string) (taggable, error) {
+	st, c, err := e.resource(arn)
+	switch {
+	case err != nil:
+		return nil, err
+	case c != nil:
+		return c, nil
+	}
+	return st, nil
+}
+
+// tagList returns the stream's tags, sorted by key.
+func (st *Stream) tagList() []Tag {
 	st.mu.Lock()
 	defer st.mu.Unlock()
-	if c == nil {
-		return &ListTagsForResourceOutput{Tags: sortedTags(st.tags)}, nil
-	}
-	return &ListTagsForResourceOutput{Tags: sortedTags(c.tags)}, nil
+	return sortedTags(st.tags)
 }
 
 // resource resolves a stream or consumer ARN; the consumer is nil for a
