@@ -1,7 +1,8 @@
 // Command bench measures servers speaking the Kinesis wire protocol with the
 // AWS SDK for Go v2 as the load client: sequential PutRecord, concurrent
 // PutRecord, PutRecords batches and GetRecords read-back, with the server's
-// CPU time per record (utime+stime from /proc/<pid>/stat).
+// CPU time per record (utime+stime from /proc/<pid>/stat) and its context
+// switches per record (from /proc/<pid>/task/*/status).
 //
 // It measures several targets in rounds, one target right after the other,
 // so that the machine's load drifts alike for all of them, and prints each
@@ -105,7 +106,7 @@ func (l *targetList) Set(s string) error {
 func main() {
 	var cfg config
 	var shards string
-	flag.Var(&cfg.targets, "target", "a server: label=URL[,pid=N] (repeat; pid enables server CPU per record)")
+	flag.Var(&cfg.targets, "target", "a server: label=URL[,pid=N] (repeat; pid enables server CPU and context switches per record)")
 	flag.StringVar(&cfg.ceiling, "ceiling", "ceiling", "label of the target the others are divided by")
 	flag.IntVar(&cfg.rounds, "rounds", 2, "rounds over all targets")
 	flag.StringVar(&shards, "shards", "1,4", "shard counts of the streams measured in each round")
@@ -192,7 +193,9 @@ type sample struct {
 	records int
 	seconds float64
 	cpu     float64 // server CPU seconds; 0 without a pid
-	errors  int
+	// switches counts the server's context switches; 0 without a pid.
+	switches float64
+	errors   int
 }
 
 func (s sample) rate() float64 { return float64(s.records) / s.seconds }
@@ -307,10 +310,16 @@ func measure(ctx context.Context, cfg config, t *target, shards int) []sample {
 
 // timed runs f with a deadline and measures its time and the server's CPU.
 func timed(t *target, limit time.Duration, f func(deadline time.Time) (ok, failed int)) sample {
-	cpu0 := serverCPU(t.pid)
+	cpu0, sw0 := serverCPU(t.pid), serverSwitches(t.pid)
 	start := time.Now()
 	ok, failed := f(start.Add(limit))
-	return sample{records: ok, seconds: time.Since(start).Seconds(), cpu: serverCPU(t.pid) - cpu0, errors: failed}
+	return sample{
+		records:  ok,
+		seconds:  time.Since(start).Seconds(),
+		cpu:      serverCPU(t.pid) - cpu0,
+		switches: serverSwitches(t.pid) - sw0,
+		errors:   failed,
+	}
 }
 
 // readBack reads every shard from TRIM_HORIZON, one goroutine per shard,
@@ -393,6 +402,37 @@ func serverCPU(pid int) float64 {
 	return (ut + st) / 100 // USER_HZ is 100 on Linux
 }
 
+// serverSwitches returns the context switches, voluntary and not, of the
+// threads of process pid (0 without pid): each time a thread of the server
+// went to sleep or was preempted. A server that answers a request later
+// lets its idle threads park and pays more of them per request, each a
+// system call or two and a wake-up. Threads that have exited no longer
+// count; the Go runtime keeps its threads.
+func serverSwitches(pid int) float64 {
+	if pid == 0 {
+		return 0
+	}
+	tasks, err := os.ReadDir(fmt.Sprintf("/proc/%d/task", pid))
+	if err != nil {
+		return 0
+	}
+	var n float64
+	for _, task := range tasks {
+		b, err := os.ReadFile(fmt.Sprintf("/proc/%d/task/%s/status", pid, task.Name()))
+		if err != nil {
+			continue
+		}
+		for _, line := range strings.Split(string(b), "\n") {
+			name, value, ok := strings.Cut(line, ":")
+			if ok && (name == "voluntary_ctxt_switches" || name == "nonvoluntary_ctxt_switches") {
+				v, _ := strconv.ParseFloat(strings.TrimSpace(value), 64)
+				n += v
+			}
+		}
+	}
+	return n
+}
+
 // printTables prints the median rate per column and target with its ratio
 // to the ceiling, and the server CPU per record.
 func printTables(cfg config, res results) {
@@ -426,30 +466,10 @@ func printTables(cfg config, res results) {
 		}
 		fmt.Println()
 	}
-	fmt.Printf("\nserver CPU per record (µs, median)\n\n| |")
-	for _, l := range labels {
-		fmt.Printf(" %s |", l)
-	}
-	fmt.Println()
-	fmt.Println("|" + strings.Repeat("---|", 1+len(labels)))
-	for _, col := range columns {
-		fmt.Printf("| %s |", col)
-		for _, l := range labels {
-			var per []float64
-			for _, s := range res[l][col] {
-				if s.cpu > 0 && s.records > 0 {
-					per = append(per, s.cpu/float64(s.records)*1e6)
-				}
-			}
-			if len(per) == 0 {
-				fmt.Printf(" - |")
-				continue
-			}
-			sort.Float64s(per)
-			fmt.Printf(" %.1f |", median(per))
-		}
-		fmt.Println()
-	}
+	printPerRecord("server CPU per record (µs, median)", labels, res, "%.1f",
+		func(s sample) float64 { return s.cpu * 1e6 })
+	printPerRecord("server context switches per record (median)", labels, res, "%.2f",
+		func(s sample) float64 { return s.switches })
 	errs := 0
 	for _, l := range labels {
 		for _, col := range columns {
@@ -460,6 +480,35 @@ func printTables(cfg config, res results) {
 	}
 	if errs > 0 {
 		fmt.Printf("\n%d calls or entries failed (retries are off)\n", errs)
+	}
+}
+
+// printPerRecord prints the median per record of a server measurement,
+// per column and target ("-" where it was not measured).
+func printPerRecord(title string, labels []string, res results, format string, of func(sample) float64) {
+	fmt.Printf("\n%s\n\n| |", title)
+	for _, l := range labels {
+		fmt.Printf(" %s |", l)
+	}
+	fmt.Println()
+	fmt.Println("|" + strings.Repeat("---|", 1+len(labels)))
+	for _, col := range columns {
+		fmt.Printf("| %s |", col)
+		for _, l := range labels {
+			var per []float64
+			for _, s := range res[l][col] {
+				if v := of(s); v > 0 && s.records > 0 {
+					per = append(per, v/float64(s.records))
+				}
+			}
+			if len(per) == 0 {
+				fmt.Printf(" - |")
+				continue
+			}
+			sort.Float64s(per)
+			fmt.Printf(" "+format+" |", median(per))
+		}
+		fmt.Println()
 	}
 }
 

@@ -9,6 +9,7 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/freshet-io/freshet"
 	"github.com/freshet-io/freshet/internal/uuid"
@@ -135,11 +136,29 @@ func (c *call) writeBody(status int, body []byte) {
 	h["Content-Length"] = c.headers[3:4:4]
 	c.started = true
 	c.status, c.respBytes = status, int64(len(body))
+	if len(body) > bufferedResponse && !c.writeBy.IsZero() {
+		rc := http.NewResponseController(c.w)
+		_ = rc.SetWriteDeadline(c.writeBy) // unsupported by recorders and some middleware: then unbounded
+		// The deadline must not outlive the request: on HTTP/1.1 it is the
+		// connection's, and would cut the next response on a keep-alive
+		// connection that another handler (/_health) writes.
+		defer func() { _ = rc.SetWriteDeadline(time.Time{}) }()
+	}
 	c.w.WriteHeader(status)
 	if len(body) > 0 {
 		_, _ = c.w.Write(body)
 	}
 }
+
+// bufferedResponse is the largest response body that the handler writes
+// without a write deadline. net/http copies a body this small into its
+// response buffer (2 KiB on HTTP/1.1, 4 KiB on HTTP/2) and sends it after
+// the handler returns, so a deadline the handler set and lifted around the
+// write would bound nothing, and arming it costs a timer per request. The
+// kernel's socket buffer takes such a body even from a client that reads
+// nothing. Larger bodies (PutRecords and GetRecords responses) reach the
+// connection during Write, under the deadline.
+const bufferedResponse = 2 << 10
 
 // writeError answers with err as Kinesis would: a *freshet.Error with its
 // code, message and status, anything else as a 500 InternalFailure.

@@ -280,6 +280,9 @@ type call struct {
 	// bodyBuf is the buffer the body is read into, returned to its pool
 	// by releaseBody.
 	bodyBuf *[]byte
+	// writeBy is when the response must be written (WithWriteTimeout,
+	// counted from the request's arrival), or zero for no bound.
+	writeBy time.Time
 }
 
 // ServeHTTP serves one Kinesis API request. No panic escapes it: a panic in
@@ -287,6 +290,9 @@ type call struct {
 func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	start := time.Now()
 	c := &call{h: h, w: w, r: r}
+	if d := h.cfg.writeTimeout; d > 0 {
+		c.writeBy = start.Add(d)
+	}
 	c.requestID, c.id2 = newIDs()
 	defer c.observe(start)
 	defer c.releaseBody()
@@ -298,14 +304,6 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 // the operation.
 func (c *call) serve() {
 	c.commonHeaders()
-	rc := http.NewResponseController(c.w)
-	if d := c.h.cfg.writeTimeout; d > 0 {
-		_ = rc.SetWriteDeadline(time.Now().Add(d)) // unsupported by recorders and some middleware: then unbounded
-		// The deadline must not outlive the request: on HTTP/1.1 it is the
-		// connection's, and would cut the next response on a keep-alive
-		// connection that another handler (/_health) writes.
-		defer func() { _ = rc.SetWriteDeadline(time.Time{}) }()
-	}
 	op, req, p, ok := c.accept()
 	if !ok {
 		c.auditRejected(p)
@@ -337,7 +335,7 @@ func (c *call) serve() {
 	if op.EventStream {
 		// An event stream lasts minutes: no write deadline (not even the
 		// server's), and its tiny body no longer holds the budget.
-		_ = rc.SetWriteDeadline(time.Time{})
+		_ = http.NewResponseController(c.w).SetWriteDeadline(time.Time{})
 		c.releaseBody()
 		c.subscribe(ctx, e, req.(*wire.SubscribeToShardRequest))
 		return

@@ -3,6 +3,7 @@ package kinesisapi
 import (
 	"bufio"
 	"bytes"
+	"encoding/base64"
 	"fmt"
 	"io"
 	"log/slog"
@@ -242,4 +243,45 @@ func TestEngineOpenFailure(t *testing.T) {
 	require.Equal(t, http.StatusOK, rec.Code, "%s", rec.Body)
 	require.Len(t, h.Engines(), 2)
 	require.DirExists(t, filepath.Join(dir, "111111111111", "eu-west-1"))
+}
+
+// TestResponseWriteTimeout: a client that does not read a large response
+// loses its connection at the write timeout, and the handler returns.
+func TestResponseWriteTimeout(t *testing.T) {
+	done := make(chan RequestInfo, 16)
+	h := newTestHandler(t, WithWriteTimeout(200*time.Millisecond), WithRequestObserver(func(i *RequestInfo) {
+		if i.Operation == "GetRecords" {
+			done <- *i
+		}
+	}))
+	mustCreateStream(t, h, "big", 1)
+	// 10 records of 1 MiB: a GetRecords response of about 14 MB in base64,
+	// more than the loopback connection's socket buffers hold.
+	data := base64.StdEncoding.EncodeToString(bytes.Repeat([]byte{'x'}, 1<<20-1))
+	for range 10 {
+		mustCall(t, h, "PutRecord", `{"StreamName":"big","PartitionKey":"k","Data":"`+data+`"}`)
+	}
+	it := mustCall(t, h, "GetShardIterator", `{"StreamName":"big","ShardId":"shardId-000000000000","ShardIteratorType":"TRIM_HORIZON"}`)
+	body := `{"ShardIterator":"` + it["ShardIterator"].(string) + `"}`
+
+	srv := httptest.NewServer(h)
+	t.Cleanup(srv.Close)
+	conn, err := net.Dial("tcp", srv.Listener.Addr().String())
+	require.NoError(t, err)
+	defer conn.Close()
+	_, err = fmt.Fprintf(conn, "POST / HTTP/1.1\r\nHost: x\r\nContent-Type: %s\r\nX-Amz-Target: %sGetRecords\r\nContent-Length: %d\r\n\r\n%s",
+		wire.ContentTypeJSON, wire.TargetPrefix, len(body), body)
+	require.NoError(t, err)
+	// The client reads nothing: without the deadline the handler would
+	// wait on the connection for as long as the client keeps it.
+	select {
+	case info := <-done:
+		require.Equal(t, http.StatusOK, info.Status)
+	case <-time.After(30 * time.Second):
+		t.Fatal("the handler is still writing to a client that reads nothing")
+	}
+	// The server closed the connection: reading ends before the whole
+	// response arrived.
+	n, _ := io.Copy(io.Discard, conn)
+	require.Less(t, n, int64(13<<20))
 }

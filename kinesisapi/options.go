@@ -148,7 +148,10 @@ func WithReadTimeout(d time.Duration) Option {
 
 // WithWriteTimeout bounds the time the handler takes to write a response,
 // from the moment the request arrives; a client that does not read its
-// response in time loses its connection. SubscribeToShard event streams,
+// response in time loses its connection. A response body of up to 2 KiB,
+// which net/http buffers and sends after the handler returns (into the
+// connection's socket buffer, which holds it even for a client that reads
+// nothing), is written without a deadline. SubscribeToShard event streams,
 // which last up to 5 minutes, are exempt (their deadline, and any
 // http.Server.WriteTimeout, is lifted). d <= 0 means no bound. Default:
 // DefaultWriteTimeout.

@@ -1,6 +1,7 @@
 package prom
 
 import (
+	"sync"
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
@@ -25,6 +26,17 @@ type RequestMetrics struct {
 	requests *prometheus.CounterVec
 	errors   *prometheus.CounterVec
 	latency  *prometheus.HistogramVec
+
+	// ops caches the series of each operation seen (operation name to
+	// *operationMetrics): a label lookup hashes the label values and takes
+	// the vector's lock, a cost every request would pay again.
+	ops sync.Map
+}
+
+// operationMetrics are the series of one operation.
+type operationMetrics struct {
+	requests prometheus.Counter
+	latency  prometheus.Observer
 }
 
 // unknownOperation labels requests that named no operation the server
@@ -56,11 +68,26 @@ func (m *RequestMetrics) Observe(operation, errorCode string, d time.Duration) {
 	if operation == "" {
 		operation = unknownOperation
 	}
-	m.requests.WithLabelValues(operation).Inc()
+	om := m.operation(operation)
+	om.requests.Inc()
 	if errorCode != "" {
 		m.errors.WithLabelValues(operation, errorCode).Inc()
 	}
-	m.latency.WithLabelValues(operation).Observe(d.Seconds())
+	om.latency.Observe(d.Seconds())
+}
+
+// operation returns the series of an operation, creating them on its
+// first request. The vectors are never reset, so a cached series stays
+// the one they export.
+func (m *RequestMetrics) operation(name string) *operationMetrics {
+	if om, ok := m.ops.Load(name); ok {
+		return om.(*operationMetrics)
+	}
+	om, _ := m.ops.LoadOrStore(name, &operationMetrics{
+		requests: m.requests.WithLabelValues(name),
+		latency:  m.latency.WithLabelValues(name),
+	})
+	return om.(*operationMetrics)
 }
 
 // Describe sends the descriptors of the request metrics.

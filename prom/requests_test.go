@@ -1,6 +1,7 @@
 package prom
 
 import (
+	"sync"
 	"testing"
 	"time"
 
@@ -41,4 +42,33 @@ func TestRequestMetrics(t *testing.T) {
 	problems, err := testutil.GatherAndLint(reg)
 	require.NoError(t, err)
 	require.Empty(t, problems)
+}
+
+// TestRequestMetricsConcurrent: concurrent observations of the same and of
+// new operations are all counted.
+func TestRequestMetricsConcurrent(t *testing.T) {
+	m := NewRequestMetrics()
+	ops := []string{"PutRecord", "GetRecords", "ListShards", ""}
+	var wg sync.WaitGroup
+	for g := range 8 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range 1000 {
+				m.Observe(ops[(g+i)%len(ops)], "", time.Millisecond)
+			}
+		}()
+	}
+	wg.Wait()
+	for _, op := range []string{"PutRecord", "GetRecords", "ListShards", "unknown"} {
+		require.InDelta(t, 2000, testutil.ToFloat64(m.requests.WithLabelValues(op)), 0, op)
+	}
+}
+
+func BenchmarkRequestMetricsObserve(b *testing.B) {
+	m := NewRequestMetrics()
+	b.ReportAllocs()
+	for range b.N {
+		m.Observe("PutRecord", "", time.Millisecond)
+	}
 }
