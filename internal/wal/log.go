@@ -69,8 +69,11 @@ func (e *CorruptError) Is(target error) bool { return target == ErrCorrupt }
 type Options struct {
 	// FS is the file layer (default OS).
 	FS FS
-	// SegmentBytes is the size after which a new segment starts (default
-	// 64 MiB).
+	// SegmentBytes is the size of a segment: a write that does not fit
+	// in what is left of the last one starts a new one, which a write
+	// larger than SegmentBytes fills alone (default 64 MiB). The last
+	// segment's file is extended with zeros towards it, ZeroAhead bytes
+	// at a time.
 	SegmentBytes int64
 	// IndexEvery is the distance in bytes between entries of the sparse
 	// index (default 64 KiB); it is also about the size of the blocks
