@@ -291,27 +291,42 @@ func TestDataDirRetentionDeletesSegments(t *testing.T) {
 }
 
 func TestDataDirTornTailIsCut(t *testing.T) {
-	ctx := context.Background()
-	clk := NewManualClock(testEpoch)
-	dir := t.TempDir()
-	e := openDir(t, dir, clk)
-	mustCreate(t, e, "s", 1)
-	for i := range 5 {
-		_, err := e.PutRecord(ctx, &PutRecordInput{StreamName: "s", PartitionKey: "k", Data: []byte{byte(i)}})
-		require.NoError(t, err)
-	}
-	seg := lastSegment(t, e)
-	crash(e)
-	// Half a record at the end, as a crash in the middle of a write leaves.
-	rec := wal.AppendRecord(nil, 6, testEpoch.UnixMilli(), 0, "k", []byte("torn"))
-	appendFile(t, seg, rec[:len(rec)/2])
+	// The log writes its records over zeros it wrote ahead of them; an
+	// earlier version appended them to the file. A crash in the middle of
+	// a write leaves half a record after the last one, before the zeros or
+	// at the end of the file.
+	for _, zeros := range []bool{true, false} {
+		t.Run(fmt.Sprintf("zeros=%v", zeros), func(t *testing.T) {
+			ctx := context.Background()
+			clk := NewManualClock(testEpoch)
+			dir := t.TempDir()
+			e := openDir(t, dir, clk)
+			mustCreate(t, e, "s", 1)
+			for i := range 5 {
+				_, err := e.PutRecord(ctx, &PutRecordInput{StreamName: "s", PartitionKey: "k", Data: []byte{byte(i)}})
+				require.NoError(t, err)
+			}
+			seg := lastSegment(t, e)
+			crash(e)
+			end := int64(16 + 5*len(wal.AppendRecord(nil, 1, testEpoch.UnixMilli(), 0, "k", []byte{0})))
+			if !zeros {
+				require.NoError(t, os.Truncate(seg, end))
+			}
+			rec := wal.AppendRecord(nil, 6, testEpoch.UnixMilli(), 0, "k", []byte("torn"))
+			f, err := os.OpenFile(seg, os.O_WRONLY, 0)
+			require.NoError(t, err)
+			_, err = f.WriteAt(rec[:len(rec)/2], end)
+			require.NoError(t, err)
+			require.NoError(t, f.Close())
 
-	e2 := openDir(t, dir, clk)
-	require.Len(t, readAll(t, e2, "s", shardID(0), 100), 5)
-	out, err := e2.PutRecord(ctx, &PutRecordInput{StreamName: "s", PartitionKey: "k", Data: []byte("6")})
-	require.NoError(t, err)
-	require.Equal(t, uint64(6), out.SequenceNumber.Counter())
-	require.Len(t, readAll(t, e2, "s", shardID(0), 100), 6)
+			e2 := openDir(t, dir, clk)
+			require.Len(t, readAll(t, e2, "s", shardID(0), 100), 5)
+			out, err := e2.PutRecord(ctx, &PutRecordInput{StreamName: "s", PartitionKey: "k", Data: []byte("6")})
+			require.NoError(t, err)
+			require.Equal(t, uint64(6), out.SequenceNumber.Counter())
+			require.Len(t, readAll(t, e2, "s", shardID(0), 100), 6)
+		})
+	}
 }
 
 func lastSegment(t testing.TB, e *Engine) string {

@@ -12,9 +12,9 @@ type Op string
 // Operations of a FaultFS.
 const (
 	OpOpen     Op = "open"
-	OpWrite    Op = "write"
-	OpRead     Op = "read" // ReadAt
-	OpSync     Op = "sync"
+	OpWrite    Op = "write" // Write and WriteAt
+	OpRead     Op = "read"  // ReadAt
+	OpSync     Op = "sync"  // Sync and SyncData
 	OpTruncate Op = "truncate"
 	OpMkdir    Op = "mkdir"
 	OpRename   Op = "rename"
@@ -35,7 +35,7 @@ type Fault struct {
 	// Err is the error returned, such as syscall.ENOSPC or syscall.EIO.
 	Err error
 	// Short, for OpWrite, writes this many bytes before failing (a short
-	// write, as a full disk produces).
+	// write, as a full disk produces), for WriteAt at the offset asked.
 	Short int
 	// Stall, for OpRead, makes the read wait until Stall is closed (a
 	// stalled disk), then fail with Err or, if Err is nil, go on. Stalled,
@@ -184,6 +184,17 @@ func (f *faultFile) Write(p []byte) (int, error) {
 	return f.File.Write(p)
 }
 
+func (f *faultFile) WriteAt(p []byte, off int64) (int, error) {
+	if ft := f.fs.check(OpWrite, f.name); ft != nil {
+		n := 0
+		if ft.Short > 0 {
+			n, _ = f.File.WriteAt(p[:min(ft.Short, len(p))], off)
+		}
+		return n, &fs.PathError{Op: "write", Path: f.name, Err: ft.Err}
+	}
+	return f.File.WriteAt(p, off)
+}
+
 func (f *faultFile) ReadAt(p []byte, off int64) (int, error) {
 	if ft := f.fs.check(OpRead, f.name); ft != nil {
 		if ft.Stall != nil {
@@ -205,6 +216,13 @@ func (f *faultFile) Sync() error {
 		return &fs.PathError{Op: "sync", Path: f.name, Err: ft.Err}
 	}
 	return f.File.Sync()
+}
+
+func (f *faultFile) SyncData() error {
+	if ft := f.fs.check(OpSync, f.name); ft != nil {
+		return &fs.PathError{Op: "sync", Path: f.name, Err: ft.Err}
+	}
+	return f.File.SyncData()
 }
 
 func (f *faultFile) Truncate(size int64) error {

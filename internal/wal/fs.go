@@ -31,8 +31,15 @@ type FS interface {
 type File interface {
 	io.ReaderAt
 	io.Writer
-	// Sync flushes the file's data to stable storage (fsync).
+	// WriteAt writes p at offset off, as os.File.WriteAt (pwrite); the file
+	// must not be opened with O_APPEND.
+	io.WriterAt
+	// Sync flushes the file's data and metadata to stable storage (fsync).
 	Sync() error
+	// SyncData flushes the file's data to stable storage, and of its
+	// metadata only what reading the data back needs (fdatasync where the
+	// system has it, else Sync).
+	SyncData() error
 	// Truncate changes the file's size.
 	Truncate(size int64) error
 	// Size returns the file's current size.
@@ -46,6 +53,8 @@ var OS FS = osFS{}
 type osFS struct{}
 
 type osFile struct{ *os.File }
+
+func (f osFile) SyncData() error { return syncData(f.File) }
 
 func (f osFile) Size() (int64, error) {
 	fi, err := f.Stat()

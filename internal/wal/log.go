@@ -6,6 +6,25 @@
 // A Log has one writer (the engine's committer) and any number of
 // concurrent readers. Records become readable once Write returned; they
 // are durable once Sync returned.
+//
+// # Zeros written ahead
+//
+// A write that extends a file makes its fsync commit the file's new size
+// (and new blocks) to the file system's journal as well as the data, which
+// on ext4 and XFS costs about as much again as the data. So the writer
+// extends the last segment ahead of its records, by up to ZeroAhead bytes
+// of zeros written at a time (never past Options.SegmentBytes), and writes
+// records over them at their offsets (pwrite); Sync then uses fdatasync,
+// which writes only the data, when the file's size did not change since
+// the last Sync, and fsync when it did (once per ZeroAhead bytes). Zeros
+// written, not a hole or fallocate's unwritten extents: writing into those
+// still changes the file's block map, which fdatasync must commit.
+//
+// A segment's records therefore end at its first all-zero record header:
+// the rest of the file must be zeros too, or the segment is corrupt (but
+// for a torn last record in the last segment, see Open). Starting a new
+// segment cuts the zeros off the one before. The format is unchanged: a
+// segment without zeros (written by an earlier version) reads as before.
 package wal
 
 import (
@@ -50,8 +69,11 @@ func (e *CorruptError) Is(target error) bool { return target == ErrCorrupt }
 type Options struct {
 	// FS is the file layer (default OS).
 	FS FS
-	// SegmentBytes is the size after which a new segment starts (default
-	// 64 MiB).
+	// SegmentBytes is the size of a segment: a write that does not fit
+	// in what is left of the last one starts a new one, which a write
+	// larger than SegmentBytes fills alone (default 64 MiB). The last
+	// segment's file is extended with zeros towards it, ZeroAhead bytes
+	// at a time.
 	SegmentBytes int64
 	// IndexEvery is the distance in bytes between entries of the sparse
 	// index (default 64 KiB); it is also about the size of the blocks
@@ -67,12 +89,20 @@ const DefaultCacheBytes = 4 << 20
 
 const segmentSuffix = ".seg"
 
+// ZeroAhead is the most zeros the writer writes past the last record of
+// the last segment at a time (see the package documentation).
+const ZeroAhead = 1 << 20
+
+// zeroBuf is what zeros are written from.
+var zeroBuf [64 << 10]byte
+
 // segment is one file of a log.
 type segment struct {
 	first        uint64 // from the file name: no record of it is below
 	path         string
 	f            File
 	size         int64  // bytes readable (header and whole records)
+	alloc        int64  // the file's size (size and zeros after it); the writer's alone
 	count        int    // records
 	last         uint64 // counter of the last record (valid if count > 0)
 	lastArrival  int64
@@ -102,15 +132,22 @@ type Log struct {
 	readMu sync.RWMutex
 
 	// Writer state (the single writer's, unguarded).
-	next        uint64 // counter after the last record; 0 if the log never held one
-	unsynced    []File // files written since the last Sync
-	syncDir     bool   // a segment was created since the last Sync
-	err         error  // sticky: the first write or sync failure, until Rewind
+	next        uint64         // counter after the last record; 0 if the log never held one
+	unsynced    []unsyncedFile // files written since the last Sync
+	syncDir     bool           // a segment was created since the last Sync
+	err         error          // sticky: the first write or sync failure, until Rewind
 	truncated   int64
 	totalBytes  int64
 	lastArrival int64
 	synced      mark       // the state of the last Mark
 	orphans     []*segment // segments Rewind dropped but could not remove yet
+}
+
+// unsyncedFile is a file written since the last Sync; meta tells that
+// its size changed too.
+type unsyncedFile struct {
+	f    File
+	meta bool
 }
 
 // mark is the state of a log at a point, for Rewind to return to: its
@@ -126,8 +163,10 @@ type mark struct {
 
 // Open opens the log in dir, creating the directory if needed. It checks
 // every record and cuts a torn tail (an incomplete last record, or a last
-// record whose checksum fails) off the last segment; any other damage is a
-// *CorruptError.
+// record whose checksum fails, followed by nothing or by zeros only) off
+// the last segment; any other damage is a *CorruptError. The records of a
+// segment end at the end of the file or at an all-zero record header
+// followed by zeros only (see the package documentation).
 func Open(dir string, opt Options) (*Log, error) {
 	if opt.FS == nil {
 		opt.FS = OS
@@ -271,6 +310,7 @@ func (l *Log) Rewind() error {
 		if err := last.f.Truncate(m.last.size); err != nil {
 			return fail(err)
 		}
+		last.alloc = m.last.size
 		if err := last.f.Sync(); err != nil {
 			return fail(err)
 		}
@@ -291,7 +331,7 @@ func segmentName(first uint64) string {
 
 // recover opens and checks one segment, cutting a torn tail off the last.
 func (l *Log) recover(s *segment, last bool) error {
-	f, err := l.fs.OpenFile(s.path, os.O_RDWR|os.O_APPEND, 0)
+	f, err := l.fs.OpenFile(s.path, os.O_RDWR, 0)
 	if err != nil {
 		return err
 	}
@@ -309,7 +349,7 @@ func (l *Log) recover(s *segment, last bool) error {
 		}
 		l.truncated += size - off
 		size = off
-		s.size = off
+		s.size, s.alloc = off, off
 		return nil
 	}
 	if size < segmentHeaderSize {
@@ -317,10 +357,10 @@ func (l *Log) recover(s *segment, last bool) error {
 		if err := torn(0); err != nil {
 			return err
 		}
-		if _, err := f.Write(segmentHeader()); err != nil {
+		if _, err := f.WriteAt(segmentHeader(), 0); err != nil {
 			return err
 		}
-		s.size = segmentHeaderSize
+		s.size, s.alloc = segmentHeaderSize, segmentHeaderSize
 		return nil
 	}
 	var hdr [segmentHeaderSize]byte
@@ -337,8 +377,14 @@ func (l *Log) recover(s *segment, last bool) error {
 	off := int64(segmentHeaderSize)
 	buf := make([]byte, 64<<10)
 	prevCounter, prevArrival := uint64(0), int64(-1<<63)
+	// The zeros written ahead of the records (or a tail the file system
+	// extended but never wrote, after a crash) end the records.
+	end := func(off int64) bool { return l.zeros(f, off, size) }
 	for off < size {
 		if size-off < HeaderSize {
+			if end(off) {
+				break
+			}
 			return torn(off)
 		}
 		if _, err := io.ReadFull(br, buf[:HeaderSize]); err != nil {
@@ -346,7 +392,12 @@ func (l *Log) recover(s *segment, last bool) error {
 		}
 		h, ok := parseHeader(buf)
 		if !ok {
-			if last && l.zeros(f, off, size) {
+			if end(off) {
+				break
+			}
+			// A write that stopped within the header's first 8 bytes
+			// (checksum and length), before zeros written ahead.
+			if last && l.zeros(f, off+8, size) {
 				return torn(off)
 			}
 			return &CorruptError{Path: s.path, Offset: off, Reason: "invalid record length"}
@@ -364,7 +415,7 @@ func (l *Log) recover(s *segment, last bool) error {
 			return fmt.Errorf("reading %s: %w", s.path, err)
 		}
 		if !checksumOK(&h, rec) {
-			if off+int64(h.size()) == size {
+			if last && l.zeros(f, off+int64(h.size()), size) {
 				return torn(off) // the last record, partly written
 			}
 			return &CorruptError{Path: s.path, Offset: off, Reason: "checksum mismatch"}
@@ -379,14 +430,14 @@ func (l *Log) recover(s *segment, last bool) error {
 		prevCounter, prevArrival = h.counter, h.arrival
 		off += int64(h.size())
 	}
-	s.size = off
+	s.size, s.alloc = off, size
 	return nil
 }
 
-// zeros reports whether f holds only zero bytes from off to size (a tail
-// the file system extended but never wrote).
+// zeros reports whether f holds only zero bytes from off to size (zeros
+// written ahead, or a tail the file system extended but never wrote).
 func (l *Log) zeros(f File, off, size int64) bool {
-	buf := make([]byte, 64<<10)
+	buf := make([]byte, min(64<<10, max(size-off, 0)))
 	for off < size {
 		n := min(int64(len(buf)), size-off)
 		if _, err := f.ReadAt(buf[:n], off); err != nil {
@@ -423,7 +474,10 @@ func (l *Log) Next() uint64 { return l.next }
 // Truncated returns the bytes Open cut off a torn tail.
 func (l *Log) Truncated() int64 { return l.truncated }
 
-// Size returns the bytes in the log's segments.
+// Size returns the bytes of the log's segments up to their last records:
+// the bytes the records (and the segments' headers) take. The files take
+// up to ZeroAhead bytes more, in the zeros written ahead in the last
+// segment (and, after a crash, in any segment it left them in).
 func (l *Log) Size() int64 {
 	l.mu.RLock()
 	defer l.mu.RUnlock()
@@ -438,8 +492,9 @@ func (l *Log) Size() int64 {
 func (l *Log) Err() error { return l.err }
 
 // Write appends p, whole records with increasing counters as AppendRecord
-// encodes them, to the log, starting a new segment when the current one is
-// full. The records are readable when Write returns, durable after Sync. A
+// encodes them, to the log, starting a new segment when p does not fit in
+// the current one's Options.SegmentBytes (p then starts the new segment,
+// which it may fill beyond SegmentBytes alone). The records are readable when Write returns, durable after Sync. A
 // failed write makes the log refuse every later write and sync (the error
 // sticks): what it had written is cut off again where possible, and a torn
 // tail is cut at the next Open anyway.
@@ -457,22 +512,27 @@ func (l *Log) Write(p []byte) error {
 		s = l.segs[n-1]
 	}
 	l.mu.RUnlock()
-	if s == nil || s.size >= l.opt.SegmentBytes && s.count > 0 {
+	if s == nil || s.count > 0 && s.size+int64(len(p)) > l.opt.SegmentBytes {
 		var err error
 		if s, err = l.roll(first.counter); err != nil {
 			l.err = fmt.Errorf("creating a log segment in %s: %w", l.dir, err)
 			return l.err
 		}
 	}
-	n, err := s.f.Write(p)
+	end := s.size + int64(len(p))
+	n, err := s.f.WriteAt(p, s.size)
 	if err != nil {
-		if n > 0 {
-			s.f.Truncate(s.size) // best effort; Open cuts a torn tail anyway
+		if n > 0 && s.f.Truncate(s.size) == nil { // best effort; Open cuts a torn tail anyway
+			s.alloc = s.size
 		}
 		l.err = fmt.Errorf("writing %s: %w", s.path, err)
 		return l.err
 	}
-	l.markUnsynced(s.f)
+	grew := end > s.alloc
+	if grew {
+		l.zeroAhead(s, end)
+	}
+	l.markUnsynced(s.f, grew)
 	l.mu.Lock()
 	base := s.size
 	Each(p, func(r Record, off int) {
@@ -490,33 +550,61 @@ func (l *Log) Write(p []byte) error {
 // LastArrival returns the arrival time (Unix ms) of the last record, or 0.
 func (l *Log) LastArrival() int64 { return l.lastArrival }
 
-func (l *Log) markUnsynced(f File) {
-	for _, u := range l.unsynced {
-		if u == f {
+// zeroAhead extends s, whose records now end at end, past the end of its
+// file, with zeros: up to ZeroAhead bytes, not past Options.SegmentBytes.
+// They spare the next writes growing the file (see the package
+// documentation). A failure only leaves fewer zeros: the next write grows
+// the file again, and Open reads a file ending in part of them as well.
+func (l *Log) zeroAhead(s *segment, end int64) {
+	s.alloc = end
+	target := min(end+ZeroAhead, l.opt.SegmentBytes)
+	for s.alloc < target {
+		n, err := s.f.WriteAt(zeroBuf[:min(int64(len(zeroBuf)), target-s.alloc)], s.alloc)
+		s.alloc += int64(n)
+		if err != nil {
 			return
 		}
 	}
-	l.unsynced = append(l.unsynced, f)
+}
+
+// markUnsynced records that f was written, and meta that its size changed.
+func (l *Log) markUnsynced(f File, meta bool) {
+	for i := range l.unsynced {
+		if u := &l.unsynced[i]; u.f == f {
+			u.meta = u.meta || meta
+			return
+		}
+	}
+	l.unsynced = append(l.unsynced, unsyncedFile{f, meta})
 }
 
 // roll starts a new segment whose first record has counter first.
 func (l *Log) roll(first uint64) (*segment, error) {
 	path := filepath.Join(l.dir, segmentName(first))
-	f, err := l.fs.OpenFile(path, os.O_RDWR|os.O_APPEND|os.O_CREATE|os.O_TRUNC, 0o644)
+	f, err := l.fs.OpenFile(path, os.O_RDWR|os.O_CREATE|os.O_TRUNC, 0o644)
 	if err != nil {
 		return nil, err
 	}
-	if _, err := f.Write(segmentHeader()); err != nil {
+	if _, err := f.WriteAt(segmentHeader(), 0); err != nil {
 		f.Close()
 		l.fs.Remove(path)
 		return nil, err
 	}
-	s := &segment{first: first, path: path, f: f, size: segmentHeaderSize}
+	s := &segment{first: first, path: path, f: f, size: segmentHeaderSize, alloc: segmentHeaderSize}
 	l.mu.Lock()
+	var prev *segment
+	if n := len(l.segs); n > 0 {
+		prev = l.segs[n-1]
+	}
 	l.segs = append(l.segs, s)
 	l.mu.Unlock()
+	// The previous segment is full: cut the zeros written ahead off it
+	// (best effort: Open reads a segment ending in zeros as well).
+	if prev != nil && prev.alloc > prev.size && prev.f.Truncate(prev.size) == nil {
+		prev.alloc = prev.size
+	}
 	l.syncDir = true
-	l.markUnsynced(f)
+	l.markUnsynced(f, true)
 	return s, nil
 }
 
@@ -524,14 +612,19 @@ func (l *Log) roll(first uint64) (*segment, error) {
 func (l *Log) Dirty() bool { return len(l.unsynced) > 0 || l.syncDir }
 
 // Sync makes everything written so far durable: the files written and,
-// when a segment was created, the directory. A failure sticks, as in
-// Write.
+// when a segment was created, the directory. It syncs a file whose size
+// did not change since the last Sync with File.SyncData (fdatasync), any
+// other with File.Sync. A failure sticks, as in Write.
 func (l *Log) Sync() error {
 	if l.err != nil {
 		return l.err
 	}
-	for _, f := range l.unsynced {
-		if err := f.Sync(); err != nil {
+	for _, u := range l.unsynced {
+		sync := u.f.SyncData
+		if u.meta {
+			sync = u.f.Sync
+		}
+		if err := sync(); err != nil {
 			l.err = fmt.Errorf("syncing the log in %s: %w", l.dir, err)
 			return l.err
 		}

@@ -2,6 +2,7 @@ package wal
 
 import (
 	"errors"
+	"math"
 	"os"
 	"path/filepath"
 	"testing"
@@ -62,28 +63,56 @@ func TestLogRoundTrip(t *testing.T) {
 	require.LessOrEqual(t, res.Records[0].Counter, uint64(51))
 }
 
-// FuzzOpen opens a log whose only segment holds arbitrary bytes after a
-// valid header: Open either fails with an error or yields a log whose
-// records all read back; it never panics.
+// FuzzOpen opens a log whose first segment holds arbitrary bytes after a
+// valid header, followed, unless last, by a second, valid segment: Open
+// either fails with an error or yields a log whose records all read back,
+// and which takes a record after them and reopens with it; it never
+// panics.
 func FuzzOpen(f *testing.F) {
-	f.Add(AppendRecord(nil, 1, 1, 0, "k", []byte("data")))
-	f.Add(append(AppendRecord(nil, 1, 1, 0, "k", []byte("data")), 1, 2, 3))
-	f.Add([]byte{0, 0, 0, 0, 0, 0, 0, 20})
-	f.Fuzz(func(t *testing.T, b []byte) {
+	rec := AppendRecord(nil, 1, 1, 0, "k", []byte("data"))
+	f.Add(rec, true)
+	f.Add(append(rec, 1, 2, 3), true)
+	f.Add([]byte{0, 0, 0, 0, 0, 0, 0, 20}, true)
+	f.Add(append(rec, make([]byte, 100)...), true)
+	f.Add(append(rec, make([]byte, 100)...), false)
+	f.Add(append(append(rec, rec[:10]...), make([]byte, 100)...), true)
+	f.Add(append(append(rec, make([]byte, 40)...), rec...), false)
+	f.Fuzz(func(t *testing.T, b []byte, last bool) {
 		dir := t.TempDir()
 		seg := filepath.Join(dir, segmentName(1))
 		require.NoError(t, os.WriteFile(seg, append(segmentHeader(), b...), 0o644))
-		l, err := Open(dir, Options{})
+		if !last {
+			second := AppendRecord(segmentHeader(), 1<<40, 1<<40, 0, "k", []byte("second"))
+			require.NoError(t, os.WriteFile(filepath.Join(dir, segmentName(1<<40)), second, 0o644))
+		}
+		l, err := Open(dir, Options{SegmentBytes: 1024})
 		if err != nil {
 			return
 		}
-		defer l.Close()
-		res, err := l.Read(0, l.Next(), -1<<63, 1<<20, 1<<30, 0)
-		require.NoError(t, err)
-		if l.Next() > 1 {
-			require.NotEmpty(t, res.Records)
-			require.Equal(t, l.Next()-1, res.Records[len(res.Records)-1].Counter)
+		read := func() []Record {
+			res, err := l.Read(0, l.Next(), -1<<63, 1<<20, 1<<30, 0)
+			require.NoError(t, err)
+			if l.Next() > 1 {
+				require.NotEmpty(t, res.Records)
+				require.Equal(t, l.Next()-1, res.Records[len(res.Records)-1].Counter)
+			}
+			return res.Records
 		}
+		recs := read()
+		if !last {
+			require.Equal(t, uint64(1<<40+1), l.Next())
+		}
+		if n := len(recs); n > 0 && recs[n-1].Counter == math.MaxUint64 {
+			l.Close()
+			return // no counter after it
+		}
+		next := max(l.Next(), 1)
+		require.NoError(t, l.Write(AppendRecord(nil, next, l.LastArrival(), 0, "k", []byte("more"))))
+		require.NoError(t, l.Close())
+		l, err = Open(dir, Options{SegmentBytes: 1024})
+		require.NoError(t, err)
+		defer l.Close()
+		require.Len(t, read(), len(recs)+1)
 	})
 }
 
