@@ -14,13 +14,13 @@ import (
 	"path/filepath"
 	"runtime"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
 	"github.com/stretchr/testify/require"
 
 	"github.com/freshet-io/freshet"
+	"github.com/freshet-io/freshet/internal/testsync"
 	"github.com/freshet-io/freshet/kinesisapi/internal/wire"
 )
 
@@ -101,29 +101,11 @@ func TestSlowBodiesDoNotReserveTheirAnnouncedLength(t *testing.T) {
 	require.Len(t, got["Records"], 1)
 }
 
-// syncLog is a log destination safe for concurrent handlers.
-type syncLog struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
-}
-
-func (l *syncLog) Write(p []byte) (int, error) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.buf.Write(p)
-}
-
-func (l *syncLog) String() string {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.buf.String()
-}
-
 // TestInFlightBudget: requests that find the in-flight budget spent are
 // answered 503 ServiceUnavailable (which SDKs retry), logged at level Warn
 // once per client, and served again once the budget frees up.
 func TestInFlightBudget(t *testing.T) {
-	var log syncLog
+	var log testsync.Buffer
 	logger := slog.New(slog.NewTextHandler(&log, &slog.HandlerOptions{Level: slog.LevelWarn}))
 	h := newTestHandler(t, WithMaxInFlightBytes(2*initialBodyBuffer), WithLogger(logger))
 	srv := httptest.NewServer(h)
@@ -190,7 +172,7 @@ func TestBodyReadTimeout(t *testing.T) {
 // the accounts and regions of signed requests, answering
 // LimitExceededException past them; known accounts are still served.
 func TestMaxEngines(t *testing.T) {
-	var log syncLog
+	var log testsync.Buffer
 	logger := slog.New(slog.NewTextHandler(&log, &slog.HandlerOptions{Level: slog.LevelWarn}))
 	h := newTestHandler(t, WithMaxEngines(2), WithLogger(logger))
 	for _, key := range []string{"111111111111", "222222222222"} {
@@ -217,7 +199,7 @@ func TestMaxEngines(t *testing.T) {
 // be opened.
 func TestEngineOpenFailure(t *testing.T) {
 	dir := t.TempDir()
-	var log syncLog
+	var log testsync.Buffer
 	logger := slog.New(slog.NewTextHandler(&log, &slog.HandlerOptions{Level: slog.LevelWarn}))
 	h := newTestHandler(t, WithEngineOptions(freshet.WithDataDir(dir)), WithLogger(logger))
 	// A file where the account's directory goes: the engine cannot be

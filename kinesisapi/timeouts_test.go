@@ -12,6 +12,7 @@ import (
 
 	"github.com/stretchr/testify/require"
 
+	"github.com/freshet-io/freshet/internal/testsync"
 	"github.com/freshet-io/freshet/kinesisapi/internal/eventstream"
 )
 
@@ -56,7 +57,7 @@ func TestRequestObserverAndAccessLog(t *testing.T) {
 	var (
 		mu    sync.Mutex
 		infos []RequestInfo
-		log   syncLog
+		log   testsync.Buffer
 	)
 	logger := slog.New(slog.NewTextHandler(&log, &slog.HandlerOptions{Level: slog.LevelDebug}))
 	h := newTestHandler(t, WithLogger(logger), WithRequestObserver(func(i *RequestInfo) {
