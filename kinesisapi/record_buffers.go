@@ -33,11 +33,14 @@ func recordBuffer(n int) []wire.Record {
 // them, so that the pool holds on to no record data.
 func releaseRecords(out any) {
 	r, ok := out.(*wire.GetRecordsResponse)
-	if !ok || cap(r.Records) == 0 || cap(r.Records) > maxPooledRecords {
+	if !ok {
 		return
 	}
 	records := r.Records[:cap(r.Records)]
 	r.Records = nil
+	if len(records) == 0 || len(records) > maxPooledRecords {
+		return
+	}
 	clear(records)
 	recordBuffers.Put(&records)
 }
