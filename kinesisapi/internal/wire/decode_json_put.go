@@ -2,6 +2,7 @@ package wire
 
 import (
 	"bytes"
+	"math"
 	"reflect"
 	"strings"
 )
@@ -17,14 +18,16 @@ import (
 var putRecordsEntriesType = reflect.TypeFor[[]PutRecordsRequestEntry]()
 
 // putRecordsEntries decodes the list at pos, which must start with '[', as
-// PutRecords entries. It reports false, with the decoder as it was before,
-// when the list is not in the simple form it reads; it never fails.
+// PutRecords entries. It reports false, with the decoder back at the start
+// of the list, when the list is not in the simple form it reads; it never
+// fails.
 func (d *jsonDecoder) putRecordsEntries() ([]PutRecordsRequestEntry, bool) {
 	start, blobs, blobsMade := d.pos, d.blobs, d.blobsMade
 	entries, ok := d.putRecordsEntriesFast()
 	if !ok {
-		// The blobs carved by the attempt belong to nothing now, and the
-		// space is handed out again.
+		// The blobs carved by the attempt belong to nothing now: their
+		// space is handed out again. (An allocation the attempt made is
+		// kept, and the generic decoder carves from what is left of it.)
 		d.pos, d.failed = start, false
 		if blobsMade {
 			d.blobs = blobs
@@ -37,13 +40,17 @@ func (d *jsonDecoder) putRecordsEntries() ([]PutRecordsRequestEntry, bool) {
 // keySpan is where in the body a partition key or explicit hash key of the
 // entry numbered entry lies: the strings are made once the list is read, all
 // from one allocation.
+// Its offsets are 32-bit, to halve the slice of them: bodies past 2 GiB
+// take the generic path.
 type keySpan struct {
-	entry      int
-	hashKey    bool
-	start, end int
+	entry, start, end int32
+	hashKey           bool
 }
 
 func (d *jsonDecoder) putRecordsEntriesFast() ([]PutRecordsRequestEntry, bool) {
+	if len(d.data) > math.MaxInt32 {
+		return nil, false
+	}
 	d.pos++ // '['
 	entries := []PutRecordsRequestEntry{}
 	if d.peek() == ']' {
@@ -58,7 +65,7 @@ func (d *jsonDecoder) putRecordsEntriesFast() ([]PutRecordsRequestEntry, bool) {
 		}
 		entries = append(entries, PutRecordsRequestEntry{})
 		var ok bool
-		if spans, ok = d.putRecordsEntry(&entries[len(entries)-1], len(entries)-1, spans); !ok {
+		if spans, ok = d.putRecordsEntry(&entries[len(entries)-1], int32(len(entries)-1), spans); !ok {
 			return nil, false
 		}
 		switch d.peek() {
@@ -82,7 +89,7 @@ func (d *jsonDecoder) setKeys(entries []PutRecordsRequestEntry, spans []keySpan)
 	}
 	size := 0
 	for _, s := range spans {
-		size += s.end - s.start
+		size += int(s.end - s.start)
 	}
 	var b strings.Builder
 	b.Grow(size)
@@ -93,7 +100,7 @@ func (d *jsonDecoder) setKeys(entries []PutRecordsRequestEntry, spans []keySpan)
 	strs := make([]string, len(spans))
 	off := 0
 	for i, s := range spans {
-		n := s.end - s.start
+		n := int(s.end - s.start)
 		strs[i] = all[off : off+n]
 		off += n
 		if s.hashKey {
@@ -106,7 +113,7 @@ func (d *jsonDecoder) setKeys(entries []PutRecordsRequestEntry, spans []keySpan)
 
 // putRecordsEntry decodes the object at pos into e, the entry numbered
 // entry, adding the spans of its keys to spans.
-func (d *jsonDecoder) putRecordsEntry(e *PutRecordsRequestEntry, entry int, spans []keySpan) ([]keySpan, bool) {
+func (d *jsonDecoder) putRecordsEntry(e *PutRecordsRequestEntry, entry int32, spans []keySpan) ([]keySpan, bool) {
 	d.pos++ // '{'
 	if d.peek() == '}' {
 		d.pos++
@@ -135,7 +142,7 @@ func (d *jsonDecoder) putRecordsEntry(e *PutRecordsRequestEntry, entry int, span
 			if escaped, ok := d.skipString(); !ok || escaped {
 				return nil, false
 			}
-			spans = append(spans, keySpan{entry: entry, hashKey: name[0] == 'E', start: start, end: d.pos - 1})
+			spans = append(spans, keySpan{entry: entry, start: int32(start), end: int32(d.pos - 1), hashKey: name[0] == 'E'})
 		default:
 			return nil, false
 		}
