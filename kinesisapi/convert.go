@@ -211,7 +211,7 @@ func wireEnhancedMonitoring(ms []freshet.EnhancedMetrics) []wire.EnhancedMetrics
 // wireRecords converts records for GetRecords and SubscribeToShard. The
 // records' Data share the engine's storage; encoding copies them.
 func wireRecords(recs []freshet.Record) []wire.Record {
-	out := recordBuffer(len(recs))
+	out := make([]wire.Record, len(recs))
 	// The records of one PutRecords call share their arrival time: a run
 	// of equal timestamps points at one, and the timestamps of a response
 	// are allocated together (an append that moves them leaves the earlier

@@ -351,7 +351,6 @@ func (c *call) serve() {
 	}
 	buf := encodeBuffers.Get().(*[]byte)
 	b, err := wire.AppendEncode((*buf)[:0], c.contentType, out)
-	releaseRecords(out) // encoded: the response's records are no longer needed
 	if err != nil {
 		c.h.log.Error("kinesisapi: encoding a response", "operation", op.Name, "requestId", c.requestID, "error", err)
 		c.writeInternalFailure()
