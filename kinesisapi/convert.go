@@ -212,8 +212,11 @@ func wireEnhancedMonitoring(ms []freshet.EnhancedMetrics) []wire.EnhancedMetrics
 // records' Data share the engine's storage; encoding copies them.
 func wireRecords(recs []freshet.Record) []wire.Record {
 	out := make([]wire.Record, len(recs))
-	// The timestamps the records point to, allocated together.
-	stamps := make([]wire.Timestamp, len(recs))
+	// The records of one PutRecords call share their arrival time: a run
+	// of equal timestamps points at one, and the timestamps of a response
+	// are allocated together (an append that moves them leaves the earlier
+	// records pointing at the old array, which stays valid).
+	var stamps []wire.Timestamp
 	for i, r := range recs {
 		out[i] = wire.Record{
 			Sequence:       r.SequenceNumber, // formatted straight into the response
@@ -222,8 +225,14 @@ func wireRecords(recs []freshet.Record) []wire.Record {
 			EncryptionType: optStr(string(r.EncryptionType)),
 		}
 		if !r.ApproximateArrivalTimestamp.IsZero() {
-			stamps[i] = wire.NewTimestamp(r.ApproximateArrivalTimestamp)
-			out[i].ApproximateArrivalTimestamp = &stamps[i]
+			ts := wire.NewTimestamp(r.ApproximateArrivalTimestamp)
+			if len(stamps) == 0 || !stamps[len(stamps)-1].Equal(ts.Time) {
+				if stamps == nil {
+					stamps = make([]wire.Timestamp, 0, 16)
+				}
+				stamps = append(stamps, ts)
+			}
+			out[i].ApproximateArrivalTimestamp = &stamps[len(stamps)-1]
 		}
 		if out[i].Data == nil {
 			out[i].Data = []byte{}
