@@ -64,6 +64,7 @@ func (lc *lineageChecker) factory() consumer.ProcessorFactory {
 }
 
 type lineageProcessor struct {
+	consumertest.CheckpointAtEnds
 	lc    *lineageChecker
 	shard string
 }
@@ -109,16 +110,6 @@ func (p *lineageProcessor) ProcessRecords(ctx context.Context, in consumer.Proce
 	}
 	p.lc.mu.Unlock()
 	return in.Checkpointer.Checkpoint(ctx)
-}
-
-func (p *lineageProcessor) LeaseLost(context.Context) {}
-
-func (p *lineageProcessor) ShardEnded(ctx context.Context, cp *consumer.Checkpointer) error {
-	return cp.Checkpoint(ctx)
-}
-
-func (p *lineageProcessor) ShutdownRequested(ctx context.Context, cp *consumer.Checkpointer) error {
-	return cp.Checkpoint(ctx)
 }
 
 // With cleanup in every lease cycle, several workers, workers dying and

@@ -66,6 +66,7 @@ func BenchmarkConsumer(b *testing.B) {
 // once every has passed since its last checkpoint, at the end of the shard
 // and at shutdown.
 type intervalProcessor struct {
+	consumertest.CheckpointAtEnds
 	fn    func()
 	every time.Duration
 	last  time.Time
@@ -85,14 +86,6 @@ func (p *intervalProcessor) ProcessRecords(ctx context.Context, in consumer.Proc
 	}
 	p.last = time.Now()
 	return in.Checkpointer.Checkpoint(ctx)
-}
-
-func (p *intervalProcessor) LeaseLost(context.Context) {}
-func (p *intervalProcessor) ShardEnded(ctx context.Context, cp *consumer.Checkpointer) error {
-	return cp.Checkpoint(ctx)
-}
-func (p *intervalProcessor) ShutdownRequested(ctx context.Context, cp *consumer.Checkpointer) error {
-	return cp.Checkpoint(ctx)
 }
 
 func benchmarkConsumer(b *testing.B, store lease.Store, every time.Duration) {

@@ -68,6 +68,7 @@ func (j *outageJournal) count(n int) int {
 }
 
 type outageProcessor struct {
+	consumertest.CheckpointAtEnds
 	j     *outageJournal
 	shard string
 	last  consumer.Record
@@ -90,14 +91,6 @@ func (p *outageProcessor) ProcessRecords(ctx context.Context, in consumer.Proces
 	}
 	p.j.mu.Unlock()
 	return in.Checkpointer.Checkpoint(ctx)
-}
-
-func (p *outageProcessor) LeaseLost(context.Context) {}
-func (p *outageProcessor) ShardEnded(ctx context.Context, cp *consumer.Checkpointer) error {
-	return cp.Checkpoint(ctx)
-}
-func (p *outageProcessor) ShutdownRequested(ctx context.Context, cp *consumer.Checkpointer) error {
-	return cp.Checkpoint(ctx)
 }
 
 type outageMetrics struct {

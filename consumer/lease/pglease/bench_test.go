@@ -93,16 +93,9 @@ func BenchmarkTakeover(b *testing.B) {
 	b.ReportMetric(avg.Seconds()/failover.Seconds(), "takeover/failover")
 }
 
-type nopProcessor struct{}
+type nopProcessor struct{ consumertest.CheckpointAtEnds }
 
 func (nopProcessor) Initialize(context.Context, consumer.InitializeInput) error { return nil }
 func (nopProcessor) ProcessRecords(ctx context.Context, in consumer.ProcessRecordsInput) error {
 	return in.Checkpointer.Checkpoint(ctx)
-}
-func (nopProcessor) LeaseLost(context.Context) {}
-func (nopProcessor) ShardEnded(ctx context.Context, cp *consumer.Checkpointer) error {
-	return cp.Checkpoint(ctx)
-}
-func (nopProcessor) ShutdownRequested(ctx context.Context, cp *consumer.Checkpointer) error {
-	return cp.Checkpoint(ctx)
 }

@@ -49,6 +49,7 @@ func (j *outageJournal) count(n int) int {
 }
 
 type outageProcessor struct {
+	consumertest.CheckpointAtEnds
 	j         *outageJournal
 	shard     string
 	last      lease.Checkpoint
@@ -86,16 +87,6 @@ func (p *outageProcessor) ProcessRecords(ctx context.Context, in consumer.Proces
 	}
 	p.j.mu.Unlock()
 	return in.Checkpointer.Checkpoint(ctx)
-}
-
-func (p *outageProcessor) LeaseLost(context.Context) {}
-
-func (p *outageProcessor) ShardEnded(ctx context.Context, cp *consumer.Checkpointer) error {
-	return cp.Checkpoint(ctx)
-}
-
-func (p *outageProcessor) ShutdownRequested(ctx context.Context, cp *consumer.Checkpointer) error {
-	return cp.Checkpoint(ctx)
 }
 
 // errorCounter counts the failed calls and lost leases workers report.
