@@ -18,14 +18,7 @@ import (
 // records it captured, not the later one.
 func TestDataDirSnapshotDoesNotBlockWriters(t *testing.T) {
 	ctx := context.Background()
-	clk := NewManualClock(testEpoch)
-	fsys := wal.NewFaultFS(wal.OS)
-	e := openDir(t, t.TempDir(), clk, withFS(fsys), WithMaxMemory(16<<10), withSegmentBytes(8<<10))
-	mustCreate(t, e, "s", 1)
-	for i := range 300 {
-		_, err := e.PutRecord(ctx, &PutRecordInput{StreamName: "s", PartitionKey: strconv.Itoa(i), Data: make([]byte, 300)})
-		require.NoError(t, err)
-	}
+	e, fsys := openSpilled(t, 300)
 
 	stall, stalled := make(chan struct{}), make(chan struct{}, 1)
 	fsys.Inject(wal.Fault{Op: wal.OpRead, Path: ".seg", Times: 1, Stall: stall, Stalled: stalled})
@@ -61,7 +54,7 @@ func TestDataDirSnapshotDoesNotBlockWriters(t *testing.T) {
 	all := readAll(t, e, "s", shardID(0), 1000)
 	require.Len(t, all, 301)
 	require.Equal(t, "late", all[300].PartitionKey)
-	e2, err := Restore(&snap, WithClock(clk), WithRetentionSweep(0))
+	e2, err := Restore(&snap, WithClock(NewManualClock(testEpoch)), WithRetentionSweep(0))
 	require.NoError(t, err)
 	defer e2.Close()
 	require.Equal(t, recordKeys(all[:300]), recordKeys(readAll(t, e2, "s", shardID(0), 1000)))
@@ -71,16 +64,24 @@ func TestDataDirSnapshotDoesNotBlockWriters(t *testing.T) {
 // the shard, rather than leaving them out.
 func TestDataDirSnapshotDiskReadFailure(t *testing.T) {
 	ctx := context.Background()
-	clk := NewManualClock(testEpoch)
-	fsys := wal.NewFaultFS(wal.OS)
-	e := openDir(t, t.TempDir(), clk, withFS(fsys), WithMaxMemory(16<<10), withSegmentBytes(8<<10))
-	mustCreate(t, e, "s", 1)
-	for i := range 100 {
-		_, err := e.PutRecord(ctx, &PutRecordInput{StreamName: "s", PartitionKey: strconv.Itoa(i), Data: make([]byte, 300)})
-		require.NoError(t, err)
-	}
+	e, fsys := openSpilled(t, 100)
 	fsys.Inject(wal.Fault{Op: wal.OpRead, Path: ".seg", Times: 1, Err: syscall.EIO})
 	_, err := e.WriteSnapshot(ctx, &bytes.Buffer{})
 	require.ErrorIs(t, err, syscall.EIO)
 	require.ErrorContains(t, err, "freshet: snapshot: reading shard "+shardID(0)+" of stream s from disk")
+}
+
+// openSpilled opens a data directory on a fault-injecting file system with
+// a memory budget of 16 KiB and 8 KiB segments, and writes n records of
+// 300 bytes to the one shard of stream "s": most of them are on disk only.
+func openSpilled(t *testing.T, n int) (*Engine, *wal.FaultFS) {
+	t.Helper()
+	fsys := wal.NewFaultFS(wal.OS)
+	e := openDir(t, t.TempDir(), NewManualClock(testEpoch), withFS(fsys), WithMaxMemory(16<<10), withSegmentBytes(8<<10))
+	mustCreate(t, e, "s", 1)
+	for i := range n {
+		_, err := e.PutRecord(context.Background(), &PutRecordInput{StreamName: "s", PartitionKey: strconv.Itoa(i), Data: make([]byte, 300)})
+		require.NoError(t, err)
+	}
+	return e, fsys
 }
