@@ -39,10 +39,14 @@ import (
 // shard the metadata does not know. Records are in the logs only.
 //
 // At start the metadata is read, then every shard's log: each log is
-// checked record by record (CRC-32C), a torn tail is cut, and the shard's
-// next counter is the larger of the log's and the metadata's, so a
-// sequence number is never issued twice. Records stay on disk: reads of
-// them go to the segment files until new records fill memory.
+// checked record by record (CRC-32C), a torn tail is cut, every segment
+// file and the log's directory are fsynced (the process that wrote them
+// may have crashed before its fsync, or synced at an interval or never:
+// what it left in the page cache is made durable before any of it is
+// served or any counter after it issued; a failed fsync fails Open), and
+// the shard's next counter is the larger of the log's and the metadata's,
+// so a sequence number is never issued twice. Records stay on disk: reads
+// of them go to the segment files until new records fill memory.
 
 // dataDirVersion is the format version of the data directory.
 const dataDirVersion = 1

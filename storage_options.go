@@ -104,6 +104,11 @@ func withSegmentBytes(n int64) Option {
 // After a machine crash under SyncInterval or SyncNone, records that were
 // acknowledged but lost leave a gap: sequence numbers never run backwards,
 // since the next counter of each shard is also kept in the metadata.
+//
+// Whatever the policy, opening a data directory fsyncs the records it
+// finds before serving them: records a crashed process wrote but had not
+// synced yet are durable once Open returns, so a crash of the machine
+// after the restart cannot take back a record a reader saw since.
 type SyncPolicy struct {
 	mode     syncMode
 	interval time.Duration

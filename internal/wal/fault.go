@@ -50,9 +50,32 @@ type Fault struct {
 type FaultFS struct {
 	FS FS
 
-	mu     sync.Mutex
-	faults []*Fault
-	counts map[countKey]int
+	mu      sync.Mutex
+	faults  []*Fault
+	counts  map[countKey]int
+	tracing bool
+	trace   []TracedOp
+}
+
+// TracedOp is an operation a tracing FaultFS saw (see StartTrace).
+type TracedOp struct {
+	Op   Op
+	Path string
+}
+
+// StartTrace makes f record, from now on and in order, every operation it
+// can fail (those of the Op constants), failed or not; Trace returns them.
+func (f *FaultFS) StartTrace() {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.tracing, f.trace = true, nil
+}
+
+// Trace returns the operations recorded since StartTrace.
+func (f *FaultFS) Trace() []TracedOp {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return append([]TracedOp(nil), f.trace...)
 }
 
 type countKey struct {
@@ -99,6 +122,9 @@ func (f *FaultFS) check(op Op, path string) *Fault {
 		f.counts = map[countKey]int{}
 	}
 	f.counts[countKey{op, path}]++
+	if f.tracing {
+		f.trace = append(f.trace, TracedOp{op, path})
+	}
 	for i, ft := range f.faults {
 		if ft.Op != op || !strings.Contains(path, ft.Path) {
 			continue
