@@ -157,7 +157,7 @@ func (st *Stream) position(sh *shard, op string, p StartingPosition, now time.Ti
 			p.Timestamp.UnixMilli(), now.UnixMilli())
 	}
 	sh.trimLocked(now.Add(-st.retentionPeriod()).UnixMilli())
-	return sh.positionAtLocked(p.Timestamp.UnixMilli()), nil
+	return sh.positionAtLocked(p.Timestamp.UnixMilli())
 }
 
 // iteratorToken encodes a shard position as a GetRecords iterator.

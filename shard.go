@@ -329,8 +329,11 @@ type readResult struct {
 }
 
 // positionAtLocked returns the counter of the first record that arrived at
-// or after ts (unix ms), or sh.next if none has yet.
-func (sh *shard) positionAtLocked(ts int64) uint64 {
+// or after ts (unix ms), or sh.next if none has yet. The caller holds
+// sh.mu. With a data directory, positionAtLocked releases it while it
+// searches the records on disk (see positionOnDisk), and holds it again
+// when it returns; it fails only when the disk cannot be read.
+func (sh *shard) positionAtLocked(ts int64) (uint64, error) {
 	pos := sh.next
 	sh.chunks.Descend(func(c *chunk) bool {
 		if c.entries[len(c.entries)-1].arrival < ts {
@@ -341,9 +344,12 @@ func (sh *shard) positionAtLocked(ts int64) uint64 {
 		return i == 0
 	})
 	if sh.log != nil {
-		pos = sh.positionOnDiskLocked(ts, pos)
+		var err error
+		if pos, err = sh.positionOnDisk(ts, pos); err != nil {
+			return 0, err
+		}
 	}
-	return max(pos, sh.trim)
+	return max(pos, sh.trim), nil
 }
 
 // snapshotLocked collects up to limit records (and about maxBytes bytes,

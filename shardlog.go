@@ -430,19 +430,32 @@ func (sh *shard) trimLogLocked(horizon int64) {
 	sh.trim = max(sh.trim, c.first+uint64(i))
 }
 
-// positionOnDiskLocked refines positionAtLocked's answer pos (the first
-// record in memory that arrived at or after ts) with the records on disk.
-func (sh *shard) positionOnDiskLocked(ts int64, pos uint64) uint64 {
+// positionOnDisk refines positionAtLocked's answer pos (the first record
+// in memory that arrived at or after ts, or the counter after them) with
+// the records on disk. The caller holds sh.mu; positionOnDisk releases it
+// while it reads the log, as readLog and snapshots do, so that a slow disk
+// holds up no writer of the shard, and holds it again when it returns.
+//
+// The answer stays exact without the lock: the records searched, [trim,
+// memFirst) as they were under the lock, are on disk and stay there
+// (records that leave memory meanwhile are later ones, records appended
+// later come after memFirst, and retention only removes records older than
+// the trim horizon, which the caller applies again). If none of them
+// arrived at or after ts, the first that did is pos.
+func (sh *shard) positionOnDisk(ts int64, pos uint64) (uint64, error) {
 	memFirst := sh.memFirstLocked()
 	w := sh.log.w
 	if pos != memFirst || sh.trim >= memFirst || w == nil {
-		return pos
+		return pos, nil
 	}
-	p, err := w.FirstAt(ts, sh.trim, memFirst)
+	from := sh.trim
+	sh.mu.Unlock()
+	p, err := w.FirstAt(ts, from, memFirst)
+	sh.mu.Lock()
 	if err != nil {
-		return pos
+		return 0, NewError(codeInternalFailure, "freshet could not read shard %s of stream %s from disk: %v", sh.id, sh.st.name, err)
 	}
-	return p
+	return p, nil
 }
 
 // removeExpiredSegments deletes the segments of the shard's log whose
