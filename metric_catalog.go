@@ -22,6 +22,7 @@ const (
 	UnitSubscriptions = "{subscription}"
 	UnitEvents        = "{event}"
 	UnitMilliseconds  = "ms"
+	UnitBlocks        = "{block}"
 )
 
 // StreamMetricInfo describes one stream-level metric of StreamMetrics. The
@@ -160,4 +161,43 @@ var ShardMetricCatalog = []ShardMetricInfo{
 	{"shard.iterator_age", "IteratorAgeMilliseconds", MetricGauge, UnitMilliseconds,
 		"MillisBehindLatest of the shard's last GetRecords call, in seconds (CloudWatch shard-level IteratorAgeMilliseconds).",
 		func(m *ShardMetrics) int64 { return m.IteratorAgeMilliseconds }},
+}
+
+// EngineMetricInfo describes one engine-level metric of EngineMetrics.
+// The adapters export these once per engine, labelled with its account
+// and region only.
+type EngineMetricInfo struct {
+	// Name is as in StreamMetricInfo ("read_cache.hits").
+	Name string
+	// Kind is MetricCounter or MetricGauge.
+	Kind MetricKind
+	// Unit is the unit of Value.
+	Unit string
+	// Help says what the metric counts.
+	Help string
+	// DataDir tells that only an engine with a data directory has the
+	// metric: the adapters export it for those engines only.
+	DataDir bool
+	// Value reads the metric from a snapshot.
+	Value func(*EngineMetrics) int64
+}
+
+// EngineMetricCatalog lists the engine-level metrics of EngineMetrics, as
+// the metric adapters export them.
+var EngineMetricCatalog = []EngineMetricInfo{
+	{Name: "read_cache.hits", Kind: MetricCounter, Unit: UnitBlocks, DataDir: true,
+		Help:  "Blocks of segment files that reads of records on disk found in the read cache.",
+		Value: func(m *EngineMetrics) int64 { return m.ReadCacheHits }},
+	{Name: "read_cache.misses", Kind: MetricCounter, Unit: UnitBlocks, DataDir: true,
+		Help:  "Blocks of segment files that reads of records on disk read from the files, not finding them in the read cache.",
+		Value: func(m *EngineMetrics) int64 { return m.ReadCacheMisses }},
+	{Name: "read_cache.evictions", Kind: MetricCounter, Unit: UnitBlocks, DataDir: true,
+		Help:  "Blocks the read cache evicted to stay within its budget.",
+		Value: func(m *EngineMetrics) int64 { return m.ReadCacheEvictions }},
+	{Name: "read_cache.bytes", Kind: MetricGauge, Unit: UnitBytes, DataDir: true,
+		Help:  "Bytes the blocks in the read cache hold.",
+		Value: func(m *EngineMetrics) int64 { return m.ReadCacheBytes }},
+	{Name: "read_cache.max_bytes", Kind: MetricGauge, Unit: UnitBytes, DataDir: true,
+		Help:  "Budget of the read cache, in bytes.",
+		Value: func(m *EngineMetrics) int64 { return m.ReadCacheMaxBytes }},
 }

@@ -15,6 +15,10 @@ package freshet
 // The cache has a budget of its own beside WithMaxMemory's: a sixteenth of
 // it, at least 1 MiB and at most 64 MiB (16 MiB for the default budget of
 // 256 MiB).
+//
+// Its hits, misses, evictions and bytes held are engine-level metrics
+// (EngineMetrics, EngineMetricCatalog), counted under the lock a read of
+// the cache takes anyway.
 
 // readCacheBytes returns the size of the read cache of an engine.
 func readCacheBytes(cfg storageConfig) int64 {

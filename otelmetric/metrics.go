@@ -24,13 +24,23 @@ type shardDef struct {
 	value func(*freshet.ShardMetrics) int64
 }
 
+// engineDef is an engine-level instrument and its value; dataDir tells
+// that only engines with a data directory have it.
+type engineDef struct {
+	spec    spec
+	dataDir bool
+	value   func(*freshet.EngineMetrics) int64
+}
+
 // streamDefs are the stream-level instruments of
-// freshet.StreamMetricCatalog, in its order (a latency makes three), and
+// freshet.StreamMetricCatalog, in its order (a latency makes three),
 // shardDefs those of freshet.ShardMetricCatalog by their
-// EnableEnhancedMonitoring name.
+// EnableEnhancedMonitoring name, and engineDefs those of
+// freshet.EngineMetricCatalog, in its order.
 var (
 	streamDefs []streamDef
 	shardDefs  = map[string]shardDef{}
+	engineDefs []engineDef
 )
 
 func init() {
@@ -44,6 +54,9 @@ func init() {
 	}
 	for _, m := range freshet.ShardMetricCatalog {
 		shardDefs[m.EnhancedMonitoring] = shardDef{newSpec("freshet."+m.Name, m.Unit, m.Kind, m.Help), m.Value}
+	}
+	for _, m := range freshet.EngineMetricCatalog {
+		engineDefs = append(engineDefs, engineDef{newSpec("freshet."+m.Name, m.Unit, m.Kind, m.Help), m.DataDir, m.Value})
 	}
 }
 

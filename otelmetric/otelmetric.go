@@ -22,6 +22,14 @@
 // again starts from zero. Engines registered on one meter must differ in
 // account or region, or their like-named streams report the same
 // attributes.
+//
+// An engine with a data directory also reports its read cache (the blocks
+// of segment files read back from disk), with the attributes account and
+// region only, as counted since the engine was opened:
+// freshet.read_cache.hits, freshet.read_cache.misses and
+// freshet.read_cache.evictions (counters, "{block}"), and the gauges
+// freshet.read_cache.bytes (held) and freshet.read_cache.max_bytes (its
+// budget), in "By".
 package otelmetric
 
 import (
@@ -61,15 +69,25 @@ func Register(meter metric.Meter, engines ...*freshet.Engine) (metric.Registrati
 		r.shard[name] = in
 		observables = append(observables, in.observable())
 	}
+	for _, d := range engineDefs {
+		in, err := d.spec.create(meter)
+		if err != nil {
+			return nil, err
+		}
+		r.engine = append(r.engine, in)
+		observables = append(observables, in.observable())
+	}
 	return meter.RegisterCallback(r.observe, observables...)
 }
 
 // recorder observes the metrics of engines on instruments made from
-// streamDefs (in order) and shardDefs (by CloudWatch name).
+// streamDefs (in order), shardDefs (by CloudWatch name) and engineDefs
+// (in order).
 type recorder struct {
 	engines []*freshet.Engine
 	stream  []instrument
 	shard   map[string]instrument
+	engine  []instrument
 }
 
 // observe is the callback of the instruments.
@@ -77,6 +95,13 @@ func (r *recorder) observe(_ context.Context, o metric.Observer) error {
 	for _, e := range r.engines {
 		account := attribute.String("account", e.Account())
 		region := attribute.String("region", e.Region())
+		em := e.EngineMetrics()
+		engineAttrs := metric.WithAttributeSet(attribute.NewSet(account, region))
+		for i, d := range engineDefs {
+			if !d.dataDir || em.DataDir {
+				r.engine[i].observe(o, d.value(&em), engineAttrs)
+			}
+		}
 		for _, sm := range e.Metrics() {
 			stream := attribute.String("stream", sm.StreamName)
 			attrs := metric.WithAttributeSet(attribute.NewSet(account, region, stream))

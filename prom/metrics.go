@@ -8,11 +8,22 @@ import (
 	"github.com/freshet-io/freshet"
 )
 
-// Labels of the stream-level series; shard-level series add "shard".
+// Labels of the stream-level series; shard-level series add "shard";
+// engine-level series have only "account" and "region".
 var (
 	streamLabels = []string{"account", "region", "stream"}
 	shardLabels  = []string{"account", "region", "stream", "shard"}
+	engineLabels = []string{"account", "region"}
 )
+
+// engineMetric is an engine-level counter or gauge; dataDir tells that
+// only engines with a data directory have it.
+type engineMetric struct {
+	desc    *prometheus.Desc
+	typ     prometheus.ValueType
+	dataDir bool
+	value   func(*freshet.EngineMetrics) float64
+}
 
 // streamMetric is a stream-level counter or gauge.
 type streamMetric struct {
@@ -66,11 +77,13 @@ func valueType(kind freshet.MetricKind) prometheus.ValueType {
 
 // streamMetrics and latencyMetrics are the stream-level series of
 // freshet.StreamMetricCatalog, shardMetrics the shard-level ones of
-// freshet.ShardMetricCatalog by their EnableEnhancedMonitoring name.
+// freshet.ShardMetricCatalog by their EnableEnhancedMonitoring name,
+// engineMetrics the engine-level ones of freshet.EngineMetricCatalog.
 var (
 	streamMetrics  []streamMetric
 	latencyMetrics []latencyMetric
 	shardMetrics   = map[string]shardMetric{}
+	engineMetrics  []engineMetric
 )
 
 func init() {
@@ -96,6 +109,14 @@ func init() {
 			typ:   valueType(m.Kind),
 			value: func(s *freshet.ShardMetrics) float64 { return value(m.Unit, m.Value(s)) },
 		}
+	}
+	for _, m := range freshet.EngineMetricCatalog {
+		engineMetrics = append(engineMetrics, engineMetric{
+			desc:    prometheus.NewDesc(seriesName(m.Name, m.Unit, m.Kind), m.Help, engineLabels, nil),
+			typ:     valueType(m.Kind),
+			dataDir: m.DataDir,
+			value:   func(e *freshet.EngineMetrics) float64 { return value(m.Unit, m.Value(e)) },
+		})
 	}
 }
 

@@ -18,6 +18,13 @@
 // engines given to one Collector must differ in account or region, or the
 // series of their like-named streams collide and the scrape fails.
 //
+// An engine with a data directory also reports its read cache (the blocks
+// of segment files read back from disk), labelled account and region only,
+// as counted since the engine was opened: freshet_read_cache_hits_total,
+// freshet_read_cache_misses_total and freshet_read_cache_evictions_total
+// (blocks), and the gauges freshet_read_cache_bytes (held) and
+// freshet_read_cache_max_bytes (its budget).
+//
 // [Handler] serves a set of engines on its own registry. A server that
 // creates engines on demand keeps a Collector and calls [Collector.Add]:
 //
@@ -78,6 +85,9 @@ func (c *Collector) Describe(ch chan<- *prometheus.Desc) {
 	for _, m := range shardMetrics {
 		ch <- m.desc
 	}
+	for _, m := range engineMetrics {
+		ch <- m.desc
+	}
 }
 
 // Collect sends the current metrics of every stream of every engine.
@@ -90,6 +100,18 @@ func (c *Collector) Collect(ch chan<- prometheus.Metric) {
 		for _, sm := range e.Metrics() {
 			collectStream(ch, account, region, &sm)
 		}
+		collectEngine(ch, account, region, e.EngineMetrics())
+	}
+}
+
+// collectEngine sends the engine-level metrics of one engine: those of
+// the read cache only for an engine with a data directory.
+func collectEngine(ch chan<- prometheus.Metric, account, region string, em freshet.EngineMetrics) {
+	for _, m := range engineMetrics {
+		if m.dataDir && !em.DataDir {
+			continue
+		}
+		ch <- prometheus.MustNewConstMetric(m.desc, m.typ, m.value(&em), account, region)
 	}
 }
 

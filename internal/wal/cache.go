@@ -30,6 +30,8 @@ type Cache struct {
 	lru    block // sentinel: lru.next is the most recently used
 	hits   int64
 	misses int64
+
+	evictions int64 // under mu: blocks removed for the budget
 }
 
 // NewCache returns a cache holding at most maxBytes bytes of blocks
@@ -45,16 +47,22 @@ type CacheStats struct {
 	// Hits and Misses count the blocks reads found in the cache or read
 	// from the files.
 	Hits, Misses int64
+	// Evictions counts the blocks removed to make room for others (not
+	// those of segments removed or logs closed).
+	Evictions int64
 	// Bytes is what the cached blocks hold; Blocks their number.
 	Bytes  int64
 	Blocks int
+	// MaxBytes is the cache's budget.
+	MaxBytes int64
 }
 
-// Stats returns the cache's counters.
+// Stats returns the cache's counters. The counters are kept under the
+// lock reads of the cache take anyway: counting costs reads nothing more.
 func (c *Cache) Stats() CacheStats {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	return CacheStats{Hits: c.hits, Misses: c.misses, Bytes: c.used, Blocks: len(c.blocks)}
+	return CacheStats{Hits: c.hits, Misses: c.misses, Evictions: c.evictions, Bytes: c.used, Blocks: len(c.blocks), MaxBytes: max(c.max, 0)}
 }
 
 type blockKey struct {
@@ -173,6 +181,7 @@ func (c *Cache) put(b *block) *block {
 	c.used += n
 	for c.used > c.max {
 		c.remove(c.lru.prev)
+		c.evictions++
 	}
 	return b
 }
