@@ -72,10 +72,20 @@ func withFS(fsys wal.FS) Option {
 	return func(cfg *config) { cfg.storage.fs = fsys }
 }
 
-// withSegmentBytes sets the size at which logs start a new segment.
-func withSegmentBytes(n int64) Option {
+// WithSegmentBytes sets the size of the segment files of each shard's log
+// in the data directory (default 64 MiB; zero or negative means the
+// default). A log starts a new segment when the next batch of records
+// does not fit in what is left of the current one (a batch larger than a
+// whole segment fills one alone), and retention deletes whole segments
+// once all their records expired: smaller segments give disk space back
+// sooner, larger ones mean fewer files. Existing segments keep their size.
+// It has no effect without WithDataDir.
+func WithSegmentBytes(n int64) Option {
 	return func(cfg *config) { cfg.storage.segment = n }
 }
+
+// withSegmentBytes is WithSegmentBytes (the tests' name for it).
+func withSegmentBytes(n int64) Option { return WithSegmentBytes(n) }
 
 // SyncPolicy says when a write to an engine with a data directory is
 // acknowledged. Whatever the policy, a record is visible to readers only

@@ -25,14 +25,19 @@ type storageFlags struct {
 	dataDir   string
 	sync      string
 	maxMemory int64
+	segment   int64
 	policy    freshet.SyncPolicy
 }
+
+// minSegmentBytes is the smallest --segment-bytes accepted.
+const minSegmentBytes = 4 << 10
 
 // register defines the flags on fs.
 func (s *storageFlags) register(fs *flag.FlagSet) {
 	fs.StringVar(&s.dataDir, "data-dir", "", "keep the streams in this `directory` (a log per shard): acknowledged writes survive a crash, retention is not bounded by memory")
 	fs.StringVar(&s.sync, "sync", "batch", "with --data-dir, when a write is acknowledged: always, batch (group commit), interval=DURATION or none (see the README for what each can lose)")
 	fs.Int64Var(&s.maxMemory, "max-memory", 0, "`bytes` of records each engine keeps in memory (0: no limit, or 256 MiB with --data-dir); without --data-dir, writes beyond it are throttled")
+	fs.Int64Var(&s.segment, "segment-bytes", 0, "with --data-dir, the size in `bytes` of each shard's segment files (0: 64 MiB); retention deletes whole segments, so smaller ones free disk sooner")
 }
 
 // check validates the flags.
@@ -45,6 +50,9 @@ func (s *storageFlags) check() error {
 	if s.maxMemory < 0 {
 		return errors.New("--max-memory must not be negative")
 	}
+	if s.segment != 0 && s.segment < minSegmentBytes {
+		return fmt.Errorf("--segment-bytes must be 0 (the default, 64 MiB) or at least %d", minSegmentBytes)
+	}
 	return nil
 }
 
@@ -56,6 +64,9 @@ func (s *storageFlags) options() []freshet.Option {
 	}
 	if s.dataDir != "" {
 		opts = append(opts, freshet.WithDataDir(s.dataDir), freshet.WithSync(s.policy))
+		if s.segment > 0 {
+			opts = append(opts, freshet.WithSegmentBytes(s.segment))
+		}
 	}
 	return opts
 }

@@ -11,6 +11,7 @@ import (
 	"net/http"
 	"os/exec"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -27,6 +28,11 @@ var killLoops = flag.Int("kill-loops", 5, "SIGKILL iterations of TestKillLoop (t
 // random moment, starts it again, and checks after every restart that
 // every acknowledged record is there, in order, and that no sequence
 // number was issued twice. Run with -kill-loops=50 for the long soak.
+//
+// The server runs with small segments (killSegmentBytes) and a small
+// memory budget (killMaxMemory), so that kills land around segment rolls
+// and the records checked after a restart are read back from the segment
+// files (through the read cache, whose misses /metrics shows).
 func TestKillLoop(t *testing.T) {
 	if testing.Short() {
 		t.Skip("builds and kills a server; skipped with -short")
@@ -47,6 +53,10 @@ func TestKillLoop(t *testing.T) {
 			require.NoError(t, c.call("CreateStream", map[string]any{"StreamName": "s", "ShardCount": 2}, nil))
 		}
 		verify(t, c, loop, acked, ackedShard)
+		if loop > 0 {
+			misses := scrapeValue(t, hc, srv.url+"/metrics", "freshet_read_cache_misses_total")
+			require.Positive(t, misses, "loop %d: the records checked were read from the segment files", loop)
+		}
 		if loop == *killLoops {
 			srv.kill()
 			break
@@ -101,7 +111,43 @@ func TestKillLoop(t *testing.T) {
 		close(stop)
 		wg.Wait()
 	}
-	t.Logf("%d kills, %d acknowledged records checked", *killLoops, len(acked))
+	segments, err := filepath.Glob(filepath.Join(dir, "*", "*", "streams", "*", "*", "*.seg"))
+	require.NoError(t, err)
+	require.Greater(t, len(segments), 2, "the logs rolled to new segments")
+	t.Logf("%d kills, %d acknowledged records checked, %d segment files (segments of %d bytes)", *killLoops, len(acked), len(segments), killSegmentBytes)
+}
+
+// The segment size and memory budget of the server of TestKillLoop.
+const (
+	killSegmentBytes = 16 << 10
+	killMaxMemory    = 64 << 10
+)
+
+// scrapeValue returns the sum of the values of a metric's series in the
+// Prometheus text served at url.
+func scrapeValue(t *testing.T, hc *http.Client, url, name string) float64 {
+	t.Helper()
+	resp, err := hc.Get(url)
+	require.NoError(t, err)
+	defer resp.Body.Close()
+	require.Equal(t, http.StatusOK, resp.StatusCode)
+	sum, found := 0.0, false
+	sc := bufio.NewScanner(resp.Body)
+	sc.Buffer(make([]byte, 0, 64<<10), 1<<20)
+	for sc.Scan() {
+		line := sc.Text()
+		if !strings.HasPrefix(line, name+"{") && !strings.HasPrefix(line, name+" ") {
+			continue
+		}
+		var v float64
+		_, err := fmt.Sscan(line[strings.LastIndexByte(line, ' ')+1:], &v)
+		require.NoError(t, err, line)
+		sum += v
+		found = true
+	}
+	require.NoError(t, sc.Err())
+	require.True(t, found, "no metric %s at %s", name, url)
+	return sum
 }
 
 // record notes an acknowledged record; a sequence number acknowledged
@@ -173,7 +219,8 @@ type server struct {
 // startServer starts the binary on dir and waits for its listening line.
 func startServer(t *testing.T, bin, dir string) *server {
 	t.Helper()
-	cmd := exec.Command(bin, "serve", "--addr", "127.0.0.1:0", "--log-format", "json", "--data-dir", dir, "--sync", "batch")
+	cmd := exec.Command(bin, "serve", "--addr", "127.0.0.1:0", "--log-format", "json", "--data-dir", dir, "--sync", "batch",
+		"--segment-bytes", strconv.Itoa(killSegmentBytes), "--max-memory", strconv.Itoa(killMaxMemory))
 	stdout, err := cmd.StdoutPipe()
 	require.NoError(t, err)
 	var stderr bytes.Buffer

@@ -257,6 +257,7 @@ func TestParseServeFlagsErrors(t *testing.T) {
 		{name: "bad env", env: map[string]string{"FRESHET_SHARD_LIMIT": "many"}, want: `invalid value "many" for FRESHET_SHARD_LIMIT`},
 		{name: "log level", args: []string{"--log-level", "loud"}, want: `invalid value "loud" for flag -log-level`},
 		{name: "snapshot interval", args: []string{"--snapshot-interval", "-1s"}, want: "--snapshot-interval must not be negative"},
+		{name: "segment bytes", args: []string{"--segment-bytes", "100"}, want: "--segment-bytes must be 0 (the default, 64 MiB) or at least 4096"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
