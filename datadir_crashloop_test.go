@@ -63,7 +63,7 @@ func TestDataDirCrashLoopAcrossRetention(t *testing.T) {
 		}
 	}
 	for loop := range loops {
-		e := openDir(t, dir, clk, WithSync(SyncBatch), withSegmentBytes(4<<10), WithMaxMemory(16<<10))
+		e := openDir(t, dir, clk, WithSync(SyncBatch), WithSegmentBytes(4<<10), WithMaxMemory(16<<10))
 		if loop == 0 {
 			mustCreate(t, e, "s", 2)
 		}
@@ -105,7 +105,7 @@ func TestDataDirCrashLoopAcrossRetention(t *testing.T) {
 		wg.Wait()
 		clk.Advance(4 * time.Hour)
 	}
-	e := openDir(t, dir, clk, WithSync(SyncBatch), withSegmentBytes(4<<10), WithMaxMemory(16<<10))
+	e := openDir(t, dir, clk, WithSync(SyncBatch), WithSegmentBytes(4<<10), WithMaxMemory(16<<10))
 	e.ApplyRetention()
 	check(e, loops)
 	st, err := e.Stream("s")

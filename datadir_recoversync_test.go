@@ -19,7 +19,7 @@ func TestDataDirOpenSyncsRecoveredRecords(t *testing.T) {
 	ctx := context.Background()
 	clk := NewManualClock(testEpoch)
 	dir := t.TempDir()
-	e := openDir(t, dir, clk, WithSync(SyncNone), withSegmentBytes(4<<10))
+	e := openDir(t, dir, clk, WithSync(SyncNone), WithSegmentBytes(4<<10))
 	mustCreate(t, e, "s", 1)
 	for i := range 100 {
 		_, err := e.PutRecord(ctx, &PutRecordInput{StreamName: "s", PartitionKey: strconv.Itoa(i), Data: make([]byte, 100)})

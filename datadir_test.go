@@ -202,7 +202,7 @@ func TestDataDirReadsFromDiskAsFromMemory(t *testing.T) {
 	clk := NewManualClock(testEpoch)
 	mem := New(WithClock(clk), WithRetentionSweep(0))
 	t.Cleanup(func() { mem.Close() })
-	disk := openDir(t, t.TempDir(), clk, WithMaxMemory(64<<10), withSegmentBytes(32<<10))
+	disk := openDir(t, t.TempDir(), clk, WithMaxMemory(64<<10), WithSegmentBytes(32<<10))
 	for _, e := range []*Engine{mem, disk} {
 		mustCreate(t, e, "s", 1)
 	}
@@ -270,7 +270,7 @@ func TestDataDirRetentionDeletesSegments(t *testing.T) {
 	ctx := context.Background()
 	clk := NewManualClock(testEpoch)
 	dir := t.TempDir()
-	e := openDir(t, dir, clk, withSegmentBytes(4<<10), WithMaxMemory(16<<10))
+	e := openDir(t, dir, clk, WithSegmentBytes(4<<10), WithMaxMemory(16<<10))
 	mustCreate(t, e, "s", 1)
 	for i := range 200 {
 		_, err := e.PutRecord(ctx, &PutRecordInput{StreamName: "s", PartitionKey: "k", Data: make([]byte, 200)})
@@ -355,7 +355,7 @@ func TestDataDirBadContentsGiveClearErrors(t *testing.T) {
 	clk := NewManualClock(testEpoch)
 	setup := func(t *testing.T) (string, string) {
 		dir := t.TempDir()
-		e := openDir(t, dir, clk, withSegmentBytes(1<<10))
+		e := openDir(t, dir, clk, WithSegmentBytes(1<<10))
 		mustCreate(t, e, "s", 1)
 		for range 20 {
 			_, err := e.PutRecord(context.Background(), &PutRecordInput{StreamName: "s", PartitionKey: "k", Data: make([]byte, 300)})
@@ -793,7 +793,7 @@ func TestMemoryBudgetWithoutDataDir(t *testing.T) {
 func TestDataDirSnapshotExportImport(t *testing.T) {
 	ctx := context.Background()
 	clk := NewManualClock(testEpoch)
-	e := openDir(t, t.TempDir(), clk, WithMaxMemory(16<<10), withSegmentBytes(8<<10))
+	e := openDir(t, t.TempDir(), clk, WithMaxMemory(16<<10), WithSegmentBytes(8<<10))
 	mustCreate(t, e, "s", 2)
 	for i := range 300 {
 		_, err := e.PutRecord(ctx, &PutRecordInput{StreamName: "s", PartitionKey: strconv.Itoa(i), Data: make([]byte, 300)})

@@ -19,7 +19,7 @@ func openTimed(t *testing.T, n int) (*Engine, *wal.FaultFS, *ManualClock) {
 	t.Helper()
 	fsys := wal.NewFaultFS(wal.OS)
 	clk := NewManualClock(testEpoch)
-	e := openDir(t, t.TempDir(), clk, withFS(fsys), WithMaxMemory(128<<10), withSegmentBytes(8<<10))
+	e := openDir(t, t.TempDir(), clk, withFS(fsys), WithMaxMemory(128<<10), WithSegmentBytes(8<<10))
 	mustCreate(t, e, "s", 1)
 	for i := range n {
 		_, err := e.PutRecord(context.Background(), &PutRecordInput{StreamName: "s", PartitionKey: strconv.Itoa(i), Data: make([]byte, 300)})

@@ -77,7 +77,7 @@ func TestDataDirSnapshotDiskReadFailure(t *testing.T) {
 func openSpilled(t *testing.T, n int) (*Engine, *wal.FaultFS) {
 	t.Helper()
 	fsys := wal.NewFaultFS(wal.OS)
-	e := openDir(t, t.TempDir(), NewManualClock(testEpoch), withFS(fsys), WithMaxMemory(16<<10), withSegmentBytes(8<<10))
+	e := openDir(t, t.TempDir(), NewManualClock(testEpoch), withFS(fsys), WithMaxMemory(16<<10), WithSegmentBytes(8<<10))
 	mustCreate(t, e, "s", 1)
 	for i := range n {
 		_, err := e.PutRecord(context.Background(), &PutRecordInput{StreamName: "s", PartitionKey: strconv.Itoa(i), Data: make([]byte, 300)})

@@ -84,9 +84,6 @@ func WithSegmentBytes(n int64) Option {
 	return func(cfg *config) { cfg.storage.segment = n }
 }
 
-// withSegmentBytes is WithSegmentBytes (the tests' name for it).
-func withSegmentBytes(n int64) Option { return WithSegmentBytes(n) }
-
 // SyncPolicy says when a write to an engine with a data directory is
 // acknowledged. Whatever the policy, a record is visible to readers only
 // once it reached the operating system (so a reader never sees a record
