@@ -255,7 +255,7 @@ func (s *store) shardDir(st *Stream, index uint32) string {
 
 // walOptions returns the options of the logs.
 func (s *store) walOptions() wal.Options {
-	return wal.Options{FS: s.fs, SegmentBytes: s.segment, Cache: s.cache}
+	return wal.Options{FS: s.fs, SegmentBytes: s.segment, Cache: s.cache, Root: s.dir}
 }
 
 // recoverShard opens the log of a shard read from the metadata and sets

@@ -84,6 +84,14 @@ type Options struct {
 	// Cache keeps the blocks reads read, and may be shared by many logs
 	// (default: a cache of DefaultCacheBytes for this log alone).
 	Cache *Cache
+	// Root, when set, is a directory above the log's: its entries down to
+	// the log's directory are made durable too. Open of a log whose
+	// directory it created syncs the parents of the directories it made
+	// with the first Sync that syncs the log's directory; Open of an
+	// existing log syncs every directory from the log's parent up to Root,
+	// since a crash may have come before the previous process synced them.
+	// Empty means only the log's own directory is synced.
+	Root string
 }
 
 // DefaultCacheBytes is the size of the cache of a log opened without one.
@@ -137,6 +145,7 @@ type Log struct {
 	next        uint64         // counter after the last record; 0 if the log never held one
 	unsynced    []unsyncedFile // files written since the last Sync
 	syncDir     bool           // a segment was created since the last Sync
+	syncParents []string       // directories whose new entries the next directory sync makes durable
 	err         error          // sticky: the first write or sync failure, until Rewind
 	truncated   int64
 	totalBytes  int64
@@ -190,8 +199,20 @@ func Open(dir string, opt Options) (*Log, error) {
 		opt.Cache = NewCache(DefaultCacheBytes)
 	}
 	l := &Log{fs: opt.FS, dir: dir, opt: opt, cache: opt.Cache}
+	created, err := l.missingDirs()
+	if err != nil {
+		return nil, err
+	}
 	if err := l.fs.MkdirAll(dir); err != nil {
 		return nil, err
+	}
+	for _, d := range created {
+		l.syncParents = append(l.syncParents, filepath.Dir(d))
+	}
+	if len(created) == 0 {
+		// The directory was there: a crash may have come before the
+		// process that made it synced the entries leading to it.
+		l.syncParents = l.parents()
 	}
 	ents, err := l.fs.ReadDir(dir)
 	if err != nil {
@@ -249,7 +270,8 @@ func Open(dir string, opt Options) (*Log, error) {
 }
 
 // syncRecovered makes what Open found durable: every segment's file (with
-// its torn tail cut) and the directory. The previous process may have
+// its torn tail cut), the directory and the entries leading to it (see
+// Options.Root). The previous process may have
 // written records it never fsynced (it crashed between a write and its
 // fsync, or it synced at an interval or not at all); they are in the page
 // cache, where a crash of the machine could still take them back. Open
@@ -268,7 +290,26 @@ func (l *Log) syncRecovered() error {
 	if err := l.fs.SyncDir(l.dir); err != nil {
 		return fmt.Errorf("syncing the recovered log directory %s: %w", l.dir, err)
 	}
+	if err := l.syncDirs(l.syncParents); err != nil {
+		return err
+	}
+	l.syncParents = nil
 	return nil
+}
+
+// parents returns the directories from the log's parent up to Root (none
+// without one).
+func (l *Log) parents() []string {
+	if l.opt.Root == "" {
+		return nil
+	}
+	var dirs []string
+	for d := filepath.Dir(l.dir); ; d = filepath.Dir(d) {
+		dirs = append(dirs, d)
+		if d == l.opt.Root || d == filepath.Dir(d) {
+			return dirs
+		}
+	}
 }
 
 // Mark records the current state as the one Rewind returns to: the
@@ -672,6 +713,41 @@ func (l *Log) Sync() error {
 			return l.err
 		}
 		l.syncDir = false
+		if err := l.syncDirs(l.syncParents); err != nil {
+			l.err = err
+			return l.err
+		}
+		l.syncParents = nil
+	}
+	return nil
+}
+
+// missingDirs returns the directories Open is about to create for the
+// log, below Root (none without one), deepest first.
+func (l *Log) missingDirs() ([]string, error) {
+	if l.opt.Root == "" {
+		return nil, nil
+	}
+	var missing []string
+	for d := l.dir; d != l.opt.Root && d != filepath.Dir(d); d = filepath.Dir(d) {
+		ok, err := Exists(l.fs, d)
+		if err != nil {
+			return nil, err
+		}
+		if ok {
+			break
+		}
+		missing = append(missing, d)
+	}
+	return missing, nil
+}
+
+// syncDirs syncs each directory of dirs, in order.
+func (l *Log) syncDirs(dirs []string) error {
+	for _, d := range dirs {
+		if err := l.fs.SyncDir(d); err != nil {
+			return fmt.Errorf("syncing the directory %s: %w", d, err)
+		}
 	}
 	return nil
 }
