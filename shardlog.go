@@ -475,8 +475,7 @@ func (sh *shard) readLog(kind readKind, pos uint64, limit, maxBytes int, now tim
 		}
 		out := recs[n:]
 		for i := range out {
-			key, data := bt.KeyData(i)
-			sh.fillDisk(&out[i], bt.Counter(i), bt.Arrival(i), bt.Flags(i), key, data)
+			sh.fillDisk(&out[i], bt.Counter(i), bt.Arrival(i), bt.Flags(i), bt.Key(i), bt.Data(i))
 		}
 		lastDisk = bt.Arrival(bt.Len() - 1)
 	}

@@ -695,7 +695,7 @@ func (bt Batch) Len() int { return bt.hi - bt.lo }
 // Record returns record i of the batch, 0 <= i < Len(). Its key and data
 // share the block's memory, which is never written again.
 //
-// Counter, Arrival, Flags and KeyData return the same fields one by one,
+// Counter, Arrival, Flags, Key and Data return the same fields one by one,
 // which is faster in a loop: the compiler keeps a Record (a struct of five
 // fields) in memory, and copies it there with wide loads that wait for
 // the narrow stores that wrote it.
@@ -710,9 +710,20 @@ func (bt Batch) Arrival(i int) int64 { return bt.b.recs[bt.lo+i].arrival }
 // Flags returns the flags of record i of the batch.
 func (bt Batch) Flags(i int) uint16 { return bt.b.recs[bt.lo+i].flags }
 
-// KeyData returns the key and data of record i of the batch, as Record
-// does.
-func (bt Batch) KeyData(i int) (key, data []byte) { return bt.b.keyData(bt.lo + i) }
+// Key returns the key of record i of the batch, as Record does.
+func (bt Batch) Key(i int) []byte {
+	r := &bt.b.recs[bt.lo+i]
+	k := int(r.off) + HeaderSize
+	return bt.b.buf[k : k+int(r.keyLen) : k+int(r.keyLen)]
+}
+
+// Data returns the data of record i of the batch, as Record does.
+func (bt Batch) Data(i int) []byte {
+	j := bt.lo + i
+	d := int(bt.b.recs[j].off) + HeaderSize + int(bt.b.recs[j].keyLen)
+	end := bt.b.recEnd(j)
+	return bt.b.buf[d:end:end]
+}
 
 // ReadBatches is ReadFunc handing the records to fn a batch at a time
 // (the records of one block, or fewer): the caller copies them out in a

@@ -72,14 +72,11 @@ func TestLogReadBatchesMatchesTheModel(t *testing.T) {
 			require.Positive(t, bt.Len())
 			for i := range bt.Len() {
 				r := bt.Record(i)
-				key, data := bt.KeyData(i)
-				require.Equal(t, r, Record{Counter: bt.Counter(i), Arrival: bt.Arrival(i), Flags: bt.Flags(i), Key: key, Data: data})
+				require.Equal(t, r, Record{Counter: bt.Counter(i), Arrival: bt.Arrival(i), Flags: bt.Flags(i), Key: bt.Key(i), Data: bt.Data(i)})
 				got = append(got, r)
 			}
 			// One block: the batch's records are contiguous in one buffer.
-			first, _ := bt.KeyData(0)
-			_, lastData := bt.KeyData(bt.Len() - 1)
-			require.True(t, inBuf(bt.b.buf, first) && inBuf(bt.b.buf, lastData))
+			require.True(t, inBuf(bt.b.buf, bt.Key(0)) && inBuf(bt.b.buf, bt.Data(bt.Len()-1)))
 		})
 		require.NoError(t, err)
 		args := []any{"pos %d end %d horizon %d limit %d bytes %d have %d", pos, end, horizon, limit, maxBytes, have}
