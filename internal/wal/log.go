@@ -751,45 +751,45 @@ func (l *Log) ReadBatches(pos, end uint64, horizon int64, limit, maxBytes, have 
 		if b == nil || err != nil {
 			return res, err
 		}
-		// The records [lo, k) go to fn as one batch.
-		lo := b.find(res.Next)
-		k, done := lo, false
-		for ; k < len(b.recs); k++ {
-			c := b.counter(k)
-			if c >= end {
-				res.Next = max(res.Next, end)
-				done = true
-				break
-			}
-			if b.recs[k].arrival < horizon {
-				if k > lo {
-					fn(Batch{b, lo, k})
-				}
-				lo = k + 1
-				res.Next = c + 1
-				continue
-			}
-			size := b.recEnd(k) - int(b.recs[k].off) - HeaderSize
-			if have+got > 0 && res.Bytes+size > maxBytes {
-				res.Next = c
-				res.Full = true
-				done = true
-				break
-			}
-			got++
-			res.Bytes += size
-			res.Next = c + 1
-			if got >= limit || res.Bytes >= maxBytes {
-				res.Full = true
-				done = true
-				k++
-				break
-			}
+		// The block's records from lo on, up to hi, the first at or past
+		// end, found by binary searches rather than record by record:
+		// counters increase and arrival times never decrease through a
+		// log.
+		lo, hi := b.find(res.Next), b.find(end)
+		if h := lo + sort.Search(hi-lo, func(i int) bool { return b.recs[lo+i].arrival >= horizon }); h > lo {
+			res.Next = b.counter(h-1) + 1 // older than horizon: skipped
+			lo = h
 		}
-		if k > lo {
-			fn(Batch{b, lo, k})
+		n := min(hi-lo, max(limit-got, 1))
+		// size returns the bytes of the keys and data of the records
+		// [lo, lo+m), m >= 1.
+		size := func(m int) int { return b.recEnd(lo+m-1) - int(b.recs[lo].off) - HeaderSize*m }
+		room := maxBytes - res.Bytes
+		// Take the records within the byte budget (the first of a response
+		// comes anyway), up to the one that reaches it.
+		m := sort.Search(n, func(i int) bool { return size(i+1) > room })
+		if m == 0 && have+got == 0 && n > 0 {
+			m = 1
 		}
-		if done {
+		if reach := sort.Search(n, func(i int) bool { return size(i+1) >= room }); reach < m {
+			m = reach + 1
+		}
+		if m > 0 {
+			fn(Batch{b, lo, lo + m})
+			got += m
+			res.Bytes += size(m)
+			res.Next = b.counter(lo+m-1) + 1
+		}
+		switch {
+		case m > 0 && (got >= limit || res.Bytes >= maxBytes):
+			res.Full = true
+			return res, nil
+		case m < n: // record lo+m does not fit in the byte budget
+			res.Next = b.counter(lo + m)
+			res.Full = true
+			return res, nil
+		case hi < len(b.recs): // record hi is at or past end
+			res.Next = max(res.Next, end)
 			return res, nil
 		}
 		if b.err != nil {

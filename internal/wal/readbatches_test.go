@@ -64,7 +64,9 @@ func TestLogReadBatchesMatchesTheModel(t *testing.T) {
 		if rng.IntN(2) == 0 {
 			horizon = 0
 		}
-		limit, maxBytes, have := 1+rng.IntN(300), rng.IntN(8000), rng.IntN(2)
+		limit := []int{1, 2, 1 + rng.IntN(300)}[rng.IntN(3)]
+		maxBytes := []int{0, 1, rng.IntN(300), rng.IntN(8000)}[rng.IntN(4)]
+		have := rng.IntN(2)
 		want := readModel(all, pos, end, horizon, limit, maxBytes, have)
 
 		var got []Record
