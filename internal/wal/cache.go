@@ -97,19 +97,6 @@ func (b *block) bytes() int64 {
 	return int64(cap(b.buf)) + blockRecSize*int64(cap(b.recs)) + blockOverhead
 }
 
-// record returns record i.
-func (b *block) record(i int) Record {
-	key, data := b.keyData(i)
-	return Record{Counter: b.counter(i), Arrival: b.recs[i].arrival, Flags: b.recs[i].flags, Key: key, Data: data}
-}
-
-// keyData returns the key and data of record i.
-func (b *block) keyData(i int) (key, data []byte) {
-	off := int(b.recs[i].off) + HeaderSize
-	k, end := off+int(b.recs[i].keyLen), b.recEnd(i)
-	return b.buf[off:k:k], b.buf[k:end:end]
-}
-
 // recEnd returns the offset in buf after record i.
 func (b *block) recEnd(i int) int {
 	if i+1 < len(b.recs) {
