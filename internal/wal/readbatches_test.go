@@ -34,9 +34,8 @@ func readModel(all []Record, pos, end uint64, horizon int64, limit, maxBytes, ha
 
 // ReadBatches hands out exactly the records the rules of Read select, in
 // order, in non-empty batches each within one block (and Read returns
-// them), for random reads
-// across blocks and segments of records of varied sizes, with counters
-// that skip and arrival times that repeat.
+// them), for random reads across blocks and segments of records of varied
+// sizes, with counters that skip and arrival times that repeat.
 func TestLogReadBatchesMatchesTheModel(t *testing.T) {
 	rng := rand.New(rand.NewPCG(1, 2))
 	l, err := Open(t.TempDir(), Options{SegmentBytes: 8 << 10, IndexEvery: 700, Cache: NewCache(4 << 10)})
