@@ -479,15 +479,18 @@ func (sh *shard) readLog(kind readKind, pos uint64, limit, maxBytes int, now tim
 	horizon := now.Add(-retention).UnixMilli()
 	var recs []Record // the records read from disk
 	var lastDisk int64
-	add := func(d wal.Record) {
-		// fillDisk sets every field: no need to clear the record first.
-		if n := len(recs); n < cap(recs) {
-			recs = recs[:n+1]
+	add := func(bt wal.Batch) {
+		n := len(recs)
+		if m := n + bt.Len(); m <= cap(recs) {
+			recs = recs[:m] // fillDisk sets every field: no need to clear them
 		} else {
-			recs = append(recs, Record{})
+			recs = append(recs, make([]Record, bt.Len())...)
 		}
-		sh.fillDisk(&recs[len(recs)-1], &d)
-		lastDisk = d.Arrival
+		out := recs[n:]
+		for i := range out {
+			sh.fillDisk(&out[i], bt.Counter(i), bt.Arrival(i), bt.Flags(i), bt.Key(i), bt.Data(i))
+		}
+		lastDisk = bt.Arrival(bt.Len() - 1)
 	}
 	bytes := 0
 	full := false
@@ -513,7 +516,7 @@ func (sh *shard) readLog(kind readKind, pos uint64, limit, maxBytes int, now tim
 				}
 			}
 			sh.mu.Unlock()
-			r, err := w.ReadFunc(pos, memFirst, horizon, limit-len(recs), maxBytes-bytes, len(recs), add)
+			r, err := w.ReadBatches(pos, memFirst, horizon, limit-len(recs), maxBytes-bytes, len(recs), add)
 			if err != nil {
 				return readResult{}, NewError(codeInternalFailure, "freshet could not read shard %s of stream %s from disk: %v", sh.id, sh.st.name, err)
 			}
@@ -582,12 +585,12 @@ func (sh *shard) readLog(kind readKind, pos uint64, limit, maxBytes int, now tim
 const maxPresized = 4096
 
 // fillDisk materializes a record read from the log.
-func (sh *shard) fillDisk(r *Record, d *wal.Record) {
-	r.SequenceNumber = makeSequenceNumber(sh.createdSec, sh.index, d.Counter, d.Arrival/1000)
-	r.ApproximateArrivalTimestamp = time.UnixMilli(d.Arrival).UTC()
-	r.Data = d.Data
-	r.PartitionKey = bytesToString(d.Key)
-	if d.Flags&entryKMS != 0 {
+func (sh *shard) fillDisk(r *Record, counter uint64, arrival int64, flags uint16, key, data []byte) {
+	r.SequenceNumber = makeSequenceNumber(sh.createdSec, sh.index, counter, arrival/1000)
+	r.ApproximateArrivalTimestamp = time.UnixMilli(arrival).UTC()
+	r.Data = data
+	r.PartitionKey = bytesToString(key)
+	if flags&entryKMS != 0 {
 		r.EncryptionType = EncryptionKMS
 	} else {
 		r.EncryptionType = EncryptionNone

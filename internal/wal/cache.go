@@ -3,6 +3,7 @@ package wal
 import (
 	"encoding/binary"
 	"fmt"
+	"hash/crc32"
 	"sort"
 	"sync"
 )
@@ -104,21 +105,12 @@ func (b *block) bytes() int64 {
 	return int64(cap(b.buf)) + blockRecSize*int64(cap(b.recs)) + blockOverhead
 }
 
-// record returns record i and its size on disk.
-func (b *block) record(i int) (Record, int) {
-	r := &b.recs[i]
-	end := len(b.buf)
+// recEnd returns the offset in buf after record i.
+func (b *block) recEnd(i int) int {
 	if i+1 < len(b.recs) {
-		end = int(b.recs[i+1].off)
+		return int(b.recs[i+1].off)
 	}
-	k := int(r.off) + HeaderSize + int(r.keyLen)
-	return Record{
-		Counter: b.counter(i),
-		Arrival: r.arrival,
-		Flags:   r.flags,
-		Key:     b.buf[int(r.off)+HeaderSize : k : k],
-		Data:    b.buf[k:end:end],
-	}, end - int(r.off)
+	return len(b.buf)
 }
 
 // blockOverhead is about the fixed size of a block and its map entry.
@@ -237,32 +229,45 @@ func loadBlock(s *segment, f File, off, end int64) (*block, error) {
 	// Records here are at least HeaderSize bytes; most blocks hold records
 	// of similar sizes.
 	b.recs = make([]blockRec, 0, len(buf)/HeaderSize/4+1)
+	// The header's fields are decoded one by one into locals rather than
+	// by parseHeader: the compiler keeps a header (six fields) in memory
+	// and copies it there with wide loads that wait for the narrow stores
+	// that wrote it, which cost this loop a third of its time.
 	p := 0
 	for p < len(buf) {
-		if len(buf)-p < HeaderSize {
+		rec := buf[p:]
+		if len(rec) < HeaderSize {
 			bad(p, "truncated record")
 			break
 		}
-		h, ok := parseHeader(buf[p:])
-		if !ok {
+		length := int(binary.BigEndian.Uint32(rec[4:]))
+		keyLen := int(binary.BigEndian.Uint16(rec[26:]))
+		if length < bodyFixed || length > maxBody || bodyFixed+keyLen > length {
 			bad(p, "invalid record length")
 			break
 		}
-		if p+h.size() > len(buf) {
+		size := 8 + length
+		if size > len(rec) {
 			bad(p, "truncated record")
 			break
 		}
-		if !checksumOK(&h, buf[p:p+h.size()]) {
+		if crc32.Checksum(rec[4:size], castagnoli) != binary.BigEndian.Uint32(rec) {
 			bad(p, "checksum mismatch")
 			break
 		}
+		counter := binary.BigEndian.Uint64(rec[8:])
 		if len(b.recs) == 0 {
-			b.first = h.counter
-		} else if h.counter != b.first+uint64(len(b.recs)) {
+			b.first = counter
+		} else if counter != b.first+uint64(len(b.recs)) {
 			b.seq = false
 		}
-		b.recs = append(b.recs, blockRec{arrival: h.arrival, off: uint32(p), keyLen: uint16(h.keyLen), flags: h.flags})
-		p += h.size()
+		b.recs = append(b.recs, blockRec{
+			arrival: int64(binary.BigEndian.Uint64(rec[16:])),
+			off:     uint32(p),
+			keyLen:  uint16(keyLen),
+			flags:   binary.BigEndian.Uint16(rec[24:]),
+		})
+		p += size
 	}
 	return b, nil
 }

@@ -786,6 +786,58 @@ func (l *Log) ReadAppend(dst []Record, pos, end uint64, horizon int64, limit, ma
 // ReadFunc is Read handing each record to fn, in order, instead of
 // returning them (Records is nil): the caller stores them where it wants
 // without a slice in between. fn runs without the log's lock held.
+func (l *Log) ReadFunc(pos, end uint64, horizon int64, limit, maxBytes, have int, fn func(Record)) (ReadResult, error) {
+	return l.ReadBatches(pos, end, horizon, limit, maxBytes, have, func(bt Batch) {
+		for i := range bt.Len() {
+			fn(Record{Counter: bt.Counter(i), Arrival: bt.Arrival(i), Flags: bt.Flags(i), Key: bt.Key(i), Data: bt.Data(i)})
+		}
+	})
+}
+
+// Batch is consecutive records of one block of a log, as ReadBatches
+// hands them out. Its records' keys and data share the block's memory,
+// which is never written again.
+//
+// A Batch returns a record's fields one by one rather than as a Record:
+// the compiler keeps a Record (a struct of five fields) in memory and
+// copies it there with wide loads that wait for the narrow stores that
+// wrote it, which cost a copy loop about a third of its time.
+type Batch struct {
+	b      *block
+	lo, hi int
+}
+
+// Len returns the number of records in the batch.
+func (bt Batch) Len() int { return bt.hi - bt.lo }
+
+// Counter returns the counter of record i of the batch.
+func (bt Batch) Counter(i int) uint64 { return bt.b.counter(bt.lo + i) }
+
+// Arrival returns the arrival time of record i of the batch.
+func (bt Batch) Arrival(i int) int64 { return bt.b.recs[bt.lo+i].arrival }
+
+// Flags returns the flags of record i of the batch.
+func (bt Batch) Flags(i int) uint16 { return bt.b.recs[bt.lo+i].flags }
+
+// Key returns the key of record i of the batch.
+func (bt Batch) Key(i int) []byte {
+	r := &bt.b.recs[bt.lo+i]
+	k := int(r.off) + HeaderSize
+	return bt.b.buf[k : k+int(r.keyLen) : k+int(r.keyLen)]
+}
+
+// Data returns the data of record i of the batch.
+func (bt Batch) Data(i int) []byte {
+	j := bt.lo + i
+	d := int(bt.b.recs[j].off) + HeaderSize + int(bt.b.recs[j].keyLen)
+	end := bt.b.recEnd(j)
+	return bt.b.buf[d:end:end]
+}
+
+// ReadBatches is ReadFunc handing the records to fn a batch at a time
+// (the records of one block, or fewer): the caller copies them out in a
+// loop of its own, without a call per record. fn runs without the log's
+// lock held.
 //
 // Records are read by blocks (the records between two entries of the
 // sparse index) through the log's Cache. Every record of a block is
@@ -797,7 +849,7 @@ func (l *Log) ReadAppend(dst []Record, pos, end uint64, horizon int64, limit, ma
 // Files are read without holding the lock Write takes, so that a slow
 // read does not hold up writes; RemoveBefore and Close wait for reads in
 // progress.
-func (l *Log) ReadFunc(pos, end uint64, horizon int64, limit, maxBytes, have int, fn func(Record)) (ReadResult, error) {
+func (l *Log) ReadBatches(pos, end uint64, horizon int64, limit, maxBytes, have int, fn func(Batch)) (ReadResult, error) {
 	l.readMu.RLock()
 	defer l.readMu.RUnlock()
 	res := ReadResult{Next: pos}
@@ -808,30 +860,46 @@ func (l *Log) ReadFunc(pos, end uint64, horizon int64, limit, maxBytes, have int
 		if b == nil || err != nil {
 			return res, err
 		}
-		for k := b.find(res.Next); k < len(b.recs); k++ {
-			r, n := b.record(k)
-			switch {
-			case r.Counter >= end:
-				res.Next = max(res.Next, end)
-				return res, nil
-			case r.Arrival < horizon:
-				res.Next = r.Counter + 1
-				continue
-			}
-			size := n - HeaderSize
-			if have+got > 0 && res.Bytes+size > maxBytes {
-				res.Next = r.Counter
-				res.Full = true
-				return res, nil
-			}
-			fn(r)
-			got++
-			res.Bytes += size
-			res.Next = r.Counter + 1
-			if got >= limit || res.Bytes >= maxBytes {
-				res.Full = true
-				return res, nil
-			}
+		// The block's records from lo on, up to hi, the first at or past
+		// end, found by binary searches rather than record by record:
+		// counters increase and arrival times never decrease through a
+		// log.
+		lo, hi := b.find(res.Next), b.find(end)
+		if h := lo + sort.Search(hi-lo, func(i int) bool { return b.recs[lo+i].arrival >= horizon }); h > lo {
+			res.Next = b.counter(h-1) + 1 // older than horizon: skipped
+			lo = h
+		}
+		n := min(hi-lo, max(limit-got, 1))
+		// size returns the bytes of the keys and data of the records
+		// [lo, lo+m), m >= 1.
+		size := func(m int) int { return b.recEnd(lo+m-1) - int(b.recs[lo].off) - HeaderSize*m }
+		room := maxBytes - res.Bytes
+		// Take the records within the byte budget (the first of a response
+		// comes anyway), up to the one that reaches it.
+		m := sort.Search(n, func(i int) bool { return size(i+1) > room })
+		if m == 0 && have+got == 0 && n > 0 {
+			m = 1
+		}
+		if reach := sort.Search(n, func(i int) bool { return size(i+1) >= room }); reach < m {
+			m = reach + 1
+		}
+		if m > 0 {
+			fn(Batch{b, lo, lo + m})
+			got += m
+			res.Bytes += size(m)
+			res.Next = b.counter(lo+m-1) + 1
+		}
+		switch {
+		case m > 0 && (got >= limit || res.Bytes >= maxBytes):
+			res.Full = true
+			return res, nil
+		case m < n: // record lo+m does not fit in the byte budget
+			res.Next = b.counter(lo + m)
+			res.Full = true
+			return res, nil
+		case hi < len(b.recs): // record hi is at or past end
+			res.Next = max(res.Next, end)
+			return res, nil
 		}
 		if b.err != nil {
 			return res, b.err
