@@ -1,6 +1,7 @@
 package freshet
 
 import (
+	"fmt"
 	"math"
 	"math/bits"
 	"math/rand/v2"
@@ -36,6 +37,37 @@ func TestAppendDecimalMatchesString(t *testing.T) {
 		assert.Equal(t, s.String(), string(s.AppendDecimal([]byte{})), "%#v", s)
 		assert.Equal(t, "x"+s.String(), string(s.AppendDecimal([]byte("x"))), "%#v appended", s)
 	}
+}
+
+// TestPut8 checks the lane arithmetic of put8 on every value of its 4-digit
+// halves (the same arithmetic runs in both) and on random values.
+func TestPut8(t *testing.T) {
+	r := rand.New(rand.NewPCG(5, 6))
+	values := []uint64{0, 1, 9, 10, 99, 100, 1e7, 1e8 - 1}
+	for v := uint64(0); v < 1e4; v++ {
+		values = append(values, v, v*1e4+9999-v)
+	}
+	for range 100000 {
+		values = append(values, r.Uint64N(1e8))
+	}
+	for _, v := range values {
+		var d [8]byte
+		put8(&d, v)
+		if want := fmt.Sprintf("%08d", v); string(d[:]) != want {
+			t.Fatalf("put8(%d) = %q, want %q", v, d[:], want)
+		}
+	}
+}
+
+func TestDecimalDigits(t *testing.T) {
+	assert.Equal(t, 1, decimalDigits(0))
+	for i, p := range powersOf10 {
+		assert.Equal(t, i+1, decimalDigits(p), "10^%d", i)
+		if p > 1 {
+			assert.Equal(t, i, decimalDigits(p-1), "10^%d-1", i)
+		}
+	}
+	assert.Equal(t, 20, decimalDigits(math.MaxUint64))
 }
 
 func TestDiv1e19(t *testing.T) {
