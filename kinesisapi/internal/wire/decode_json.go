@@ -2,7 +2,6 @@ package wire
 
 import (
 	"bytes"
-	"encoding/base64"
 	"errors"
 	"math"
 	"reflect"
@@ -804,17 +803,8 @@ func (d *jsonDecoder) decodeBase64Fast(s []byte) ([]byte, bool) {
 		return []byte{}, true // empty, not absent
 	}
 	b := d.blobSpace(len(s) / 4 * 3)
-	n, err := strictBase64.Decode(b, s)
-	if err != nil {
-		return nil, false
-	}
-	// The decoder skips CR and LF, which decodeBase64 rejects: any skipped
-	// makes fewer bytes than the padding accounts for.
-	want := len(b)
-	for i := len(s) - 1; i >= 0 && i >= len(s)-2 && s[i] == '='; i-- {
-		want--
-	}
-	if n != want {
+	n, ok := decodeBase64Strict(b, s)
+	if !ok {
 		return nil, false
 	}
 	d.blobs = d.blobs[n:]
@@ -836,8 +826,6 @@ func (d *jsonDecoder) blobSpace(n int) []byte {
 	}
 	return d.blobs[:n]
 }
-
-var strictBase64 = base64.StdEncoding.Strict()
 
 // skip moves past the value at pos, checking its syntax without building
 // anything. It returns the number of elements (or members) when the value
