@@ -5,6 +5,9 @@ import (
 	"encoding/base64"
 	"fmt"
 	"testing"
+	"time"
+
+	"github.com/freshet-io/freshet"
 )
 
 // The benchmarks measure the codecs alone, one op per record. Encoding
@@ -77,6 +80,69 @@ func BenchmarkDecodePutRecordsJSON(b *testing.B) {
 	for n := 0; n < b.N; n += 500 {
 		var req PutRecordsRequest
 		if err := Decode(ContentTypeJSON, body.Bytes(), &req); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// benchEngineRecords returns what the engine returns for benchRecords: the
+// records of PutRecords batches of 500 to one shard.
+func benchEngineRecords(n int) []freshet.Record {
+	recs := make([]freshet.Record, n)
+	data := bytes.Repeat([]byte("x"), 100)
+	for i := range recs {
+		sn, err := freshet.ParseSequenceNumber(fmt.Sprintf("4965%052d", i))
+		if err != nil {
+			panic(err)
+		}
+		recs[i] = freshet.Record{
+			SequenceNumber:              sn,
+			ApproximateArrivalTimestamp: time.UnixMilli(1700000000123 + int64(i/500)),
+			Data:                        data,
+			PartitionKey:                fmt.Sprintf("user-%04d", i%500),
+		}
+	}
+	return recs
+}
+
+func benchEncodeGetRecordsOutput(b *testing.B, contentType string) {
+	out := &GetRecordsOutput{Records: benchEngineRecords(10000), NextShardIterator: "AAAA"}
+	var buf []byte
+	b.ReportAllocs()
+	b.ResetTimer()
+	for n := 0; n < b.N; n += len(out.Records) {
+		var err error
+		if buf, err = AppendEncode(buf[:0], contentType, out); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// The engine's GetRecords output, encoded straight from its records.
+func BenchmarkEncodeGetRecordsOutputJSON(b *testing.B) {
+	benchEncodeGetRecordsOutput(b, ContentTypeJSON)
+}
+func BenchmarkEncodeGetRecordsOutputCBOR(b *testing.B) {
+	benchEncodeGetRecordsOutput(b, ContentTypeCBOR)
+}
+
+// The engine's PutRecords output, encoded straight from its results.
+func BenchmarkEncodePutRecordsOutputJSON(b *testing.B) {
+	results := make([]freshet.PutRecordsResultEntry, 500)
+	for i := range results {
+		sn, err := freshet.ParseSequenceNumber(fmt.Sprintf("4965%052d", i))
+		if err != nil {
+			b.Fatal(err)
+		}
+		results[i] = freshet.PutRecordsResultEntry{SequenceNumber: sn, ShardId: "shardId-000000000000"}
+	}
+	out := &PutRecordsOutput{Records: results}
+	var buf []byte
+	b.ReportAllocs()
+	b.ResetTimer()
+	for n := 0; n < b.N; n += len(results) {
+		var err error
+		if buf, err = AppendEncode(buf[:0], ContentTypeJSON, out); err != nil {
 			b.Fatal(err)
 		}
 	}
