@@ -17,6 +17,72 @@ func (s SequenceNumber) AppendDecimal(b []byte) []byte {
 	return appendDecimal192(b, s.top, s.hi, s.lo)
 }
 
+// AppendDecimalAfter appends the decimal form of s to b, as AppendDecimal
+// does, given prevDigits, the decimal form of prev (as AppendDecimal
+// formats it). When s is prev's successor in the same shard and second,
+// as consecutive records of a response mostly are, its digits are prev's
+// plus a constant, which takes a fraction of the time of formatting them.
+// prevDigits may lie in b.
+func (s SequenceNumber) AppendDecimalAfter(b []byte, prev SequenceNumber, prevDigits []byte) []byte {
+	// The successor differs by one in the counter, bits 80 and up.
+	hi, borrow := bits.Sub64(s.hi, prev.hi, 0)
+	top, _ := bits.Sub64(s.top, prev.top, borrow)
+	if s.lo != prev.lo || hi != 1<<16 || top != 0 || len(prevDigits) < len(counterStepDigits) {
+		return s.AppendDecimal(b)
+	}
+	start := len(b)
+	b = append(b, prevDigits...)
+	if !addCounterStep(b[start:]) {
+		return s.AppendDecimal(b[:start]) // one more digit
+	}
+	return b
+}
+
+// counterStepDigits is 2^80, the step between successive sequence numbers
+// of a shard, in decimal, zero-padded to four groups of 8 digits; and
+// counterStepWords the groups as addCounterStep adds them, each digit a
+// byte, the last group first.
+const counterStepDigits = "00000001208925819614629174706176"
+
+var counterStepWords = func() (w [4]uint64) {
+	for i := range w {
+		end := len(counterStepDigits) - 8*i
+		w[i] = binary.BigEndian.Uint64([]byte(counterStepDigits[end-8:end])) - 0x30303030_30303030
+	}
+	return w
+}()
+
+// addCounterStep adds 2^80 to the decimal digits d in place, at least 32 of
+// them, and reports false when the sum needs a digit more. It adds eight
+// digits at a time, each in a byte of a word: a digit sum of ten or more,
+// plus 0xf6, carries into the next byte as a decimal carry, and the bytes
+// that did not carry are 0xf6 too large.
+func addCounterStep(d []byte) bool {
+	const (
+		ascii = 0x30303030_30303030
+		bias  = 0xf6f6f6f6_f6f6f6f6
+		high  = 0x80808080_80808080
+	)
+	var carry uint64
+	end := len(d)
+	for _, w := range counterStepWords {
+		g := d[end-8 : end]
+		var sum uint64
+		sum, carry = bits.Add64(binary.BigEndian.Uint64(g)-ascii+w, bias, carry)
+		sum -= (sum & high >> 7) * 0xf6
+		binary.BigEndian.PutUint64(g, sum+ascii)
+		end -= 8
+	}
+	for ; carry != 0 && end > 0; end-- {
+		if d[end-1] != '9' {
+			d[end-1]++
+			return true
+		}
+		d[end-1] = '0'
+	}
+	return carry == 0
+}
+
 // appendDecimal192 appends the 192-bit number top:hi:lo in decimal, as
 // formatDecimal192 formats it.
 func appendDecimal192(b []byte, top, hi, lo uint64) []byte {
