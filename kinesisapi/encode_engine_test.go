@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/binary"
 	"math"
+	"math/big"
 	"strings"
 	"testing"
 	"time"
@@ -99,6 +100,7 @@ var oddKeys = []string{
 func testSequences() []freshet.SequenceNumber {
 	var out []freshet.SequenceNumber
 	for _, s := range []string{
+		"9999999999999999999999999999999999999999", "49999999999999999999999999999999999999999999999999999999",
 		"", "0", "1", "9", "10", "99999999999999999999", "100000000000000000000",
 		"49650458727380587393745384920347601209876543210987654321",
 		"6277101735386680763835789423207666416102355444464034512895", // 2^192-1
@@ -111,9 +113,24 @@ func testSequences() []freshet.SequenceNumber {
 		if err != nil {
 			panic(err)
 		}
-		out = append(out, sn)
+		out = append(out, sn, successor(sn), successor(successor(sn)))
 	}
 	return out
+}
+
+// successor returns sn plus 2^80, the next sequence number of a shard in
+// the same second, or the zero value past 2^192.
+func successor(sn freshet.SequenceNumber) freshet.SequenceNumber {
+	v, ok := new(big.Int).SetString(sn.String(), 10)
+	if !ok {
+		v = new(big.Int)
+	}
+	v.Add(v, new(big.Int).Lsh(big.NewInt(1), 80))
+	next, err := freshet.ParseSequenceNumber(v.String())
+	if err != nil {
+		return freshet.SequenceNumber{}
+	}
+	return next
 }
 
 func TestEncodeGetRecordsOutputAsConverted(t *testing.T) {
@@ -242,6 +259,14 @@ func TestEncodeEngineOutputsFromEngine(t *testing.T) {
 		NewStartingHashKey: "170141183460469231731687303715884105728"})
 	require.NoError(t, err)
 	waitStreamActive(t, e, "s")
+	put, err = e.PutRecords(ctx, &freshet.PutRecordsInput{StreamName: "s", Records: entries})
+	require.NoError(t, err)
+	shards := map[string]bool{}
+	for _, r := range put.Records {
+		shards[r.ShardId] = true
+	}
+	require.Len(t, shards, 2, "entries interleaving two shards")
+	requireSamePutRecords(t, put)
 	it, err := e.GetShardIterator(ctx, &freshet.GetShardIteratorInput{StreamName: "s", ShardId: "shardId-000000000000",
 		ShardIteratorType: freshet.TrimHorizon})
 	require.NoError(t, err)
@@ -294,6 +319,9 @@ func FuzzEncodeEngineOutputs(f *testing.F) {
 			flags := src.byte()
 			ms := int64(src.uint64())
 			r := freshet.Record{SequenceNumber: src.sequence(), PartitionKey: key, Data: payload}
+			if flags&8 != 0 && len(recs) > 0 {
+				r.SequenceNumber = successor(recs[len(recs)-1].SequenceNumber)
+			}
 			if flags&1 != 0 {
 				r.ApproximateArrivalTimestamp = time.UnixMilli(ms % (1 << 50))
 			}

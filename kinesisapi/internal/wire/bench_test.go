@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/base64"
 	"fmt"
+	"math/big"
 	"testing"
 	"time"
 
@@ -85,18 +86,37 @@ func BenchmarkDecodePutRecordsJSON(b *testing.B) {
 	}
 }
 
+// benchSequences returns n sequence numbers of one shard as the engine
+// issues them to PutRecords batches of 500, one batch a second: successive
+// counters (2^80 apart) within a batch.
+func benchSequences(n int) []freshet.SequenceNumber {
+	v, _ := new(big.Int).SetString("49650458727380587393745384920347601209876543210987654321", 10)
+	step := new(big.Int).Lsh(big.NewInt(1), 80)
+	second := new(big.Int).Lsh(big.NewInt(1), 36)
+	out := make([]freshet.SequenceNumber, n)
+	for i := range out {
+		v.Add(v, step)
+		if i%500 == 0 {
+			v.Add(v, second)
+		}
+		sn, err := freshet.ParseSequenceNumber(v.String())
+		if err != nil {
+			panic(err)
+		}
+		out[i] = sn
+	}
+	return out
+}
+
 // benchEngineRecords returns what the engine returns for benchRecords: the
 // records of PutRecords batches of 500 to one shard.
 func benchEngineRecords(n int) []freshet.Record {
 	recs := make([]freshet.Record, n)
 	data := bytes.Repeat([]byte("x"), 100)
+	seqs := benchSequences(n)
 	for i := range recs {
-		sn, err := freshet.ParseSequenceNumber(fmt.Sprintf("4965%052d", i))
-		if err != nil {
-			panic(err)
-		}
 		recs[i] = freshet.Record{
-			SequenceNumber:              sn,
+			SequenceNumber:              seqs[i],
 			ApproximateArrivalTimestamp: time.UnixMilli(1700000000123 + int64(i/500)),
 			Data:                        data,
 			PartitionKey:                fmt.Sprintf("user-%04d", i%500),
@@ -129,11 +149,7 @@ func BenchmarkEncodeGetRecordsOutputCBOR(b *testing.B) {
 // The engine's PutRecords output, encoded straight from its results.
 func BenchmarkEncodePutRecordsOutputJSON(b *testing.B) {
 	results := make([]freshet.PutRecordsResultEntry, 500)
-	for i := range results {
-		sn, err := freshet.ParseSequenceNumber(fmt.Sprintf("4965%052d", i))
-		if err != nil {
-			b.Fatal(err)
-		}
+	for i, sn := range benchSequences(len(results)) {
 		results[i] = freshet.PutRecordsResultEntry{SequenceNumber: sn, ShardId: "shardId-000000000000"}
 	}
 	out := &PutRecordsOutput{Records: results}

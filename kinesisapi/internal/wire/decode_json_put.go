@@ -57,16 +57,25 @@ func (d *jsonDecoder) putRecordsEntriesFast() ([]PutRecordsRequestEntry, bool) {
 		d.pos++
 		return entries, true
 	}
-	var spansBuf [64]keySpan
+	var spansBuf [2]keySpan
 	spans := spansBuf[:0]
 	for {
 		if d.peek() != '{' || len(entries) == maxElements {
 			return nil, false
 		}
+		start := d.pos
 		entries = append(entries, PutRecordsRequestEntry{})
 		var ok bool
 		if spans, ok = d.putRecordsEntry(&entries[len(entries)-1], int32(len(entries)-1), spans); !ok {
 			return nil, false
+		}
+		if len(entries) == 1 {
+			// The entries of a request are mostly alike: room for as many
+			// as the rest of the body holds of the first, rather than
+			// growing the lists one doubling at a time.
+			n := min(maxElements, 1+(len(d.data)-d.pos)/(d.pos-start+1))
+			entries = append(make([]PutRecordsRequestEntry, 0, n), entries...)
+			spans = append(make([]keySpan, 0, n*len(spans)), spans...)
 		}
 		switch d.peek() {
 		case ',':

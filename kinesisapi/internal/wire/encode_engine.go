@@ -127,13 +127,14 @@ func appendEngineRecordsJSON(b []byte, recs []freshet.Record) []byte {
 	b = slices.Grow(b, engineRecordsSize(recs))
 	b = append(b, '[')
 	var stamp arrivalStamp
+	var last lastSequence
 	for i := range recs {
 		r := &recs[i]
 		if i > 0 {
 			b = append(b, ',')
 		}
 		b = append(b, `{"SequenceNumber":"`...)
-		b = append(r.SequenceNumber.AppendDecimal(b), '"') // digits: nothing to escape
+		b = append(last.appendDigits(b, r.SequenceNumber), '"') // digits: nothing to escape
 		if t := r.ApproximateArrivalTimestamp; !t.IsZero() {
 			b = append(b, `,"ApproximateArrivalTimestamp":`...)
 			if stamp.end != 0 && t.Equal(stamp.t) {
@@ -161,6 +162,7 @@ func appendEngineRecordsCBOR(b []byte, recs []freshet.Record) []byte {
 	b = slices.Grow(b, engineRecordsSize(recs))
 	b = appendCBORHead(b, cborArray, uint64(len(recs)))
 	var stamp arrivalStamp
+	var last lastSequence
 	for i := range recs {
 		r := &recs[i]
 		n := 3
@@ -173,9 +175,7 @@ func appendEngineRecordsCBOR(b []byte, recs []freshet.Record) []byte {
 		}
 		b = appendCBORHead(b, cborMap, uint64(n))
 		b = append(b, cborSequenceNumberKey...)
-		var digits [maxSequenceDigits]byte
-		d := r.SequenceNumber.AppendDecimal(digits[:0])
-		b = append(appendCBORHead(b, cborText, uint64(len(d))), d...)
+		b = last.appendCBORDigits(b, r.SequenceNumber)
 		if !t.IsZero() {
 			b = append(b, cborArrivalKey...)
 			if stamp.end != 0 && t.Equal(stamp.t) {
@@ -198,11 +198,46 @@ func appendEngineRecordsCBOR(b []byte, recs []freshet.Record) []byte {
 	return b
 }
 
+// lastSequence remembers the last sequence number a list encoded and where
+// its digits lie in the buffer: the next one, mostly its successor in the
+// shard, is formatted from them (SequenceNumber.AppendDecimalAfter).
+type lastSequence struct {
+	sn         freshet.SequenceNumber
+	start, end int
+}
+
+// appendDigits appends the decimal digits of sn.
+func (l *lastSequence) appendDigits(b []byte, sn freshet.SequenceNumber) []byte {
+	start := len(b)
+	b = sn.AppendDecimalAfter(b, l.sn, b[l.start:l.end])
+	l.sn, l.start, l.end = sn, start, len(b)
+	return b
+}
+
+// appendCBORDigits appends the decimal digits of sn as a text string.
+func (l *lastSequence) appendCBORDigits(b []byte, sn freshet.SequenceNumber) []byte {
+	var digits [maxSequenceDigits]byte
+	d := sn.AppendDecimalAfter(digits[:0], l.sn, b[l.start:l.end])
+	b = appendCBORHead(b, cborText, uint64(len(d)))
+	l.sn, l.start, l.end = sn, len(b), len(b)+len(d)
+	return append(b, d...)
+}
+
+// shardSequences are the last sequence numbers of the shards a PutRecords
+// output interleaves, by the low bits of their shard index: the entries
+// routed to one shard are successors.
+type shardSequences [8]lastSequence
+
+func (s *shardSequences) of(sn freshet.SequenceNumber) *lastSequence {
+	return &s[sn.ShardIndex()&7]
+}
+
 func appendPutRecordsJSON(b []byte, out *PutRecordsOutput) []byte {
 	b = slices.Grow(b, 64+len(out.Records)*(maxSequenceDigits+64))
 	b = append(b, `{"FailedRecordCount":`...)
 	b = strconv.AppendInt(b, int64(int32(out.FailedRecordCount)), 10)
 	b = append(b, `,"Records":[`...)
+	var lasts shardSequences
 	for i := range out.Records {
 		r := &out.Records[i]
 		if i > 0 {
@@ -215,7 +250,7 @@ func appendPutRecordsJSON(b []byte, out *PutRecordsOutput) []byte {
 			b = appendJSONString(b, r.ErrorMessage)
 		} else {
 			b = append(b, `{"SequenceNumber":"`...)
-			b = append(r.SequenceNumber.AppendDecimal(b), `","ShardId":`...)
+			b = append(lasts.of(r.SequenceNumber).appendDigits(b, r.SequenceNumber), `","ShardId":`...)
 			b = appendJSONString(b, r.ShardId)
 		}
 		b = append(b, '}')
@@ -239,6 +274,7 @@ func appendPutRecordsCBOR(b []byte, out *PutRecordsOutput) []byte {
 	b = appendCBORInt(b, int64(int32(out.FailedRecordCount)))
 	b = append(b, cborRecordsKey...)
 	b = appendCBORHead(b, cborArray, uint64(len(out.Records)))
+	var lasts shardSequences
 	for i := range out.Records {
 		r := &out.Records[i]
 		b = appendCBORHead(b, cborMap, 2)
@@ -250,9 +286,7 @@ func appendPutRecordsCBOR(b []byte, out *PutRecordsOutput) []byte {
 			continue
 		}
 		b = append(b, cborSequenceNumberKey...)
-		var digits [maxSequenceDigits]byte
-		d := r.SequenceNumber.AppendDecimal(digits[:0])
-		b = append(appendCBORHead(b, cborText, uint64(len(d))), d...)
+		b = lasts.of(r.SequenceNumber).appendCBORDigits(b, r.SequenceNumber)
 		b = append(b, cborResultEntryKeys[1]...)
 		b = appendCBORText(b, r.ShardId)
 	}
