@@ -12,6 +12,8 @@ package kinesisapi
 
 import (
 	"context"
+	"slices"
+	"sync"
 
 	"github.com/freshet-io/freshet"
 	"github.com/freshet-io/freshet/kinesisapi/internal/wire"
@@ -37,7 +39,8 @@ func putRecord(ctx context.Context, e *freshet.Engine, r *wire.PutRecordRequest)
 }
 
 func putRecords(ctx context.Context, e *freshet.Engine, r *wire.PutRecordsRequest) (*wire.PutRecordsOutput, error) {
-	entries := make([]freshet.PutRecordsRequestEntry, len(r.Records))
+	buf := engineEntries.Get().(*[]freshet.PutRecordsRequestEntry)
+	entries := slices.Grow((*buf)[:0], len(r.Records))[:len(r.Records)]
 	for i, rec := range r.Records {
 		entries[i] = freshet.PutRecordsRequestEntry{
 			Data:            rec.Data,
@@ -50,6 +53,10 @@ func putRecords(ctx context.Context, e *freshet.Engine, r *wire.PutRecordsReques
 		StreamARN:  str(r.StreamARN),
 		Records:    entries,
 	})
+	// The engine has copied the entries' data and keys.
+	clear(entries)
+	*buf = entries
+	engineEntries.Put(buf)
 	if err != nil {
 		return nil, err
 	}
@@ -57,6 +64,10 @@ func putRecords(ctx context.Context, e *freshet.Engine, r *wire.PutRecordsReques
 	// in the tests, converts it).
 	return (*wire.PutRecordsOutput)(out), nil
 }
+
+// engineEntries holds the lists of entries putRecords hands the engine,
+// reused from one call to the next.
+var engineEntries = sync.Pool{New: func() any { return new([]freshet.PutRecordsRequestEntry) }}
 
 func getShardIterator(ctx context.Context, e *freshet.Engine, r *wire.GetShardIteratorRequest) (*wire.GetShardIteratorResponse, error) {
 	out, err := e.GetShardIterator(ctx, &freshet.GetShardIteratorInput{

@@ -69,6 +69,9 @@ type jsonDecoder struct {
 	// from (blobSpace), and blobsMade whether it was made.
 	blobs     []byte
 	blobsMade bool
+	// scratch, when not nil, provides the memory of blobs and PutRecords
+	// entries.
+	scratch *Scratch
 	// generic turns the fast paths off, for the tests that compare them
 	// with the generic decoder.
 	generic bool
@@ -821,6 +824,10 @@ func (d *jsonDecoder) blobSpace(n int) []byte {
 		if !d.blobsMade {
 			size = max(n, len(d.data)/4*3)
 			d.blobsMade = true
+			if b := d.scratch.blobsFor(size); b != nil {
+				d.blobs = b
+				return d.blobs[:n]
+			}
 		}
 		d.blobs = make([]byte, size)
 	}

@@ -74,7 +74,7 @@ func (d *jsonDecoder) putRecordsEntriesFast() ([]PutRecordsRequestEntry, bool) {
 			// as the rest of the body holds of the first, rather than
 			// growing the lists one doubling at a time.
 			n := min(maxElements, 1+(len(d.data)-d.pos)/(d.pos-start+1))
-			entries = append(make([]PutRecordsRequestEntry, 0, n), entries...)
+			entries = append(d.scratch.entriesFor(n), entries...)
 			spans = append(make([]keySpan, 0, n*len(spans)), spans...)
 		}
 		switch d.peek() {
