@@ -129,12 +129,12 @@ func (d *jsonDecoder) putRecordsEntry(e *PutRecordsRequestEntry, entry int32, sp
 		return spans, true
 	}
 	for {
-		name, escaped, ok := d.key()
-		if !ok || escaped || d.peek() != '"' {
+		member := d.entryMember()
+		if member == otherMember || d.peek() != '"' {
 			return nil, false
 		}
-		switch string(name) {
-		case "Data":
+		switch member {
+		case dataMember:
 			// Base64 holds no escape: the next quote ends it.
 			end := bytes.IndexByte(d.data[d.pos+1:], '"')
 			if end < 0 {
@@ -146,14 +146,12 @@ func (d *jsonDecoder) putRecordsEntry(e *PutRecordsRequestEntry, entry int32, sp
 			}
 			d.pos += end + 2
 			e.Data = b
-		case "PartitionKey", "ExplicitHashKey":
+		default:
 			start := d.pos + 1
 			if escaped, ok := d.skipString(); !ok || escaped {
 				return nil, false
 			}
-			spans = append(spans, keySpan{entry: entry, start: int32(start), end: int32(d.pos - 1), hashKey: name[0] == 'E'})
-		default:
-			return nil, false
+			spans = append(spans, keySpan{entry: entry, start: int32(start), end: int32(d.pos - 1), hashKey: member == explicitHashKeyMember})
 		}
 		switch d.peek() {
 		case ',':
@@ -166,3 +164,43 @@ func (d *jsonDecoder) putRecordsEntry(e *PutRecordsRequestEntry, entry int32, sp
 		}
 	}
 }
+
+// The members of a PutRecords entry, as entryMember tells them.
+const (
+	otherMember = iota // unknown, escaped or malformed
+	dataMember
+	partitionKeyMember
+	explicitHashKeyMember
+)
+
+// entryMember reads the member name at pos and its colon. The names as
+// the SDKs write them, quoted and followed by a colon, are matched as they
+// are; anything else is read by key.
+func (d *jsonDecoder) entryMember() int {
+	rest := d.data[d.pos:]
+	switch {
+	case bytes.HasPrefix(rest, dataName):
+		d.pos += len(dataName)
+		return dataMember
+	case bytes.HasPrefix(rest, partitionKeyName):
+		d.pos += len(partitionKeyName)
+		return partitionKeyMember
+	}
+	name, escaped, ok := d.key()
+	switch {
+	case !ok || escaped:
+		return otherMember
+	case string(name) == "Data":
+		return dataMember
+	case string(name) == "PartitionKey":
+		return partitionKeyMember
+	case string(name) == "ExplicitHashKey":
+		return explicitHashKeyMember
+	}
+	return otherMember
+}
+
+var (
+	dataName         = []byte(`"Data":`)
+	partitionKeyName = []byte(`"PartitionKey":`)
+)
