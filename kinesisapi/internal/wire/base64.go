@@ -34,7 +34,20 @@ func appendBase64(b, src []byte) []byte {
 	out := b[start:]
 	i, j := 0, 0
 	// Eight bytes are read for every six encoded, and eight characters
-	// written.
+	// written; twelve at a time while there are sixteen to read.
+	for ; len(src)-i >= 16; i, j = i+12, j+16 {
+		s, o := src[i:i+16], out[j:j+16]
+		x := binary.BigEndian.Uint64(s[0:8])
+		y := binary.BigEndian.Uint64(s[6:14])
+		binary.LittleEndian.PutUint64(o[0:8], uint64(base64Pairs[x>>52])|
+			uint64(base64Pairs[x>>40&0xfff])<<16|
+			uint64(base64Pairs[x>>28&0xfff])<<32|
+			uint64(base64Pairs[x>>16&0xfff])<<48)
+		binary.LittleEndian.PutUint64(o[8:16], uint64(base64Pairs[y>>52])|
+			uint64(base64Pairs[y>>40&0xfff])<<16|
+			uint64(base64Pairs[y>>28&0xfff])<<32|
+			uint64(base64Pairs[y>>16&0xfff])<<48)
+	}
 	for ; len(src)-i >= 8; i, j = i+6, j+8 {
 		x := binary.BigEndian.Uint64(src[i:])
 		binary.LittleEndian.PutUint64(out[j:], uint64(base64Pairs[x>>52])|
