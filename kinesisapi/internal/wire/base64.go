@@ -95,8 +95,18 @@ func decodeBase64Strict(dst, src []byte) (int, bool) {
 	last := len(src) - 4
 	var bad uint32
 	i, j := 0, 0
-	// Two groups at a time, written as one 8-byte store while dst has room
-	// for the two bytes past them.
+	// Four groups, then two, at a time, each two written as one 8-byte
+	// store while dst has room for the two bytes past them.
+	for ; last-i >= 16 && len(dst)-j >= 14; i, j = i+16, j+12 {
+		s, d := src[i:i+16], dst[j:j+14]
+		x := t[0][s[0]] | t[1][s[1]] | t[2][s[2]] | t[3][s[3]]
+		y := t[0][s[4]] | t[1][s[5]] | t[2][s[6]] | t[3][s[7]]
+		z := t[0][s[8]] | t[1][s[9]] | t[2][s[10]] | t[3][s[11]]
+		w := t[0][s[12]] | t[1][s[13]] | t[2][s[14]] | t[3][s[15]]
+		bad |= x | y | z | w // only base64Invalid matters
+		binary.BigEndian.PutUint64(d[0:8], uint64(x)<<40|uint64(y)<<16)
+		binary.BigEndian.PutUint64(d[6:14], uint64(z)<<40|uint64(w)<<16)
+	}
 	for ; last-i >= 8 && len(dst)-j >= 8; i, j = i+8, j+6 {
 		s := src[i : i+8]
 		x := t[0][s[0]] | t[1][s[1]] | t[2][s[2]] | t[3][s[3]]
