@@ -18,6 +18,8 @@ import (
 	"sync"
 	"sync/atomic"
 	"time"
+
+	"github.com/freshet-io/freshet/kinesisapi/internal/wire"
 )
 
 // initialBodyBuffer is the largest buffer a body read starts with: most
@@ -64,7 +66,9 @@ func (b *byteBudget) release(n int64) {
 
 // releaseBody returns the bytes the call reserved for its body to the
 // handler's budget, and the body's buffer to its pool: the decoded request
-// holds copies of what it needs. It is idempotent.
+// holds copies of what it needs. It also returns the memory the request was
+// decoded into, so the call must be done with the request, but for its
+// strings (which observe reads). It is idempotent.
 func (c *call) releaseBody() {
 	if c.reserved > 0 {
 		c.h.budget.release(c.reserved)
@@ -74,7 +78,17 @@ func (c *call) releaseBody() {
 		putBodyBuffer(c.bodyBuf)
 		c.bodyBuf = nil
 	}
+	if c.scratch != nil {
+		c.scratch.Reset()
+		scratches.Put(c.scratch)
+		c.scratch = nil
+	}
 }
+
+// scratches holds the memory requests are decoded into (the blobs and
+// PutRecords entries), reused once a request is answered: the engine keeps
+// copies of what it stores.
+var scratches = sync.Pool{New: func() any { return new(wire.Scratch) }}
 
 // Body buffers of initialBodyBuffer bytes and more are pooled, by powers
 // of two, up to maxPooledBody: a PutRecords request of 500 records is about

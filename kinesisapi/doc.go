@@ -52,6 +52,12 @@
 // id of a signed request is available to engine interceptors through
 // Principal.
 //
+// The handler reuses the memory of a request once it has answered it: the
+// record data and the list of entries of a PutRecord or PutRecords input
+// an engine interceptor sees (Call.Input) are overwritten by later
+// requests, so an interceptor that keeps anything of them past its return
+// must copy it. The engine itself stores copies.
+//
 // # What deliberately differs from AWS
 //
 //   - Signatures are not verified unless WithCredentials is given.

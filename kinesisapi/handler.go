@@ -280,6 +280,9 @@ type call struct {
 	// bodyBuf is the buffer the body is read into, returned to its pool
 	// by releaseBody.
 	bodyBuf *[]byte
+	// scratch holds the decoded request's blobs and PutRecords entries,
+	// returned to its pool by releaseBody.
+	scratch *wire.Scratch
 	// writeBy is when the response must be written (WithWriteTimeout,
 	// counted from the request's arrival), or zero for no bound.
 	writeBy time.Time
@@ -457,7 +460,8 @@ func (c *call) accept() (op wire.Operation, req wire.Request, p principal, ok bo
 	}
 	// 9. Member types, then the model's constraints.
 	req = op.NewRequest()
-	if err := wire.Decode(ct, body, req); err != nil {
+	c.scratch = scratches.Get().(*wire.Scratch)
+	if err := wire.DecodeScratch(ct, body, req, c.scratch); err != nil {
 		c.writeError(err)
 		return op, nil, p, false
 	}

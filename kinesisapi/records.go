@@ -12,6 +12,8 @@ package kinesisapi
 
 import (
 	"context"
+	"slices"
+	"sync"
 
 	"github.com/freshet-io/freshet"
 	"github.com/freshet-io/freshet/kinesisapi/internal/wire"
@@ -36,8 +38,9 @@ func putRecord(ctx context.Context, e *freshet.Engine, r *wire.PutRecordRequest)
 	}, nil
 }
 
-func putRecords(ctx context.Context, e *freshet.Engine, r *wire.PutRecordsRequest) (*wire.PutRecordsResponse, error) {
-	entries := make([]freshet.PutRecordsRequestEntry, len(r.Records))
+func putRecords(ctx context.Context, e *freshet.Engine, r *wire.PutRecordsRequest) (*wire.PutRecordsOutput, error) {
+	buf := engineEntries.Get().(*[]freshet.PutRecordsRequestEntry)
+	entries := slices.Grow((*buf)[:0], len(r.Records))[:len(r.Records)]
 	for i, rec := range r.Records {
 		entries[i] = freshet.PutRecordsRequestEntry{
 			Data:            rec.Data,
@@ -50,30 +53,21 @@ func putRecords(ctx context.Context, e *freshet.Engine, r *wire.PutRecordsReques
 		StreamARN:  str(r.StreamARN),
 		Records:    entries,
 	})
+	// The engine has copied the entries' data and keys.
+	clear(entries)
+	*buf = entries
+	engineEntries.Put(buf)
 	if err != nil {
 		return nil, err
 	}
-	results := make([]wire.PutRecordsResultEntry, len(out.Records))
-	// The two strings each result points to, allocated together, and the
-	// digits of the sequence numbers, formatted into one string.
-	strs := make([]string, 2*len(out.Records))
-	digits := sequenceDigits(len(out.Records), func(i int) freshet.SequenceNumber { return out.Records[i].SequenceNumber })
-	for i, res := range out.Records {
-		a, b := &strs[2*i], &strs[2*i+1]
-		if res.ErrorCode != "" {
-			*a, *b = res.ErrorCode, res.ErrorMessage
-			results[i] = wire.PutRecordsResultEntry{ErrorCode: a, ErrorMessage: b}
-			continue
-		}
-		*a, *b = digits(i), res.ShardId
-		results[i] = wire.PutRecordsResultEntry{SequenceNumber: a, ShardId: b}
-	}
-	return &wire.PutRecordsResponse{
-		FailedRecordCount: i32(out.FailedRecordCount),
-		Records:           results,
-		EncryptionType:    optStr(string(out.EncryptionType)),
-	}, nil
+	// Encoded straight from the engine's output (as putRecordsResponse,
+	// in the tests, converts it).
+	return (*wire.PutRecordsOutput)(out), nil
 }
+
+// engineEntries holds the lists of entries putRecords hands the engine,
+// reused from one call to the next.
+var engineEntries = sync.Pool{New: func() any { return new([]freshet.PutRecordsRequestEntry) }}
 
 func getShardIterator(ctx context.Context, e *freshet.Engine, r *wire.GetShardIteratorRequest) (*wire.GetShardIteratorResponse, error) {
 	out, err := e.GetShardIterator(ctx, &freshet.GetShardIteratorInput{
@@ -90,7 +84,7 @@ func getShardIterator(ctx context.Context, e *freshet.Engine, r *wire.GetShardIt
 	return &wire.GetShardIteratorResponse{ShardIterator: optStr(out.ShardIterator)}, nil
 }
 
-func getRecords(ctx context.Context, e *freshet.Engine, r *wire.GetRecordsRequest) (*wire.GetRecordsResponse, error) {
+func getRecords(ctx context.Context, e *freshet.Engine, r *wire.GetRecordsRequest) (*wire.GetRecordsOutput, error) {
 	out, err := e.GetRecords(ctx, &freshet.GetRecordsInput{
 		ShardIterator: str(r.ShardIterator),
 		Limit:         num(r.Limit),
@@ -99,32 +93,7 @@ func getRecords(ctx context.Context, e *freshet.Engine, r *wire.GetRecordsReques
 	if err != nil {
 		return nil, err
 	}
-	return &wire.GetRecordsResponse{
-		Records:            wireRecords(out.Records),
-		NextShardIterator:  optStr(out.NextShardIterator),
-		MillisBehindLatest: ptr(out.MillisBehindLatest),
-		ChildShards:        wireChildShards(out.ChildShards),
-	}, nil
-}
-
-// sequenceDigits formats the n sequence numbers seq returns into one
-// string, two allocations in all rather than one per number, and returns
-// the function that gives the decimal form of the i-th ("" for a zero
-// sequence number, as SequenceNumber.String).
-func sequenceDigits(n int, seq func(i int) freshet.SequenceNumber) func(i int) string {
-	const digitsPerNumber = 56 // the version-2 layout freshet issues
-	ends := make([]int, n)
-	b := make([]byte, 0, n*digitsPerNumber)
-	for i := range n {
-		b = seq(i).AppendDecimal(b)
-		ends[i] = len(b)
-	}
-	all := string(b)
-	return func(i int) string {
-		start := 0
-		if i > 0 {
-			start = ends[i-1]
-		}
-		return all[start:ends[i]]
-	}
+	// Encoded straight from the engine's records (as getRecordsResponse,
+	// in the tests, converts them).
+	return (*wire.GetRecordsOutput)(out), nil
 }

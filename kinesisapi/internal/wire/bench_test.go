@@ -4,7 +4,11 @@ import (
 	"bytes"
 	"encoding/base64"
 	"fmt"
+	"math/big"
 	"testing"
+	"time"
+
+	"github.com/freshet-io/freshet"
 )
 
 // The benchmarks measure the codecs alone, one op per record. Encoding
@@ -77,6 +81,84 @@ func BenchmarkDecodePutRecordsJSON(b *testing.B) {
 	for n := 0; n < b.N; n += 500 {
 		var req PutRecordsRequest
 		if err := Decode(ContentTypeJSON, body.Bytes(), &req); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// benchSequences returns n sequence numbers of one shard as the engine
+// issues them to PutRecords batches of 500, one batch a second: successive
+// counters (2^80 apart) within a batch.
+func benchSequences(n int) []freshet.SequenceNumber {
+	v, _ := new(big.Int).SetString("49650458727380587393745384920347601209876543210987654321", 10)
+	step := new(big.Int).Lsh(big.NewInt(1), 80)
+	second := new(big.Int).Lsh(big.NewInt(1), 36)
+	out := make([]freshet.SequenceNumber, n)
+	for i := range out {
+		v.Add(v, step)
+		if i%500 == 0 {
+			v.Add(v, second)
+		}
+		sn, err := freshet.ParseSequenceNumber(v.String())
+		if err != nil {
+			panic(err)
+		}
+		out[i] = sn
+	}
+	return out
+}
+
+// benchEngineRecords returns what the engine returns for benchRecords: the
+// records of PutRecords batches of 500 to one shard.
+func benchEngineRecords(n int) []freshet.Record {
+	recs := make([]freshet.Record, n)
+	data := bytes.Repeat([]byte("x"), 100)
+	seqs := benchSequences(n)
+	for i := range recs {
+		recs[i] = freshet.Record{
+			SequenceNumber:              seqs[i],
+			ApproximateArrivalTimestamp: time.UnixMilli(1700000000123 + int64(i/500)),
+			Data:                        data,
+			PartitionKey:                fmt.Sprintf("user-%04d", i%500),
+		}
+	}
+	return recs
+}
+
+func benchEncodeGetRecordsOutput(b *testing.B, contentType string) {
+	out := &GetRecordsOutput{Records: benchEngineRecords(10000), NextShardIterator: "AAAA"}
+	var buf []byte
+	b.ReportAllocs()
+	b.ResetTimer()
+	for n := 0; n < b.N; n += len(out.Records) {
+		var err error
+		if buf, err = AppendEncode(buf[:0], contentType, out); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// The engine's GetRecords output, encoded straight from its records.
+func BenchmarkEncodeGetRecordsOutputJSON(b *testing.B) {
+	benchEncodeGetRecordsOutput(b, ContentTypeJSON)
+}
+func BenchmarkEncodeGetRecordsOutputCBOR(b *testing.B) {
+	benchEncodeGetRecordsOutput(b, ContentTypeCBOR)
+}
+
+// The engine's PutRecords output, encoded straight from its results.
+func BenchmarkEncodePutRecordsOutputJSON(b *testing.B) {
+	results := make([]freshet.PutRecordsResultEntry, 500)
+	for i, sn := range benchSequences(len(results)) {
+		results[i] = freshet.PutRecordsResultEntry{SequenceNumber: sn, ShardId: "shardId-000000000000"}
+	}
+	out := &PutRecordsOutput{Records: results}
+	var buf []byte
+	b.ReportAllocs()
+	b.ResetTimer()
+	for n := 0; n < b.N; n += len(results) {
+		var err error
+		if buf, err = AppendEncode(buf[:0], ContentTypeJSON, out); err != nil {
 			b.Fatal(err)
 		}
 	}

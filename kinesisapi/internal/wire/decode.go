@@ -35,6 +35,11 @@ const codeSerialization = "SerializationException"
 // SerializationException worded as Coral words it. Both are *freshet.Error.
 // The first error in member order wins.
 func Decode(contentType string, body []byte, dst any) error {
+	return decode(contentType, body, dst, nil)
+}
+
+// decode is Decode with the memory of s, which may be nil.
+func decode(contentType string, body []byte, dst any, s *Scratch) error {
 	v := reflect.ValueOf(dst)
 	if v.Kind() != reflect.Pointer || v.IsNil() || v.Elem().Kind() != reflect.Struct {
 		return errors.New("wire: Decode needs a non-nil pointer to a struct")
@@ -47,7 +52,7 @@ func Decode(contentType string, body []byte, dst any) error {
 		return nil
 	}
 	if f == FormatJSON {
-		return decodeJSON(body, v.Elem())
+		return decodeJSONWith(jsonDecoder{data: body, scratch: s}, v.Elem())
 	}
 	p := cborParser{}
 	top, err := p.parse(body)

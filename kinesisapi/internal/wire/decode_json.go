@@ -2,7 +2,6 @@ package wire
 
 import (
 	"bytes"
-	"encoding/base64"
 	"errors"
 	"math"
 	"reflect"
@@ -70,6 +69,9 @@ type jsonDecoder struct {
 	// from (blobSpace), and blobsMade whether it was made.
 	blobs     []byte
 	blobsMade bool
+	// scratch, when not nil, provides the memory of blobs and PutRecords
+	// entries.
+	scratch *Scratch
 	// generic turns the fast paths off, for the tests that compare them
 	// with the generic decoder.
 	generic bool
@@ -804,17 +806,8 @@ func (d *jsonDecoder) decodeBase64Fast(s []byte) ([]byte, bool) {
 		return []byte{}, true // empty, not absent
 	}
 	b := d.blobSpace(len(s) / 4 * 3)
-	n, err := strictBase64.Decode(b, s)
-	if err != nil {
-		return nil, false
-	}
-	// The decoder skips CR and LF, which decodeBase64 rejects: any skipped
-	// makes fewer bytes than the padding accounts for.
-	want := len(b)
-	for i := len(s) - 1; i >= 0 && i >= len(s)-2 && s[i] == '='; i-- {
-		want--
-	}
-	if n != want {
+	n, ok := decodeBase64Strict(b, s)
+	if !ok {
 		return nil, false
 	}
 	d.blobs = d.blobs[n:]
@@ -831,13 +824,15 @@ func (d *jsonDecoder) blobSpace(n int) []byte {
 		if !d.blobsMade {
 			size = max(n, len(d.data)/4*3)
 			d.blobsMade = true
+			if b := d.scratch.blobsFor(size); b != nil {
+				d.blobs = b
+				return d.blobs[:n]
+			}
 		}
 		d.blobs = make([]byte, size)
 	}
 	return d.blobs[:n]
 }
-
-var strictBase64 = base64.StdEncoding.Strict()
 
 // skip moves past the value at pos, checking its syntax without building
 // anything. It returns the number of elements (or members) when the value

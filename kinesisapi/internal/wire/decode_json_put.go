@@ -57,16 +57,25 @@ func (d *jsonDecoder) putRecordsEntriesFast() ([]PutRecordsRequestEntry, bool) {
 		d.pos++
 		return entries, true
 	}
-	var spansBuf [64]keySpan
+	var spansBuf [2]keySpan
 	spans := spansBuf[:0]
 	for {
 		if d.peek() != '{' || len(entries) == maxElements {
 			return nil, false
 		}
+		start := d.pos
 		entries = append(entries, PutRecordsRequestEntry{})
 		var ok bool
 		if spans, ok = d.putRecordsEntry(&entries[len(entries)-1], int32(len(entries)-1), spans); !ok {
 			return nil, false
+		}
+		if len(entries) == 1 {
+			// The entries of a request are mostly alike: room for as many
+			// as the rest of the body holds of the first, rather than
+			// growing the lists one doubling at a time.
+			n := min(maxElements, 1+(len(d.data)-d.pos)/(d.pos-start+1))
+			entries = append(d.scratch.entriesFor(n), entries...)
+			spans = append(make([]keySpan, 0, n*len(spans)), spans...)
 		}
 		switch d.peek() {
 		case ',':
@@ -120,12 +129,12 @@ func (d *jsonDecoder) putRecordsEntry(e *PutRecordsRequestEntry, entry int32, sp
 		return spans, true
 	}
 	for {
-		name, escaped, ok := d.key()
-		if !ok || escaped || d.peek() != '"' {
+		member := d.entryMember()
+		if member == otherMember || d.peek() != '"' {
 			return nil, false
 		}
-		switch string(name) {
-		case "Data":
+		switch member {
+		case dataMember:
 			// Base64 holds no escape: the next quote ends it.
 			end := bytes.IndexByte(d.data[d.pos+1:], '"')
 			if end < 0 {
@@ -137,14 +146,12 @@ func (d *jsonDecoder) putRecordsEntry(e *PutRecordsRequestEntry, entry int32, sp
 			}
 			d.pos += end + 2
 			e.Data = b
-		case "PartitionKey", "ExplicitHashKey":
+		default:
 			start := d.pos + 1
 			if escaped, ok := d.skipString(); !ok || escaped {
 				return nil, false
 			}
-			spans = append(spans, keySpan{entry: entry, start: int32(start), end: int32(d.pos - 1), hashKey: name[0] == 'E'})
-		default:
-			return nil, false
+			spans = append(spans, keySpan{entry: entry, start: int32(start), end: int32(d.pos - 1), hashKey: member == explicitHashKeyMember})
 		}
 		switch d.peek() {
 		case ',':
@@ -157,3 +164,43 @@ func (d *jsonDecoder) putRecordsEntry(e *PutRecordsRequestEntry, entry int32, sp
 		}
 	}
 }
+
+// The members of a PutRecords entry, as entryMember tells them.
+const (
+	otherMember = iota // unknown, escaped or malformed
+	dataMember
+	partitionKeyMember
+	explicitHashKeyMember
+)
+
+// entryMember reads the member name at pos and its colon. The names as
+// the SDKs write them, quoted and followed by a colon, are matched as they
+// are; anything else is read by key.
+func (d *jsonDecoder) entryMember() int {
+	rest := d.data[d.pos:]
+	switch {
+	case bytes.HasPrefix(rest, dataName):
+		d.pos += len(dataName)
+		return dataMember
+	case bytes.HasPrefix(rest, partitionKeyName):
+		d.pos += len(partitionKeyName)
+		return partitionKeyMember
+	}
+	name, escaped, ok := d.key()
+	switch {
+	case !ok || escaped:
+		return otherMember
+	case string(name) == "Data":
+		return dataMember
+	case string(name) == "PartitionKey":
+		return partitionKeyMember
+	case string(name) == "ExplicitHashKey":
+		return explicitHashKeyMember
+	}
+	return otherMember
+}
+
+var (
+	dataName         = []byte(`"Data":`)
+	partitionKeyName = []byte(`"PartitionKey":`)
+)

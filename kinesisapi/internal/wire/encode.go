@@ -21,8 +21,12 @@ func Encode(contentType string, v any) ([]byte, error) {
 }
 
 // AppendEncode is Encode appending to b, so that a caller can reuse a
-// buffer across responses.
+// buffer across responses. Besides wire structs it encodes the engine
+// outputs GetRecordsOutput and PutRecordsOutput.
 func AppendEncode(b []byte, contentType string, v any) ([]byte, error) {
+	if out, ok := appendEngineOutput(b, formatOf(contentType), v); ok {
+		return out, nil
+	}
 	rv := reflect.ValueOf(v)
 	for rv.Kind() == reflect.Pointer && !rv.IsNil() {
 		rv = rv.Elem()

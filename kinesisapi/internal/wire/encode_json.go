@@ -1,7 +1,6 @@
 package wire
 
 import (
-	"encoding/base64"
 	"strconv"
 	"unicode/utf8"
 )
@@ -39,7 +38,7 @@ func (e *jsonEmitter) boolean(b bool) { e.buf = strconv.AppendBool(e.buf, b) }
 
 func (e *jsonEmitter) blob(b []byte) {
 	e.buf = append(e.buf, '"')
-	e.buf = base64.StdEncoding.AppendEncode(e.buf, b)
+	e.buf = appendBase64(e.buf, b)
 	e.buf = append(e.buf, '"')
 }
 

@@ -1,7 +1,6 @@
 package wire
 
 import (
-	"encoding/base64"
 	"reflect"
 	"slices"
 )
@@ -119,7 +118,7 @@ func (e *jsonEmitter) records(recs []Record) {
 			}
 		}
 		b = append(b, `,"Data":"`...)
-		b = base64.StdEncoding.AppendEncode(b, r.Data)
+		b = appendBase64(b, r.Data)
 		b = append(b, `","PartitionKey":`...)
 		b = appendJSONString(b, r.PartitionKey)
 		if r.EncryptionType != nil {
