@@ -90,24 +90,27 @@ type shard struct {
 	createdSec int64
 	starting   SequenceNumber
 
-	mu          sync.Mutex
-	chunks      *btree.BTreeG[*chunk] // keyed by chunk.first
-	tail        *chunk                // the chunk being filled; nil when empty
-	lastSlab    int                   // slab size of the last chunk created
-	next        uint64                // counter the next record gets (records start at 1)
-	trim        uint64                // counter of the oldest retained record
-	lastArrival int64                 // unix ms of the newest record
-	closed      bool
-	closedAt    time.Time
-	ending      SequenceNumber
-	children    []ChildShard
-	gone        bool          // the stream was deleted or the shard expired
-	notify      chan struct{} // closed when records arrive or the shard closes; nil if nobody waits
-	waiters     []*waiter     // readers parked on the shard (waiter.go)
-	changes     atomic.Uint64 // counts the changes that wake readers, readable without mu
-	limiter     *shardLimiter
-	counters    shardCounters
-	log         *shardLog // the shard's log on disk; nil without a data directory
+	mu              sync.Mutex
+	chunks          *btree.BTreeG[*chunk] // keyed by chunk.first
+	tail            *chunk                // the chunk being filled; nil when empty
+	lastSlab        int                   // slab size of the last chunk created
+	next            uint64                // counter the next record gets (records start at 1)
+	trim            uint64                // counter of the oldest retained record
+	lastArrival     int64                 // unix ms of the newest record
+	closed          bool
+	closedAt        time.Time
+	ending          SequenceNumber
+	children        []ChildShard
+	gone            bool          // the stream was deleted or the shard expired
+	notify          chan struct{} // closed when records arrive or the shard closes; nil if nobody waits
+	waiters         []*waiter     // readers parked on the shard (waiter.go)
+	spare           *spareChunk   // the next chunk, touched ahead (prefault.go)
+	allocatingSpare bool          // a writer is allocating the spare
+	sparesInstalled int           // spares that became the tail, for tests
+	changes         atomic.Uint64 // counts the changes that wake readers, readable without mu
+	limiter         *shardLimiter
+	counters        shardCounters
+	log             *shardLog // the shard's log on disk; nil without a data directory
 }
 
 func chunkLess(a, b *chunk) bool { return a.first < b.first }
@@ -205,7 +208,12 @@ func (sh *shard) append(key string, data []byte, now time.Time, flags uint16, si
 	}
 	arrival = max(now.UnixMilli(), sh.lastArrival)
 	if sh.tail == nil || !sh.tail.fits(n) {
-		c := newChunk(sh.next, sh.lastSlab, n)
+		c := sh.takeSpareLocked(n)
+		if c != nil {
+			c.first = sh.next
+		} else {
+			c = newChunk(sh.next, sh.lastSlab, n)
+		}
 		if !sh.st.e.reserveChunk(c) {
 			sh.mu.Unlock()
 			return 0, 0, appendNoMemory
@@ -224,7 +232,11 @@ func (sh *shard) append(key string, data []byte, now time.Time, flags uint16, si
 		sh.counters.putRecordSuccess++
 	}
 	sh.wakeLocked()
+	prevSlab := sh.spareWantedLocked()
 	sh.mu.Unlock()
+	if prevSlab > 0 {
+		go sh.makeSpare(prevSlab) // the next chunk, prepared outside the lock (prefault.go)
+	}
 	return counter, arrival, appended
 }
 
@@ -259,6 +271,7 @@ func (sh *shard) close(now time.Time, children []ChildShard) {
 	defer sh.mu.Unlock()
 	sh.closed = true
 	sh.closedAt = now
+	sh.forgetSpareLocked()
 	sh.ending = makeSequenceNumber(sh.createdSec, sh.index, maxSequenceCounter, now.Unix())
 	sh.children = children
 	sh.wakeLocked()
@@ -273,6 +286,7 @@ func (sh *shard) drop() {
 	}
 	sh.st.retire(&sh.counters)
 	sh.gone = true
+	sh.forgetSpareLocked()
 	sh.chunks.Ascend(func(c *chunk) bool {
 		sh.st.e.releaseChunk(c)
 		return true
