@@ -108,6 +108,7 @@ type shard struct {
 	allocatingSpare bool          // a writer is allocating the spare
 	sparesInstalled int           // spares that became the tail, for tests
 	changes         atomic.Uint64 // counts the changes that wake readers, readable without mu
+	outputs         outputs       // PutRecord's outputs (outputs.go)
 	limiter         *shardLimiter
 	counters        shardCounters
 	log             *shardLog // the shard's log on disk; nil without a data directory
