@@ -28,7 +28,9 @@ import (
 // overlaps a touch. The goroutine ends when every page is touched, the
 // spare is installed, the shard is closed or dropped, or the engine is
 // closed, whichever comes first: it runs for at most the time to touch one
-// chunk (1 MiB). A spare is counted in MemoryInUse once it is installed.
+// chunk (1 MiB). A spare is counted in MemoryInUse once it is installed;
+// under a memory budget (WithMaxMemory), a shard makes one only if it fits
+// the budget.
 
 // pageSize is the page size assumed for touching: 4 KiB, the smallest in
 // use. Where pages are larger, a spare is touched more often than needed.
@@ -87,6 +89,11 @@ func (sh *shard) spareWantedLocked() (prevSlab int) {
 	if sh.allocatingSpare || sh.spare != nil || t == nil || len(t.slab) < minSpareSlab ||
 		2*t.used < len(t.slab) && 2*len(t.entries) < cap(t.entries) {
 		return 0
+	}
+	e := sh.st.e
+	slab, entries := chunkSize(len(t.slab), 0)
+	if limit := e.cfg.storage.maxMemory; limit > 0 && e.mem.used.Load()+int64(slab+entries*entrySize) > limit {
+		return 0 // a spare would not fit the memory budget: allocate when needed, or refuse then
 	}
 	sh.allocatingSpare = true
 	return len(t.slab)

@@ -199,3 +199,34 @@ func TestSpareChunkConcurrentWriters(t *testing.T) {
 		}
 	}
 }
+
+// Under a memory budget, a shard makes a spare only when the spare fits
+// in it beside the chunks in use.
+func TestSpareChunkWithinMemoryBudget(t *testing.T) {
+	for _, c := range []struct {
+		budget int64
+		spare  bool
+	}{
+		{budget: 0, spare: true},          // no budget
+		{budget: 1 << 30, spare: true},    // room
+		{budget: 300 << 10, spare: false}, // ~165 KiB in use, the spare is 176 KiB
+	} {
+		t.Run(fmt.Sprint(c.budget), func(t *testing.T) {
+			e, _ := newClockEngine(t, WithMaxMemory(c.budget))
+			mustCreate(t, e, "s", 1)
+			st, err := e.Stream("s")
+			require.NoError(t, err)
+			sh := st.routes()[0]
+			writeUntilChunks(t, st, 4) // 8+16+32+64 KiB slabs and their entries
+			made := false
+			for range 600 { // past the middle of the 64 KiB tail
+				_, err := st.Append(context.Background(), "k", make([]byte, 100))
+				require.NoError(t, err)
+				sh.mu.Lock()
+				made = made || sh.spare != nil || sh.allocatingSpare
+				sh.mu.Unlock()
+			}
+			assert.Equal(t, c.spare, made)
+		})
+	}
+}
