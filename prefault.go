@@ -18,9 +18,12 @@ import (
 // the tail chunk (of at least minSpareSlab bytes) is half full, the write
 // that notices starts a goroutine that allocates a spare chunk and writes
 // into each of its pages, outside the lock and on another processor when
-// one is idle. When the tail is full, the write that installs the spare as
-// the new tail finds its pages in memory. If the spare is not finished by
-// then, the rest of its pages fault as they are written, as before.
+// one is idle. Once the tail is three quarters full, the writers help,
+// each touching a page or two after it has released the lock, so that
+// when every processor is busy writing the spare is still ready in time.
+// When the tail is full, the write that installs the spare as the new tail
+// finds its pages in memory. If the spare is not finished by then, the
+// rest of its pages fault as they are written, as before.
 //
 // The goroutine claims each page with an atomic counter, writes a zero
 // into it and counts it done. Installing the spare (under the lock) closes
@@ -52,14 +55,17 @@ func newSpareChunk(c *chunk) *spareChunk {
 	return &spareChunk{c: c, pages: int64((len(c.slab) + pageSize - 1) / pageSize)}
 }
 
-// touch writes into the untouched pages of the spare until all are
-// touched, the claims are closed or done is closed.
-func (s *spareChunk) touch(done <-chan struct{}) {
-	for {
+// touch writes into up to n untouched pages of the spare, and stops early
+// when all are touched, the claims are closed or done is closed.
+func (s *spareChunk) touch(done <-chan struct{}, n int64) {
+	for ; n > 0; n-- {
 		select {
 		case <-done:
 			return
 		default:
+		}
+		if s.claimed.Load() >= s.pages {
+			return
 		}
 		i := s.claimed.Add(1) - 1
 		if i >= s.pages {
@@ -111,8 +117,27 @@ func (sh *shard) makeSpare(prevSlab int) {
 	}
 	sh.mu.Unlock()
 	if live {
-		s.touch(sh.st.e.done)
+		s.touch(sh.st.e.done, s.pages)
 	}
+}
+
+// spareBehindLocked returns the shard's spare if the writers should help
+// touch it: the tail is three quarters full and the spare's goroutine,
+// which may not get a processor soon when every one is busy writing, has
+// pages left. The caller holds sh.mu.
+func (sh *shard) spareBehindLocked() *spareChunk {
+	s, t := sh.spare, sh.tail
+	if s == nil || t == nil || 4*t.used < 3*len(t.slab) && 4*len(t.entries) < 3*cap(t.entries) || s.claimed.Load() >= s.pages {
+		return nil
+	}
+	return s
+}
+
+// helpTouch touches the pages of the spare that a write of n bytes owes
+// it, without sh.mu: 1+2n/pageSize, enough for the spare (at most twice the
+// tail's size) to be ready when the last quarter of the tail is written.
+func (sh *shard) helpTouch(s *spareChunk, n int) {
+	s.touch(sh.st.e.done, int64(1+2*n/pageSize))
 }
 
 // takeSpareLocked returns the shard's spare chunk, to become the tail, if

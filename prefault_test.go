@@ -104,22 +104,30 @@ func TestSpareChunkForgottenWhenShardCloses(t *testing.T) {
 	}
 }
 
-// Property: however a touching goroutine and the install interleave, once
-// stop returns no page is touched again and every claimed page was touched
-// (so a writer may fill the slab without racing the toucher: run with
-// -race).
+// Property: however touching goroutines (the spare's own and helping
+// writers) and the install interleave, once stop returns no page is touched
+// again and every claimed page was touched once (so a writer may fill the
+// slab without racing a toucher: run with -race).
 func TestSpareChunkStopWaitsForTouches(t *testing.T) {
 	done := make(chan struct{})
 	for round := range 100 {
 		s := newSpareChunk(newChunk(0, 512<<10, 0)) // 1 MiB: 256 pages
 		var wg sync.WaitGroup
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			s.touch(done)
-		}()
+		for g := range 3 {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				if g == 0 {
+					s.touch(done, s.pages)
+					return
+				}
+				for range 100 {
+					s.touch(done, 1)
+				}
+			}()
+		}
 		for range rand.IntN(64) {
-			_ = s.touched.Load() // let the toucher get somewhere
+			_ = s.touched.Load() // let the touchers get somewhere
 		}
 		c := s.stop()
 		touched := s.touched.Load()
@@ -132,19 +140,51 @@ func TestSpareChunkStopWaitsForTouches(t *testing.T) {
 	}
 }
 
-// A toucher touches every page of a spare once, then ends; it also ends
-// when the engine closes.
+// touch touches at most the pages asked, each page once, and stops when
+// the engine closes.
 func TestSpareChunkTouchesEveryPage(t *testing.T) {
 	s := newSpareChunk(newChunk(0, 512<<10, 0))
-	s.touch(make(chan struct{}))
-	assert.Equal(t, s.pages, s.touched.Load())
 	assert.Equal(t, int64(len(s.c.slab)/pageSize), s.pages)
+	open := make(chan struct{})
+	s.touch(open, 10)
+	assert.Equal(t, int64(10), s.touched.Load())
+	s.touch(open, 2*s.pages)
+	assert.Equal(t, s.pages, s.touched.Load())
+	assert.Equal(t, s.pages, s.claimed.Load(), "no claims past the last page")
 
 	closed := make(chan struct{})
 	close(closed)
 	s = newSpareChunk(newChunk(0, 512<<10, 0))
-	s.touch(closed)
+	s.touch(closed, s.pages)
 	assert.Zero(t, s.touched.Load())
+}
+
+// Writers help touch the spare once the tail is three quarters full and
+// the spare has pages left, a page or two per write, as many as the record
+// is large.
+func TestSpareChunkWritersHelp(t *testing.T) {
+	e := newTestEngine(t, WithRetentionSweep(0))
+	mustCreate(t, e, "s", 1)
+	st, err := e.Stream("s")
+	require.NoError(t, err)
+	sh := st.routes()[0]
+	sh.mu.Lock()
+	defer sh.mu.Unlock()
+	tail := newChunk(1, 64<<10, 0) // 128 KiB
+	sh.tail = tail
+	s := newSpareChunk(newChunk(0, len(tail.slab), 0))
+	sh.spare = s
+
+	tail.used = len(tail.slab)/2 + 1
+	assert.Nil(t, sh.spareBehindLocked(), "half full: the spare's goroutine has time")
+	tail.used = 3 * len(tail.slab) / 4
+	require.Same(t, s, sh.spareBehindLocked())
+	sh.helpTouch(s, 100)
+	assert.Equal(t, int64(1), s.touched.Load())
+	sh.helpTouch(s, 3*pageSize)
+	assert.Equal(t, int64(1+7), s.touched.Load(), "a record of 3 pages owes 7")
+	s.touch(e.done, s.pages)
+	assert.Nil(t, sh.spareBehindLocked(), "nothing left to touch")
 }
 
 // Property: concurrent writers to a stream whose chunks go through spares

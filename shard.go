@@ -233,10 +233,13 @@ func (sh *shard) append(key string, data []byte, now time.Time, flags uint16, si
 		sh.counters.putRecordSuccess++
 	}
 	sh.wakeLocked()
-	prevSlab := sh.spareWantedLocked()
+	prevSlab, behind := sh.spareWantedLocked(), sh.spareBehindLocked()
 	sh.mu.Unlock()
+	// The next chunk is prepared outside the lock (prefault.go).
 	if prevSlab > 0 {
-		go sh.makeSpare(prevSlab) // the next chunk, prepared outside the lock (prefault.go)
+		go sh.makeSpare(prevSlab)
+	} else if behind != nil {
+		sh.helpTouch(behind, n)
 	}
 	return counter, arrival, appended
 }
