@@ -16,19 +16,20 @@ import (
 //
 // So a shard prepares its next chunk while it fills the current one. Once
 // the tail chunk (of at least minSpareSlab bytes) is half full, the write
-// that notices starts a goroutine that allocates a spare chunk and writes
-// into each of its pages, outside the lock and on another processor when
-// one is idle. Once the tail is three quarters full, the writers help,
+// that notices allocates a spare chunk after it has released the lock
+// (allocating does not touch fresh memory) and starts a goroutine that
+// writes into each of its pages, outside the lock and on another processor
+// when one is idle. Once the tail is three quarters full, the writers help,
 // each touching a page or two after it has released the lock, so that
 // when every processor is busy writing the spare is still ready in time.
 // When the tail is full, the write that installs the spare as the new tail
 // finds its pages in memory. If the spare is not finished by then, the
 // rest of its pages fault as they are written, as before.
 //
-// The goroutine claims each page with an atomic counter, writes a zero
-// into it and counts it done. Installing the spare (under the lock) closes
-// the claims and waits for the touch in flight, so no write of a record
-// overlaps a touch. The goroutine ends when every page is touched, the
+// A toucher (the goroutine or a writer) claims each page with an atomic
+// counter, writes a zero into it and counts it done. Installing the spare
+// (under the lock) closes the claims and waits for the touches in flight,
+// so no write of a record overlaps a touch. The goroutine ends when every page is touched, the
 // spare is installed, the shard is closed or dropped, or the engine is
 // closed, whichever comes first: it runs for at most the time to touch one
 // chunk (1 MiB). A spare is counted in MemoryInUse once it is installed;
@@ -105,8 +106,8 @@ func (sh *shard) spareWantedLocked() (prevSlab int) {
 	return len(t.slab)
 }
 
-// makeSpare allocates the spare chunk that spareWantedLocked asked for
-// and touches its pages; it runs in a goroutine of its own, without sh.mu.
+// makeSpare allocates the spare chunk that spareWantedLocked asked for,
+// without sh.mu, and starts the goroutine that touches its pages.
 func (sh *shard) makeSpare(prevSlab int) {
 	s := newSpareChunk(newChunk(0, prevSlab, 0))
 	sh.mu.Lock()
@@ -117,7 +118,7 @@ func (sh *shard) makeSpare(prevSlab int) {
 	}
 	sh.mu.Unlock()
 	if live {
-		s.touch(sh.st.e.done, s.pages)
+		go s.touch(sh.st.e.done, s.pages)
 	}
 }
 

@@ -237,7 +237,7 @@ func (sh *shard) append(key string, data []byte, now time.Time, flags uint16, si
 	sh.mu.Unlock()
 	// The next chunk is prepared outside the lock (prefault.go).
 	if prevSlab > 0 {
-		go sh.makeSpare(prevSlab)
+		sh.makeSpare(prevSlab)
 	} else if behind != nil {
 		sh.helpTouch(behind, n)
 	}
