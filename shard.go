@@ -90,28 +90,31 @@ type shard struct {
 	createdSec int64
 	starting   SequenceNumber
 
-	mu              sync.Mutex
-	chunks          *btree.BTreeG[*chunk] // keyed by chunk.first
-	tail            *chunk                // the chunk being filled; nil when empty
-	lastSlab        int                   // slab size of the last chunk created
-	next            uint64                // counter the next record gets (records start at 1)
-	trim            uint64                // counter of the oldest retained record
-	lastArrival     int64                 // unix ms of the newest record
-	closed          bool
-	closedAt        time.Time
-	ending          SequenceNumber
-	children        []ChildShard
-	gone            bool          // the stream was deleted or the shard expired
-	notify          chan struct{} // closed when records arrive or the shard closes; nil if nobody waits
-	waiters         []*waiter     // readers parked on the shard (waiter.go)
-	spare           *spareChunk   // the next chunk, touched ahead (prefault.go)
-	allocatingSpare bool          // a writer is allocating the spare
-	sparesInstalled int           // spares that became the tail, for tests
-	changes         atomic.Uint64 // counts the changes that wake readers, readable without mu
-	outputs         outputs       // PutRecord's outputs (outputs.go)
-	limiter         *shardLimiter
-	counters        shardCounters
-	log             *shardLog // the shard's log on disk; nil without a data directory
+	mu          sync.Mutex
+	chunks      *btree.BTreeG[*chunk] // keyed by chunk.first
+	tail        *chunk                // the chunk being filled; nil when empty
+	lastSlab    int                   // slab size of the last chunk created
+	next        uint64                // counter the next record gets (records start at 1)
+	trim        uint64                // counter of the oldest retained record
+	lastArrival int64                 // unix ms of the newest record
+	closed      bool
+	closedAt    time.Time
+	ending      SequenceNumber
+	children    []ChildShard
+	gone        bool          // the stream was deleted or the shard expired
+	notify      chan struct{} // closed when records arrive or the shard closes; nil if nobody waits
+	waiters     []*waiter     // readers parked on the shard (waiter.go)
+	changes     atomic.Uint64 // counts the changes that wake readers, readable without mu
+	limiter     *shardLimiter
+	counters    shardCounters
+	log         *shardLog // the shard's log on disk; nil without a data directory
+
+	// Guarded by mu: the next chunk (prefault.go).
+	spare           *spareChunk // the next chunk, touched ahead; nil if none
+	allocatingSpare bool        // a writer is allocating the spare
+	sparesInstalled int         // spares that became the tail, for tests
+
+	outputs outputs // PutRecord's outputs (outputs.go)
 }
 
 func chunkLess(a, b *chunk) bool { return a.first < b.first }
