@@ -20,7 +20,7 @@ import (
 // (allocating does not touch fresh memory) and starts a goroutine that
 // writes into each of its pages, outside the lock and on another processor
 // when one is idle. Once the tail is three quarters full, the writers help,
-// each touching a page or two after it has released the lock, so that
+// each touching a page or more after it has released the lock, so that
 // when every processor is busy writing the spare is still ready in time.
 // When the tail is full, the write that installs the spare as the new tail
 // finds its pages in memory. If the spare is not finished by then, the
@@ -44,7 +44,7 @@ const pageSize = 4 << 10
 // chunks (8, 16, 32 KiB) are a handful of pages, not worth the bookkeeping.
 const minSpareSlab = 64 << 10
 
-// spareChunk is a shard's next chunk while a goroutine touches its pages.
+// spareChunk is a shard's next chunk while its pages are touched.
 type spareChunk struct {
 	c       *chunk
 	pages   int64
@@ -82,7 +82,7 @@ func (s *spareChunk) touch(done <-chan struct{}, n int64) {
 func (s *spareChunk) stop() *chunk {
 	claimed := min(s.claimed.Swap(s.pages), s.pages)
 	for s.touched.Load() < claimed {
-		runtime.Gosched() // the goroutine is between its claim and its count
+		runtime.Gosched() // a toucher is between its claim and its count
 	}
 	return s.c
 }
@@ -135,10 +135,11 @@ func (sh *shard) spareBehindLocked() *spareChunk {
 }
 
 // helpTouch touches the pages of the spare that a write of n bytes owes
-// it, without sh.mu: 1+2n/pageSize, enough for the spare (at most twice the
-// tail's size) to be ready when the last quarter of the tail is written.
+// it, without sh.mu: 1+8n/pageSize, enough for the spare (at most twice the
+// tail's size, so 8n/pageSize pages per record of the tail's last quarter)
+// to be ready when the tail is full.
 func (sh *shard) helpTouch(s *spareChunk, n int) {
-	s.touch(sh.st.e.done, int64(1+2*n/pageSize))
+	s.touch(sh.st.e.done, int64(1+8*n/pageSize))
 }
 
 // takeSpareLocked returns the shard's spare chunk, to become the tail, if
