@@ -91,11 +91,11 @@ func (e *Engine) putRecord(ctx context.Context, in *PutRecordInput) (*PutRecordO
 			if !start.IsZero() {
 				st.counters.putRecordLatency.observe(time.Since(start))
 			}
-			return &PutRecordOutput{
-				ShardId:        sh.id,
-				SequenceNumber: makeSequenceNumber(sh.createdSec, sh.index, counter, arrival/1000),
-				EncryptionType: enc,
-			}, nil
+			out := sh.outputs.next()
+			out.ShardId = sh.id
+			out.SequenceNumber = makeSequenceNumber(sh.createdSec, sh.index, counter, arrival/1000)
+			out.EncryptionType = enc
+			return out, nil
 		case appendThrottled:
 			return nil, e.errWriteThrottled(st.name, sh.id)
 		case appendGone:

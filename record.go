@@ -75,19 +75,25 @@ type chunk struct {
 // newChunk returns a chunk able to hold at least need bytes, sized by
 // doubling the previous chunk's slab.
 func newChunk(first uint64, prevSlab, need int) *chunk {
-	size := minSlab
-	if prevSlab > 0 {
-		size = min(prevSlab*2, maxSlab)
-	}
-	if need > size {
-		size = need
-	}
-	n := min(max(size/entriesPerSlab, 64), maxEntries)
+	size, n := chunkSize(prevSlab, need)
 	return &chunk{
 		first:   first,
 		entries: make([]entry, 0, n),
 		slab:    make([]byte, size),
 	}
+}
+
+// chunkSize returns the slab size and entry capacity of the chunk that
+// newChunk makes.
+func chunkSize(prevSlab, need int) (slab, entries int) {
+	slab = minSlab
+	if prevSlab > 0 {
+		slab = min(prevSlab*2, maxSlab)
+	}
+	if need > slab {
+		slab = need
+	}
+	return slab, min(max(slab/entriesPerSlab, 64), maxEntries)
 }
 
 // fits reports whether a record of n bytes fits in c.

@@ -108,6 +108,13 @@ type shard struct {
 	limiter     *shardLimiter
 	counters    shardCounters
 	log         *shardLog // the shard's log on disk; nil without a data directory
+
+	// Guarded by mu: the next chunk (prefault.go).
+	spare           *spareChunk // the next chunk, touched ahead; nil if none
+	allocatingSpare bool        // a writer is allocating the spare
+	sparesInstalled int         // spares that became the tail, for tests
+
+	outputs outputs // PutRecord's outputs (outputs.go)
 }
 
 func chunkLess(a, b *chunk) bool { return a.first < b.first }
@@ -205,7 +212,12 @@ func (sh *shard) append(key string, data []byte, now time.Time, flags uint16, si
 	}
 	arrival = max(now.UnixMilli(), sh.lastArrival)
 	if sh.tail == nil || !sh.tail.fits(n) {
-		c := newChunk(sh.next, sh.lastSlab, n)
+		c := sh.takeSpareLocked(n)
+		if c != nil {
+			c.first = sh.next
+		} else {
+			c = newChunk(sh.next, sh.lastSlab, n)
+		}
 		if !sh.st.e.reserveChunk(c) {
 			sh.mu.Unlock()
 			return 0, 0, appendNoMemory
@@ -224,7 +236,14 @@ func (sh *shard) append(key string, data []byte, now time.Time, flags uint16, si
 		sh.counters.putRecordSuccess++
 	}
 	sh.wakeLocked()
+	prevSlab, behind := sh.spareWantedLocked(), sh.spareBehindLocked()
 	sh.mu.Unlock()
+	// The next chunk is prepared outside the lock (prefault.go).
+	if prevSlab > 0 {
+		sh.makeSpare(prevSlab)
+	} else if behind != nil {
+		sh.helpTouch(behind, n)
+	}
 	return counter, arrival, appended
 }
 
@@ -259,6 +278,7 @@ func (sh *shard) close(now time.Time, children []ChildShard) {
 	defer sh.mu.Unlock()
 	sh.closed = true
 	sh.closedAt = now
+	sh.forgetSpareLocked()
 	sh.ending = makeSequenceNumber(sh.createdSec, sh.index, maxSequenceCounter, now.Unix())
 	sh.children = children
 	sh.wakeLocked()
@@ -273,6 +293,7 @@ func (sh *shard) drop() {
 	}
 	sh.st.retire(&sh.counters)
 	sh.gone = true
+	sh.forgetSpareLocked()
 	sh.chunks.Ascend(func(c *chunk) bool {
 		sh.st.e.releaseChunk(c)
 		return true
