@@ -105,11 +105,11 @@ func validRecord(partitionKey string, data []byte) bool {
 // router finds the open shard of a record. A stream with a single open
 // shard needs no hash key to route: that shard owns the whole hash-key
 // space. The MD5 hash of the partition key is computed only when there is a
-// choice, and then once, however often a reshard makes the writer route
-// again; keys routed recently are not hashed again (hashcache.go).
+// choice; keys routed recently are not hashed again (hashcache.go), and
+// short ones find their shard without a search (routecache.go).
 type router struct {
 	partitionKey string
-	key          HashKey
+	key          HashKey // the explicit hash key, when hashed
 	hashed       bool
 }
 
@@ -129,12 +129,12 @@ func newRouter(partitionKey, explicitHashKey string) (router, error) {
 
 // route returns the open shard owning the record's hash key, or nil.
 func (r *router) route(st *Stream) *shard {
-	routes := st.routes()
-	if len(routes) == 1 && !r.hashed {
-		return routes[0]
+	rs := st.routing.Load()
+	if len(rs.shards) == 1 && !r.hashed {
+		return rs.shards[0]
 	}
 	if !r.hashed {
-		r.key, r.hashed = hashKeyOf(r.partitionKey), true
+		return rs.routeKey(r.partitionKey)
 	}
-	return st.route(r.key)
+	return rs.search(r.key)
 }

@@ -57,7 +57,7 @@ type Stream struct {
 
 	phase         atomic.Pointer[phase]          // status and when it settles
 	pending       atomic.Pointer[pendingReshard] // a reshard due when UPDATING ends
-	routing       atomic.Pointer[[]*shard]       // open shards by starting hash key
+	routing       atomic.Pointer[routeSet]       // open shards by starting hash key
 	retention     atomic.Int64                   // time.Duration
 	maxRecordSize atomic.Int64                   // bytes
 	encrypted     atomic.Bool
@@ -138,17 +138,12 @@ func (st *Stream) listsNoShards(now time.Time) bool {
 
 // routes returns the open shards sorted by starting hash key.
 func (st *Stream) routes() []*shard {
-	return *st.routing.Load()
+	return st.routing.Load().shards
 }
 
 // route returns the open shard owning hash key k.
 func (st *Stream) route(k HashKey) *shard {
-	r := st.routes()
-	i := sort.Search(len(r), func(i int) bool { return r[i].hashRange.EndingHashKey.Cmp(k) >= 0 })
-	if i == len(r) {
-		return nil
-	}
-	return r[i]
+	return st.routing.Load().search(k)
 }
 
 // setRoutes publishes a new set of open shards; the caller holds st.mu.
@@ -156,7 +151,7 @@ func (st *Stream) setRoutes(open []*shard) {
 	sort.Slice(open, func(i, j int) bool {
 		return open[i].hashRange.StartingHashKey.Cmp(open[j].hashRange.StartingHashKey) < 0
 	})
-	st.routing.Store(&open)
+	st.routing.Store(&routeSet{shards: open})
 }
 
 // dropShards releases every shard's records once the stream is gone.
