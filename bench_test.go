@@ -601,8 +601,8 @@ func BenchmarkAppendFollow(b *testing.B) {
 // their ratio ("x-chan"), and the CPU time of both; ns/op is all the
 // alternated runs together. The records' 1024 partition keys repeat, as an
 // event bus's keys (users, orders, devices) do, so routing finds their
-// hashes remembered (hashcache.go); AppendColdKeys writes keys drawn from
-// 65,536, which mostly miss. AppendParallel8 compares how 8 producers scale
+// shards remembered (routecache.go) and their hashes (hashcache.go);
+// AppendColdKeys writes keys drawn from 65,536, which mostly miss. AppendParallel8 compares how 8 producers scale
 // over one (see scaling); AppendFollowParallel8 does the same with a
 // Follower reading the stream, as the channel baselines have a receiver.
 //
