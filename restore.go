@@ -415,7 +415,7 @@ func (rs *restorer) startStream(s *streamSection) {
 	st.retention.Store(int64(time.Duration(s.hours) * time.Hour))
 	st.maxRecordSize.Store(int64(s.kib) << 10)
 	st.encrypted.Store(s.keyID != "")
-	st.routing.Store(&routeSet{shards: []*shard{}})
+	st.routing.Store(newRouteSet([]*shard{}))
 	rs.st = st
 	rs.wantConsumers, rs.wantShards = s.consumers, s.shards
 	rs.lineage = rs.lineage[:0]

@@ -10,22 +10,25 @@ import (
 // Routing a record among several open shards needs the MD5 hash of its
 // partition key (hashcache.go remembers those) and a search of the open
 // shards' hash-key ranges. A writer needs only the answer, the index of
-// the shard, so each published set of open shards (routeSet) remembers it
-// for recently routed short keys, in a table of 2048 slots of 32 bytes:
-// half the memory per key of the hash table, so that more of the keys a
-// producer repeats stay in the processor's caches, and no range search.
+// the shard, so the process remembers it for recently routed short keys,
+// in one table of 2048 slots of 32 bytes (64 KiB, shared by every stream
+// of every engine, touched only once a stream routes among several
+// shards): half the memory per key of the hash table, so that more of the
+// keys a producer repeats stay in the processor's caches, and no range
+// search.
 //
-// The table belongs to the set of open shards it was computed from: a
-// reshard publishes a new set with an empty table, so a remembered shard
-// can never outlive the routing that chose it. A writer that loaded the old
-// set may still route by it, as it would by the ranges; the shard it finds
-// is closed by then and sends it to route again (Stream.Append), on the new
-// set.
+// A remembered shard belongs to the set of open shards it was computed
+// from: each published set (routeSet) has an id no other set ever gets,
+// and a slot only answers for the set whose id it holds. A reshard
+// publishes a new set, so a remembered shard can never outlive the routing
+// that chose it. A writer that loaded the old set may still route by it,
+// as it would by the ranges; the shard it finds is closed by then and
+// sends it to route again (Stream.Append), on the new set.
 //
 // Keys of 1 to 16 bytes are remembered; longer keys route through
-// hashKeyOf. A cheap hash of the key picks two slots; each slot is a
-// sequence lock of atomics, as in hashcache.go, and holds no pointers. The
-// table is allocated by the first write that routes among several shards.
+// hashKeyOf. A cheap hash of the set's id and the key picks two slots;
+// each slot is a sequence lock of atomics, as in hashcache.go, and holds
+// no pointers.
 
 const (
 	routeCacheBits = 11
@@ -37,17 +40,28 @@ type routeSlot struct {
 	seq  atomic.Uint32 // odd while a writer fills the slot; 0 while empty
 	meta atomic.Uint32 // key length in the low 8 bits, shard index above
 	key  [2]atomic.Uint64
-	_    [8]byte
+	set  atomic.Uint64 // the id of the routeSet the shard index is of
 }
 
-// routeCache is the table of one routeSet.
-type routeCache [1 << routeCacheBits]routeSlot
+// routeTable is the process's remembered routes. Its memory is zero until
+// written, so a process that never routes among several shards does not
+// touch it.
+var routeTable [1 << routeCacheBits]routeSlot
+
+// routeSetIDs numbers routeSets; ids start at 1.
+var routeSetIDs atomic.Uint64
 
 // routeSet is a published set of open shards, sorted by starting hash
-// key, with the shards its writers found for their keys.
+// key.
 type routeSet struct {
+	id     uint64
 	shards []*shard
-	cache  atomic.Pointer[routeCache]
+}
+
+// newRouteSet returns a set of the open shards, sorted by starting hash
+// key, with an id no other set has.
+func newRouteSet(shards []*shard) *routeSet {
+	return &routeSet{id: routeSetIDs.Add(1), shards: shards}
 }
 
 // routeKey returns the open shard owning partitionKey's hash key, or nil
@@ -60,19 +74,12 @@ func (rs *routeSet) routeKey(partitionKey string) *shard {
 	}
 	var w [hashCacheWords]uint64
 	packKey(&w, partitionKey)
-	c := rs.cache.Load()
-	if c == nil {
-		c = new(routeCache)
-		if !rs.cache.CompareAndSwap(nil, c) {
-			c = rs.cache.Load()
-		}
-	}
-	i, j := routeSlotsOf(w[0], w[1], n)
-	a, b := &c[i], &c[j]
-	if idx, ok := a.load(w[0], w[1], n); ok && idx < len(rs.shards) {
+	i, j := routeSlotsOf(rs.id, w[0], w[1], n)
+	a, b := &routeTable[i], &routeTable[j]
+	if idx, ok := a.load(rs.id, w[0], w[1], n); ok && idx < len(rs.shards) {
 		return rs.shards[idx]
 	}
-	if idx, ok := b.load(w[0], w[1], n); ok && idx < len(rs.shards) {
+	if idx, ok := b.load(rs.id, w[0], w[1], n); ok && idx < len(rs.shards) {
 		return rs.shards[idx]
 	}
 	idx := rs.index(hashKeyOf(partitionKey))
@@ -84,7 +91,7 @@ func (rs *routeSet) routeKey(partitionKey string) *shard {
 	case b.seq.Load() == 0 || rand.N(2) == 1:
 		a = b
 	}
-	a.store(w[0], w[1], n, idx)
+	a.store(rs.id, w[0], w[1], n, idx)
 	return rs.shards[idx]
 }
 
@@ -111,10 +118,10 @@ func (rs *routeSet) search(k HashKey) *shard {
 	return nil
 }
 
-// routeSlotsOf picks the two slots of a key of n bytes packed into the
-// words w0 and w1.
-func routeSlotsOf(w0, w1 uint64, n int) (i, j uint64) {
-	h := (uint64(n) ^ w0) * 0x9e3779b97f4a7c15
+// routeSlotsOf picks the two slots of a key of n bytes, packed into the
+// words w0 and w1, routed by the set with id set.
+func routeSlotsOf(set, w0, w1 uint64, n int) (i, j uint64) {
+	h := (uint64(n) ^ set<<8 ^ w0) * 0x9e3779b97f4a7c15
 	h ^= h >> 29
 	h = (h ^ w1) * 0x9e3779b97f4a7c15
 	h ^= h >> 29
@@ -127,14 +134,14 @@ func routeSlotsOf(w0, w1 uint64, n int) (i, j uint64) {
 }
 
 // load returns the slot's shard index if it holds the key (w0, w1) of n
-// bytes.
-func (s *routeSlot) load(w0, w1 uint64, n int) (int, bool) {
+// bytes routed by the set with id set.
+func (s *routeSlot) load(set, w0, w1 uint64, n int) (int, bool) {
 	seq := s.seq.Load()
 	if seq == 0 || seq&1 != 0 {
 		return 0, false
 	}
 	meta := s.meta.Load()
-	if meta&0xff != uint32(n) || s.key[0].Load() != w0 || s.key[1].Load() != w1 {
+	if meta&0xff != uint32(n) || s.key[0].Load() != w0 || s.key[1].Load() != w1 || s.set.Load() != set {
 		return 0, false
 	}
 	if s.seq.Load() != seq {
@@ -143,10 +150,10 @@ func (s *routeSlot) load(w0, w1 uint64, n int) (int, bool) {
 	return int(meta >> 8), true
 }
 
-// store puts the key (w0, w1) of n bytes and its shard index in the slot,
-// unless another writer is filling it. Indexes that do not fit are not
-// remembered.
-func (s *routeSlot) store(w0, w1 uint64, n, idx int) {
+// store puts the key (w0, w1) of n bytes, routed by the set with id set,
+// and its shard index in the slot, unless another writer is filling it.
+// Indexes that do not fit are not remembered.
+func (s *routeSlot) store(set, w0, w1 uint64, n, idx int) {
 	if idx >= 1<<24 {
 		return
 	}
@@ -157,6 +164,7 @@ func (s *routeSlot) store(w0, w1 uint64, n, idx int) {
 	s.meta.Store(uint32(n) | uint32(idx)<<8)
 	s.key[0].Store(w0)
 	s.key[1].Store(w1)
+	s.set.Store(set)
 	next := seq + 2
 	if next == 0 {
 		next = 2 // 0 means empty

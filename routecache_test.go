@@ -61,9 +61,30 @@ func TestRouteKeyIsMD5Route(t *testing.T) {
 	}
 }
 
+// TestRouteKeySetsApart routes the same keys by two sets of shards that
+// share the process's table: each set answers with its own shards only,
+// whichever routed a key first.
+func TestRouteKeySetsApart(t *testing.T) {
+	e := rsEngine(t)
+	rsCreate(t, e, "a", 4)
+	rsCreate(t, e, "b", 3)
+	sa, sb := rsStream(t, e, "a"), rsStream(t, e, "b")
+	ra, rb := sa.routing.Load(), sb.routing.Load()
+	require.NotEqual(t, ra.id, rb.id)
+	for round := range 3 {
+		for i := range 500 {
+			k := fmt.Sprintf("key-%d", i)
+			for _, rs := range []*routeSet{ra, rb} {
+				got := rs.routeKey(k)
+				require.Same(t, rs.search(hashKeyOf(k)), got, "round %d, key %q", round, k)
+			}
+		}
+	}
+}
+
 // TestRouteKeyNoShards routes on a set without open shards.
 func TestRouteKeyNoShards(t *testing.T) {
-	rs := &routeSet{shards: []*shard{}}
+	rs := newRouteSet([]*shard{})
 	for _, k := range []string{"a", "user-1", strings.Repeat("k", 40)} {
 		require.Nil(t, rs.routeKey(k))
 		require.Nil(t, rs.routeKey(k))
@@ -71,10 +92,11 @@ func TestRouteKeyNoShards(t *testing.T) {
 }
 
 // TestRouteSlotConcurrent has goroutines fill and read the slots of one
-// table at once with keys that collide: a reader must never take a key's
-// shard for another key's (run with -race).
+// table at once with keys that collide, routed by two sets: a reader must
+// never take a key's shard for another key's, or another set's (run with
+// -race).
 func TestRouteSlotConcurrent(t *testing.T) {
-	var c routeCache
+	var c [1 << routeCacheBits]routeSlot
 	keys := make([]string, 4*len(c))
 	for i := range keys {
 		keys[i] = fmt.Sprintf("k-%d", i)
@@ -88,17 +110,20 @@ func TestRouteSlotConcurrent(t *testing.T) {
 			r := rand.New(rand.NewPCG(uint64(g), 9))
 			for range 50_000 {
 				i := r.IntN(len(keys))
+				set := uint64(1 + r.IntN(2))
+				want := (i + int(set)) % (1 << 20)
 				var w [hashCacheWords]uint64
 				packKey(&w, keys[i])
-				a, b := routeSlotsOf(w[0], w[1], len(keys[i]))
+				// The same slots for both sets, so that they meet.
+				a, b := routeSlotsOf(0, w[0], w[1], len(keys[i]))
 				s := &c[a]
 				if r.IntN(2) == 0 {
 					s = &c[b]
 				}
-				if idx, ok := s.load(w[0], w[1], len(keys[i])); ok && idx != i%(1<<20) {
-					bad.Store(fmt.Sprintf("key %q read as index %d", keys[i], idx))
+				if idx, ok := s.load(set, w[0], w[1], len(keys[i])); ok && idx != want {
+					bad.Store(fmt.Sprintf("key %q of set %d read as index %d", keys[i], set, idx))
 				}
-				s.store(w[0], w[1], len(keys[i]), i%(1<<20))
+				s.store(set, w[0], w[1], len(keys[i]), want)
 			}
 		}()
 	}

@@ -151,7 +151,7 @@ func (st *Stream) setRoutes(open []*shard) {
 	sort.Slice(open, func(i, j int) bool {
 		return open[i].hashRange.StartingHashKey.Cmp(open[j].hashRange.StartingHashKey) < 0
 	})
-	st.routing.Store(&routeSet{shards: open})
+	st.routing.Store(newRouteSet(open))
 }
 
 // dropShards releases every shard's records once the stream is gone.
