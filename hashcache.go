@@ -52,9 +52,16 @@ var hashSlots = sync.OnceValue(func() *[1 << hashCacheBits]hashSlot {
 // hashKeyOf returns HashPartitionKey(partitionKey), from the table when the
 // key is in it.
 func hashKeyOf(partitionKey string) HashKey {
+	k, _ := hashKeyRemembered(partitionKey)
+	return k
+}
+
+// hashKeyRemembered is hashKeyOf also telling whether the key's hash was
+// in the table: whether the key was routed recently.
+func hashKeyRemembered(partitionKey string) (HashKey, bool) {
 	n := len(partitionKey)
 	if n == 0 || n > 8*hashCacheWords {
-		return HashPartitionKey(partitionKey)
+		return HashPartitionKey(partitionKey), false
 	}
 	var w [hashCacheWords]uint64
 	words := packKey(&w, partitionKey)
@@ -62,10 +69,10 @@ func hashKeyOf(partitionKey string) HashKey {
 	i, j := slotsOf(w[:words], n)
 	a, b := &slots[i], &slots[j]
 	if k, ok := a.load(w[:words], n); ok {
-		return k
+		return k, true
 	}
 	if k, ok := b.load(w[:words], n); ok {
-		return k
+		return k, true
 	}
 	k := HashPartitionKey(partitionKey)
 	switch {
@@ -74,7 +81,7 @@ func hashKeyOf(partitionKey string) HashKey {
 		a = b
 	}
 	a.store(w[:words], n, k)
-	return k
+	return k, false
 }
 
 // packKey stores the bytes of key, little-endian, zero-padded, in w and

@@ -2,6 +2,7 @@ package freshet
 
 import (
 	"math/rand/v2"
+	"sync"
 	"sync/atomic"
 )
 
@@ -12,8 +13,7 @@ import (
 // shards' hash-key ranges. A writer needs only the answer, the index of
 // the shard, so the process remembers it for recently routed short keys,
 // in one table of 2048 slots of 32 bytes (64 KiB, shared by every stream
-// of every engine, touched only once a stream routes among several
-// shards): half the memory per key of the hash table, so that more of the
+// of every engine, allocated once a stream routes among several shards): half the memory per key of the hash table, so that more of the
 // keys a producer repeats stay in the processor's caches, and no range
 // search.
 //
@@ -25,8 +25,9 @@ import (
 // as it would by the ranges; the shard it finds is closed by then and
 // sends it to route again (Stream.Append), on the new set.
 //
-// Keys of 1 to 16 bytes are remembered; longer keys route through
-// hashKeyOf. A cheap hash of the set's id and the key picks two slots;
+// Keys of 1 to 16 bytes are remembered, once they are routed a second
+// time while the hash table still holds their hash (a key that rarely
+// repeats does not take a slot); longer keys route through hashKeyOf. A cheap hash of the set's id and the key picks two slots;
 // each slot is a sequence lock of atomics, as in hashcache.go, and holds
 // no pointers.
 
@@ -43,10 +44,12 @@ type routeSlot struct {
 	set  atomic.Uint64 // the id of the routeSet the shard index is of
 }
 
-// routeTable is the process's remembered routes. Its memory is zero until
-// written, so a process that never routes among several shards does not
-// touch it.
-var routeTable [1 << routeCacheBits]routeSlot
+// routeTable is the process's remembered routes, allocated on first use
+// (a large allocation is page-aligned, so no slot straddles two cache
+// lines).
+var routeTable = sync.OnceValue(func() *[1 << routeCacheBits]routeSlot {
+	return new([1 << routeCacheBits]routeSlot)
+})
 
 // routeSetIDs numbers routeSets; ids start at 1.
 var routeSetIDs atomic.Uint64
@@ -75,16 +78,23 @@ func (rs *routeSet) routeKey(partitionKey string) *shard {
 	var w [hashCacheWords]uint64
 	packKey(&w, partitionKey)
 	i, j := routeSlotsOf(rs.id, w[0], w[1], n)
-	a, b := &routeTable[i], &routeTable[j]
+	table := routeTable()
+	a, b := &table[i], &table[j]
 	if idx, ok := a.load(rs.id, w[0], w[1], n); ok && idx < len(rs.shards) {
 		return rs.shards[idx]
 	}
 	if idx, ok := b.load(rs.id, w[0], w[1], n); ok && idx < len(rs.shards) {
 		return rs.shards[idx]
 	}
-	idx := rs.index(hashKeyOf(partitionKey))
+	k, seen := hashKeyRemembered(partitionKey)
+	idx := rs.index(k)
 	if idx == len(rs.shards) {
 		return nil
+	}
+	if !seen {
+		// Only a key seen before takes a slot: keys that rarely repeat
+		// would push out those that do, and pay a store for nothing.
+		return rs.shards[idx]
 	}
 	switch {
 	case a.seq.Load() == 0:
