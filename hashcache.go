@@ -108,8 +108,13 @@ func slotsOf(w []uint64, n int) (i, j uint64) {
 		h = (h ^ x) * 0x9e3779b97f4a7c15
 		h ^= h >> 29
 	}
-	i = h >> (64 - hashCacheBits)
-	j = h >> (64 - 2*hashCacheBits) & (1<<hashCacheBits - 1)
+	return slotPair(h, hashCacheBits)
+}
+
+// slotPair picks two different slots of a table of 1<<bits from the hash h.
+func slotPair(h uint64, bits int) (i, j uint64) {
+	i = h >> (64 - bits)
+	j = h >> (64 - 2*bits) & (1<<bits - 1)
 	if i == j {
 		j ^= 1
 	}

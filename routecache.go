@@ -135,12 +135,7 @@ func routeSlotsOf(set, w0, w1 uint64, n int) (i, j uint64) {
 	h ^= h >> 29
 	h = (h ^ w1) * 0x9e3779b97f4a7c15
 	h ^= h >> 29
-	i = h >> (64 - routeCacheBits)
-	j = h >> (64 - 2*routeCacheBits) & (1<<routeCacheBits - 1)
-	if i == j {
-		j ^= 1
-	}
-	return i, j
+	return slotPair(h, routeCacheBits)
 }
 
 // load returns the slot's shard index if it holds the key (w0, w1) of n
