@@ -17,16 +17,18 @@ import (
 )
 
 // TestResponseBuffersNotShared: responses are encoded into buffers reused
-// across requests (encodeBuffers). Requests served at the same time, with
-// bodies of different sizes in both formats, each get their own body, and
-// no body changes while later requests are served. Run it with -race.
+// across requests (encodeBuffers), from lists of records reused too
+// (recordLists). Requests served at the same time, with bodies of
+// different sizes and numbers of records in both formats, each get their
+// own body, and no body changes while later requests are served. Run it
+// with -race.
 func TestResponseBuffersNotShared(t *testing.T) {
 	h := newTestHandler(t)
 	const (
 		streams  = 4
-		records  = 50
 		requests = 20
 	)
+	records := func(i int) int { return 50 - 10*i }
 	// Stream i holds records of (i+1)*300 bytes of the letter 'a'+i, so
 	// that responses differ in size and content.
 	data := func(i int) []byte { return bytes.Repeat([]byte{byte('a' + i)}, (i+1)*300) }
@@ -36,7 +38,7 @@ func TestResponseBuffersNotShared(t *testing.T) {
 		mustCreateStream(t, h, name, 1)
 		var body strings.Builder
 		fmt.Fprintf(&body, `{"StreamName":%q,"Records":[`, name)
-		for j := range records {
+		for j := range records(i) {
 			if j > 0 {
 				body.WriteByte(',')
 			}
@@ -99,7 +101,7 @@ func TestResponseBuffersNotShared(t *testing.T) {
 		} else {
 			require.NoError(t, json.Unmarshal(resp.rec.Body.Bytes(), &out))
 		}
-		require.Len(t, out.Records, records)
+		require.Len(t, out.Records, records(resp.stream))
 		for j, r := range out.Records {
 			require.Equal(t, data(resp.stream), r.Data, "stream %d record %d", resp.stream, j)
 			require.Equal(t, fmt.Sprintf("k%d", j), r.PartitionKey)

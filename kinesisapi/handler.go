@@ -354,6 +354,9 @@ func (c *call) serve() {
 	}
 	buf := encodeBuffers.Get().(*[]byte)
 	b, err := wire.AppendEncode((*buf)[:0], c.contentType, out)
+	if g, ok := out.(*wire.GetRecordsOutput); ok {
+		recycleRecords(g.Records) // encoded: no longer needed
+	}
 	if err != nil {
 		c.h.log.Error("kinesisapi: encoding a response", "operation", op.Name, "requestId", c.requestID, "error", err)
 		c.writeInternalFailure()
