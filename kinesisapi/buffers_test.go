@@ -13,6 +13,7 @@ import (
 	"github.com/fxamacker/cbor/v2"
 	"github.com/stretchr/testify/require"
 
+	"github.com/freshet-io/freshet"
 	"github.com/freshet-io/freshet/kinesisapi/internal/wire"
 )
 
@@ -107,4 +108,78 @@ func TestResponseBuffersNotShared(t *testing.T) {
 			require.Equal(t, fmt.Sprintf("k%d", j), r.PartitionKey)
 		}
 	}
+}
+
+// TestPutRecordsResultsNotShared: PutRecords results go into lists reused
+// across requests (resultLists). Requests of different sizes served at the
+// same time, whose entries fail on one shard and succeed on the other,
+// each get their own results, with nothing left over from another
+// request's: no ErrorCode on a success, no SequenceNumber on a failure.
+func TestPutRecordsResultsNotShared(t *testing.T) {
+	h := newTestHandler(t)
+	mustCreateStream(t, h, "s", 2)
+	defaultEngine(h).InjectFault(freshet.Fault{Operation: "PutRecords", ShardId: "shardId-000000000001",
+		Err: freshet.ErrProvisionedThroughputExceeded})
+	const (
+		goroutines = 4
+		requests   = 20
+	)
+	keys := [2]string{"0", "340282366920938463463374607431768211455"} // shard 0, shard 1
+	var (
+		wg   sync.WaitGroup
+		mu   sync.Mutex
+		errs []error
+	)
+	report := func(err error) {
+		mu.Lock()
+		errs = append(errs, err)
+		mu.Unlock()
+	}
+	for g := range goroutines {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for k := range requests {
+				n := 1 + (g*7+k*5)%40
+				var body strings.Builder
+				body.WriteString(`{"StreamName":"s","Records":[`)
+				for j := range n {
+					if j > 0 {
+						body.WriteByte(',')
+					}
+					fmt.Fprintf(&body, `{"PartitionKey":"k","Data":"","ExplicitHashKey":%q}`, keys[(j+g+k)%2])
+				}
+				body.WriteString(`]}`)
+				rec := do(h, "PutRecords", body.String())
+				var out struct {
+					FailedRecordCount int
+					Records           []map[string]string
+				}
+				if rec.Code != http.StatusOK {
+					report(fmt.Errorf("status %d: %s", rec.Code, rec.Body))
+					continue
+				}
+				if err := json.Unmarshal(rec.Body.Bytes(), &out); err != nil {
+					report(err)
+					continue
+				}
+				failed := 0
+				for j, r := range out.Records {
+					want := []string{"SequenceNumber", "ShardId"}
+					if (j+g+k)%2 == 1 {
+						want = []string{"ErrorCode", "ErrorMessage"}
+						failed++
+					}
+					if len(r) != 2 || r[want[0]] == "" || r[want[1]] == "" {
+						report(fmt.Errorf("request of %d entries, entry %d: %v, want %v", n, j, r, want))
+					}
+				}
+				if len(out.Records) != n || out.FailedRecordCount != failed {
+					report(fmt.Errorf("%d results, %d failed; want %d, %d", len(out.Records), out.FailedRecordCount, n, failed))
+				}
+			}
+		}()
+	}
+	wg.Wait()
+	require.Empty(t, errs)
 }

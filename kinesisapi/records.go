@@ -49,7 +49,10 @@ func putRecords(ctx context.Context, e *freshet.Engine, r *wire.PutRecordsReques
 			ExplicitHashKey: str(rec.ExplicitHashKey),
 		}
 	}
-	out, err := e.PutRecords(ctx, &freshet.PutRecordsInput{
+	// The results go into a recycled list (recycleResults), which the
+	// context lends the engine.
+	results := resultLists.Get().(*[]freshet.PutRecordsResultEntry)
+	out, err := e.PutRecords(readbuf.With(ctx, results), &freshet.PutRecordsInput{
 		StreamName: str(r.StreamName),
 		StreamARN:  str(r.StreamARN),
 		Records:    entries,
@@ -59,6 +62,7 @@ func putRecords(ctx context.Context, e *freshet.Engine, r *wire.PutRecordsReques
 	*buf = entries
 	engineEntries.Put(buf)
 	if err != nil {
+		resultLists.Put(results)
 		return nil, err
 	}
 	// Encoded straight from the engine's output (as putRecordsResponse,
@@ -121,4 +125,22 @@ func recycleRecords(recs []freshet.Record) {
 	clear(recs) // no reference into the shard's storage outlives the call
 	recs = recs[:0]
 	recordLists.Put(&recs)
+}
+
+// resultLists holds the lists of results PutRecords fills.
+var resultLists = sync.Pool{New: func() any { return new([]freshet.PutRecordsResultEntry) }}
+
+// maxRecycledResults is the largest list resultLists keeps: PutRecords'
+// largest number of entries.
+const maxRecycledResults = 500
+
+// recycleResults returns the results of a PutRecords output to resultLists
+// once the response is encoded, as recycleRecords does records.
+func recycleResults(results []freshet.PutRecordsResultEntry) {
+	if cap(results) == 0 || cap(results) > maxRecycledResults {
+		return
+	}
+	clear(results)
+	results = results[:0]
+	resultLists.Put(&results)
 }

@@ -18,4 +18,9 @@ func TestWithFrom(t *testing.T) {
 	assert.Same(t, &dst[0], &got[:1][0], "the lent array itself")
 
 	assert.Nil(t, From[string](ctx), "a slice of another type is not lent")
+
+	strs := make([]string, 0, 4)
+	both := With(ctx, &strs)
+	assert.Equal(t, 4, cap(From[string](both)))
+	assert.Equal(t, 8, cap(From[int](both)), "lent independently")
 }

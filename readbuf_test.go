@@ -55,3 +55,38 @@ func TestGetRecordsIntoLentList(t *testing.T) {
 		})
 	}
 }
+
+// TestPutRecordsIntoLentList: PutRecords writes its results into the list a
+// caller lends it through the context when it is large enough, cleared of
+// what it held, and allocates its own otherwise.
+func TestPutRecordsIntoLentList(t *testing.T) {
+	e := newTestEngine(t)
+	ctx := context.Background()
+	mustCreate(t, e, "s", 2)
+	in := &PutRecordsInput{StreamName: "s"}
+	for i := range 10 {
+		in.Records = append(in.Records, PutRecordsRequestEntry{PartitionKey: fmt.Sprint("k", i), Data: []byte{byte(i)}})
+	}
+
+	lent := make([]PutRecordsResultEntry, 12)
+	for i := range lent {
+		lent[i] = PutRecordsResultEntry{ErrorCode: "stale", ErrorMessage: "stale"}
+	}
+	out, err := e.PutRecords(readbuf.With(ctx, &lent), in)
+	require.NoError(t, err)
+	require.Len(t, out.Records, 10)
+	require.Same(t, &lent[0], &out.Records[0], "the lent list is filled")
+	require.Zero(t, out.FailedRecordCount)
+	for i, r := range out.Records {
+		require.Empty(t, r.ErrorCode, "result %d", i)
+		require.Empty(t, r.ErrorMessage, "result %d", i)
+		require.NotZero(t, r.SequenceNumber, "result %d", i)
+		require.Contains(t, []string{"shardId-000000000000", "shardId-000000000001"}, r.ShardId)
+	}
+
+	small := make([]PutRecordsResultEntry, 0, 5)
+	out, err = e.PutRecords(readbuf.With(ctx, &small), in)
+	require.NoError(t, err)
+	require.Len(t, out.Records, 10)
+	require.Equal(t, PutRecordsResultEntry{}, small[:1][0], "untouched")
+}
