@@ -3,6 +3,8 @@ package freshet
 import (
 	"context"
 	"time"
+
+	"github.com/freshet-io/freshet/internal/readbuf"
 )
 
 // ShardIteratorType says where reading a shard starts.
@@ -236,7 +238,9 @@ func (e *Engine) getRecords(ctx context.Context, in *GetRecordsInput) (*GetRecor
 	if limit == 0 {
 		limit = 10000
 	}
-	res, err := sh.read(readGetRecords, pos, limit, maxGetRecordsBytes, now, st.retentionPeriod(), nil)
+	// The wire server lends the slice the records go into (internal/readbuf).
+	dst := readbuf.From[Record](ctx)
+	res, err := sh.read(readGetRecords, pos, limit, maxGetRecordsBytes, now, st.retentionPeriod(), dst)
 	if err != nil {
 		return nil, err
 	}

@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/freshet-io/freshet/internal/constraint"
+	"github.com/freshet-io/freshet/internal/readbuf"
 )
 
 // PutRecordInput is the input of PutRecord.
@@ -240,7 +241,7 @@ func (e *Engine) putRecords(ctx context.Context, in *PutRecordsInput) (*PutRecor
 		return nil, err
 	}
 	flags, enc := st.encryptionFlags()
-	out := &PutRecordsOutput{Records: make([]PutRecordsResultEntry, len(in.Records)), EncryptionType: enc}
+	out := &PutRecordsOutput{Records: putRecordsResults(ctx, len(in.Records)), EncryptionType: enc}
 	throttled, err := e.writePutRecords(ctx, st, in, routers, now, flags, out)
 	if err != nil {
 		return nil, err
@@ -248,6 +249,17 @@ func (e *Engine) putRecords(ctx context.Context, in *PutRecordsInput) (*PutRecor
 	e.awaitPutRecords(st, out)
 	st.countPutRecords(len(in.Records), out.FailedRecordCount, throttled, start)
 	return out, nil
+}
+
+// putRecordsResults returns n zero results: in the list the caller lends
+// through ctx (internal/readbuf) when it is large enough.
+func putRecordsResults(ctx context.Context, n int) []PutRecordsResultEntry {
+	if dst := readbuf.From[PutRecordsResultEntry](ctx); cap(dst) >= n {
+		dst = dst[:n]
+		clear(dst)
+		return dst
+	}
+	return make([]PutRecordsResultEntry, n)
 }
 
 // routePutRecords fills routers[i] with the router of records[i] and checks

@@ -13,20 +13,23 @@ import (
 	"github.com/fxamacker/cbor/v2"
 	"github.com/stretchr/testify/require"
 
+	"github.com/freshet-io/freshet"
 	"github.com/freshet-io/freshet/kinesisapi/internal/wire"
 )
 
 // TestResponseBuffersNotShared: responses are encoded into buffers reused
-// across requests (encodeBuffers). Requests served at the same time, with
-// bodies of different sizes in both formats, each get their own body, and
-// no body changes while later requests are served. Run it with -race.
+// across requests (encodeBuffers), from lists of records reused too
+// (recordLists). Requests served at the same time, with bodies of
+// different sizes and numbers of records in both formats, each get their
+// own body, and no body changes while later requests are served. Run it
+// with -race.
 func TestResponseBuffersNotShared(t *testing.T) {
 	h := newTestHandler(t)
 	const (
 		streams  = 4
-		records  = 50
 		requests = 20
 	)
+	records := func(i int) int { return 50 - 10*i }
 	// Stream i holds records of (i+1)*300 bytes of the letter 'a'+i, so
 	// that responses differ in size and content.
 	data := func(i int) []byte { return bytes.Repeat([]byte{byte('a' + i)}, (i+1)*300) }
@@ -36,7 +39,7 @@ func TestResponseBuffersNotShared(t *testing.T) {
 		mustCreateStream(t, h, name, 1)
 		var body strings.Builder
 		fmt.Fprintf(&body, `{"StreamName":%q,"Records":[`, name)
-		for j := range records {
+		for j := range records(i) {
 			if j > 0 {
 				body.WriteByte(',')
 			}
@@ -99,10 +102,84 @@ func TestResponseBuffersNotShared(t *testing.T) {
 		} else {
 			require.NoError(t, json.Unmarshal(resp.rec.Body.Bytes(), &out))
 		}
-		require.Len(t, out.Records, records)
+		require.Len(t, out.Records, records(resp.stream))
 		for j, r := range out.Records {
 			require.Equal(t, data(resp.stream), r.Data, "stream %d record %d", resp.stream, j)
 			require.Equal(t, fmt.Sprintf("k%d", j), r.PartitionKey)
 		}
 	}
+}
+
+// TestPutRecordsResultsNotShared: PutRecords results go into lists reused
+// across requests (resultLists). Requests of different sizes served at the
+// same time, whose entries fail on one shard and succeed on the other,
+// each get their own results, with nothing left over from another
+// request's: no ErrorCode on a success, no SequenceNumber on a failure.
+func TestPutRecordsResultsNotShared(t *testing.T) {
+	h := newTestHandler(t)
+	mustCreateStream(t, h, "s", 2)
+	defaultEngine(h).InjectFault(freshet.Fault{Operation: "PutRecords", ShardId: "shardId-000000000001",
+		Err: freshet.ErrProvisionedThroughputExceeded})
+	const (
+		goroutines = 4
+		requests   = 20
+	)
+	keys := [2]string{"0", "340282366920938463463374607431768211455"} // shard 0, shard 1
+	var (
+		wg   sync.WaitGroup
+		mu   sync.Mutex
+		errs []error
+	)
+	report := func(err error) {
+		mu.Lock()
+		errs = append(errs, err)
+		mu.Unlock()
+	}
+	for g := range goroutines {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for k := range requests {
+				n := 1 + (g*7+k*5)%40
+				var body strings.Builder
+				body.WriteString(`{"StreamName":"s","Records":[`)
+				for j := range n {
+					if j > 0 {
+						body.WriteByte(',')
+					}
+					fmt.Fprintf(&body, `{"PartitionKey":"k","Data":"","ExplicitHashKey":%q}`, keys[(j+g+k)%2])
+				}
+				body.WriteString(`]}`)
+				rec := do(h, "PutRecords", body.String())
+				var out struct {
+					FailedRecordCount int
+					Records           []map[string]string
+				}
+				if rec.Code != http.StatusOK {
+					report(fmt.Errorf("status %d: %s", rec.Code, rec.Body))
+					continue
+				}
+				if err := json.Unmarshal(rec.Body.Bytes(), &out); err != nil {
+					report(err)
+					continue
+				}
+				failed := 0
+				for j, r := range out.Records {
+					want := []string{"SequenceNumber", "ShardId"}
+					if (j+g+k)%2 == 1 {
+						want = []string{"ErrorCode", "ErrorMessage"}
+						failed++
+					}
+					if len(r) != 2 || r[want[0]] == "" || r[want[1]] == "" {
+						report(fmt.Errorf("request of %d entries, entry %d: %v, want %v", n, j, r, want))
+					}
+				}
+				if len(out.Records) != n || out.FailedRecordCount != failed {
+					report(fmt.Errorf("%d results, %d failed; want %d, %d", len(out.Records), out.FailedRecordCount, n, failed))
+				}
+			}
+		}()
+	}
+	wg.Wait()
+	require.Empty(t, errs)
 }

@@ -354,6 +354,13 @@ func (c *call) serve() {
 	}
 	buf := encodeBuffers.Get().(*[]byte)
 	b, err := wire.AppendEncode((*buf)[:0], c.contentType, out)
+	// Encoded: the lists lent to the engine are no longer needed.
+	switch o := out.(type) {
+	case *wire.GetRecordsOutput:
+		recycleRecords(o.Records)
+	case *wire.PutRecordsOutput:
+		recycleResults(o.Records)
+	}
 	if err != nil {
 		c.h.log.Error("kinesisapi: encoding a response", "operation", op.Name, "requestId", c.requestID, "error", err)
 		c.writeInternalFailure()

@@ -16,6 +16,7 @@ import (
 	"sync"
 
 	"github.com/freshet-io/freshet"
+	"github.com/freshet-io/freshet/internal/readbuf"
 	"github.com/freshet-io/freshet/kinesisapi/internal/wire"
 )
 
@@ -48,7 +49,10 @@ func putRecords(ctx context.Context, e *freshet.Engine, r *wire.PutRecordsReques
 			ExplicitHashKey: str(rec.ExplicitHashKey),
 		}
 	}
-	out, err := e.PutRecords(ctx, &freshet.PutRecordsInput{
+	// The results go into a recycled list (recycleResults), which the
+	// context lends the engine.
+	results := resultLists.Get().(*[]freshet.PutRecordsResultEntry)
+	out, err := e.PutRecords(readbuf.With(ctx, results), &freshet.PutRecordsInput{
 		StreamName: str(r.StreamName),
 		StreamARN:  str(r.StreamARN),
 		Records:    entries,
@@ -58,6 +62,7 @@ func putRecords(ctx context.Context, e *freshet.Engine, r *wire.PutRecordsReques
 	*buf = entries
 	engineEntries.Put(buf)
 	if err != nil {
+		resultLists.Put(results)
 		return nil, err
 	}
 	// Encoded straight from the engine's output (as putRecordsResponse,
@@ -85,15 +90,57 @@ func getShardIterator(ctx context.Context, e *freshet.Engine, r *wire.GetShardIt
 }
 
 func getRecords(ctx context.Context, e *freshet.Engine, r *wire.GetRecordsRequest) (*wire.GetRecordsOutput, error) {
-	out, err := e.GetRecords(ctx, &freshet.GetRecordsInput{
+	// The records go into a recycled list (recycleRecords), which the
+	// context lends the engine.
+	recs := recordLists.Get().(*[]freshet.Record)
+	out, err := e.GetRecords(readbuf.With(ctx, recs), &freshet.GetRecordsInput{
 		ShardIterator: str(r.ShardIterator),
 		Limit:         num(r.Limit),
 		StreamARN:     str(r.StreamARN),
 	})
 	if err != nil {
+		recordLists.Put(recs)
 		return nil, err
 	}
 	// Encoded straight from the engine's records (as getRecordsResponse,
 	// in the tests, converts them).
 	return (*wire.GetRecordsOutput)(out), nil
+}
+
+// recordLists holds the lists of records GetRecords fills: without them a
+// read of 10,000 records allocates and zeroes a megabyte each time.
+var recordLists = sync.Pool{New: func() any { return new([]freshet.Record) }}
+
+// maxRecycledRecords is the largest list recordLists keeps: GetRecords'
+// largest Limit.
+const maxRecycledRecords = 10000
+
+// recycleRecords returns the records of a GetRecords output to
+// recordLists once the response is encoded. The engine's output belongs
+// to its caller, whether it filled the lent list or allocated another.
+func recycleRecords(recs []freshet.Record) {
+	if cap(recs) == 0 || cap(recs) > maxRecycledRecords {
+		return
+	}
+	clear(recs) // no reference into the shard's storage outlives the call
+	recs = recs[:0]
+	recordLists.Put(&recs)
+}
+
+// resultLists holds the lists of results PutRecords fills.
+var resultLists = sync.Pool{New: func() any { return new([]freshet.PutRecordsResultEntry) }}
+
+// maxRecycledResults is the largest list resultLists keeps: PutRecords'
+// largest number of entries.
+const maxRecycledResults = 500
+
+// recycleResults returns the results of a PutRecords output to resultLists
+// once the response is encoded, as recycleRecords does records.
+func recycleResults(results []freshet.PutRecordsResultEntry) {
+	if cap(results) == 0 || cap(results) > maxRecycledResults {
+		return
+	}
+	clear(results)
+	results = results[:0]
+	resultLists.Put(&results)
 }
