@@ -29,7 +29,10 @@ type Call struct {
 	// ShardId is the shard the call touches, in shard-level interception.
 	ShardId string
 	// Input is the operation's input (*PutRecordInput, ...); treat it as
-	// read-only.
+	// read-only. It is the caller's: behind kinesisapi's handler, the
+	// record data and entries of PutRecord and PutRecords inputs are
+	// memory the handler reuses for later requests, so an interceptor that
+	// keeps any of it past its return must copy it.
 	Input any
 }
 
