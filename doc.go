@@ -97,8 +97,11 @@
 // committer's queue lock after it. The interceptor list, the account
 // settings and a subscription have locks of their own that are taken
 // alone. No goroutine runs per record, reader or stream: the background
-// goroutines are the retention sweep and, with a data directory, the
-// committer, which Close stops.
+// goroutines are the retention sweep, with a data directory the committer,
+// and, without one, a short-lived goroutine per growing shard that touches
+// the pages of its next chunk ahead of the writers (prefault.go; it ends
+// when the chunk is touched or installed, or the shard or engine closes).
+// Close stops them all.
 //
 // # Snapshots
 //
