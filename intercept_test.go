@@ -9,6 +9,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/freshet-io/freshet/internal/testsync"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
@@ -279,10 +280,8 @@ func TestInjectFaultWhileCallsAreInFlight(t *testing.T) {
 		go func() {
 			defer wg.Done()
 			for {
-				select {
-				case <-stop:
+				if testsync.Closed(stop) {
 					return
-				default:
 				}
 				if _, err := e.DescribeStreamSummary(ctx, &DescribeStreamSummaryInput{StreamName: "s"}); err != nil {
 					failed.Add(1)

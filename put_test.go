@@ -10,6 +10,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/freshet-io/freshet/internal/testsync"
 	"github.com/stretchr/testify/require"
 )
 
@@ -249,10 +250,8 @@ func TestPutRecordConcurrent(t *testing.T) {
 					last = r.SequenceNumber
 				}
 				it = out.NextShardIterator
-				select {
-				case <-stop:
+				if testsync.Closed(stop) {
 					return
-				default:
 				}
 			}
 		}()

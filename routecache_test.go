@@ -9,6 +9,7 @@ import (
 	"sync/atomic"
 	"testing"
 
+	"github.com/freshet-io/freshet/internal/testsync"
 	"github.com/stretchr/testify/require"
 )
 
@@ -154,10 +155,8 @@ func TestAppendRoutesByMD5AcrossReshards(t *testing.T) {
 		go func() {
 			defer wg.Done()
 			for i := 0; ; i++ {
-				select {
-				case <-stop:
+				if testsync.Closed(stop) {
 					return
-				default:
 				}
 				k := fmt.Sprintf("w%d-%d", w, i%50)
 				if _, err := st.Append(ctx, k, []byte(k)); err != nil {

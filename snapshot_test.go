@@ -17,6 +17,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/freshet-io/freshet/internal/testsync"
 	"github.com/stretchr/testify/require"
 )
 
@@ -391,10 +392,8 @@ func TestSnapshotUnderConcurrentWrites(t *testing.T) {
 		go func() {
 			defer wg.Done()
 			for i := 0; ; i++ {
-				select {
-				case <-stop:
+				if testsync.Closed(stop) {
 					return
-				default:
 				}
 				stream := "s"
 				if i%5 == 0 {
@@ -412,10 +411,8 @@ func TestSnapshotUnderConcurrentWrites(t *testing.T) {
 	go func() {
 		defer wg.Done()
 		for i := 0; ; i++ {
-			select {
-			case <-stop:
+			if testsync.Closed(stop) {
 				return
-			default:
 			}
 			open, err := e.ListShards(ctx, &ListShardsInput{StreamName: "s", ShardFilter: &ShardFilter{Type: AtLatest}})
 			if err != nil {

@@ -6,6 +6,7 @@ import (
 	"sync"
 	"testing"
 
+	"github.com/freshet-io/freshet/internal/testsync"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
@@ -276,10 +277,8 @@ func TestConcurrentSwap(t *testing.T) {
 		go func() {
 			defer writers.Done()
 			for i := 0; ; i++ {
-				select {
-				case <-stop:
+				if testsync.Closed(stop) {
 					return
-				default:
 				}
 				doc := allow
 				if i%2 == 0 {

@@ -17,6 +17,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/freshet-io/freshet/internal/testsync"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
@@ -70,10 +71,8 @@ func TestKillLoop(t *testing.T) {
 			go func() {
 				defer wg.Done()
 				for i := 0; ; i++ {
-					select {
-					case <-stop:
+					if testsync.Closed(stop) {
 						return
-					default:
 					}
 					data := fmt.Sprintf("L%d-W%d-%d", loop, w, i)
 					if i%5 == 4 {

@@ -62,3 +62,14 @@ func waitFor(t testing.TB, what string, cond func() bool, timeout time.Duration)
 		time.Sleep(pollInterval)
 	}
 }
+
+// Closed tells whether ch is closed, without waiting: the check at the top
+// of a test's writer loop that runs until the test closes its stop channel.
+func Closed(ch <-chan struct{}) bool {
+	select {
+	case <-ch:
+		return true
+	default:
+		return false
+	}
+}
