@@ -111,9 +111,9 @@ func (l Latency) Average() time.Duration {
 // shardCounters are a shard's counters, guarded by its mutex.
 type shardCounters struct {
 	incomingBytes, incomingRecords int64
+	putRecordSuccess               int64
 	outgoingBytes, outgoingRecords int64
 	writeThrottled, readThrottled  int64
-	putRecordSuccess               int64
 	getRecordsSuccess              int64
 	iteratorAgeMs                  int64 // of the last GetRecords
 	eventAgeMs                     int64 // of the last SubscribeToShard event

@@ -26,6 +26,12 @@ import (
 // finds its pages in memory. If the spare is not finished by then, the
 // rest of its pages fault as they are written, as before.
 //
+// A spare's pages are those of its slab and those of the part of its entry
+// table that its records are expected to fill, judging by the mean size of
+// the tail's records (the table is sized for the smallest records, so most
+// of it is usually never written, and touching it all would make those
+// pages resident for nothing).
+//
 // A toucher (the goroutine or a writer) claims each page with an atomic
 // counter, writes a zero into it and counts it done. Installing the spare
 // (under the lock) closes the claims and waits for the touches in flight,
@@ -44,16 +50,37 @@ const pageSize = 4 << 10
 // chunks (8, 16, 32 KiB) are a handful of pages, not worth the bookkeeping.
 const minSpareSlab = 64 << 10
 
-// spareChunk is a shard's next chunk while its pages are touched.
+// spareChunk is a shard's next chunk while its pages are touched: first
+// its slab's, then those of the part of its entry table its records are
+// expected to fill.
 type spareChunk struct {
-	c       *chunk
-	pages   int64
-	claimed atomic.Int64 // pages claimed for touching; pages or more: no more touching
-	touched atomic.Int64 // claimed pages written
+	c         *chunk
+	slabPages int64
+	pages     int64        // slab pages and entry-table pages
+	claimed   atomic.Int64 // pages claimed for touching; pages or more: no more touching
+	touched   atomic.Int64 // claimed pages written
 }
 
-func newSpareChunk(c *chunk) *spareChunk {
-	return &spareChunk{c: c, pages: int64((len(c.slab) + pageSize - 1) / pageSize)}
+// newSpareChunk returns the spare chunk c, to be touched: its whole slab,
+// and the pages of its entry table that hold its first entries entries.
+func newSpareChunk(c *chunk, entries int) *spareChunk {
+	slabPages := int64((len(c.slab) + pageSize - 1) / pageSize)
+	entries = min(entries, cap(c.entries))
+	entryPages := int64((entries*entrySize + pageSize - 1) / pageSize)
+	return &spareChunk{c: c, slabPages: slabPages, pages: slabPages + entryPages}
+}
+
+// touchPage writes into page i of the spare: a page of its slab, or of its
+// entry table after them. Writing beyond the table's length (within its
+// capacity) is harmless: appends overwrite those entries.
+func (s *spareChunk) touchPage(i int64) {
+	if i < s.slabPages {
+		s.c.slab[i*pageSize] = 0
+		return
+	}
+	// The first entry starting in page i of the table.
+	k := ((i-s.slabPages)*pageSize + entrySize - 1) / entrySize
+	s.c.entries[:cap(s.c.entries)][k].arrival = 0
 }
 
 // touch writes into up to n untouched pages of the spare, and stops early
@@ -72,7 +99,7 @@ func (s *spareChunk) touch(done <-chan struct{}, n int64) {
 		if i >= s.pages {
 			return
 		}
-		s.c.slab[i*pageSize] = 0
+		s.touchPage(i)
 		s.touched.Add(1)
 	}
 }
@@ -90,26 +117,33 @@ func (s *spareChunk) stop() *chunk {
 // spareWantedLocked tells whether the write that holds sh.mu should
 // allocate the shard's spare chunk once it has released the lock: it
 // returns the slab size of the tail the spare follows, or 0, and marks the
-// allocation as under way. The caller holds sh.mu.
-func (sh *shard) spareWantedLocked() (prevSlab int) {
+// allocation as under way. It also returns how many entries the spare is
+// expected to hold, judging by the size of the tail's records, whose pages
+// of the entry table are touched too. The caller holds sh.mu.
+func (sh *shard) spareWantedLocked() (prevSlab, expected int) {
 	t := sh.tail
 	if sh.allocatingSpare || sh.spare != nil || t == nil || len(t.slab) < minSpareSlab ||
 		2*t.used < len(t.slab) && 2*len(t.entries) < cap(t.entries) {
-		return 0
+		return 0, 0
 	}
 	e := sh.st.e
 	slab, entries := chunkSize(len(t.slab), 0)
 	if limit := e.cfg.storage.maxMemory; limit > 0 && e.mem.used.Load()+int64(slab+entries*entrySize) > limit {
-		return 0 // a spare would not fit the memory budget: allocate when needed, or refuse then
+		return 0, 0 // a spare would not fit the memory budget: allocate when needed, or refuse then
 	}
 	sh.allocatingSpare = true
-	return len(t.slab)
+	if t.used > 0 {
+		// As many records as the spare's slab holds at the tail's mean
+		// record size, and an eighth more.
+		expected = int(min(int64(entries), int64(slab)*int64(len(t.entries))/int64(t.used)*9/8))
+	}
+	return len(t.slab), expected
 }
 
 // makeSpare allocates the spare chunk that spareWantedLocked asked for,
 // without sh.mu, and starts the goroutine that touches its pages.
-func (sh *shard) makeSpare(prevSlab int) {
-	s := newSpareChunk(newChunk(0, prevSlab, 0))
+func (sh *shard) makeSpare(prevSlab, expected int) {
+	s := newSpareChunk(newChunk(0, prevSlab, 0), expected)
 	sh.mu.Lock()
 	sh.allocatingSpare = false
 	live := !sh.closed && !sh.gone
@@ -135,11 +169,12 @@ func (sh *shard) spareBehindLocked() *spareChunk {
 }
 
 // helpTouch touches the pages of the spare that a write of n bytes owes
-// it, without sh.mu: 1+8n/pageSize, enough for the spare (at most twice the
-// tail's size, so 8n/pageSize pages per record of the tail's last quarter)
-// to be ready when the tail is full.
+// it, without sh.mu: 1+8(n+27)/pageSize, enough for the spare (at most
+// twice the tail's size, so 8(n+27)/pageSize pages per record of the
+// tail's last quarter, counting its entry and the eighth more entries
+// touched) to be ready when the tail is full.
 func (sh *shard) helpTouch(s *spareChunk, n int) {
-	s.touch(sh.st.e.done, int64(1+8*n/pageSize))
+	s.touch(sh.st.e.done, int64(1+8*(n+entrySize*9/8)/pageSize))
 }
 
 // takeSpareLocked returns the shard's spare chunk, to become the tail, if

@@ -111,7 +111,7 @@ func TestSpareChunkForgottenWhenShardCloses(t *testing.T) {
 func TestSpareChunkStopWaitsForTouches(t *testing.T) {
 	done := make(chan struct{})
 	for round := range 100 {
-		s := newSpareChunk(newChunk(0, 512<<10, 0)) // 1 MiB: 256 pages
+		s := newSpareChunk(newChunk(0, 512<<10, 0), 0) // 1 MiB: 256 pages
 		var wg sync.WaitGroup
 		for g := range 3 {
 			wg.Add(1)
@@ -143,7 +143,7 @@ func TestSpareChunkStopWaitsForTouches(t *testing.T) {
 // touch touches at most the pages asked, each page once, and stops when
 // the engine closes.
 func TestSpareChunkTouchesEveryPage(t *testing.T) {
-	s := newSpareChunk(newChunk(0, 512<<10, 0))
+	s := newSpareChunk(newChunk(0, 512<<10, 0), 0)
 	assert.Equal(t, int64(len(s.c.slab)/pageSize), s.pages)
 	open := make(chan struct{})
 	s.touch(open, 10)
@@ -154,9 +154,69 @@ func TestSpareChunkTouchesEveryPage(t *testing.T) {
 
 	closed := make(chan struct{})
 	close(closed)
-	s = newSpareChunk(newChunk(0, 512<<10, 0))
+	s = newSpareChunk(newChunk(0, 512<<10, 0), 0)
 	s.touch(closed, s.pages)
 	assert.Zero(t, s.touched.Load())
+}
+
+// A spare also touches the pages of its entry table that its expected
+// records fill: each once, within the table's capacity, never the rest.
+func TestSpareChunkTouchesEntryPages(t *testing.T) {
+	c := newChunk(0, 512<<10, 0) // 1 MiB slab, 16,384 entries
+	slabPages := int64(len(c.slab) / pageSize)
+	table := c.entries[:cap(c.entries)]
+	for i := range table {
+		table[i].arrival = -1
+	}
+	const expected = 1000 // 24,000 bytes: 6 pages
+	s := newSpareChunk(c, expected)
+	require.Equal(t, slabPages+6, s.pages)
+	s.touch(make(chan struct{}), 2*s.pages)
+	require.Equal(t, s.pages, s.touched.Load())
+	var touchedPages []int
+	for i, e := range table {
+		if e.arrival == 0 {
+			page := i * entrySize / pageSize
+			assert.Equal(t, page, (i*entrySize+7)/pageSize, "entry %d: the write lies in one page", i)
+			touchedPages = append(touchedPages, page)
+		}
+	}
+	assert.Equal(t, []int{0, 1, 2, 3, 4, 5}, touchedPages, "one write in each page of the first 1,000 entries")
+	assert.Empty(t, c.entries, "the table's length is unchanged")
+
+	s = newSpareChunk(newChunk(0, 512<<10, 0), 1<<20)
+	assert.Equal(t, slabPages+int64(cap(s.c.entries)*entrySize/pageSize), s.pages, "no more than the table's capacity")
+	s.touch(make(chan struct{}), 2*s.pages)
+	assert.Equal(t, s.pages, s.touched.Load())
+}
+
+// The spare's expected records, whose entry pages are touched, follow the
+// tail's mean record size, an eighth more, at most the table's capacity.
+func TestSpareChunkExpectedEntries(t *testing.T) {
+	e := newTestEngine(t, WithRetentionSweep(0))
+	mustCreate(t, e, "s", 1)
+	st, err := e.Stream("s")
+	require.NoError(t, err)
+	sh := st.routes()[0]
+	sh.mu.Lock()
+	defer sh.mu.Unlock()
+	for _, tc := range []struct {
+		recordBytes, want int
+	}{
+		{100, (256 << 10) / 100 * 9 / 8}, // a 128 KiB tail is followed by 256 KiB
+		{1000, (256 << 10) / 1000 * 9 / 8},
+		{8, (256 << 10) / 64}, // the table's capacity
+	} {
+		tail := newChunk(1, 64<<10, 0)
+		records := len(tail.slab)/2/tc.recordBytes + 1
+		tail.used = records * tc.recordBytes
+		tail.entries = tail.entries[:min(records, cap(tail.entries))]
+		sh.tail, sh.spare, sh.allocatingSpare = tail, nil, false
+		prev, expected := sh.spareWantedLocked()
+		require.Equal(t, len(tail.slab), prev, "%d-byte records", tc.recordBytes)
+		assert.InDelta(t, tc.want, expected, 2, "%d-byte records", tc.recordBytes)
+	}
+	sh.tail, sh.allocatingSpare = nil, false
 }
 
 // Writers help touch the spare once the tail is three quarters full and
@@ -171,7 +231,7 @@ func TestSpareChunkWritersHelp(t *testing.T) {
 	defer sh.mu.Unlock()
 	tail := newChunk(1, 64<<10, 0) // 128 KiB
 	sh.tail = tail
-	s := newSpareChunk(newChunk(0, len(tail.slab), 0))
+	s := newSpareChunk(newChunk(0, len(tail.slab), 0), 0)
 	sh.spare = s
 
 	tail.used = len(tail.slab)/2 + 1
