@@ -20,13 +20,21 @@ import (
 // so errors and their texts are PutRecord's.
 
 // Put writes one record to the stream, like PutRecord, and returns where it
-// went. Append does the same without allocating its result.
+// went. Like PutRecord's, its outputs come from per-shard blocks (a caller
+// that keeps one keeps its 2 KiB block); Append returns the same as a value.
 func (st *Stream) Put(ctx context.Context, partitionKey string, data []byte) (*PutRecordOutput, error) {
-	out, err := st.Append(ctx, partitionKey, data)
+	sh, out, err := st.append(ctx, partitionKey, data)
 	if err != nil {
 		return nil, err
 	}
-	return &out, nil
+	var p *PutRecordOutput
+	if sh != nil {
+		p = sh.outputs.next()
+	} else {
+		p = new(PutRecordOutput) // written through PutRecord
+	}
+	*p = out
+	return p, nil
 }
 
 // Append writes one record to the stream, like PutRecord, and returns its
@@ -35,16 +43,24 @@ func (st *Stream) Put(ctx context.Context, partitionKey string, data []byte) (*P
 // Records of one partition key get increasing sequence numbers in the order
 // of the calls that wrote them.
 func (st *Stream) Append(ctx context.Context, partitionKey string, data []byte) (PutRecordOutput, error) {
+	_, out, err := st.append(ctx, partitionKey, data)
+	return out, err
+}
+
+// append is Append; it also returns the shard written to, or nil when the
+// write went through PutRecord.
+func (st *Stream) append(ctx context.Context, partitionKey string, data []byte) (*shard, PutRecordOutput, error) {
 	e := st.e
 	if e.cfg.authorizer != nil || e.cfg.audit != nil || e.intercept.n.Load() != 0 ||
 		!validRecord(partitionKey, data) || st.phase.Load().status != StreamStatusActive {
-		return st.putRecord(ctx, partitionKey, data)
+		out, err := st.putRecord(ctx, partitionKey, data)
+		return nil, out, err
 	}
 	// An ACTIVE stream is the one its name resolves to: a stream is
 	// replaced under its name only once it is gone.
 	now := e.now()
 	if err := st.checkRecordSize(partitionKey, data); err != nil {
-		return PutRecordOutput{}, err
+		return nil, PutRecordOutput{}, err
 	}
 	flags, enc := st.encryptionFlags()
 	// One write in 64 measures its latency: on the system clock, whose
@@ -58,7 +74,7 @@ func (st *Stream) Append(ctx context.Context, partitionKey string, data []byte) 
 	for {
 		sh := r.route(st)
 		if sh == nil {
-			return PutRecordOutput{}, e.errStreamNotFound(st.name)
+			return nil, PutRecordOutput{}, e.errStreamNotFound(st.name)
 		}
 		counter, arrival, res := sh.append(partitionKey, data, now, flags, true)
 		switch res {
@@ -69,15 +85,15 @@ func (st *Stream) Append(ctx context.Context, partitionKey string, data []byte) 
 			if !start.IsZero() {
 				st.counters.putRecordLatency.observe(time.Since(start))
 			}
-			return PutRecordOutput{
+			return sh, PutRecordOutput{
 				ShardId:        sh.id,
 				SequenceNumber: makeSequenceNumber(sh.createdSec, sh.index, counter, arrival/1000),
 				EncryptionType: enc,
 			}, nil
 		case appendThrottled:
-			return PutRecordOutput{}, e.errWriteThrottled(st.name, sh.id)
+			return nil, PutRecordOutput{}, e.errWriteThrottled(st.name, sh.id)
 		case appendGone:
-			return PutRecordOutput{}, e.errStreamNotFound(st.name)
+			return nil, PutRecordOutput{}, e.errStreamNotFound(st.name)
 		}
 		// appendClosed: a reshard closed the shard; route again.
 	}
