@@ -531,25 +531,24 @@ func (l *Log) recover(s *segment, last bool) error {
 		if v1 {
 			recs, base = frame, off
 		}
-		var bad *CorruptError
-		whole := parseRecords(recs, func(h *header, at int) {
-			switch {
-			case bad != nil:
-				return
-			case h.counter < s.first || s.count > 0 && h.counter <= prevCounter:
-				bad = &CorruptError{Path: s.path, Offset: base + int64(at), Reason: fmt.Sprintf("counter %d out of order", h.counter)}
-			case h.arrival < prevArrival:
-				bad = &CorruptError{Path: s.path, Offset: base + int64(at), Reason: "arrival time goes back"}
-			default:
-				s.add(h, off, l.opt.IndexEvery, at == 0)
-				prevCounter, prevArrival = h.counter, h.arrival
+		// The frame's records (the record itself in a version 1 segment).
+		for at := 0; at < len(recs); {
+			var h header
+			ok := len(recs)-at >= HeaderSize
+			if ok {
+				h, ok = parseHeader(recs[at:])
 			}
-		})
-		switch {
-		case bad != nil:
-			return bad
-		case !whole:
-			return &CorruptError{Path: s.path, Offset: off, Reason: "invalid records in a frame"}
+			switch {
+			case !ok || h.size() > len(recs)-at:
+				return &CorruptError{Path: s.path, Offset: off, Reason: "invalid records in a frame"}
+			case h.counter < s.first || s.count > 0 && h.counter <= prevCounter:
+				return &CorruptError{Path: s.path, Offset: base + int64(at), Reason: fmt.Sprintf("counter %d out of order", h.counter)}
+			case h.arrival < prevArrival:
+				return &CorruptError{Path: s.path, Offset: base + int64(at), Reason: "arrival time goes back"}
+			}
+			s.add(&h, off, l.opt.IndexEvery, at == 0)
+			prevCounter, prevArrival = h.counter, h.arrival
+			at += h.size()
 		}
 		off += int64(n)
 	}
