@@ -21,7 +21,9 @@ import (
 // Records returned by reads alias the blocks' buffers, which are never
 // written after they are loaded: a block leaving the cache (evicted, its
 // segment removed, its log closed) is left to the garbage collector, so
-// records a caller still holds stay valid.
+// records a caller still holds stay valid. A buffer is reused for another
+// block only once the garbage collector found nothing referring to it (see
+// blockBuf).
 type Cache struct {
 	max int64
 
@@ -217,13 +219,14 @@ func (c *Cache) pushFront(b *block) {
 // in a version 1 segment), from the file and checks them. A damaged frame
 // ends the block before it, with err set. f is s's file.
 //
-// The file is read into new memory, which the block keeps: records read
-// share it, and it is never written after loadBlock returns (see Cache).
+// The file is read into memory of the block's own (see blockBuf), which
+// records read share, and which is never written after loadBlock returns
+// (see Cache).
 // The frames' records are moved down over the frames' headers, so that the
 // block's records are back to back, as in a version 1 segment.
 func loadBlock(s *segment, f File, off, end int64) (*block, error) {
 	n := int(end - off)
-	buf := make([]byte, n)
+	buf := blockBuf(n)
 	if _, err := f.ReadAt(buf, off); err != nil {
 		return nil, fmt.Errorf("reading %s: %w", s.path, err)
 	}
@@ -308,6 +311,6 @@ func loadBlock(s *segment, f File, off, end int64) (*block, error) {
 		w += len(recs)
 		p += size
 	}
-	b.buf = buf[:w:w]
+	b.buf = buf[:w:cap(buf)] // the cache counts all of its memory
 	return b, nil
 }
