@@ -244,3 +244,23 @@ func FuzzLoadBlock(f *testing.F) {
 		}
 	})
 }
+
+// Write writes the whole records of p and ignores bytes after them.
+func TestLogWriteIgnoresPartialRecords(t *testing.T) {
+	dir := t.TempDir()
+	l, err := Open(dir, Options{})
+	require.NoError(t, err)
+	require.NoError(t, l.Write(recs(1, 2)[:20]))
+	require.Zero(t, l.Segments(), "nothing written")
+	p := recs(1, 4)
+	require.NoError(t, l.Write(append(p, recs(4, 5)[:30]...)))
+	require.Equal(t, counters(1, 4), counterList(t, l))
+	require.Equal(t, uint64(4), l.Next())
+	require.NoError(t, l.Sync())
+	require.NoError(t, l.Close())
+	l, err = Open(dir, Options{})
+	require.NoError(t, err)
+	defer l.Close()
+	require.Equal(t, counters(1, 4), counterList(t, l))
+	require.Zero(t, l.Truncated())
+}

@@ -620,8 +620,10 @@ func (l *Log) Err() error { return l.err }
 // Write appends p, whole records with increasing counters as AppendRecord
 // encodes them, to the log, starting a new segment when p does not fit in
 // the current one's Options.SegmentBytes (p then starts the new segment,
-// which it may fill beyond SegmentBytes alone). The records are readable when Write returns, durable after Sync. A
-// failed write makes the log refuse every later write and sync (the error
+// which it may fill beyond SegmentBytes alone); bytes after the last whole
+// record are ignored. The records are readable when Write returns, durable
+// after Sync. Write writes them in frames (see Segment format). A failed
+// write makes the log refuse every later write and sync (the error
 // sticks): what it had written is cut off again where possible, and a torn
 // tail is cut at the next Open anyway.
 func (l *Log) Write(p []byte) error {
@@ -631,7 +633,10 @@ func (l *Log) Write(p []byte) error {
 	if len(p) < HeaderSize {
 		return nil
 	}
-	first, _ := parseHeader(p)
+	first, ok := parseHeader(p)
+	if !ok || first.size() > len(p) {
+		return nil // no whole record
+	}
 	l.mu.RLock()
 	var s *segment
 	if n := len(l.segs); n > 0 {
@@ -704,9 +709,12 @@ func (l *Log) frame(s *segment, p []byte) []byte {
 	if indexed {
 		lastIndex = s.index[len(s.index)-1].off
 	}
-	start := 0 // of the records of the frame being built, in p
-	for off := 0; off < len(p); {
-		h, _ := parseHeader(p[off:])
+	start, off := 0, 0 // of the records of the frame being built, and of the next record, in p
+	for len(p)-off >= HeaderSize {
+		h, ok := parseHeader(p[off:])
+		if !ok || h.size() > len(p)-off {
+			break // not a whole record: p ends before it
+		}
 		if off > start {
 			// Where the record's frame would start.
 			at := s.size + int64(len(out)+FrameHeaderSize+off-start)
@@ -722,7 +730,10 @@ func (l *Log) frame(s *segment, p []byte) []byte {
 		}
 		off += h.size()
 	}
-	return AppendFrame(out, p[start:])
+	if off == start {
+		return out
+	}
+	return AppendFrame(out, p[start:off])
 }
 
 // upgradeEmpty makes s, the last segment, empty and of an earlier format
