@@ -293,7 +293,7 @@ func TestDataDirRetentionDeletesSegments(t *testing.T) {
 func TestDataDirTornTailIsCut(t *testing.T) {
 	// The log writes its records over zeros it wrote ahead of them; an
 	// earlier version appended them to the file. A crash in the middle of
-	// a write leaves half a record after the last one, before the zeros or
+	// a write leaves half a frame after the last one, before the zeros or
 	// at the end of the file.
 	for _, zeros := range []bool{true, false} {
 		t.Run(fmt.Sprintf("zeros=%v", zeros), func(t *testing.T) {
@@ -308,11 +308,12 @@ func TestDataDirTornTailIsCut(t *testing.T) {
 			}
 			seg := lastSegment(t, e)
 			crash(e)
-			end := int64(16 + 5*len(wal.AppendRecord(nil, 1, testEpoch.UnixMilli(), 0, "k", []byte{0})))
+			// Each PutRecord wrote a frame of one record.
+			end := int64(16 + 5*len(wal.AppendFrame(nil, wal.AppendRecord(nil, 1, testEpoch.UnixMilli(), 0, "k", []byte{0}))))
 			if !zeros {
 				require.NoError(t, os.Truncate(seg, end))
 			}
-			rec := wal.AppendRecord(nil, 6, testEpoch.UnixMilli(), 0, "k", []byte("torn"))
+			rec := wal.AppendFrame(nil, wal.AppendRecord(nil, 6, testEpoch.UnixMilli(), 0, "k", []byte("torn")))
 			f, err := os.OpenFile(seg, os.O_WRONLY, 0)
 			require.NoError(t, err)
 			_, err = f.WriteAt(rec[:len(rec)/2], end)
@@ -385,7 +386,7 @@ func TestDataDirBadContentsGiveClearErrors(t *testing.T) {
 		{"corrupt record before the tail", func(t *testing.T, dir, shardDir string) {
 			ents, _ := os.ReadDir(shardDir)
 			flipByte(t, filepath.Join(shardDir, ents[len(ents)-1].Name()), 40)
-			appendFile(t, filepath.Join(shardDir, ents[len(ents)-1].Name()), wal.AppendRecord(nil, 1000, testEpoch.UnixMilli(), 0, "k", nil))
+			appendFile(t, filepath.Join(shardDir, ents[len(ents)-1].Name()), wal.AppendFrame(nil, wal.AppendRecord(nil, 1000, testEpoch.UnixMilli(), 0, "k", nil)))
 		}, ErrCorruptData, "checksum mismatch"},
 		{"missing metadata", func(t *testing.T, dir, shardDir string) {
 			require.NoError(t, os.Remove(filepath.Join(engineDir(dir), metaFile)))
@@ -406,7 +407,7 @@ func TestDataDirBadContentsGiveClearErrors(t *testing.T) {
 			_, err = f.WriteAt([]byte{0, 0, 0, 9}, 8)
 			require.NoError(t, err)
 			f.Close()
-		}, ErrDataVersion, "has format version 9; this freshet reads version 1"},
+		}, ErrDataVersion, "has format version 9; this freshet reads versions 1 to 2"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -68,7 +68,7 @@
 //
 // With WithDataDir (use Open to get its errors), an engine keeps each
 // shard's records in an append-only log of segment files, with a CRC-32C
-// per record, and its streams' metadata beside them, replaced atomically
+// per frame of records, and its streams' metadata beside them, replaced atomically
 // after every change. Writes are acknowledged, and visible to readers, only
 // once their record is in the log: WithSync chooses whether that also
 // means fsynced. SyncBatch (the default) and SyncAlways fsync before

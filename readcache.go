@@ -4,8 +4,9 @@ package freshet
 //
 // An engine with a data directory reads the records that left memory back
 // from its shards' segment files by blocks of about 64 KiB (the records
-// between two entries of a segment's sparse index), checking each record's
-// CRC-32C once, when its block is read from the file. The blocks read stay
+// between two entries of a segment's sparse index), checking the CRC-32C
+// of each frame of records (of each record in segments written before
+// frames) once, when its block is read from the file. The blocks read stay
 // in a cache shared by the engine's shards, least recently used out first,
 // so that a consumer reading on, or several consumers reading the same
 // stretch of a shard, read and check each block once. The records a read

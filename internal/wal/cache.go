@@ -11,9 +11,9 @@ import (
 // Cache keeps recently read blocks of segment files for the logs that
 // share it, bounded in bytes, least recently used out first.
 //
-// A block is the run of whole records between two entries of a segment's
+// A block is the run of whole frames between two entries of a segment's
 // sparse index (about Options.IndexEvery bytes). It enters the cache only
-// after every record in it matched its checksum, so a read served from the
+// after every frame in it matched its checksum, so a read served from the
 // cache does no checksum work; a byte flipped on disk after its block was
 // cached is served from the cache (as the page cache would serve it) and
 // detected when the block is read from the file again.
@@ -21,7 +21,9 @@ import (
 // Records returned by reads alias the blocks' buffers, which are never
 // written after they are loaded: a block leaving the cache (evicted, its
 // segment removed, its log closed) is left to the garbage collector, so
-// records a caller still holds stay valid.
+// records a caller still holds stay valid. A buffer is reused for another
+// block only once the garbage collector found nothing referring to it (see
+// blockBuf).
 type Cache struct {
 	max int64
 
@@ -213,61 +215,102 @@ func (c *Cache) pushFront(b *block) {
 	c.lru.next = b
 }
 
-// loadBlock reads the records of s in [off, end) from the file and checks
-// them. A damaged record ends the block there, with err set.
-// f is s's file.
+// loadBlock reads the records of s in [off, end), whole frames (records,
+// in a version 1 segment), from the file and checks them. A damaged frame
+// ends the block before it, with err set. f is s's file.
+//
+// The file is read into memory of the block's own (see blockBuf), which
+// records read share, and which is never written after loadBlock returns
+// (see Cache).
+// The frames' records are moved down over the frames' headers, so that the
+// block's records are back to back, as in a version 1 segment.
 func loadBlock(s *segment, f File, off, end int64) (*block, error) {
-	buf := make([]byte, end-off)
+	n := int(end - off)
+	buf := blockBuf(n)
 	if _, err := f.ReadAt(buf, off); err != nil {
 		return nil, fmt.Errorf("reading %s: %w", s.path, err)
 	}
-	b := &block{key: blockKey{s, off}, end: end, buf: buf, seq: true}
-	bad := func(p int, reason string) {
-		b.buf = buf[:p:p]
-		b.err = &CorruptError{Path: s.path, Offset: off + int64(p), Reason: reason}
-	}
+	b := &block{key: blockKey{s, off}, end: end, seq: true}
 	// Records here are at least HeaderSize bytes; most blocks hold records
 	// of similar sizes.
-	b.recs = make([]blockRec, 0, len(buf)/HeaderSize/4+1)
-	// The header's fields are decoded one by one into locals rather than
-	// by parseHeader: the compiler keeps a header (six fields) in memory
-	// and copies it there with wide loads that wait for the narrow stores
-	// that wrote it, which cost this loop a third of its time.
-	p := 0
-	for p < len(buf) {
-		rec := buf[p:]
-		if len(rec) < HeaderSize {
-			bad(p, "truncated record")
+	b.recs = make([]blockRec, 0, n/HeaderSize/4+1)
+	// A version 1 segment is read as frames of one record each, without a
+	// frame header (see Segment format).
+	v1 := s.version == 1
+	hdr := FrameHeaderSize
+	if v1 {
+		hdr = 0
+	}
+	// w is the end of the records checked, moved down over the frames'
+	// headers: the block's records are back to back.
+	p, w := 0, 0
+	bad := func(reason string) {
+		b.err = &CorruptError{Path: s.path, Offset: off + int64(p), Reason: reason}
+	}
+	for p < n && b.err == nil {
+		fr := buf[p:]
+		if len(fr) < hdr+HeaderSize {
+			bad("truncated record")
 			break
 		}
-		length := int(binary.BigEndian.Uint32(rec[4:]))
-		keyLen := int(binary.BigEndian.Uint16(rec[26:]))
-		if length < bodyFixed || length > maxBody || bodyFixed+keyLen > length {
-			bad(p, "invalid record length")
+		// The frame's length, or the record's in a version 1 segment.
+		length := int(binary.BigEndian.Uint32(fr[4:]))
+		if length < bodyFixed || length > maxFrameLen || !v1 && length < HeaderSize {
+			bad("invalid record length")
 			break
 		}
 		size := 8 + length
-		if size > len(rec) {
-			bad(p, "truncated record")
+		if size > len(fr) {
+			bad("truncated record")
 			break
 		}
-		if crc32.Checksum(rec[4:size], castagnoli) != binary.BigEndian.Uint32(rec) {
-			bad(p, "checksum mismatch")
+		if crc32.Checksum(fr[4:size], castagnoli) != binary.BigEndian.Uint32(fr) {
+			bad("checksum mismatch")
 			break
 		}
-		counter := binary.BigEndian.Uint64(rec[8:])
-		if len(b.recs) == 0 {
-			b.first = counter
-		} else if counter != b.first+uint64(len(b.recs)) {
-			b.seq = false
+		recs := fr[hdr:size]
+		before := len(b.recs)
+		// The header's fields are decoded one by one into locals rather
+		// than by parseHeader: the compiler keeps a header (six fields) in
+		// memory and copies it there with wide loads that wait for the
+		// narrow stores that wrote it, which cost this loop a third of its
+		// time.
+		for q := 0; q < len(recs); {
+			rec := recs[q:]
+			if len(rec) < HeaderSize {
+				bad("invalid records in a frame")
+				break
+			}
+			length := int(binary.BigEndian.Uint32(rec[4:]))
+			keyLen := int(binary.BigEndian.Uint16(rec[26:]))
+			if length < bodyFixed || length > maxBody || bodyFixed+keyLen > length || 8+length > len(rec) {
+				bad("invalid records in a frame")
+				break
+			}
+			counter := binary.BigEndian.Uint64(rec[8:])
+			if len(b.recs) == 0 {
+				b.first = counter
+			} else if counter != b.first+uint64(len(b.recs)) {
+				b.seq = false
+			}
+			b.recs = append(b.recs, blockRec{
+				arrival: int64(binary.BigEndian.Uint64(rec[16:])),
+				off:     uint32(w + q),
+				keyLen:  uint16(keyLen),
+				flags:   binary.BigEndian.Uint16(rec[24:]),
+			})
+			q += 8 + length
 		}
-		b.recs = append(b.recs, blockRec{
-			arrival: int64(binary.BigEndian.Uint64(rec[16:])),
-			off:     uint32(p),
-			keyLen:  uint16(keyLen),
-			flags:   binary.BigEndian.Uint16(rec[24:]),
-		})
+		if b.err != nil {
+			b.recs = b.recs[:before]
+			break
+		}
+		if hdr > 0 {
+			copy(buf[w:], recs)
+		}
+		w += len(recs)
 		p += size
 	}
+	b.buf = buf[:w:cap(buf)] // the cache counts all of its memory
 	return b, nil
 }

@@ -101,12 +101,10 @@ func TestCacheCorruptionDetectedOnFileReads(t *testing.T) {
 	f, err := os.OpenFile(seg, os.O_RDWR, 0)
 	require.NoError(t, err)
 	defer f.Close()
-	// Damage the data of record 50.
-	off := int64(segmentHeaderSize)
-	for i := 1; i < 50; i++ {
-		off += int64(HeaderSize + 3 + len(recordData(i)))
-	}
-	_, err = f.WriteAt([]byte{0xff, 0xee}, off+HeaderSize+3)
+	// Damage the data of record 50: its frame fails its checksum.
+	off, first, rec := recordFrame(t, seg, 50)
+	require.Less(t, first, uint64(50), "record 50 is not the first of its frame")
+	_, err = f.WriteAt([]byte{0xff, 0xee}, rec+HeaderSize+3)
 	require.NoError(t, err)
 
 	require.Len(t, readAll(t, l), 100, "cached blocks are served without a check")
@@ -119,15 +117,17 @@ func TestCacheCorruptionDetectedOnFileReads(t *testing.T) {
 	require.ErrorIs(t, err, ErrCorrupt)
 	require.Equal(t, off, ce.Offset)
 	require.Contains(t, err.Error(), "checksum mismatch")
-	require.Len(t, res.Records, 49, "the records before the damaged one come first")
-	require.Equal(t, uint64(50), res.Next)
-	// Reads that stop before the damage succeed, and the damaged block is
-	// not cached.
-	res, err = l.Read(1, l.Next(), 0, 49, 1<<30, 0)
+	require.Len(t, res.Records, int(first-1), "the records of the frames before the damaged one come first")
+	require.Equal(t, first, res.Next)
+	// Reads that stop before the damaged frame succeed, and the damaged
+	// block is not cached.
+	res, err = l.Read(1, l.Next(), 0, int(first-1), 1<<30, 0)
 	require.NoError(t, err)
-	require.Len(t, res.Records, 49)
-	_, err = l.Read(50, l.Next(), 0, 1, 1<<30, 0)
-	require.True(t, errors.Is(err, ErrCorrupt))
+	require.Len(t, res.Records, int(first-1))
+	for _, c := range []uint64{first, 50} {
+		_, err = l.Read(c, l.Next(), 0, 1, 1<<30, 0)
+		require.True(t, errors.Is(err, ErrCorrupt))
+	}
 }
 
 // Blocks whose records' counters skip (as after a crash that lost records

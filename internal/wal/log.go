@@ -1,7 +1,8 @@
 // Package wal is freshet's on-disk log: one append-only, segmented log per
-// shard, with a CRC-32C per record, a sparse sequence-to-offset index kept
-// in memory and rebuilt when the log is opened, torn-tail recovery, and
-// retention by whole segments.
+// shard, with a CRC-32C per frame of records (per record in segments of
+// format version 1), a sparse sequence-to-offset index kept in memory and
+// rebuilt when the log is opened, torn-tail recovery, and retention by
+// whole segments.
 //
 // A Log has one writer (the engine's committer) and any number of
 // concurrent readers. Records become readable once Write returned; they
@@ -22,11 +23,19 @@
 // written, not a hole or fallocate's unwritten extents: writing into those
 // still changes the file's block map, which fdatasync must commit.
 //
-// A segment's records therefore end at its first all-zero record header:
+// A segment's records therefore end at its first all-zero frame header:
 // the rest of the file must be zeros too, or the segment is corrupt (but
-// for a torn last record in the last segment, see Open). Starting a new
-// segment cuts the zeros off the one before. The format is unchanged: a
-// segment without zeros (written by an earlier version) reads as before.
+// for a torn last frame in the last segment, see Open). Starting a new
+// segment cuts the zeros off the one before. A segment without zeros
+// (written by an earlier version) reads as before.
+//
+// # Frames
+//
+// Since format version 2 a segment holds its records in frames, each
+// checked by one CRC-32C (see Segment format in record.go): reads check a
+// block of records with a few checksums of long buffers instead of one per
+// record. Segments of version 1 are read as before; a log opened with them
+// writes its records to a new segment.
 package wal
 
 import (
@@ -110,6 +119,7 @@ var zeroBuf [64 << 10]byte
 type segment struct {
 	first        uint64 // from the file name: no record of it is below
 	path         string
+	version      uint32 // the segment's format version
 	f            File
 	size         int64  // bytes readable (header and whole records)
 	alloc        int64  // the file's size (size and zeros after it); the writer's alone
@@ -152,6 +162,7 @@ type Log struct {
 	lastArrival int64
 	synced      mark       // the state of the last Mark
 	orphans     []*segment // segments Rewind dropped but could not remove yet
+	wbuf        []byte     // where Write builds its frames
 }
 
 // unsyncedFile is a file written since the last Sync; meta tells that
@@ -173,11 +184,12 @@ type mark struct {
 }
 
 // Open opens the log in dir, creating the directory if needed. It checks
-// every record and cuts a torn tail (an incomplete last record, or a last
-// record whose checksum fails, followed by nothing or by zeros only) off
-// the last segment; any other damage is a *CorruptError. The records of a
-// segment end at the end of the file or at an all-zero record header
-// followed by zeros only (see the package documentation).
+// every frame and record and cuts a torn tail (an incomplete last frame,
+// or a last frame whose checksum fails, followed by nothing or by zeros
+// only) off the last segment; any other damage is a *CorruptError. The
+// records of a segment end at the end of the file or at an all-zero frame
+// header followed by zeros only (see the package documentation). A segment
+// of a newer format version than Version fails with ErrVersion.
 //
 // Open then fsyncs every segment file and the directory before it
 // returns: records it found that the previous process wrote but never
@@ -438,6 +450,7 @@ func (l *Log) recover(s *segment, last bool) error {
 			return err
 		}
 		s.size, s.alloc = segmentHeaderSize, segmentHeaderSize
+		s.version = Version
 		return nil
 	}
 	var hdr [segmentHeaderSize]byte
@@ -447,8 +460,9 @@ func (l *Log) recover(s *segment, last bool) error {
 	if string(hdr[:8]) != segmentMagic {
 		return &CorruptError{Path: s.path, Reason: "not a freshet log segment"}
 	}
-	if v := binary.BigEndian.Uint32(hdr[8:]); v != Version {
-		return fmt.Errorf("%w: segment %s has format version %d; this freshet reads version %d", ErrVersion, s.path, v, Version)
+	s.version = binary.BigEndian.Uint32(hdr[8:])
+	if s.version < minVersion || s.version > Version {
+		return fmt.Errorf("%w: segment %s has format version %d; this freshet reads versions %d to %d", ErrVersion, s.path, s.version, minVersion, Version)
 	}
 	br := bufio.NewReaderSize(io.NewSectionReader(f, segmentHeaderSize, size-segmentHeaderSize), 1<<20)
 	off := int64(segmentHeaderSize)
@@ -457,17 +471,33 @@ func (l *Log) recover(s *segment, last bool) error {
 	// The zeros written ahead of the records (or a tail the file system
 	// extended but never wrote, after a crash) end the records.
 	end := func(off int64) bool { return l.zeros(f, off, size) }
+	// A version 1 segment is read as frames of one record each (see
+	// Segment format): its records have the shape of frames.
+	v1 := s.version == 1
+	minFrame := int64(FrameHeaderSize + HeaderSize)
+	if v1 {
+		minFrame = HeaderSize
+	}
 	for off < size {
-		if size-off < HeaderSize {
+		if size-off < minFrame {
 			if end(off) {
 				break
 			}
 			return torn(off)
 		}
-		if _, err := io.ReadFull(br, buf[:HeaderSize]); err != nil {
+		if _, err := io.ReadFull(br, buf[:minFrame]); err != nil {
 			return fmt.Errorf("reading %s: %w", s.path, err)
 		}
-		h, ok := parseHeader(buf)
+		var n int // the frame's size
+		var ok bool
+		if v1 {
+			var h header
+			h, ok = parseHeader(buf)
+			n = h.size()
+		} else {
+			n, ok = frameLen(buf)
+			n += FrameHeaderSize
+		}
 		if !ok {
 			if end(off) {
 				break
@@ -479,33 +509,48 @@ func (l *Log) recover(s *segment, last bool) error {
 			}
 			return &CorruptError{Path: s.path, Offset: off, Reason: "invalid record length"}
 		}
-		if off+int64(h.size()) > size {
+		if off+int64(n) > size {
 			return torn(off)
 		}
-		if cap(buf) < h.size() {
-			nb := make([]byte, h.size())
-			copy(nb, buf[:HeaderSize])
+		if cap(buf) < n {
+			nb := make([]byte, n)
+			copy(nb, buf[:minFrame])
 			buf = nb
 		}
-		rec := buf[:h.size()]
-		if _, err := io.ReadFull(br, rec[HeaderSize:]); err != nil {
+		frame := buf[:n]
+		if _, err := io.ReadFull(br, frame[minFrame:]); err != nil {
 			return fmt.Errorf("reading %s: %w", s.path, err)
 		}
-		if !checksumOK(&h, rec) {
-			if last && l.zeros(f, off+int64(h.size()), size) {
-				return torn(off) // the last record, partly written
+		if !checksumOK(frame) {
+			if last && l.zeros(f, off+int64(n), size) {
+				return torn(off) // the last frame, partly written
 			}
 			return &CorruptError{Path: s.path, Offset: off, Reason: "checksum mismatch"}
 		}
-		switch {
-		case h.counter < s.first || s.count > 0 && h.counter <= prevCounter:
-			return &CorruptError{Path: s.path, Offset: off, Reason: fmt.Sprintf("counter %d out of order", h.counter)}
-		case h.arrival < prevArrival:
-			return &CorruptError{Path: s.path, Offset: off, Reason: "arrival time goes back"}
+		recs, base := frame[FrameHeaderSize:], off+FrameHeaderSize
+		if v1 {
+			recs, base = frame, off
 		}
-		s.add(&h, off, l.opt.IndexEvery)
-		prevCounter, prevArrival = h.counter, h.arrival
-		off += int64(h.size())
+		// The frame's records (the record itself in a version 1 segment).
+		for at := 0; at < len(recs); {
+			var h header
+			ok := len(recs)-at >= HeaderSize
+			if ok {
+				h, ok = parseHeader(recs[at:])
+			}
+			switch {
+			case !ok || h.size() > len(recs)-at:
+				return &CorruptError{Path: s.path, Offset: off, Reason: "invalid records in a frame"}
+			case h.counter < s.first || s.count > 0 && h.counter <= prevCounter:
+				return &CorruptError{Path: s.path, Offset: base + int64(at), Reason: fmt.Sprintf("counter %d out of order", h.counter)}
+			case h.arrival < prevArrival:
+				return &CorruptError{Path: s.path, Offset: base + int64(at), Reason: "arrival time goes back"}
+			}
+			s.add(&h, off, l.opt.IndexEvery, at == 0)
+			prevCounter, prevArrival = h.counter, h.arrival
+			at += h.size()
+		}
+		off += int64(n)
 	}
 	s.size, s.alloc = off, size
 	return nil
@@ -530,10 +575,14 @@ func (l *Log) zeros(f File, off, size int64) bool {
 	return true
 }
 
-// add accounts for a record at off in the segment's metadata.
-func (s *segment) add(h *header, off, every int64) {
-	if s.count == 0 || off-s.index[len(s.index)-1].off >= every {
-		s.index = append(s.index, indexEntry{counter: h.counter, off: off, arrival: h.arrival})
+// add accounts for a record in the segment's metadata. frame is the offset
+// of the record's frame (of the record itself in a version 1 segment), and
+// first tells that the record is the frame's first: a new index entry,
+// which points at a frame, is made at the first record of the first frame
+// IndexEvery bytes or more after the last entry.
+func (s *segment) add(h *header, frame, every int64, first bool) {
+	if s.count == 0 || first && frame-s.index[len(s.index)-1].off >= every {
+		s.index = append(s.index, indexEntry{counter: h.counter, off: frame, arrival: h.arrival})
 	}
 	if s.count == 0 {
 		s.firstArrival = h.arrival
@@ -571,8 +620,10 @@ func (l *Log) Err() error { return l.err }
 // Write appends p, whole records with increasing counters as AppendRecord
 // encodes them, to the log, starting a new segment when p does not fit in
 // the current one's Options.SegmentBytes (p then starts the new segment,
-// which it may fill beyond SegmentBytes alone). The records are readable when Write returns, durable after Sync. A
-// failed write makes the log refuse every later write and sync (the error
+// which it may fill beyond SegmentBytes alone); bytes after the last whole
+// record are ignored. The records are readable when Write returns, durable
+// after Sync. Write writes them in frames (see Segment format). A failed
+// write makes the log refuse every later write and sync (the error
 // sticks): what it had written is cut off again where possible, and a torn
 // tail is cut at the next Open anyway.
 func (l *Log) Write(p []byte) error {
@@ -582,22 +633,43 @@ func (l *Log) Write(p []byte) error {
 	if len(p) < HeaderSize {
 		return nil
 	}
-	first, _ := parseHeader(p)
+	first, ok := parseHeader(p)
+	if !ok || first.size() > len(p) {
+		return nil // no whole record
+	}
 	l.mu.RLock()
 	var s *segment
 	if n := len(l.segs); n > 0 {
 		s = l.segs[n-1]
 	}
 	l.mu.RUnlock()
-	if s == nil || s.count > 0 && s.size+int64(len(p)) > l.opt.SegmentBytes {
+	if s != nil && s.version != Version {
+		// A segment of an earlier version, from before an upgrade: it is
+		// not written to again.
+		if s.count > 0 {
+			s = nil
+		} else if err := l.upgradeEmpty(s); err != nil {
+			l.err = fmt.Errorf("writing %s: %w", s.path, err)
+			return l.err
+		}
+	}
+	var framed []byte
+	if s != nil {
+		framed = l.frame(s, p)
+	}
+	if s == nil || s.count > 0 && s.size+int64(len(framed)) > l.opt.SegmentBytes {
 		var err error
 		if s, err = l.roll(first.counter); err != nil {
 			l.err = fmt.Errorf("creating a log segment in %s: %w", l.dir, err)
 			return l.err
 		}
+		framed = l.frame(s, p)
 	}
-	end := s.size + int64(len(p))
-	n, err := s.f.WriteAt(p, s.size)
+	if cap(l.wbuf) <= maxFrameRecords {
+		l.wbuf = framed[:0] // reused by the next Write
+	}
+	end := s.size + int64(len(framed))
+	n, err := s.f.WriteAt(framed, s.size)
 	if err != nil {
 		if n > 0 && s.f.Truncate(s.size) == nil { // best effort; Open cuts a torn tail anyway
 			s.alloc = s.size
@@ -612,15 +684,68 @@ func (l *Log) Write(p []byte) error {
 	l.markUnsynced(s.f, grew)
 	l.mu.Lock()
 	base := s.size
-	Each(p, func(r Record, off int) {
-		h := header{counter: r.Counter, arrival: r.Arrival}
-		s.add(&h, base+int64(off), l.opt.IndexEvery)
-	})
-	s.size += int64(len(p))
-	l.totalBytes += int64(len(p))
+	for q := 0; q < len(framed); {
+		n, _ := frameLen(framed[q:])
+		parseRecords(framed[q+FrameHeaderSize:q+FrameHeaderSize+n], func(h *header, at int) {
+			s.add(h, base+int64(q), l.opt.IndexEvery, at == 0)
+		})
+		q += FrameHeaderSize + n
+	}
+	s.size = end
+	l.totalBytes += int64(len(framed))
 	l.mu.Unlock()
 	l.next = s.last + 1
 	l.lastArrival = s.lastArrival
+	return nil
+}
+
+// frame returns p's records in frames, as Write writes them at the end of
+// s: a new frame starts where the sparse index starts a new block (see
+// segment.add), and where the frame's records would pass maxFrameRecords.
+// The frames are built in l.wbuf.
+func (l *Log) frame(s *segment, p []byte) []byte {
+	out := l.wbuf[:0]
+	lastIndex, indexed := int64(0), s.count > 0
+	if indexed {
+		lastIndex = s.index[len(s.index)-1].off
+	}
+	start, off := 0, 0 // of the records of the frame being built, and of the next record, in p
+	for len(p)-off >= HeaderSize {
+		h, ok := parseHeader(p[off:])
+		if !ok || h.size() > len(p)-off {
+			break // not a whole record: p ends before it
+		}
+		if off > start {
+			// Where the record's frame would start.
+			at := s.size + int64(len(out)+FrameHeaderSize+off-start)
+			if at-lastIndex >= l.opt.IndexEvery || off-start+h.size() > maxFrameRecords {
+				out = AppendFrame(out, p[start:off])
+				start = off
+			}
+		}
+		if off == start {
+			if at := s.size + int64(len(out)); !indexed || at-lastIndex >= l.opt.IndexEvery {
+				lastIndex, indexed = at, true
+			}
+		}
+		off += h.size()
+	}
+	if off == start {
+		return out
+	}
+	return AppendFrame(out, p[start:off])
+}
+
+// upgradeEmpty makes s, the last segment, empty and of an earlier format
+// version, a segment of this version: it rewrites its header.
+func (l *Log) upgradeEmpty(s *segment) error {
+	if _, err := s.f.WriteAt(segmentHeader(), 0); err != nil {
+		return err
+	}
+	l.markUnsynced(s.f, false)
+	l.mu.Lock()
+	s.version = Version
+	l.mu.Unlock()
 	return nil
 }
 
@@ -667,7 +792,7 @@ func (l *Log) roll(first uint64) (*segment, error) {
 		l.fs.Remove(path)
 		return nil, err
 	}
-	s := &segment{first: first, path: path, f: f, size: segmentHeaderSize, alloc: segmentHeaderSize}
+	s := &segment{first: first, path: path, version: Version, f: f, size: segmentHeaderSize, alloc: segmentHeaderSize}
 	l.mu.Lock()
 	var prev *segment
 	if n := len(l.segs); n > 0 {
@@ -840,11 +965,12 @@ func (bt Batch) Data(i int) []byte {
 // lock held.
 //
 // Records are read by blocks (the records between two entries of the
-// sparse index) through the log's Cache. Every record of a block is
-// checked against its checksum when the block is read from the file, also
-// when Open checked it already: a page the disk lost or flipped since is
-// reported as corrupt rather than served. A block served from the cache
-// is not checked again (see Cache).
+// sparse index, whole frames) through the log's Cache. Every frame of a
+// block is checked against its checksum when the block is read from the
+// file, also when Open checked it already: a page the disk lost or flipped
+// since is reported as corrupt rather than served, and the records of a
+// damaged frame are none of them served. A block served from the cache is
+// not checked again (see Cache).
 //
 // Files are read without holding the lock Write takes, so that a slow
 // read does not hold up writes; RemoveBefore and Close wait for reads in

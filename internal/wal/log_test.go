@@ -64,25 +64,38 @@ func TestLogRoundTrip(t *testing.T) {
 }
 
 // FuzzOpen opens a log whose first segment holds arbitrary bytes after a
-// valid header, followed, unless last, by a second, valid segment: Open
-// either fails with an error or yields a log whose records all read back,
-// and which takes a record after them and reopens with it; it never
-// panics.
+// valid header (of format version 1 if v1, else 2), followed, unless last,
+// by a second, valid segment: Open either fails with an error or yields a
+// log whose records all read back, and which takes a record after them
+// and reopens with it; it never panics.
 func FuzzOpen(f *testing.F) {
-	rec := AppendRecord(nil, 1, 1, 0, "k", []byte("data"))
-	f.Add(rec, true)
-	f.Add(append(rec, 1, 2, 3), true)
-	f.Add([]byte{0, 0, 0, 0, 0, 0, 0, 20}, true)
-	f.Add(append(rec, make([]byte, 100)...), true)
-	f.Add(append(rec, make([]byte, 100)...), false)
-	f.Add(append(append(rec, rec[:10]...), make([]byte, 100)...), true)
-	f.Add(append(append(rec, make([]byte, 40)...), rec...), false)
-	f.Fuzz(func(t *testing.T, b []byte, last bool) {
+	rec := frame(AppendRecord(nil, 1, 1, 0, "k", []byte("data")))
+	recV1 := appendRecordV1(nil, 1, 1, 0, "k", []byte("data"))
+	for _, v1 := range []bool{false, true} {
+		rec := rec
+		if v1 {
+			rec = recV1
+		}
+		f.Add(rec, true, v1)
+		f.Add(append(rec, 1, 2, 3), true, v1)
+		f.Add([]byte{0, 0, 0, 0, 0, 0, 0, 20}, true, v1)
+		f.Add(append(rec, make([]byte, 100)...), true, v1)
+		f.Add(append(rec, make([]byte, 100)...), false, v1)
+		f.Add(append(append(rec, rec[:10]...), make([]byte, 100)...), true, v1)
+		f.Add(append(append(rec, make([]byte, 40)...), rec...), false, v1)
+	}
+	f.Add(frame(recs(1, 5)), true, false)
+	f.Add(append(frame(recs(1, 5)), frame(recs(5, 6))...), false, false)
+	f.Fuzz(func(t *testing.T, b []byte, last, v1 bool) {
 		dir := t.TempDir()
 		seg := filepath.Join(dir, segmentName(1))
-		require.NoError(t, os.WriteFile(seg, append(segmentHeader(), b...), 0o644))
+		header := segmentHeader()
+		if v1 {
+			header = segmentHeaderVersion(1)
+		}
+		require.NoError(t, os.WriteFile(seg, append(header, b...), 0o644))
 		if !last {
-			second := AppendRecord(segmentHeader(), 1<<40, 1<<40, 0, "k", []byte("second"))
+			second := append(segmentHeader(), frame(AppendRecord(nil, 1<<40, 1<<40, 0, "k", []byte("second")))...)
 			require.NoError(t, os.WriteFile(filepath.Join(dir, segmentName(1<<40)), second, 0o644))
 		}
 		l, err := Open(dir, Options{SegmentBytes: 1024})

@@ -53,7 +53,7 @@ func TestOpenSyncsTheParentsOfARecoveredLog(t *testing.T) {
 	a := filepath.Join(root, "a")
 	dir := filepath.Join(a, "b")
 	require.NoError(t, os.MkdirAll(dir, 0o755))
-	segFile(t, dir, 1, recs(1, 10))
+	segFile(t, dir, 1, frame(recs(1, 10)))
 
 	for _, tt := range []struct {
 		root string

@@ -13,8 +13,8 @@ import (
 // before fsyncing leaves it: the second ends in a torn record.
 func recoveredDir(t *testing.T) (dir, first, last string) {
 	dir = t.TempDir()
-	first = segFile(t, dir, 1, recs(1, 10))
-	last = segFile(t, dir, 10, recs(10, 20), recs(20, 21)[:15])
+	first = segFile(t, dir, 1, frame(recs(1, 10)))
+	last = segFile(t, dir, 10, frame(recs(10, 20)), frame(recs(20, 21))[:15])
 	return dir, first, last
 }
 

@@ -2,6 +2,7 @@ package wal
 
 import (
 	"errors"
+	"fmt"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -71,6 +72,7 @@ func TestLogZeroAhead(t *testing.T) {
 	require.NoError(t, err)
 	rec := AppendRecord(nil, 1, 1000, 0, "key", make([]byte, 100))
 	require.NoError(t, l.Write(rec))
+	rec = frame(rec) // as the file holds it
 	require.NoError(t, l.Sync())
 	first := filepath.Join(dir, segmentName(1))
 	require.Equal(t, int64(segBytes), fileSize(t, first), "zeros up to SegmentBytes")
@@ -111,6 +113,7 @@ func TestLogZeroAheadBounded(t *testing.T) {
 	defer l.Close()
 	p := AppendRecord(nil, 1, 1000, 0, "key", make([]byte, 1000))
 	require.NoError(t, l.Write(p))
+	p = frame(p) // as the file holds it
 	path := filepath.Join(dir, segmentName(1))
 	require.Equal(t, int64(segmentHeaderSize+len(p)+ZeroAhead), fileSize(t, path))
 	var b []byte
@@ -138,12 +141,12 @@ func TestLogRollsBeforeOverflow(t *testing.T) {
 	write(3, 5000) // larger than a segment
 	require.Equal(t, 3, l.Segments())
 	big := filepath.Join(dir, segmentName(3))
-	require.Equal(t, int64(segmentHeaderSize+HeaderSize+1+5000), fileSize(t, big))
+	require.Equal(t, int64(segmentHeaderSize+FrameHeaderSize+HeaderSize+1+5000), fileSize(t, big))
 	write(4, 10)
 	require.Equal(t, 4, l.Segments())
 	require.Equal(t, int64(1024), fileSize(t, filepath.Join(dir, segmentName(4))))
 	for _, c := range []uint64{1, 2} {
-		require.Equal(t, int64(segmentHeaderSize+HeaderSize+1+600), fileSize(t, filepath.Join(dir, segmentName(c))), "zeros cut")
+		require.Equal(t, int64(segmentHeaderSize+FrameHeaderSize+HeaderSize+1+600), fileSize(t, filepath.Join(dir, segmentName(c))), "zeros cut")
 	}
 	require.NoError(t, l.Sync())
 	require.NoError(t, l.Close())
@@ -174,10 +177,26 @@ func recs(from, to uint64) []byte {
 }
 
 // Open tells zeros written ahead (the end of a segment's records), torn
-// last records before them (cut in the last segment) and damage apart.
+// last frames before them (cut in the last segment) and damage apart, in
+// segments of both format versions (a version 1 record is checked as a
+// frame of its own).
 func TestLogOpenZeroTails(t *testing.T) {
+	for _, version := range []uint32{1, 2} {
+		t.Run(fmt.Sprintf("version %d", version), func(t *testing.T) { testLogOpenZeroTails(t, version) })
+	}
+}
+
+func testLogOpenZeroTails(t *testing.T, version uint32) {
 	zeros := func(n int) []byte { return make([]byte, n) }
-	rec := AppendRecord(nil, 3, 1000, 0, "key", []byte("data"))
+	// recs returns the records [from, to) as the segment holds them.
+	recs := func(from, to uint64) []byte { return frame(recs(from, to)) }
+	segFile := func(t *testing.T, dir string, first uint64, parts ...[]byte) string {
+		return segFile(t, dir, first, parts...)
+	}
+	if version == 1 {
+		recs, segFile = recsV1, segFileV1
+	}
+	rec := recs(3, 4)
 	badSum := append([]byte(nil), rec...)
 	badSum[len(badSum)-1] ^= 1
 	tests := []struct {
@@ -187,7 +206,7 @@ func TestLogOpenZeroTails(t *testing.T) {
 		want        []uint64 // records read; nil: Open fails as corrupt
 		truncated   bool
 	}{
-		{"old format, no zeros", recs(1, 3), recs(10, 12), []uint64{1, 2, 10, 11}, false},
+		{"no zeros", recs(1, 3), recs(10, 12), []uint64{1, 2, 10, 11}, false},
 		{"zeros in both", append(recs(1, 3), zeros(500)...), append(recs(10, 12), zeros(500)...), []uint64{1, 2, 10, 11}, false},
 		{"zeros shorter than a header", append(recs(1, 3), zeros(5)...), append(recs(10, 12), zeros(5)...), []uint64{1, 2, 10, 11}, false},
 		{"only zeros in the last", recs(1, 3), zeros(300), []uint64{1, 2}, false},
