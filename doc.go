@@ -68,10 +68,10 @@
 //
 // With WithDataDir (use Open to get its errors), an engine keeps each
 // shard's records in an append-only log of segment files, with a CRC-32C
-// per frame of records, and its streams' metadata beside them, replaced atomically
-// after every change. Writes are acknowledged, and visible to readers, only
-// once their record is in the log: WithSync chooses whether that also
-// means fsynced. SyncBatch (the default) and SyncAlways fsync before
+// per frame of records, and its streams' metadata beside them, replaced
+// atomically after every change. Writes are acknowledged, and visible to
+// readers, only once their record is in the log: WithSync chooses whether
+// that also means fsynced. SyncBatch (the default) and SyncAlways fsync before
 // acknowledging, so nothing acknowledged is lost even by a machine crash;
 // SyncInterval(d) may lose d of acknowledged writes to a machine crash,
 // SyncNone what the operating system had not written back. No policy loses

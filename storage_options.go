@@ -22,8 +22,9 @@ type storageConfig struct {
 
 // WithDataDir keeps the engine's streams on disk, under
 // dir/ACCOUNT/REGION: a log per shard (segment files with a CRC-32C per
-// frame of records) and the streams' metadata, so that acknowledged writes survive a
-// crash of the process and a stream can hold more records than memory.
+// frame of records) and the streams' metadata, so that acknowledged writes
+// survive a crash of the process and a stream can hold more records than
+// memory.
 // The newest records stay in memory within the budget of WithMaxMemory
 // (256 MiB by default with a data directory); older ones are read back
 // from the segment files. When the writes are acknowledged is the
