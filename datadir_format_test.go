@@ -72,6 +72,11 @@ func TestDataDirDamagedRecordsAreNotServed(t *testing.T) {
 	}
 	_, err := e.PutRecords(ctx, &PutRecordsInput{StreamName: "s", Records: entries})
 	require.NoError(t, err)
+	// The commit that published the records evicts them after it has
+	// acknowledged them; make sure it has.
+	e.store.evictMu.Lock()
+	e.evict()
+	e.store.evictMu.Unlock()
 	require.Zero(t, e.MemoryInUse(), "every record is on disk only")
 	// The data of record 50, in the one frame the call wrote.
 	seg := lastSegment(t, e)
