@@ -23,7 +23,8 @@ import (
 // went. Like PutRecord's, its outputs come from per-shard blocks (a caller
 // that keeps one keeps its 2 KiB block); Append returns the same as a value.
 func (st *Stream) Put(ctx context.Context, partitionKey string, data []byte) (*PutRecordOutput, error) {
-	sh, out, err := st.append(ctx, partitionKey, data)
+	var out PutRecordOutput
+	sh, err := st.append(ctx, partitionKey, data, &out)
 	if err != nil {
 		return nil, err
 	}
@@ -43,24 +44,26 @@ func (st *Stream) Put(ctx context.Context, partitionKey string, data []byte) (*P
 // Records of one partition key get increasing sequence numbers in the order
 // of the calls that wrote them.
 func (st *Stream) Append(ctx context.Context, partitionKey string, data []byte) (PutRecordOutput, error) {
-	_, out, err := st.append(ctx, partitionKey, data)
+	var out PutRecordOutput
+	_, err := st.append(ctx, partitionKey, data, &out)
 	return out, err
 }
 
-// append is Append; it also returns the shard written to, or nil when the
-// write went through PutRecord.
-func (st *Stream) append(ctx context.Context, partitionKey string, data []byte) (*shard, PutRecordOutput, error) {
+// append is Append, writing its output into *out (which a caller keeps on
+// its stack: returning the output from here made one more copy of it per
+// write). It also returns the shard written to, or nil when the write went
+// through PutRecord.
+func (st *Stream) append(ctx context.Context, partitionKey string, data []byte, out *PutRecordOutput) (*shard, error) {
 	e := st.e
 	if e.cfg.authorizer != nil || e.cfg.audit != nil || e.intercept.n.Load() != 0 ||
 		!validRecord(partitionKey, data) || st.phase.Load().status != StreamStatusActive {
-		out, err := st.putRecord(ctx, partitionKey, data)
-		return nil, out, err
+		return nil, st.putRecord(ctx, partitionKey, data, out)
 	}
 	// An ACTIVE stream is the one its name resolves to: a stream is
 	// replaced under its name only once it is gone.
 	now := e.now()
 	if err := st.checkRecordSize(partitionKey, data); err != nil {
-		return nil, PutRecordOutput{}, err
+		return nil, err
 	}
 	flags, enc := st.encryptionFlags()
 	// One write in 64 measures its latency: on the system clock, whose
@@ -74,7 +77,7 @@ func (st *Stream) append(ctx context.Context, partitionKey string, data []byte) 
 	for {
 		sh := r.route(st)
 		if sh == nil {
-			return nil, PutRecordOutput{}, e.errStreamNotFound(st.name)
+			return nil, e.errStreamNotFound(st.name)
 		}
 		counter, arrival, res := sh.append(partitionKey, data, now, flags, true)
 		switch res {
@@ -85,15 +88,14 @@ func (st *Stream) append(ctx context.Context, partitionKey string, data []byte) 
 			if !start.IsZero() {
 				st.counters.putRecordLatency.observe(time.Since(start))
 			}
-			return sh, PutRecordOutput{
-				ShardId:        sh.id,
-				SequenceNumber: makeSequenceNumber(sh.createdSec, sh.index, counter, arrival/1000),
-				EncryptionType: enc,
-			}, nil
+			out.ShardId = sh.id
+			out.SequenceNumber = makeSequenceNumber(sh.createdSec, sh.index, counter, arrival/1000)
+			out.EncryptionType = enc
+			return sh, nil
 		case appendThrottled:
-			return nil, PutRecordOutput{}, e.errWriteThrottled(st.name, sh.id)
+			return nil, e.errWriteThrottled(st.name, sh.id)
 		case appendGone:
-			return nil, PutRecordOutput{}, e.errStreamNotFound(st.name)
+			return nil, e.errStreamNotFound(st.name)
 		}
 		// appendClosed: a reshard closed the shard; route again.
 	}
@@ -101,15 +103,16 @@ func (st *Stream) append(ctx context.Context, partitionKey string, data []byte) 
 
 // putRecord writes through PutRecord, for the cases Append does not handle
 // itself.
-func (st *Stream) putRecord(ctx context.Context, partitionKey string, data []byte) (PutRecordOutput, error) {
+func (st *Stream) putRecord(ctx context.Context, partitionKey string, data []byte, out *PutRecordOutput) error {
 	if err := st.alive(); err != nil {
-		return PutRecordOutput{}, err // deleted, perhaps recreated: never write to the new stream
+		return err // deleted, perhaps recreated: never write to the new stream
 	}
-	out, err := st.e.PutRecord(ctx, &PutRecordInput{StreamName: st.name, StreamARN: st.arn, PartitionKey: partitionKey, Data: data})
+	o, err := st.e.PutRecord(ctx, &PutRecordInput{StreamName: st.name, StreamARN: st.arn, PartitionKey: partitionKey, Data: data})
 	if err != nil {
-		return PutRecordOutput{}, err
+		return err
 	}
-	return *out, nil
+	*out = *o
+	return nil
 }
 
 // validRecord reports whether a record meets PutRecord's model constraints
