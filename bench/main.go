@@ -68,6 +68,7 @@ type config struct {
 	readN     int
 	readLimit int
 	sliceDur  time.Duration
+	only      map[int]bool // columns measured (index into columns); nil: all
 }
 
 // target is one server under test.
@@ -130,7 +131,18 @@ func main() {
 	flag.IntVar(&cfg.readN, "read-n", 50000, "GetRecords read-back: records per slice (a shard read to its end is read again from TRIM_HORIZON)")
 	flag.IntVar(&cfg.readLimit, "read-limit", 10000, "GetRecords: Limit")
 	flag.DurationVar(&cfg.sliceDur, "slice-dur", 10*time.Second, "each slice: at most this long")
+	only := flag.String("only", "", "measure only these columns: comma-separated numbers, 1-4 in table order (to profile one of them)")
 	flag.Parse()
+	if *only != "" {
+		cfg.only = map[int]bool{}
+		for _, s := range strings.Split(*only, ",") {
+			n, err := strconv.Atoi(strings.TrimSpace(s))
+			if err != nil || n < 1 || n > len(columns) {
+				fatalf("bad -only %q", *only)
+			}
+			cfg.only[n-1] = true
+		}
+	}
 	for _, s := range strings.Split(shards, ",") {
 		n, err := strconv.Atoi(strings.TrimSpace(s))
 		if err != nil || n < 1 {
@@ -260,6 +272,8 @@ type stream struct {
 	// again from TRIM_HORIZON).
 	shards []string
 	iters  []*string
+	// written counts the records written by the slices.
+	written int
 }
 
 func run(ctx context.Context, cfg config) results {
@@ -274,6 +288,15 @@ func run(ctx context.Context, cfg config) results {
 				streams[i] = newStream(ctx, cfg, t, shards)
 			}
 			for col := range columns {
+				if cfg.only != nil && !cfg.only[col] {
+					continue
+				}
+				if col == 3 && streams[0].written == 0 {
+					// Only the read-back: give it records to read.
+					for _, st := range streams {
+						putBatches(ctx, cfg, st, time.Now().Add(cfg.sliceDur))
+					}
+				}
 				phases := measure(ctx, cfg, streams, col)
 				fmt.Printf("round %d, %d shard(s), %s:", round, shards, columns[col])
 				for i, t := range cfg.targets {
@@ -376,6 +399,9 @@ func runSlice(ctx context.Context, cfg config, st *stream, col int) slice {
 		ok, failed = putBatches(ctx, cfg, st, deadline)
 	case 3:
 		ok, failed = readBack(ctx, cfg, st, deadline)
+	}
+	if col < 3 {
+		st.written += ok
 	}
 	return slice{records: ok, seconds: time.Since(start).Seconds(), errors: failed}
 }
@@ -602,6 +628,9 @@ func printTables(cfg config, res results) {
 	}
 	header(labels, others, cfg.ceiling)
 	for _, col := range columns {
+		if len(res[cfg.ceiling][col]) == 0 {
+			continue // not measured (-only)
+		}
 		fmt.Printf("| %s |", col)
 		for _, l := range labels {
 			var all []slice
@@ -663,6 +692,9 @@ func perRecordTable(labels, others []string, ceiling string, res results, format
 		return out
 	}
 	for _, col := range columns {
+		if len(res[ceiling][col]) == 0 {
+			continue // not measured (-only)
+		}
 		fmt.Printf("| %s |", col)
 		for _, l := range labels {
 			per := nonZero(perRecord(l, col))
