@@ -10,14 +10,16 @@
 // by up to 2x from one minute to the next, so rates measured one after the
 // other cannot be divided. bench therefore measures in short slices: for
 // each measurement, every target runs a slice of the same work (the same
-// records, keys and calls), one target right after the other, and the
-// order reverses from one cycle to the next (A B, B A, A B, ...). Each cycle
-// gives one paired ratio per target, its rate divided by the ceiling's rate
-// in the same cycle; the tables print the median of the paired ratios of
-// all cycles with their quartiles. Server CPU per record is each server's
-// CPU time over the whole measurement (its own slices and the others'
-// between them, so that work a server defers, such as garbage collection,
-// still counts against it) divided by the records it served.
+// number of records, calls and bytes), one target right after the other,
+// in an order that rotates and reverses from cycle to cycle (A B, B A,
+// B A, A B for two targets). Each cycle gives one paired ratio per target,
+// its rate divided by the ceiling's rate in the same cycle; the tables
+// print the median of the paired ratios of all cycles with the 95%
+// confidence interval of that median. Server CPU per record is measured
+// the same way: each slice is charged with the CPU time its server used
+// from the slice's start to the start of the server's next slice (the
+// other targets' slices between them included, so that work a server
+// defers, such as garbage collection, still counts against it).
 //
 //	go run . -target freshet=http://127.0.0.1:4567,pid=123 -target ceiling=http://127.0.0.1:4569,pid=456 -ceiling ceiling
 //
@@ -33,11 +35,13 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"math"
 	"math/rand/v2"
 	"net"
 	"net/http"
 	"net/url"
 	"os"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -120,7 +124,7 @@ func main() {
 	flag.Var(&cfg.targets, "target", "a server: label=URL[,pid=N] (repeat; pid enables server CPU and context switches per record)")
 	flag.StringVar(&cfg.ceiling, "ceiling", "ceiling", "label of the target the others are divided by")
 	flag.IntVar(&cfg.rounds, "rounds", 3, "rounds: each measures every shard count on new streams")
-	flag.IntVar(&cfg.cycles, "cycles", 6, "cycles per measurement, round and shard count: each runs one slice per target (after one unmeasured warm-up cycle)")
+	flag.IntVar(&cfg.cycles, "cycles", 8, "cycles per measurement, round and shard count: each runs one slice per target (after one unmeasured warm-up cycle)")
 	flag.StringVar(&shards, "shards", "1,4", "shard counts of the streams measured in each round")
 	flag.IntVar(&cfg.size, "size", 100, "bytes of data per record")
 	flag.IntVar(&cfg.seqN, "seq-n", 600, "sequential PutRecord: records per slice")
@@ -224,6 +228,12 @@ type slice struct {
 	records int
 	seconds float64
 	errors  int
+	// cpu and switches are the server's CPU seconds and context switches
+	// from the start of the slice to the start of the target's next slice
+	// (or the end of the measurement): work the server defers past its
+	// slice, such as garbage collection, counts against it. 0 without a
+	// pid.
+	cpu, switches float64
 }
 
 func (s slice) rate() float64 {
@@ -234,20 +244,9 @@ func (s slice) rate() float64 {
 }
 
 // phase is one measurement (a column) of one target in one round and shard
-// count: its slices and the server's CPU time and context switches from
-// the start of the first slice of any target to the end of the last.
+// count: its slices.
 type phase struct {
-	slices   []slice
-	cpu      float64 // server CPU seconds; 0 without a pid
-	switches float64 // server context switches; 0 without a pid
-}
-
-func (p phase) records() int {
-	n := 0
-	for _, s := range p.slices {
-		n += s.records
-	}
-	return n
+	slices []slice
 }
 
 func (p phase) errors() int {
@@ -302,7 +301,7 @@ func run(ctx context.Context, cfg config) results {
 				for i, t := range cfg.targets {
 					p := phases[i]
 					res[t.label][columns[col]] = append(res[t.label][columns[col]], p)
-					fmt.Printf(" %s %.0f/s", t.label, median(ratesOf(p.slices)))
+					fmt.Printf(" %s %.0f/s", t.label, median(sortedOf(p.slices, slice.rate)))
 					if n := p.errors(); n > 0 {
 						fmt.Printf(" (%d errors)", n)
 					}
@@ -346,22 +345,32 @@ func (st *stream) delete(ctx context.Context) {
 }
 
 // measure runs one warm-up cycle and cfg.cycles measured cycles of column
-// col: in each, one slice per target, in the targets' order in even cycles
-// and in reverse order in odd ones.
+// col: in each, one slice per target, in an order that changes from cycle
+// to cycle (cycleOrder), so that every target takes every place as often
+// and, with up to three targets, follows every other as often.
 func measure(ctx context.Context, cfg config, streams []*stream, col int) []phase {
 	phases := make([]phase, len(streams))
 	for i := range streams {
 		phases[i].slices = make([]slice, 0, cfg.cycles)
 	}
-	order := make([]int, len(streams))
-	for i := range order {
-		order[i] = i
+	// cpu0 and sw0 are each target's CPU time and context switches when
+	// its last kept slice started.
+	cpu0 := make([]float64, len(streams))
+	sw0 := make([]float64, len(streams))
+	// closeSlice charges target i's last kept slice with what its server
+	// used since that slice started.
+	closeSlice := func(i int) {
+		if n := len(phases[i].slices); n > 0 {
+			s := &phases[i].slices[n-1]
+			s.cpu = serverCPU(streams[i].t.pid) - cpu0[i]
+			s.switches = serverSwitches(streams[i].t.pid) - sw0[i]
+		}
 	}
 	runCycle := func(cycle int, keep bool) {
-		for k := range order {
-			i := order[k]
-			if cycle%2 == 1 {
-				i = order[len(order)-1-k]
+		for _, i := range cycleOrder(len(streams), cycle) {
+			if keep {
+				closeSlice(i)
+				cpu0[i], sw0[i] = serverCPU(streams[i].t.pid), serverSwitches(streams[i].t.pid)
 			}
 			s := runSlice(ctx, cfg, streams[i], col)
 			if keep {
@@ -370,19 +379,27 @@ func measure(ctx context.Context, cfg config, streams []*stream, col int) []phas
 		}
 	}
 	runCycle(1, false) // warm-up: connections, stream state, code paths
-	cpu0 := make([]float64, len(streams))
-	sw0 := make([]float64, len(streams))
-	for i, st := range streams {
-		cpu0[i], sw0[i] = serverCPU(st.t.pid), serverSwitches(st.t.pid)
-	}
 	for cycle := range cfg.cycles {
 		runCycle(cycle, true)
 	}
-	for i, st := range streams {
-		phases[i].cpu = serverCPU(st.t.pid) - cpu0[i]
-		phases[i].switches = serverSwitches(st.t.pid) - sw0[i]
+	for i := range streams {
+		closeSlice(i)
 	}
 	return phases
+}
+
+// cycleOrder returns the order of n targets in a cycle: the targets'
+// order rotated by the cycle number, reversed in every other run of n
+// cycles. For two targets: AB BA BA AB, ...
+func cycleOrder(n, cycle int) []int {
+	order := make([]int, n)
+	for k := range order {
+		order[k] = (k + cycle) % n
+	}
+	if cycle/n%2 == 1 {
+		slices.Reverse(order)
+	}
+	return order
 }
 
 // runSlice runs one slice of column col on the stream and times it.
@@ -617,40 +634,28 @@ func printTables(cfg config, res results) {
 	for _, t := range cfg.targets {
 		labels = append(labels, t.label)
 	}
-	pairs := cfg.rounds * len(cfg.shards) * cfg.cycles
-	fmt.Printf("\nrecords/s, median of %d slices (%d rounds x %v shards x %d cycles); ratio to %s: median of the %d paired ratios (quartiles)\n\n",
-		pairs, cfg.rounds, cfg.shards, cfg.cycles, cfg.ceiling, pairs)
 	others := make([]string, 0, len(labels))
 	for _, l := range labels {
 		if l != cfg.ceiling {
 			others = append(others, l)
 		}
 	}
-	header(labels, others, cfg.ceiling)
-	for _, col := range columns {
-		if len(res[cfg.ceiling][col]) == 0 {
-			continue // not measured (-only)
-		}
-		fmt.Printf("| %s |", col)
-		for _, l := range labels {
-			var all []slice
-			for _, p := range res[l][col] {
-				all = append(all, p.slices...)
-			}
-			fmt.Printf(" %s |", thousands(median(ratesOf(all))))
-		}
-		for _, l := range others {
-			r := pairedRatios(res[l][col], res[cfg.ceiling][col])
-			fmt.Printf(" %s |", quartiles(r, "%.2f"))
-		}
-		fmt.Println()
-	}
+	pairs := cfg.rounds * len(cfg.shards) * cfg.cycles
+	fmt.Printf("\nrecords/s: median of %d slices (%d rounds x %v shards x %d cycles); / %s: median of the %d paired ratios, one per cycle [95%% confidence interval of the median]\n\n",
+		pairs, cfg.rounds, cfg.shards, cfg.cycles, cfg.ceiling, pairs)
+	table(labels, others, cfg.ceiling, res, func(ss []slice) string {
+		return thousands(median(sortedOf(ss, slice.rate)))
+	}, slice.rate)
 
-	fmt.Printf("\nserver CPU per record, µs: median of %d measurements (%d rounds x %v shards), each the server's CPU time over all %d cycles divided by the records it served; ratio to %s: median of the paired ratios (min-max)\n\n",
-		cfg.rounds*len(cfg.shards), cfg.rounds, cfg.shards, cfg.cycles, cfg.ceiling)
-	perRecordTable(labels, others, cfg.ceiling, res, "%.2f", func(p phase) float64 { return p.cpu * 1e6 })
-	fmt.Printf("\nserver context switches per record (median, as above)\n\n")
-	perRecordTable(labels, others, cfg.ceiling, res, "%.3f", func(p phase) float64 { return p.switches })
+	cpu := func(s slice) float64 { return perRecord(s.cpu*1e6, s.records) }
+	fmt.Printf("\nserver CPU per record, µs: all CPU time over all records; / %s: median of the paired ratios [95%% CI], each slice charged with what its server used until its next slice\n\n", cfg.ceiling)
+	table(labels, others, cfg.ceiling, res, func(ss []slice) string {
+		return pooled(ss, func(s slice) float64 { return s.cpu * 1e6 }, "%.2f")
+	}, cpu)
+	fmt.Printf("\nserver context switches per record (as above)\n\n")
+	table(labels, others, cfg.ceiling, res, func(ss []slice) string {
+		return pooled(ss, func(s slice) float64 { return s.switches }, "%.3f")
+	}, func(s slice) float64 { return perRecord(s.switches, s.records) })
 
 	errs := 0
 	for _, l := range labels {
@@ -665,7 +670,10 @@ func printTables(cfg config, res results) {
 	}
 }
 
-func header(labels, others []string, ceiling string) {
+// table prints one row per measured column: a cell per target (cell of
+// all its slices), then per target but the ceiling the median of its
+// paired ratios to the ceiling of value with its confidence interval.
+func table(labels, others []string, ceiling string, res results, cell func([]slice) string, value func(slice) float64) {
 	fmt.Printf("| |")
 	for _, l := range labels {
 		fmt.Printf(" %s |", l)
@@ -675,65 +683,62 @@ func header(labels, others []string, ceiling string) {
 	}
 	fmt.Println()
 	fmt.Println("|" + strings.Repeat("---|", 1+len(labels)+len(others)))
-}
-
-// perRecordTable prints the median per record of a server measurement per
-// column and target ("-" where it was not measured), and the median of the
-// per-phase ratios to the ceiling with their range.
-func perRecordTable(labels, others []string, ceiling string, res results, format string, of func(phase) float64) {
-	header(labels, others, ceiling)
-	perRecord := func(l, col string) []float64 {
-		out := make([]float64, len(res[l][col]))
-		for i, p := range res[l][col] {
-			if v := of(p); v > 0 && p.records() > 0 {
-				out[i] = v / float64(p.records())
-			}
-		}
-		return out
-	}
 	for _, col := range columns {
 		if len(res[ceiling][col]) == 0 {
 			continue // not measured (-only)
 		}
 		fmt.Printf("| %s |", col)
 		for _, l := range labels {
-			per := nonZero(perRecord(l, col))
-			if len(per) == 0 {
-				fmt.Printf(" - |")
-				continue
+			var all []slice
+			for _, p := range res[l][col] {
+				all = append(all, p.slices...)
 			}
-			fmt.Printf(" "+format+" |", median(per))
+			fmt.Printf(" %s |", cell(all))
 		}
-		ceil := perRecord(ceiling, col)
 		for _, l := range others {
-			var ratios []float64
-			for i, v := range perRecord(l, col) {
-				if v > 0 && i < len(ceil) && ceil[i] > 0 {
-					ratios = append(ratios, v/ceil[i])
-				}
-			}
-			if len(ratios) == 0 {
-				fmt.Printf(" - |")
-				continue
-			}
-			sort.Float64s(ratios)
-			fmt.Printf(" %.2f (%.2f-%.2f) |", median(ratios), ratios[0], ratios[len(ratios)-1])
+			fmt.Printf(" %s |", medianCI(pairedRatios(res[l][col], res[ceiling][col], value), "%.2f"))
 		}
 		fmt.Println()
 	}
 }
 
-// pairedRatios divides each slice rate of a target by the ceiling's rate
-// in the same cycle; the result is sorted.
-func pairedRatios(target, ceiling []phase) []float64 {
+// pooled formats the sum of of over the slices divided by their records,
+// or "-" when it is zero (no pid).
+func pooled(ss []slice, of func(slice) float64, format string) string {
+	var v float64
+	n := 0
+	for _, s := range ss {
+		v += of(s)
+		n += s.records
+	}
+	if v <= 0 || n == 0 {
+		return "-"
+	}
+	return fmt.Sprintf(format, v/float64(n))
+}
+
+func perRecord(v float64, records int) float64 {
+	if records == 0 {
+		return 0
+	}
+	return v / float64(records)
+}
+
+// pairedRatios divides value of each slice of a target by value of the
+// ceiling's slice in the same cycle, where both are positive; the result
+// is sorted.
+func pairedRatios(target, ceiling []phase, value func(slice) float64) []float64 {
 	var out []float64
 	for i := range target {
 		if i >= len(ceiling) {
 			break
 		}
 		for j, s := range target[i].slices {
-			if j < len(ceiling[i].slices) && ceiling[i].slices[j].rate() > 0 {
-				out = append(out, s.rate()/ceiling[i].slices[j].rate())
+			if j >= len(ceiling[i].slices) {
+				break
+			}
+			if v, c := value(s), value(ceiling[i].slices[j]); v > 0 && c > 0 {
+				out = append(out, v/c)
 			}
 		}
 	}
@@ -741,16 +746,19 @@ func pairedRatios(target, ceiling []phase) []float64 {
 	return out
 }
 
-// quartiles formats the median of sorted values with their first and
-// third quartiles.
-func quartiles(sorted []float64, format string) string {
-	if len(sorted) == 0 {
+// medianCI formats the median of sorted values with its 95% confidence
+// interval, distribution-free: the values of ranks n/2 ± 0.98·√n, between
+// which the median of the population lies with probability 0.95 if the
+// values are independent.
+func medianCI(sorted []float64, format string) string {
+	n := len(sorted)
+	if n == 0 {
 		return "-"
 	}
-	q := func(p float64) float64 {
-		return sorted[int(p*float64(len(sorted)-1)+0.5)]
-	}
-	return fmt.Sprintf(format+" ("+format+"-"+format+")", median(sorted), q(0.25), q(0.75))
+	d := 0.98 * math.Sqrt(float64(n))
+	lo := max(0, int(math.Floor(float64(n)/2-d)))
+	hi := min(n-1, int(math.Ceil(float64(n)/2+d))-1)
+	return fmt.Sprintf(format+" ["+format+"-"+format+"]", median(sorted), sorted[lo], sorted[hi])
 }
 
 // thousands formats a rate as a whole number with thousands separators.
@@ -762,21 +770,11 @@ func thousands(v float64) string {
 	return s
 }
 
-func nonZero(vs []float64) []float64 {
-	var out []float64
-	for _, v := range vs {
-		if v > 0 {
-			out = append(out, v)
-		}
-	}
-	sort.Float64s(out)
-	return out
-}
-
-func ratesOf(ss []slice) []float64 {
+// sortedOf returns of of each slice, sorted.
+func sortedOf(ss []slice, of func(slice) float64) []float64 {
 	out := make([]float64, len(ss))
 	for i, s := range ss {
-		out[i] = s.rate()
+		out[i] = of(s)
 	}
 	sort.Float64s(out)
 	return out
