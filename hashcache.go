@@ -30,8 +30,9 @@ import (
 // always out of it), which always go through the table; a score counts
 // their hits up and their misses down. While misses outnumber hits, keys
 // outside the sample are hashed with MD5 without reading or writing the
-// table, and a producer whose keys start to repeat turns it back on through
-// the sample's hits (hashCacheGate).
+// table, but for one lookup in 64 chosen at random, scored too. A producer
+// whose keys start to repeat turns the table back on through the hits of
+// the sample and of those probes (hashCacheGate).
 //
 // The table holds no pointers (the keys are copied into it), so it pins no
 // caller's memory and costs the garbage collector nothing. Readers do not
@@ -71,6 +72,11 @@ func hashKeyOf(partitionKey string) HashKey {
 // hashKeyRemembered is hashKeyOf also telling whether the key's hash was
 // in the table: whether the key was routed recently.
 func hashKeyRemembered(partitionKey string) (HashKey, bool) {
+	return hashKeyGated(&hashGate, partitionKey)
+}
+
+// hashKeyGated is hashKeyRemembered with the gate g.
+func hashKeyGated(g *hashCacheGate, partitionKey string) (HashKey, bool) {
 	n := len(partitionKey)
 	if n == 0 || n > 8*hashCacheWords {
 		return HashPartitionKey(partitionKey), false
@@ -79,21 +85,26 @@ func hashKeyRemembered(partitionKey string) (HashKey, bool) {
 	words := packKey(&w, partitionKey)
 	h := keyHashOf(w[:words], n)
 	sampled := inHashSample(h)
-	if !sampled && !hashGate.open() {
-		return HashPartitionKey(partitionKey), false
+	if !sampled && !g.open() {
+		if rand.Uint32()%hashGateProbe != 0 {
+			return HashPartitionKey(partitionKey), false
+		}
+		// A probe: scored like a sampled key, so that a producer whose
+		// few keys are all outside the sample opens the table again.
+		sampled = true
 	}
 	slots := hashSlots()
 	i, j := slotPair(h, hashCacheBits)
 	a, b := &slots[i], &slots[j]
 	if k, ok := a.load(w[:words], n); ok {
-		hashGate.note(sampled, true)
+		g.note(sampled, true)
 		return k, true
 	}
 	if k, ok := b.load(w[:words], n); ok {
-		hashGate.note(sampled, true)
+		g.note(sampled, true)
 		return k, true
 	}
-	hashGate.note(sampled, false)
+	g.note(sampled, false)
 	k := HashPartitionKey(partitionKey)
 	switch {
 	case a.seq.Load() == 0:
@@ -147,6 +158,10 @@ var hashGate hashCacheGate
 // hashGateMax bounds the score: after at most this many more misses than
 // hits of the sample (about 16 times as many keys), the table is passed by.
 const hashGateMax = 64
+
+// hashGateProbe: while the table is passed by, one lookup in this many,
+// chosen at random, goes through it and is scored like a sampled key.
+const hashGateProbe = 64
 
 // hashCacheGate is the score of the sampled keys: hits minus misses, kept
 // within ±hashGateMax. Concurrent notes may push it a little past the

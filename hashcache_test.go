@@ -172,3 +172,33 @@ func TestHashKeyOfUniqueKeys(t *testing.T) {
 	// Other tests of the package use the process's table too, so only
 	// the answers are checked here; the gate's turns are TestHashCacheGate's.
 }
+
+// TestHashGateReopensForFewKeys: a closed gate opens again for a producer
+// that repeats a few keys, none of them in the sample, through the random
+// probes; and stays closed for keys that never repeat.
+func TestHashGateReopensForFewKeys(t *testing.T) {
+	var few []string
+	for i := 0; len(few) < 3; i++ {
+		k := fmt.Sprintf("few-%d", i)
+		var w [hashCacheWords]uint64
+		words := packKey(&w, k)
+		if !inHashSample(keyHashOf(w[:words], len(k))) {
+			few = append(few, k)
+		}
+	}
+	var g hashCacheGate
+	g.score.Store(-hashGateMax)
+	run := rand.Uint64() // keys of an earlier run (-count) may be in the table
+	for i := range 200 * hashGateProbe * hashGateMax / 10 {
+		k := fmt.Sprintf("never-again-%x-%d", run, i)
+		got, _ := hashKeyGated(&g, k)
+		require.Equal(t, HashPartitionKey(k), got, "key %q", k)
+	}
+	require.False(t, g.open(), "keys that never repeat keep the gate closed")
+	for i := 0; i < 200*hashGateProbe*hashGateMax && !g.open(); i++ {
+		k := few[i%len(few)]
+		got, _ := hashKeyGated(&g, k)
+		require.Equal(t, HashPartitionKey(k), got, "key %q", k)
+	}
+	require.True(t, g.open(), "three repeated keys outside the sample open the gate")
+}
