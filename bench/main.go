@@ -234,6 +234,8 @@ type slice struct {
 	// slice, such as garbage collection, counts against it. 0 without a
 	// pid.
 	cpu, switches float64
+	// client is the load client's own CPU seconds during the slice.
+	client float64
 }
 
 func (s slice) rate() float64 {
@@ -404,6 +406,7 @@ func cycleOrder(n, cycle int) []int {
 
 // runSlice runs one slice of column col on the stream and times it.
 func runSlice(ctx context.Context, cfg config, st *stream, col int) slice {
+	client0 := serverCPU(os.Getpid())
 	start := time.Now()
 	deadline := start.Add(cfg.sliceDur)
 	var ok, failed int
@@ -420,7 +423,7 @@ func runSlice(ctx context.Context, cfg config, st *stream, col int) slice {
 	if col < 3 {
 		st.written += ok
 	}
-	return slice{records: ok, seconds: time.Since(start).Seconds(), errors: failed}
+	return slice{records: ok, seconds: time.Since(start).Seconds(), errors: failed, client: serverCPU(os.Getpid()) - client0}
 }
 
 func (st *stream) put(ctx context.Context) error {
@@ -543,7 +546,8 @@ func waitActive(ctx context.Context, t *target, name string) {
 
 func partitionKey() string { return strconv.FormatUint(rand.Uint64(), 36) }
 
-// serverCPU returns the CPU time of process pid in seconds (0 without pid):
+// serverCPU returns the CPU time of process pid in seconds (0 without pid;
+// the load client measures itself with it too):
 // the sum over its threads of the time on a CPU from
 // /proc/<pid>/task/*/schedstat, in nanoseconds, where /proc/<pid>/stat
 // counts in 10 ms ticks. Threads that have exited no longer count; the Go
@@ -652,6 +656,10 @@ func printTables(cfg config, res results) {
 	table(labels, others, cfg.ceiling, res, func(ss []slice) string {
 		return pooled(ss, func(s slice) float64 { return s.cpu * 1e6 }, "%.2f")
 	}, cpu)
+	fmt.Printf("\nload client CPU per record, µs, during each target's slices (the same work for every target)\n\n")
+	table(labels, others, cfg.ceiling, res, func(ss []slice) string {
+		return pooled(ss, func(s slice) float64 { return s.client * 1e6 }, "%.2f")
+	}, func(s slice) float64 { return perRecord(s.client*1e6, s.records) })
 	fmt.Printf("\nserver context switches per record (as above)\n\n")
 	table(labels, others, cfg.ceiling, res, func(ss []slice) string {
 		return pooled(ss, func(s slice) float64 { return s.switches }, "%.3f")
