@@ -124,7 +124,7 @@ func main() {
 	flag.Var(&cfg.targets, "target", "a server: label=URL[,pid=N] (repeat; pid enables server CPU and context switches per record)")
 	flag.StringVar(&cfg.ceiling, "ceiling", "ceiling", "label of the target the others are divided by")
 	flag.IntVar(&cfg.rounds, "rounds", 3, "rounds: each measures every shard count on new streams")
-	flag.IntVar(&cfg.cycles, "cycles", 8, "cycles per measurement, round and shard count: each runs one slice per target (after one unmeasured warm-up cycle)")
+	flag.IntVar(&cfg.cycles, "cycles", 8, "cycles per measurement, round and shard count: each runs one slice per target (after one unmeasured warm-up cycle); a multiple of twice the number of targets balances their order")
 	flag.StringVar(&shards, "shards", "1,4", "shard counts of the streams measured in each round")
 	flag.IntVar(&cfg.size, "size", 100, "bytes of data per record")
 	flag.IntVar(&cfg.seqN, "seq-n", 600, "sequential PutRecord: records per slice")
