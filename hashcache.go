@@ -21,6 +21,19 @@ import (
 // neighbouring slots, a tenth of them kept evicting each other.) Longer keys
 // are always hashed.
 //
+// Keys that do not repeat (random keys, unique ids) gain nothing from the
+// table and pay for it: each new key reads two slots, cache lines long
+// evicted by then, and writes one, together more than the MD5 they would
+// save (in a running server, reading the two slots of a new key cost 1.5
+// times its MD5). So the table watches a sample of the keys, one in 16
+// chosen by a hash of the key's bytes (a key is always in the sample or
+// always out of it), which always go through the table; a score counts
+// their hits up and their misses down. While misses outnumber hits, keys
+// outside the sample are hashed with MD5 without reading or writing the
+// table, but for one lookup in 64 chosen at random, scored too. A producer
+// whose keys start to repeat turns the table back on through the hits of
+// the sample and of those probes (hashCacheGate).
+//
 // The table holds no pointers (the keys are copied into it), so it pins no
 // caller's memory and costs the garbage collector nothing. Readers do not
 // write to it: each slot is a sequence lock built of atomics. A writer makes
@@ -59,21 +72,39 @@ func hashKeyOf(partitionKey string) HashKey {
 // hashKeyRemembered is hashKeyOf also telling whether the key's hash was
 // in the table: whether the key was routed recently.
 func hashKeyRemembered(partitionKey string) (HashKey, bool) {
+	return hashKeyGated(&hashGate, partitionKey)
+}
+
+// hashKeyGated is hashKeyRemembered with the gate g.
+func hashKeyGated(g *hashCacheGate, partitionKey string) (HashKey, bool) {
 	n := len(partitionKey)
 	if n == 0 || n > 8*hashCacheWords {
 		return HashPartitionKey(partitionKey), false
 	}
 	var w [hashCacheWords]uint64
 	words := packKey(&w, partitionKey)
+	h := keyHashOf(w[:words], n)
+	sampled := inHashSample(h)
+	if !sampled && !g.open() {
+		if rand.Uint32()%hashGateProbe != 0 {
+			return HashPartitionKey(partitionKey), false
+		}
+		// A probe: scored like a sampled key, so that a producer whose
+		// few keys are all outside the sample opens the table again.
+		sampled = true
+	}
 	slots := hashSlots()
-	i, j := slotsOf(w[:words], n)
+	i, j := slotPair(h, hashCacheBits)
 	a, b := &slots[i], &slots[j]
 	if k, ok := a.load(w[:words], n); ok {
+		g.note(sampled, true)
 		return k, true
 	}
 	if k, ok := b.load(w[:words], n); ok {
+		g.note(sampled, true)
 		return k, true
 	}
+	g.note(sampled, false)
 	k := HashPartitionKey(partitionKey)
 	switch {
 	case a.seq.Load() == 0:
@@ -99,16 +130,61 @@ func packKey(w *[hashCacheWords]uint64, key string) int {
 	return (len(key) + 7) >> 3
 }
 
-// slotsOf picks the two slots of a packed key from a multiplicative hash
-// of its words and length. It needs to spread keys, not to resist
-// collisions: a collision costs an MD5, never a wrong hash.
-func slotsOf(w []uint64, n int) (i, j uint64) {
+// keyHashOf is the cheap multiplicative hash of a packed key of n bytes
+// that picks its two slots (slotPair) and whether it is in the sample. It
+// needs to spread keys, not to resist collisions: a collision costs an MD5,
+// never a wrong hash.
+func keyHashOf(w []uint64, n int) uint64 {
 	h := uint64(n)
 	for _, x := range w {
 		h = (h ^ x) * 0x9e3779b97f4a7c15
 		h ^= h >> 29
 	}
-	return slotPair(h, hashCacheBits)
+	return h
+}
+
+// inHashSample reports whether the key of cheap hash h is one of the one in
+// 16 keys that always go through the table. The top bits of a second
+// product depend on every bit of h, where h's low bits do not depend on
+// the high bytes of the key's words.
+func inHashSample(h uint64) bool {
+	return (h*0xbf58476d1ce4e5b9)>>60 == 0
+}
+
+// hashGate decides for the process's table whether keys outside the
+// sample use it.
+var hashGate hashCacheGate
+
+// hashGateMax bounds the score: after at most this many more misses than
+// hits of the sample (about 16 times as many keys), the table is passed by.
+const hashGateMax = 64
+
+// hashGateProbe: while the table is passed by, one lookup in this many,
+// chosen at random, goes through it and is scored like a sampled key.
+const hashGateProbe = 64
+
+// hashCacheGate is the score of the sampled keys: hits minus misses, kept
+// within ±hashGateMax. Concurrent notes may push it a little past the
+// bounds; that only delays a turn.
+type hashCacheGate struct {
+	score atomic.Int32
+}
+
+// open reports whether keys outside the sample should use the table: while
+// the sampled keys have hit at least as often as they missed.
+func (g *hashCacheGate) open() bool { return g.score.Load() >= 0 }
+
+// note counts a lookup of the table by a key, if it is in the sample.
+func (g *hashCacheGate) note(sampled, hit bool) {
+	if !sampled {
+		return
+	}
+	switch s := g.score.Load(); {
+	case hit && s < hashGateMax:
+		g.score.Add(1)
+	case !hit && s > -hashGateMax:
+		g.score.Add(-1)
+	}
 }
 
 // slotPair picks two different slots of a table of 1<<bits from the hash h.

@@ -3,6 +3,7 @@ package freshet
 import (
 	"fmt"
 	"math/rand/v2"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -92,4 +93,112 @@ func BenchmarkHashKeyOf(b *testing.B) {
 			hashKeyOf(benchKeys[i&1023])
 		}
 	})
+	// Keys that never repeat, as from a producer of random keys.
+	unique := make([]string, 1<<18)
+	for i := range unique {
+		unique[i] = strconv.FormatUint(rand.Uint64(), 36)
+	}
+	b.Run("unique", func(b *testing.B) {
+		for i := 0; i < b.N; i++ {
+			hashKeyOf(unique[i&(1<<18-1)])
+		}
+	})
+}
+
+// TestHashCacheGate: misses of sampled keys close the table to the other
+// keys, hits open it again, the score stays bounded, and keys outside the
+// sample do not move it.
+func TestHashCacheGate(t *testing.T) {
+	var g hashCacheGate
+	require.True(t, g.open(), "a new gate is open")
+	g.note(false, false)
+	require.True(t, g.open(), "a key outside the sample does not count")
+	g.note(true, false)
+	require.False(t, g.open(), "one sampled miss more than hits closes it")
+	for range 10 * hashGateMax {
+		g.note(true, false)
+	}
+	require.EqualValues(t, -hashGateMax, g.score.Load(), "the score stops at -hashGateMax")
+	for range hashGateMax - 1 {
+		g.note(true, true)
+	}
+	require.False(t, g.open(), "still more misses than hits")
+	g.note(true, true)
+	require.True(t, g.open(), "as many hits as misses open it")
+	for range 10 * hashGateMax {
+		g.note(true, true)
+	}
+	require.EqualValues(t, hashGateMax, g.score.Load(), "the score stops at hashGateMax")
+}
+
+// TestHashSampleFraction: about one key in 16 is in the sample, for keys
+// that differ only in their last bytes as for random ones.
+func TestHashSampleFraction(t *testing.T) {
+	r := rand.New(rand.NewPCG(3, 4))
+	forms := map[string]func(i int) string{
+		"user-%04d": func(i int) string { return fmt.Sprintf("user-%04d", i%10000) },
+		"%08d":      func(i int) string { return fmt.Sprintf("%08d", i) },
+		"%d":        func(i int) string { return fmt.Sprint(i) },
+		"random":    func(int) string { return fmt.Sprint(r.Uint64()) },
+		"uuid-like": func(i int) string { return fmt.Sprintf("3f2504e0-4f89-11d3-9a0c-%012x", i) },
+	}
+	const n = 160_000
+	for name, key := range forms {
+		in := 0
+		for i := range n {
+			k := key(i)
+			var w [hashCacheWords]uint64
+			words := packKey(&w, k)
+			if inHashSample(keyHashOf(w[:words], len(k))) {
+				in++
+			}
+		}
+		require.InDelta(t, n/16, in, n/16/4, "%s keys in the sample", name)
+	}
+}
+
+// TestHashKeyOfUniqueKeys hashes keys that never repeat, enough to close
+// the table to keys outside the sample, then keys that repeat, enough to
+// open it again, checking every answer against MD5.
+func TestHashKeyOfUniqueKeys(t *testing.T) {
+	for i := range 50_000 {
+		k := fmt.Sprintf("unique-%d", i)
+		require.Equal(t, HashPartitionKey(k), hashKeyOf(k), "key %q", k)
+	}
+	for i := range 50_000 {
+		k := fmt.Sprintf("again-%d", i%100)
+		require.Equal(t, HashPartitionKey(k), hashKeyOf(k), "key %q", k)
+	}
+	// Other tests of the package use the process's table too, so only
+	// the answers are checked here; the gate's turns are TestHashCacheGate's.
+}
+
+// TestHashGateReopensForFewKeys: a closed gate opens again for a producer
+// that repeats a few keys, none of them in the sample, through the random
+// probes; and stays closed for keys that never repeat.
+func TestHashGateReopensForFewKeys(t *testing.T) {
+	var few []string
+	for i := 0; len(few) < 3; i++ {
+		k := fmt.Sprintf("few-%d", i)
+		var w [hashCacheWords]uint64
+		words := packKey(&w, k)
+		if !inHashSample(keyHashOf(w[:words], len(k))) {
+			few = append(few, k)
+		}
+	}
+	var g hashCacheGate
+	g.score.Store(-hashGateMax)
+	run := rand.Uint64() // keys of an earlier run (-count) may be in the table
+	for i := range 200 * hashGateProbe * hashGateMax / 10 {
+		k := fmt.Sprintf("never-again-%x-%d", run, i)
+		got, _ := hashKeyGated(&g, k)
+		require.Equal(t, HashPartitionKey(k), got, "key %q", k)
+	}
+	require.False(t, g.open(), "keys that never repeat keep the gate closed")
+	for i := 0; i < 200*hashGateProbe*hashGateMax && !g.open(); i++ {
+		k := few[i%len(few)]
+		got, _ := hashKeyGated(&g, k)
+		require.Equal(t, HashPartitionKey(k), got, "key %q", k)
+	}
+	require.True(t, g.open(), "three repeated keys outside the sample open the gate")
 }

@@ -7,8 +7,11 @@
 #   KINESALITE_DIR=/tmp/kl bash bench/run.sh   # and kinesalite (installed
 #                                          # there by npm if missing)
 #
+# The client measures the servers in short paired slices, one right after
+# the other, and prints the median of the paired ratios to the ceiling with
+# its 95% confidence interval; the default run takes about 2 minutes.
 # Extra arguments go to the client (go run ./bench -h lists them), e.g.
-# bash bench/run.sh -rounds 3. The servers listen on 127.0.0.1, ports
+# bash bench/run.sh -rounds 6 for more pairs. The servers listen on 127.0.0.1, ports
 # BENCH_PORT (default 4567) to BENCH_PORT+2, and are stopped when the script
 # ends; the script refuses to start if one of those ports is taken (by
 # another run, say). With KINESALITE_DIR set, kinesalite 3.3.3 is installed
