@@ -20,22 +20,13 @@ import (
 // so errors and their texts are PutRecord's.
 
 // Put writes one record to the stream, like PutRecord, and returns where it
-// went. Like PutRecord's, its outputs come from per-shard blocks (a caller
-// that keeps one keeps its 2 KiB block); Append returns the same as a value.
+// went. Append does the same without allocating its result.
 func (st *Stream) Put(ctx context.Context, partitionKey string, data []byte) (*PutRecordOutput, error) {
-	var out PutRecordOutput
-	sh, err := st.append(ctx, partitionKey, data, &out)
+	out, err := st.Append(ctx, partitionKey, data)
 	if err != nil {
 		return nil, err
 	}
-	var p *PutRecordOutput
-	if sh != nil {
-		p = sh.outputs.next()
-	} else {
-		p = new(PutRecordOutput) // written through PutRecord
-	}
-	*p = out
-	return p, nil
+	return &out, nil
 }
 
 // Append writes one record to the stream, like PutRecord, and returns its
@@ -44,26 +35,16 @@ func (st *Stream) Put(ctx context.Context, partitionKey string, data []byte) (*P
 // Records of one partition key get increasing sequence numbers in the order
 // of the calls that wrote them.
 func (st *Stream) Append(ctx context.Context, partitionKey string, data []byte) (PutRecordOutput, error) {
-	var out PutRecordOutput
-	_, err := st.append(ctx, partitionKey, data, &out)
-	return out, err
-}
-
-// append is Append, writing its output into *out (which a caller keeps on
-// its stack: returning the output from here made one more copy of it per
-// write). It also returns the shard written to, or nil when the write went
-// through PutRecord.
-func (st *Stream) append(ctx context.Context, partitionKey string, data []byte, out *PutRecordOutput) (*shard, error) {
 	e := st.e
 	if e.cfg.authorizer != nil || e.cfg.audit != nil || e.intercept.n.Load() != 0 ||
 		!validRecord(partitionKey, data) || st.phase.Load().status != StreamStatusActive {
-		return nil, st.putRecord(ctx, partitionKey, data, out)
+		return st.putRecord(ctx, partitionKey, data)
 	}
 	// An ACTIVE stream is the one its name resolves to: a stream is
 	// replaced under its name only once it is gone.
 	now := e.now()
 	if err := st.checkRecordSize(partitionKey, data); err != nil {
-		return nil, err
+		return PutRecordOutput{}, err
 	}
 	flags, enc := st.encryptionFlags()
 	// One write in 64 measures its latency: on the system clock, whose
@@ -77,7 +58,7 @@ func (st *Stream) append(ctx context.Context, partitionKey string, data []byte, 
 	for {
 		sh := r.route(st)
 		if sh == nil {
-			return nil, e.errStreamNotFound(st.name)
+			return PutRecordOutput{}, e.errStreamNotFound(st.name)
 		}
 		counter, arrival, res := sh.append(partitionKey, data, now, flags, true)
 		switch res {
@@ -88,14 +69,15 @@ func (st *Stream) append(ctx context.Context, partitionKey string, data []byte, 
 			if !start.IsZero() {
 				st.counters.putRecordLatency.observe(time.Since(start))
 			}
-			out.ShardId = sh.id
-			out.SequenceNumber = makeSequenceNumber(sh.createdSec, sh.index, counter, arrival/1000)
-			out.EncryptionType = enc
-			return sh, nil
+			return PutRecordOutput{
+				ShardId:        sh.id,
+				SequenceNumber: makeSequenceNumber(sh.createdSec, sh.index, counter, arrival/1000),
+				EncryptionType: enc,
+			}, nil
 		case appendThrottled:
-			return nil, e.errWriteThrottled(st.name, sh.id)
+			return PutRecordOutput{}, e.errWriteThrottled(st.name, sh.id)
 		case appendGone:
-			return nil, e.errStreamNotFound(st.name)
+			return PutRecordOutput{}, e.errStreamNotFound(st.name)
 		}
 		// appendClosed: a reshard closed the shard; route again.
 	}
@@ -103,16 +85,15 @@ func (st *Stream) append(ctx context.Context, partitionKey string, data []byte, 
 
 // putRecord writes through PutRecord, for the cases Append does not handle
 // itself.
-func (st *Stream) putRecord(ctx context.Context, partitionKey string, data []byte, out *PutRecordOutput) error {
+func (st *Stream) putRecord(ctx context.Context, partitionKey string, data []byte) (PutRecordOutput, error) {
 	if err := st.alive(); err != nil {
-		return err // deleted, perhaps recreated: never write to the new stream
+		return PutRecordOutput{}, err // deleted, perhaps recreated: never write to the new stream
 	}
-	o, err := st.e.PutRecord(ctx, &PutRecordInput{StreamName: st.name, StreamARN: st.arn, PartitionKey: partitionKey, Data: data})
+	out, err := st.e.PutRecord(ctx, &PutRecordInput{StreamName: st.name, StreamARN: st.arn, PartitionKey: partitionKey, Data: data})
 	if err != nil {
-		return err
+		return PutRecordOutput{}, err
 	}
-	*out = *o
-	return nil
+	return *out, nil
 }
 
 // validRecord reports whether a record meets PutRecord's model constraints

@@ -139,34 +139,6 @@ func TestAppendDoesNotAllocate(t *testing.T) {
 	assert.Less(t, allocs, 0.1) // a new chunk now and then
 }
 
-// Put's outputs come from the shard's blocks: an allocation per 36 calls
-// (and a new chunk now and then), each output distinct.
-func TestPutAllocatesOutputsInBlocks(t *testing.T) {
-	e := newTestEngine(t, WithRetentionSweep(0))
-	mustCreate(t, e, "s", 4)
-	st, _ := e.Stream("s")
-	data := make([]byte, 100)
-	ctx := context.Background()
-	for range 1000 { // past the first, small chunks
-		_, _ = st.Put(ctx, "warm", data)
-	}
-	allocs := testing.AllocsPerRun(3600, func() {
-		_, _ = st.Put(ctx, "customer-42", data)
-	})
-	assert.Less(t, allocs, 0.1)
-
-	seen := map[*PutRecordOutput]SequenceNumber{}
-	for i := range 100 {
-		out, err := st.Put(ctx, "customer-42", []byte{byte(i)})
-		require.NoError(t, err)
-		require.NotContains(t, seen, out)
-		seen[out] = out.SequenceNumber
-	}
-	for out, sn := range seen {
-		assert.Equal(t, sn, out.SequenceNumber, "an output is not reused")
-	}
-}
-
 // On the system clock, Append measures the latency of every 64th record of
 // a shard.
 func TestAppendSamplesLatencyOnSystemClock(t *testing.T) {

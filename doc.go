@@ -13,8 +13,7 @@
 // codec over them.
 //
 // For an in-process event bus, Stream handles add Go-native calls:
-// Stream.Put and Stream.Append (which allocates nothing; Put's outputs come
-// from per-shard blocks) write,
+// Stream.Put and Stream.Append (which allocates nothing) write,
 // Stream.Iterator and Stream.Records read a shard with blocking waits (no
 // polling), Stream.Follow and Stream.Follower read the whole stream through
 // resharding (parents before children, with checkpoints), and
