@@ -11,6 +11,16 @@ import (
 	"github.com/stretchr/testify/require"
 )
 
+// oneShardStream creates the 1-shard stream "s" on e and returns it and its
+// shard.
+func oneShardStream(t *testing.T, e *Engine) (*Stream, *shard) {
+	t.Helper()
+	mustCreate(t, e, "s", 1)
+	st, err := e.Stream("s")
+	require.NoError(t, err)
+	return st, st.routes()[0]
+}
+
 // writeUntilChunks appends 100-byte records to the 1-shard stream st until
 // its shard has at least n chunks, and returns the records' data in write
 // order.
@@ -74,10 +84,7 @@ func TestSpareChunkForgottenWhenShardCloses(t *testing.T) {
 	for _, end := range []string{"reshard", "delete"} {
 		t.Run(end, func(t *testing.T) {
 			e, _ := newClockEngine(t)
-			mustCreate(t, e, "s", 1)
-			st, err := e.Stream("s")
-			require.NoError(t, err)
-			sh := st.routes()[0]
+			st, sh := oneShardStream(t, e)
 			writeUntilChunks(t, st, 5) // the tail is 128 KiB: a spare follows it
 			for {
 				sh.mu.Lock()
@@ -89,6 +96,7 @@ func TestSpareChunkForgottenWhenShardCloses(t *testing.T) {
 				_, err := st.Append(context.Background(), "k", make([]byte, 100))
 				require.NoError(t, err)
 			}
+			var err error
 			switch end {
 			case "reshard":
 				_, err = e.UpdateShardCount(context.Background(), &UpdateShardCountInput{StreamName: "s", TargetShardCount: 2, ScalingType: UniformScaling})
@@ -194,10 +202,7 @@ func TestSpareChunkTouchesEntryPages(t *testing.T) {
 // tail's mean record size, an eighth more, at most the table's capacity.
 func TestSpareChunkExpectedEntries(t *testing.T) {
 	e := newTestEngine(t, WithRetentionSweep(0))
-	mustCreate(t, e, "s", 1)
-	st, err := e.Stream("s")
-	require.NoError(t, err)
-	sh := st.routes()[0]
+	_, sh := oneShardStream(t, e)
 	sh.mu.Lock()
 	defer sh.mu.Unlock()
 	for _, tc := range []struct {
@@ -223,10 +228,7 @@ func TestSpareChunkExpectedEntries(t *testing.T) {
 // the spare has pages left: a page per write, more for large records.
 func TestSpareChunkWritersHelp(t *testing.T) {
 	e := newTestEngine(t, WithRetentionSweep(0))
-	mustCreate(t, e, "s", 1)
-	st, err := e.Stream("s")
-	require.NoError(t, err)
-	sh := st.routes()[0]
+	_, sh := oneShardStream(t, e)
 	sh.mu.Lock()
 	defer sh.mu.Unlock()
 	tail := newChunk(1, 64<<10, 0) // 128 KiB
@@ -312,10 +314,7 @@ func TestSpareChunkWithinMemoryBudget(t *testing.T) {
 	} {
 		t.Run(fmt.Sprint(c.budget), func(t *testing.T) {
 			e, _ := newClockEngine(t, WithMaxMemory(c.budget))
-			mustCreate(t, e, "s", 1)
-			st, err := e.Stream("s")
-			require.NoError(t, err)
-			sh := st.routes()[0]
+			st, sh := oneShardStream(t, e)
 			writeUntilChunks(t, st, 4) // 8+16+32+64 KiB slabs and their entries
 			made := false
 			for range 600 { // past the middle of the 64 KiB tail
