@@ -9,8 +9,11 @@ import (
 	"net/http/httptest"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/fxamacker/cbor/v2"
+
+	"github.com/freshet-io/freshet"
 
 	"github.com/freshet-io/freshet/kinesisapi/internal/wire"
 )
@@ -19,9 +22,9 @@ import (
 // validation, the engine call, encoding), without a network or a client:
 // ServeHTTP on an httptest recorder. One op is one record.
 
-func benchHandler(b *testing.B) *Handler {
+func benchHandler(b *testing.B, opts ...Option) *Handler {
 	b.Helper()
-	h := NewHandler()
+	h := NewHandler(opts...)
 	b.Cleanup(func() { h.Close() })
 	rec := do(h, "CreateStream", `{"StreamName":"bench","ShardCount":1}`)
 	if rec.Code != http.StatusOK {
@@ -101,8 +104,8 @@ func BenchmarkServePutRecords(b *testing.B) {
 	b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "records/s")
 }
 
-// benchIterator writes 10,000 records to the stream of benchHandler and
-// returns a TRIM_HORIZON iterator of its shard.
+// benchIterator writes 10,000 records to the stream of h, made by
+// benchHandler, and returns a TRIM_HORIZON iterator of its shard.
 func benchIterator(b *testing.B, h *Handler) string {
 	body := putRecordsBody()
 	for range 20 {
@@ -139,4 +142,49 @@ func BenchmarkServeGetRecordsCBOR(b *testing.B) {
 		benchServeAs(b, h, wire.ContentTypeCBOR, "GetRecords", body)
 	}
 	b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "records/s")
+}
+
+// BenchmarkServeGetRecordsFromDisk answers GetRecords of 10,000 records
+// (1.3 MB) from memory and, in turn, from an engine with a data directory
+// whose memory budget keeps none of them in memory and whose read cache
+// (1 MiB for that budget) is smaller than they are, so that every call
+// reads and checks them from the segment files (the operating system's page
+// cache). It reports the handler's time per record for both ("memory-ns/rec",
+// "disk-ns/rec") and the rate of the reads from disk over the rate from
+// memory ("x-memory-rate"): BenchmarkDurableReads in the root package
+// compares the engine's reads alone, without the encoding a Kinesis client
+// gets them in.
+func BenchmarkServeGetRecordsFromDisk(b *testing.B) {
+	type target struct {
+		h    *Handler
+		body []byte
+		time time.Duration
+	}
+	newTarget := func(opts ...Option) *target {
+		h := benchHandler(b, opts...)
+		return &target{h: h, body: []byte(`{"ShardIterator":"` + benchIterator(b, h) + `","Limit":10000}`)}
+	}
+	mem := newTarget()
+	e := freshet.New(freshet.WithDataDir(b.TempDir()), freshet.WithSync(freshet.SyncNone), freshet.WithMaxMemory(1))
+	b.Cleanup(func() { e.Close() })
+	disk := newTarget(WithEngine(e))
+	if m := e.MemoryInUse(); m > 2<<20 {
+		b.Fatalf("%d bytes in memory: the records are not read from disk", m)
+	}
+	b.ReportAllocs()
+	b.ResetTimer()
+	for n := 0; n < b.N; n += 10000 {
+		for _, t := range []*target{mem, disk} {
+			start := time.Now()
+			rec := benchServe(b, t.h, "GetRecords", t.body)
+			t.time += time.Since(start)
+			if !bytes.Contains(rec.Body.Bytes(), []byte(`"MillisBehindLatest":0`)) {
+				b.Fatal("a call did not read to the end of the shard")
+			}
+		}
+	}
+	per := func(d time.Duration) float64 { return float64(d.Nanoseconds()) / float64(b.N) }
+	b.ReportMetric(per(mem.time), "memory-ns/rec")
+	b.ReportMetric(per(disk.time), "disk-ns/rec")
+	b.ReportMetric(mem.time.Seconds()/disk.time.Seconds(), "x-memory-rate")
 }
