@@ -3,6 +3,7 @@ package freshet
 import (
 	"context"
 	"errors"
+	"sync"
 	"time"
 
 	"github.com/freshet-io/freshet/internal/constraint"
@@ -236,7 +237,8 @@ func (e *Engine) putRecords(ctx context.Context, in *PutRecordsInput) (*PutRecor
 	if err != nil {
 		return nil, err
 	}
-	routers := make([]router, len(in.Records))
+	routers := getRouters(len(in.Records))
+	defer putRouters(routers)
 	if err := e.routePutRecords(st, in.Records, routers); err != nil {
 		return nil, err
 	}
@@ -249,6 +251,33 @@ func (e *Engine) putRecords(ctx context.Context, in *PutRecordsInput) (*PutRecor
 	e.awaitPutRecords(st, out)
 	st.countPutRecords(len(in.Records), out.FailedRecordCount, throttled, start)
 	return out, nil
+}
+
+// routerLists holds the router lists of finished PutRecords calls, each of
+// room for a whole request, so that a call allocates nothing beyond its
+// output.
+var routerLists = sync.Pool{New: func() any { return new([putRecordsMaxEntries]router) }}
+
+// putRecordsMaxEntries is the most entries a PutRecords call holds
+// (constraint.PutRecordsList.MaxLen).
+const putRecordsMaxEntries = 500
+
+// getRouters returns n zero routers: from routerLists when n entries fit.
+func getRouters(n int) []router {
+	if n > putRecordsMaxEntries {
+		return make([]router, n) // validation refuses the call
+	}
+	return routerLists.Get().(*[putRecordsMaxEntries]router)[:n]
+}
+
+// putRouters clears routers, from getRouters, and returns their list to
+// routerLists.
+func putRouters(routers []router) {
+	if cap(routers) != putRecordsMaxEntries {
+		return
+	}
+	clear(routers) // drop the partition keys
+	routerLists.Put((*[putRecordsMaxEntries]router)(routers[:putRecordsMaxEntries]))
 }
 
 // putRecordsResults returns n zero results: in the list the caller lends

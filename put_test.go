@@ -10,7 +10,9 @@ import (
 	"testing"
 	"time"
 
+	"github.com/freshet-io/freshet/internal/constraint"
 	"github.com/freshet-io/freshet/internal/testsync"
+	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
 
@@ -696,4 +698,22 @@ func TestSequenceNumberForOrderingVersions(t *testing.T) {
 				"ExclusiveMinimumSequenceNumber "+sn+" used in PutRecord on stream s under account 000000000000 is invalid.")
 		})
 	}
+}
+
+// The routers of a PutRecords call come from a pool and go back cleared:
+// every list in the pool is zero, so a call never sees another's keys.
+func TestPutRecordsRoutersRecycled(t *testing.T) {
+	assert.Equal(t, constraint.PutRecordsList.MaxLen, putRecordsMaxEntries)
+	r := getRouters(3)
+	require.Len(t, r, 3)
+	r[0].partitionKey, r[2].hashed = "k", true
+	putRouters(r)
+	for range 4 {
+		r := getRouters(putRecordsMaxEntries)
+		for i := range r {
+			require.Zero(t, r[i], "router %d", i)
+		}
+		putRouters(r)
+	}
+	assert.Len(t, getRouters(putRecordsMaxEntries+1), putRecordsMaxEntries+1, "more than a request holds: not pooled")
 }
